@@ -1,0 +1,22 @@
+/** What went wrong talking to Airflow, with what to fix. `kind` lets the poller and CLI choose exit codes and messages. */
+export type AirflowErrorKind =
+  | 'unreachable' // connection refused, DNS, TLS: check the URL
+  | 'timeout'
+  | 'auth' // 401: check credentials
+  | 'forbidden' // 403: the user lacks a role
+  | 'not_found'
+  | 'rate_limited'
+  | 'server' // 5xx
+  | 'bad_response' // malformed JSON or unexpected shape
+  | 'config';
+
+export class AirflowError extends Error {
+  constructor(
+    readonly kind: AirflowErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'AirflowError';
+  }
+}
