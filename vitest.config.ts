@@ -14,8 +14,11 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.{ts,tsx}'],
+          // One real Airflow for the whole suite (test/e2e/airflow/harness.ts); files share it, one at a time.
+          globalSetup: ['test/e2e/setup/global-setup.ts'],
           testTimeout: 300_000,
-          hookTimeout: 600_000,
+          hookTimeout: 900_000,
+          teardownTimeout: 300_000,
           fileParallelism: false,
         },
       },

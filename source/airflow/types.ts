@@ -154,4 +154,9 @@ export interface AirflowSource {
   taskInstances(dagId: string, runId: string): Promise<TaskInstance[]>;
   taskLog(ti: { dagId: string; runId: string; taskId: string; mapIndex: number }, tryNumber: number, token?: string | null): Promise<TaskLogPage>;
   close(): Promise<void>;
+  /**
+   * Optional: read just these Variables (no DAGs, runs, task instances). The SQL source reads Variables
+   * through the REST source with it; without it, it has to take a whole REST snapshot for them.
+   */
+  readVariables?(names: string[]): Promise<Record<string, VariableRead>>;
 }

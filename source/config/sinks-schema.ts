@@ -11,7 +11,12 @@ const secret = {
 
 export const sinksSchema = z.strictObject({
   slack: z
-    .strictObject({ webhook_url_env: secret.env, webhook_url_file: secret.file, enabled: z.boolean().default(true) })
+    .strictObject({
+      /** The env variable holding the incoming-webhook URL (the URL is the secret). A *_file wins when both are set. */
+      webhook_url_env: z.string().default('AIRTOP_SLACK_WEBHOOK_URL'),
+      webhook_url_file: secret.file,
+      enabled: z.boolean().default(true),
+    })
     .optional(),
   email: z
     .strictObject({
@@ -30,9 +35,12 @@ export const sinksSchema = z.strictObject({
     .optional(),
   pagerduty: z
     .strictObject({
-      routing_key_env: secret.env,
+      /** The Events API v2 integration (routing) key, 32 characters. */
+      routing_key_env: z.string().default('AIRTOP_PAGERDUTY_ROUTING_KEY'),
       routing_key_file: secret.file,
       url: z.string().default('https://events.pagerduty.com/v2/enqueue'),
+      /** payload.source; default: the Airflow host. */
+      source: z.string().optional(),
       enabled: z.boolean().default(true),
     })
     .optional(),
@@ -47,6 +55,7 @@ export const sinksSchema = z.strictObject({
   dashboard: z
     .strictObject({
       url: z.string(),
+      /** Optional: without a key the status is POSTed without Authorization, as the reference does. */
       api_key_env: secret.env,
       api_key_file: secret.file,
       pipeline_id: z.string().default('capstone-document-processor'),
@@ -57,6 +66,16 @@ export const sinksSchema = z.strictObject({
     .strictObject({ url: z.string(), resolve_timeout: durationSeconds.default(900), enabled: z.boolean().default(true) })
     .optional(),
   airflow_variables: z.strictObject({ enabled: z.boolean().default(true) }).optional(),
+  /** The headless daemon's Prometheus scrape endpoint (/metrics, /healthz). */
+  metrics: z
+    .strictObject({
+      listen: z
+        .string()
+        .regex(/^[^\s:]*:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+        .default('127.0.0.1:9464'),
+      enabled: z.boolean().default(true),
+    })
+    .prefault({}),
   /** Outbox retry policy. */
   retry: z
     .strictObject({

@@ -71,6 +71,8 @@ export interface ProcessingReport {
   };
   documents_per_hour: number;
   avg_processing_time_ms: number;
+  /** Per document type, for by_type entries shaped {documents_processed | count, total_processing_time_ms}. */
+  avg_processing_time_ms_by_type?: Record<string, number>;
   /** What was wrong with the Variable, if anything; the rest of the report still stands. */
   problems: string[];
 }

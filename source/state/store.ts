@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Snapshot } from '../airflow/types.js';
 import type { AlertView, Report } from '../report/types.js';
 import { appendBounded } from './ring.js';
-import type { AirtopData, DeadLetter, DrillData, HistoryPoint, PaneId, SinkStatus, UiState, View } from './types.js';
+import type { AirtopData, DeadLetter, DrillData, FrozenData, HistoryPoint, PaneId, SinkStatus, UiState, View } from './types.js';
 import { PANES } from './types.js';
 
 /** 288 polls = one day at the default 5-minute interval. */
@@ -14,6 +14,8 @@ export interface AirtopActions {
   pollSucceeded(result: { snapshot: Snapshot; report: Report; alerts: AlertView[]; point: HistoryPoint; at: Date; nextPollAt: Date | null }): void;
   /** The last good snapshot stays; it is marked stale with the reason. */
   pollFailed(result: { error: string; at: Date; nextPollAt: Date | null; report?: Report }): void;
+  /** The poller's schedule, for the header's countdown. */
+  setNextPoll(at: Date | null): void;
   setAlerts(alerts: AlertView[]): void;
   setSinkStatus(status: SinkStatus): void;
   setDeadLetters(letters: DeadLetter[]): void;
@@ -25,6 +27,10 @@ export interface AirtopActions {
   select(list: string, index: number): void;
   setUi(patch: Partial<UiState>): void;
   setSize(columns: number, rows: number): void;
+  /** Pausing freezes what the panes show (frozen); polls keep landing in the live fields underneath. */
+  setPaused(paused: boolean): void;
+  /** Swaps the top view (e.g. another try of the same task's log) and resets its drill data. */
+  replaceTop(view: View): void;
 }
 
 export type AirtopState = AirtopData & AirtopActions;
@@ -90,6 +96,7 @@ export function createAirtopStore(initial: Partial<AirtopData> = {}) {
           consecutiveFailures: s.poll.consecutiveFailures + 1,
         },
       })),
+    setNextPoll: (at) => set((s) => ({ poll: { ...s.poll, nextPollAt: at?.toISOString() ?? null } })),
     setAlerts: (alerts) => set({ alerts }),
     setSinkStatus: (status) => set((s) => ({ sinks: { ...s.sinks, [status.name]: status } })),
     setDeadLetters: (deadLetters) => set({ deadLetters }),
@@ -107,7 +114,15 @@ export function createAirtopStore(initial: Partial<AirtopData> = {}) {
     select: (list, index) => set((s) => ({ ui: { ...s.ui, selection: { ...s.ui.selection, [list]: Math.max(0, index) } } })),
     setUi: (patch) => set((s) => ({ ui: { ...s.ui, ...patch } })),
     setSize: (columns, rows) => set((s) => ({ ui: { ...s.ui, size: { columns, rows } } })),
+    setPaused: (paused) => set((s) => ({ ui: { ...s.ui, paused }, frozen: paused ? frozenCopy(s) : null })),
+    replaceTop: (view) =>
+      set((s) => ({ ui: { ...s.ui, stack: [...s.ui.stack.slice(0, -1), view] }, drill: { ...EMPTY_DRILL, loading: true } })),
   }));
+}
+
+/** What a paused screen keeps showing: the live fields at the moment of pausing (references, not copies). */
+export function frozenCopy(s: AirtopData): FrozenData {
+  return { snapshot: s.snapshot, report: s.report, history: s.history, alerts: s.alerts, sinks: s.sinks, deadLetters: s.deadLetters };
 }
 
 export function topView(state: AirtopData): View {

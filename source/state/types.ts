@@ -25,11 +25,12 @@ export interface PollStatus {
   consecutiveFailures: number;
 }
 
+/** `filter` keeps the filter text a view had when a deeper view was pushed, so popping restores it. */
 export type View =
-  | { kind: 'main' }
-  | { kind: 'dag'; dagId: string }
-  | { kind: 'run'; dagId: string; runId: string }
-  | { kind: 'log'; dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number };
+  | { kind: 'main'; filter?: string }
+  | { kind: 'dag'; dagId: string; filter?: string }
+  | { kind: 'run'; dagId: string; runId: string; filter?: string }
+  | { kind: 'log'; dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number; maxTry?: number; filter?: string };
 
 /** Data behind the top of the drill-down stack, fetched by the drill controller (never by a component). */
 export interface DrillData {
@@ -38,6 +39,8 @@ export interface DrillData {
   runs: DagRun[] | null;
   taskInstances: TaskInstance[] | null;
   log: { lines: string[]; follow: boolean; continuationToken: string | null } | null;
+  /** When the data above was fetched; running durations are measured to it. */
+  fetchedAt?: string | null;
 }
 
 export interface SinkStatus {
@@ -76,6 +79,16 @@ export interface UiState {
   message: { text: string; level: 'info' | 'error' } | null;
 }
 
+/** What the panes show while paused: the live data as it was when `p` was pressed. */
+export interface FrozenData {
+  snapshot: Snapshot | null;
+  report: Report | null;
+  history: HistoryPoint[];
+  alerts: AlertView[];
+  sinks: Record<string, SinkStatus>;
+  deadLetters: DeadLetter[];
+}
+
 export interface AirtopData {
   snapshot: Snapshot | null;
   report: Report | null;
@@ -86,4 +99,6 @@ export interface AirtopData {
   deadLetters: DeadLetter[];
   drill: DrillData;
   ui: UiState;
+  /** Set while paused (see setPaused); null or absent otherwise. */
+  frozen?: FrozenData | null;
 }

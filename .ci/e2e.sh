@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The real-Airflow e2e suite, for CI (the lead's .ci/run calls it after `npm ci` and `npm test`).
+# Needs: Node 20, Python 3.11 with venv, PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres), PyPI.
+# Installs what is missing (tmux), builds or reuses the cached Airflow venv, then runs `npm run test:e2e`.
+# Runs unattended: CI=true, no stdin. Prints how long each step took.
+set -euo pipefail
+export CI=true
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step_started=$SECONDS
+step() {
+  echo "e2e.sh: $1 (after $((SECONDS - step_started)) s)"
+}
+
+sudo_if_needed() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
+}
+
+apt_install() {
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" </dev/null
+}
+
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+probe="$(mktemp -d)"
+python3 -m venv "$probe/venv" >/dev/null 2>&1 || missing+=(python3-venv)
+rm -rf "$probe"
+if ((${#missing[@]} > 0)); then
+  step "installing ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+command -v python3 >/dev/null || { echo "e2e.sh: python3 (3.11) is required" >&2; exit 1; }
+python3 - <<'PY' || { echo "e2e.sh: PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1; }
+import socket
+socket.create_connection(("127.0.0.1", 5432), timeout=5).close()
+PY
+
+step "preparing the Apache Airflow venv"
+venv_started=$SECONDS
+venv="$(test/e2e/airflow/venv.sh </dev/null)"
+echo "e2e.sh: venv $venv ready in $((SECONDS - venv_started)) s"
+
+step "running the e2e suite"
+suite_started=$SECONDS
+npm run test:e2e </dev/null
+echo "e2e.sh: e2e suite passed in $((SECONDS - suite_started)) s; total $((SECONDS - step_started)) s"

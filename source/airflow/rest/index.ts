@@ -1,0 +1,2 @@
+export { createRestSource, type RestAuth, type RestSource, type RestSourceOptions } from './source.js';
+export type { HttpRequest, HttpResult } from './http.js';

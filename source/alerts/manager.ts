@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { AlertView } from '../report/types.js';
+import { alertView, makeNotification, sortViews, step, type LifecyclePolicy } from './lifecycle.js';
+import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } from './persisted.js';
+import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
+import { readJsonState, writeJsonAtomic, type StateRead } from './state-file.js';
+import type { AlertRecord, CandidateInput, Notification, NotificationKind, NotificationLogEntry, Result, Silence } from './types.js';
+
+export const ALERT_STATE_FILE = 'alerts.json';
+const DAY_SECONDS = 86400;
+/** A safety net for a caller that never confirms hand-off; the notifier always does. */
+const PENDING_CAPACITY = 10_000;
+
+export interface AlertManagerOptions {
+  stateDir: string;
+  repeatIntervalSeconds: number;
+  clock?: () => Date;
+  /** Who acks and silences when the caller does not say; defaults to the OS user. */
+  user?: string;
+  /** Channels for non-SLA alerts: every configured alert sink. */
+  defaultChannels?: string[];
+  /** How long resolved alerts stay listed (default 24 h). */
+  resolvedRetentionSeconds?: number;
+  /** Entries kept in the SLA miss history (the reference keeps 100). */
+  slaHistorySize?: number;
+  /** Told about state files that were unreadable or could not be written. */
+  onProblem?: (message: string) => void;
+  /** Read acks and silences but never write (for --once, which must not change what the daemon sees). */
+  readOnly?: boolean;
+}
+
+export interface AlertManager {
+  /** Reads the state dir; a corrupt file is moved aside and reported through onProblem, never thrown. */
+  load(): Promise<void>;
+  update(candidates: CandidateInput[], now: Date): { alerts: AlertView[]; notifications: Notification[] };
+  ack(fingerprint: string, by?: string, note?: string): Result<{ alert: AlertView; notification: Notification | null }>;
+  unack(fingerprint: string): Result<{ alert: AlertView }>;
+  silence(request: Omit<SilenceRequest, 'createdBy'> & { createdBy?: string }): Result<{ silence: Silence }>;
+  expireSilence(id: string): Result<{ silence: Silence }>;
+  silences(): Silence[];
+  alerts(): AlertView[];
+  /** The full records, including when each resolved (for Alertmanager's endsAt). */
+  records(): AlertRecord[];
+  /** Notifications emitted but not yet confirmed as handed to the outbox (after a crash, re-hand these). */
+  pending(): Notification[];
+  handedOff(ids: string[]): void;
+  slaHistory(): Record<string, unknown>[];
+  log(): NotificationLogEntry[];
+}
+
+export function createAlertManager(options: AlertManagerOptions): AlertManager {
+  const clock = options.clock ?? (() => new Date());
+  const path = join(options.stateDir, ALERT_STATE_FILE);
+  const policy: LifecyclePolicy = {
+    repeatIntervalSeconds: options.repeatIntervalSeconds,
+    defaultChannels: options.defaultChannels ?? [],
+    resolvedRetentionSeconds: options.resolvedRetentionSeconds ?? DAY_SECONDS,
+  };
+  const historySize = options.slaHistorySize ?? 100;
+  const problem = options.onProblem ?? (() => {});
+  let state: AlertStoreState = emptyAlertState(newEpoch());
+
+  const nextId = (fp: string, kind: NotificationKind) => `${fp}:${kind}:${state.epoch}-${++state.sequence}`;
+
+  function persist(): void {
+    if (options.readOnly) return;
+    try {
+      writeJsonAtomic(path, state);
+    } catch (error) {
+      problem(`cannot save alert state to ${path}: ${(error as Error).message}; acks and silences will not survive a restart until this is fixed`);
+    }
+  }
+
+  function record(notifications: Notification[]): void {
+    for (const n of notifications) {
+      state.log.push({ id: n.id, fingerprint: n.alert.fingerprint, kind: n.kind, at: n.createdAt, channels: n.channels, escalationLevel: n.alert.escalation_level });
+      const isSlaMiss = n.alert.escalation_level !== null && n.details && n.kind !== 'resolved' && n.kind !== 'acknowledged';
+      if (isSlaMiss) state.slaHistory.push({ ...n.details });
+    }
+    state.log = state.log.slice(-LOG_CAPACITY);
+    state.slaHistory = state.slaHistory.slice(-historySize);
+    state.pending = [...state.pending, ...notifications].slice(-PENDING_CAPACITY);
+  }
+
+  const views = (now: Date) => sortViews(Object.values(state.alerts).map((r) => alertView(r, state.silences, now)));
+  const by = (who: string | undefined) => (who && who.trim()) || options.user || osUser();
+
+  return {
+    async load() {
+      // Read-only: do not move a bad file aside either; the daemon that owns it will.
+      const read = options.readOnly ? readOnlyState(path) : readJsonState(path, parseAlertState, clock());
+      if (read.status === 'ok') state = read.value;
+      else state = emptyAlertState(newEpoch());
+      if (read.status === 'corrupt') problem(read.message);
+    },
+
+    update(candidates, now) {
+      const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
+      state.alerts = result.records;
+      state.silences = pruneSilences(state.silences, now);
+      record(result.notifications);
+      persist();
+      return { alerts: views(now), notifications: result.notifications };
+    },
+
+    ack(fp, who, note = '') {
+      const now = clock();
+      const current = state.alerts[fp];
+      if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
+      if (current.resolvedAt) return { ok: false, error: `alert ${fp} is already resolved; nothing to acknowledge` };
+      const acked: AlertRecord = { ...current, ack: { by: by(who), at: now.toISOString(), note } };
+      state.alerts[fp] = acked;
+      // Tell whoever was paged (PagerDuty gets event_action acknowledge), nobody if nothing went out yet.
+      const notification =
+        acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
+      if (notification) record([notification]);
+      persist();
+      return { ok: true, alert: alertView(acked, state.silences, now), notification };
+    },
+
+    unack(fp) {
+      const now = clock();
+      const current = state.alerts[fp];
+      if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
+      state.alerts[fp] = { ...current, ack: null };
+      persist();
+      return { ok: true, alert: alertView(state.alerts[fp]!, state.silences, now) };
+    },
+
+    silence(request) {
+      const created = createSilence({ ...request, createdBy: by(request.createdBy) }, clock());
+      if (!created.ok) return created;
+      state.silences = [...state.silences, created.silence];
+      persist();
+      return created;
+    },
+
+    expireSilence(id) {
+      const found = state.silences.find((s) => s.id === id);
+      if (!found) return { ok: false, error: `no silence with id ${id}` };
+      const expired = expire(found, clock());
+      state.silences = state.silences.map((s) => (s.id === id ? expired : s));
+      persist();
+      return { ok: true, silence: expired };
+    },
+
+    silences: () => state.silences.map((s) => ({ ...s })),
+    alerts: () => views(clock()),
+    records: () => Object.values(state.alerts).map((r) => ({ ...r })),
+    pending: () => [...state.pending],
+    handedOff(ids) {
+      const done = new Set(ids);
+      const before = state.pending.length;
+      state.pending = state.pending.filter((n) => !done.has(n.id));
+      if (state.pending.length !== before) persist();
+    },
+    slaHistory: () => state.slaHistory.map((h) => ({ ...h })),
+    log: () => [...state.log],
+  };
+}
+
+function readOnlyState(path: string): StateRead<AlertStoreState> {
+  try {
+    return { status: 'ok', value: parseAlertState(JSON.parse(readFileSync(path, 'utf8'))) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences` };
+  }
+}
+
+function newEpoch(): string {
+  return randomUUID().slice(0, 8);
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import { runMain } from './modes/main.js';
+
+const cli = meow(
+  `
+  Usage
+    $ airtop [options]
+
+  Options
+    --url URL             Airflow base URL (env AIRFLOW_URL), e.g. http://localhost:8080
+    --config FILE         YAML config (env AIRTOP_CONFIG; default $XDG_CONFIG_HOME/airtop/config.yaml)
+    --demo                Watch an embedded simulated Airflow (nothing else needed)
+    --once                Poll once, print the report and exit 0 healthy, 1 warning, 2 critical, 3 unknown
+    --json                With --once: print the JSON report (default: a one-line summary)
+    --headless            Poll, alert and notify without a UI; JSON log lines on stderr
+    --metrics-listen ADDR With --headless: serve Prometheus /metrics on ADDR (e.g. 127.0.0.1:9464)
+    --interval SECONDS    Poll interval (default 300)
+    --source rest|sql     Read Airflow through its REST API (default) or its PostgreSQL metadata DB
+    --db POSTGRES_URL     With --source sql: the metadata DB, read-only
+    --readonly            Hide and refuse actions that change state (ack, silence)
+
+  Environment
+    AIRFLOW_URL, AIRFLOW_USERNAME, AIRFLOW_PASSWORD, AIRFLOW_TOKEN, AIRTOP_CONFIG,
+    XDG_CONFIG_HOME, XDG_STATE_HOME (acks, silences, alert state and the outbox live in $XDG_STATE_HOME/airtop)
+
+  Examples
+    $ airtop --demo
+    $ AIRFLOW_USERNAME=viewer AIRFLOW_PASSWORD=... airtop --url http://localhost:8080
+    $ airtop --url http://localhost:8080 --once --json | jq .summary
+`,
+  {
+    importMeta: import.meta,
+    flags: {
+      url: { type: 'string' },
+      config: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      once: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      headless: { type: 'boolean', default: false },
+      metricsListen: { type: 'string' },
+      interval: { type: 'number' },
+      source: { type: 'string' },
+      db: { type: 'string' },
+      readonly: { type: 'boolean', default: false },
+    },
+  },
+);
+
+const code = await runMain(cli.flags);
+// Flush what was printed, then leave even if a library keeps a socket or timer alive.
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,65 @@
+import type { AirflowSource, Snapshot } from '../airflow/types.js';
+import type { Config } from '../config/schema.js';
+import { deriveReport } from '../engines/index.js';
+import type { AlertCandidate, AlertView, Report } from '../report/types.js';
+import type { AirtopStore } from '../state/store.js';
+
+/** What the alert lifecycle does with a poll's findings; the notifier implements it, `--once` uses a read-only one. */
+export interface AlertStage {
+  afterPoll(report: Report, candidates: AlertCandidate[], now: Date, snapshot?: Snapshot | null): Promise<AlertView[]>;
+}
+
+export interface PollCycleOptions {
+  source: AirflowSource;
+  store: AirtopStore;
+  config: Config;
+  alerts: AlertStage;
+  clock: () => Date;
+  /** When the next poll will run, for the header's countdown. */
+  nextPollAt?: () => Date | null;
+  onReport?: (report: Report, snapshot: Snapshot) => void | Promise<void>;
+}
+
+/**
+ * One tick of the data flow: source → snapshot → engines → alert lifecycle → one store update.
+ * A failed read keeps the last good snapshot and re-derives its report marked stale, then rethrows
+ * so the poller can back off.
+ */
+export function createPollCycle(options: PollCycleOptions): () => Promise<void> {
+  const { source, store, config, alerts, clock } = options;
+  return async () => {
+    const started = clock();
+    store.getState().pollStarted(started);
+    let snapshot: Snapshot;
+    try {
+      snapshot = await source.snapshot(started);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const state = store.getState();
+      const report = state.snapshot
+        ? deriveReport({
+            snapshot: state.snapshot,
+            history: state.history,
+            config,
+            now: clock(),
+            stale: { stale: true, reason: message, lastSuccess: state.poll.lastSuccessAt },
+          }).report
+        : undefined;
+      if (report) report.alerts = state.alerts;
+      state.pollFailed({ error: message, at: clock(), nextPollAt: options.nextPollAt?.() ?? null, ...(report ? { report } : {}) });
+      throw error;
+    }
+    const now = clock();
+    const state = store.getState();
+    const { report, candidates, point } = deriveReport({
+      snapshot,
+      history: state.history,
+      config,
+      now,
+      stale: { stale: false, reason: null, lastSuccess: now.toISOString() },
+    });
+    report.alerts = await alerts.afterPoll(report, candidates, now, snapshot);
+    store.getState().pollSucceeded({ snapshot, report, alerts: report.alerts, point, at: now, nextPollAt: options.nextPollAt?.() ?? null });
+    await options.onReport?.(report, snapshot);
+  };
+}

@@ -1,0 +1,167 @@
+import type { AirflowSource, TaskLogPage } from '../airflow/types.js';
+import type { AirtopState, AirtopStore } from '../state/store.js';
+import { topView } from '../state/store.js';
+import type { DrillData, View } from '../state/types.js';
+
+// Fetches what the top of the drill-down stack shows (k9s' model: the view on top does the work; the one
+// that loses the top stops). Components never fetch: they read store.drill, which this fills.
+
+export interface DrillControllerOptions {
+  store: AirtopStore;
+  source: AirflowSource;
+  clock?: () => Date;
+  /** How often a followed log is polled. */
+  followEveryMs?: number;
+  /** Runs listed for a DAG. Airflow caps pages at 100 by default. */
+  runsLimit?: number;
+  /** A followed log keeps at most this many lines (the newest). */
+  maxLogLines?: number;
+}
+
+export interface DrillController {
+  stop(): void;
+}
+
+type DrillView = Exclude<View, { kind: 'main' }>;
+
+/** Identity of what a view fetches (not its saved filter). */
+function viewKey(view: View): string {
+  switch (view.kind) {
+    case 'main':
+      return 'main';
+    case 'dag':
+      return `dag\0${view.dagId}`;
+    case 'run':
+      return `run\0${view.dagId}\0${view.runId}`;
+    case 'log':
+      return `log\0${view.dagId}\0${view.runId}\0${view.taskId}\0${view.mapIndex}\0${view.tryNumber}`;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function createDrillController(options: DrillControllerOptions): DrillController {
+  const { store, source } = options;
+  const clock = options.clock ?? (() => new Date());
+  const followEveryMs = options.followEveryMs ?? 2000;
+  const runsLimit = options.runsLimit ?? 100;
+  const maxLogLines = options.maxLogLines ?? 10_000;
+
+  let key: string | null = null;
+  // Bumped whenever the top view changes: answers for an older generation are dropped.
+  let generation = 0;
+  let inFlight = 0;
+  let followTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastPoll: string | null = store.getState().poll.lastSuccessAt;
+  let stopped = false;
+
+  const write = (gen: number, patch: Partial<DrillData>) => {
+    if (!stopped && gen === generation) store.getState().setDrill({ ...patch, fetchedAt: clock().toISOString() });
+  };
+
+  const logPatch = (page: TaskLogPage, appendTo: string[] | null): Partial<DrillData> => {
+    const lines = appendTo ? [...appendTo, ...page.lines] : page.lines;
+    return {
+      loading: false,
+      error: null,
+      log: {
+        lines: lines.length > maxLogLines ? lines.slice(lines.length - maxLogLines) : lines,
+        continuationToken: page.continuationToken,
+        // The user may have toggled follow while the request was out; theirs wins.
+        follow: store.getState().drill.log?.follow ?? false,
+      },
+    };
+  };
+
+  async function load(view: DrillView, gen: number): Promise<void> {
+    inFlight++;
+    try {
+      if (view.kind === 'dag') {
+        const runs = await source.dagRuns(view.dagId, runsLimit);
+        write(gen, { loading: false, error: null, runs });
+      } else if (view.kind === 'run') {
+        const taskInstances = await source.taskInstances(view.dagId, view.runId);
+        write(gen, { loading: false, error: null, taskInstances });
+      } else {
+        const page = await source.taskLog(view, view.tryNumber, null);
+        write(gen, logPatch(page, null));
+      }
+    } catch (err) {
+      // Only the error changes: a failed refresh keeps what was already shown.
+      write(gen, { loading: false, error: describe(err) });
+    } finally {
+      inFlight--;
+      if (gen === generation) syncFollow(store.getState());
+    }
+  }
+
+  async function followTick(view: Extract<View, { kind: 'log' }>, gen: number): Promise<void> {
+    followTimer = null;
+    const log = store.getState().drill.log;
+    const token = log?.continuationToken ?? null;
+    inFlight++;
+    try {
+      const page = await source.taskLog(view, view.tryNumber, token);
+      // With a token Airflow sends what came after it; without one, the whole log again.
+      write(gen, logPatch(page, token ? (store.getState().drill.log?.lines ?? []) : null));
+    } catch (err) {
+      write(gen, { error: describe(err) });
+    } finally {
+      inFlight--;
+      if (gen === generation) syncFollow(store.getState());
+    }
+  }
+
+  function stopFollow(): void {
+    if (followTimer) clearTimeout(followTimer);
+    followTimer = null;
+  }
+
+  /** One follow request at a time, FOLLOW ms after the last one finished, only while a followed log is on top. */
+  function syncFollow(state: AirtopState): void {
+    const top = topView(state);
+    const active = !stopped && top.kind === 'log' && (state.drill.log?.follow ?? false) && !state.ui.paused;
+    if (!active) return stopFollow();
+    if (followTimer || inFlight > 0) return;
+    const gen = generation;
+    followTimer = setTimeout(() => void followTick(top, gen), followEveryMs);
+  }
+
+  function onChange(state: AirtopState): void {
+    if (stopped) return;
+    const top = topView(state);
+    const k = viewKey(top);
+    const polled = state.poll.lastSuccessAt !== lastPoll;
+    lastPoll = state.poll.lastSuccessAt;
+    if (k !== key) {
+      key = k;
+      generation++;
+      stopFollow();
+      if (top.kind !== 'main') {
+        if (!state.drill.loading) state.setDrill({ loading: true, error: null });
+        void load(top, generation);
+      }
+      return;
+    }
+    // A new poll refreshes the open view too, unless the screen is paused.
+    if (polled && top.kind !== 'main' && !state.ui.paused && inFlight === 0) {
+      void load(top, generation);
+      return;
+    }
+    syncFollow(state);
+  }
+
+  const unsubscribe = store.subscribe(onChange);
+  onChange(store.getState());
+
+  return {
+    stop() {
+      stopped = true;
+      generation++;
+      stopFollow();
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// collect_pipeline_metrics: per selected DAG, its runs over the last hour, plus the baseline mean that the
+// duration threshold compares against.
+import type { Snapshot } from '../airflow/types.js';
+import type { PipelineDagMetrics } from '../report/types.js';
+import { clamp, finiteOr, mean } from './numbers.js';
+
+/** The DAGs to report: the selected ones (in Airflow's order), then any with window stats but no DAG record. */
+export function selectedDagIds(snapshot: Pick<Snapshot, 'dags' | 'window'>): string[] {
+  const ids = snapshot.dags.map((d) => d.dagId);
+  const known = new Set(ids);
+  for (const id of Object.keys(snapshot.window.dags)) if (!known.has(id)) ids.push(id);
+  return ids;
+}
+
+/** Finite, non-negative samples only: a faulty source must not turn a mean into NaN. */
+export function cleanSamples(samples: readonly number[] | undefined): number[] {
+  return (samples ?? []).filter((s) => Number.isFinite(s) && s >= 0);
+}
+
+export function pipelineMetrics(snapshot: Pick<Snapshot, 'dags' | 'window' | 'baseline'>): Record<string, PipelineDagMetrics> {
+  const result: Record<string, PipelineDagMetrics> = {};
+  for (const dagId of selectedDagIds(snapshot)) {
+    const w = snapshot.window.dags[dagId];
+    const runs = finiteOr(w?.runs);
+    const success = finiteOr(w?.success);
+    const baseline = cleanSamples(snapshot.baseline.dags[dagId]);
+    result[dagId] = {
+      runs_last_hour: runs,
+      success_count: success,
+      failed_count: finiteOr(w?.failed),
+      running_count: finiteOr(w?.running),
+      // The reference: success / len(runs) if runs else 1.0 — no runs in the hour is not a failure.
+      // Clamped because a rate outside [0, 1] can only come from inconsistent counts.
+      success_rate: runs > 0 ? clamp(success / runs, 0, 1) : 1.0,
+      avg_duration_seconds: finiteOr(w?.avgSuccessDurationSeconds),
+      p95_duration_seconds: finiteOr(w?.p95SuccessDurationSeconds),
+      baseline_avg_duration_seconds: baseline.length > 0 ? mean(baseline) : null,
+    };
+  }
+  return result;
+}

@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Report } from '../report/types.js';
+import type { AirtopData } from '../state/types.js';
+import { reportToRegistry } from '../sinks/metrics-registry.js';
+import { PROMETHEUS_TEXT } from '../sinks/pushgateway.js';
+
+// The headless daemon's scrape endpoint. For a long-running monitor a /metrics that Prometheus scrapes beats
+// a push: Prometheus keeps `up` and forgets series that vanish. The report's families are the Pushgateway's.
+
+export interface DaemonStatus {
+  /** The last poll reached Airflow. */
+  up: boolean;
+  lastPollAt: Date | null;
+  pollFailures: number;
+  /** Items waiting per sink (outbox.status()). */
+  queueDepth: Record<string, number>;
+}
+
+export interface MetricsServerOptions {
+  /** host:port; port 0 picks a free one. */
+  listen: string;
+  getReport: () => Report | null;
+  getStatus?: () => DaemonStatus;
+  /** Instead of getStatus: read poll state and sink queues from the store (see statusFromStore). */
+  getStore?: () => Pick<AirtopData, 'poll' | 'sinks'>;
+  /** More text-format families appended verbatim. */
+  getExtra?: () => string;
+}
+
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(listen.trim());
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new Error(`metrics listen address "${listen}" is not host:port (e.g. 127.0.0.1:9464)`);
+  return { host: match[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port };
+}
+
+function daemonRegistry(report: Report | null, status: DaemonStatus | null): Registry {
+  const registry = new Registry();
+  const up = status ? status.up : report !== null && !report.airflow.stale;
+  new Gauge({ name: 'airtop_up', help: '1 when the last poll reached Airflow', registers: [registry] }).set(up ? 1 : 0);
+  const lastPoll = status?.lastPollAt ?? (report ? new Date(report.timestamp) : null);
+  if (lastPoll) {
+    new Gauge({ name: 'airtop_last_poll_timestamp_seconds', help: 'When airtop last polled Airflow successfully (Unix seconds)', registers: [registry] }).set(lastPoll.getTime() / 1000);
+  }
+  new Counter({ name: 'airtop_poll_failures_total', help: 'Polls that failed since start', registers: [registry] }).inc(status?.pollFailures ?? 0);
+  const depth = new Gauge({ name: 'airtop_outbox_queue_depth', help: 'Notifications and states waiting per sink', labelNames: ['sink'], registers: [registry] });
+  for (const [sink, count] of Object.entries(status?.queueDepth ?? {})) depth.set({ sink }, count);
+  return registry;
+}
+
+/**
+ * DaemonStatus from the store. The store keeps consecutive failures only, so the total is counted from the
+ * rises seen between calls (a failure followed by a success before the next scrape is missed; polls are
+ * minutes apart and scrapes seconds, so in practice none are).
+ */
+export function statusFromStore(): (data: Pick<AirtopData, 'poll' | 'sinks'>) => DaemonStatus {
+  let total = 0;
+  let previous = 0;
+  return (data) => {
+    const current = data.poll.consecutiveFailures;
+    if (current > previous) total += current - previous;
+    else if (current < previous && current > 0) total += current;
+    previous = current;
+    const lastSuccess = data.poll.lastSuccessAt;
+    return {
+      up: data.poll.error === null && lastSuccess !== null,
+      lastPollAt: lastSuccess ? new Date(lastSuccess) : null,
+      pollFailures: total,
+      queueDepth: Object.fromEntries(Object.values(data.sinks).map((s) => [s.name, s.queueDepth])),
+    };
+  };
+}
+
+export async function metricsText(options: Pick<MetricsServerOptions, 'getReport' | 'getStatus' | 'getExtra'>): Promise<string> {
+  const report = options.getReport();
+  const status = options.getStatus?.() ?? null;
+  const registries = [daemonRegistry(report, status)];
+  if (report) registries.push(reportToRegistry(report));
+  let text = await Registry.merge(registries).metrics();
+  const extra = options.getExtra?.() ?? '';
+  if (extra) text = `${text.endsWith('\n') ? text : `${text}\n`}${extra}`;
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const { host, port } = parseListen(options.listen);
+  const fromStore = statusFromStore();
+  const getStore = options.getStore;
+  const render = { ...options, getStatus: options.getStatus ?? (getStore ? () => fromStore(getStore()) : undefined) };
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      try {
+        const body = await metricsText(render);
+        res.writeHead(200, { 'content-type': PROMETHEUS_TEXT }).end(req.method === 'HEAD' ? undefined : body);
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot render metrics: ${(error as Error).message}\n`);
+      }
+      return;
+    }
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');
+  };
+  const server = createServer((req, res) => void handle(req, res));
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const hint = error.code === 'EADDRINUSE' ? ': the port is in use; set sinks.metrics.listen to another port' : '';
+      reject(new Error(`cannot serve metrics on ${options.listen} (${error.code ?? error.message})${hint}`));
+    });
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import { createPollCycle } from '../collect/cycle.js';
+import { exitCodeFor } from '../engines/index.js';
+import type { Report } from '../report/types.js';
+import { createAirtopStore } from '../state/store.js';
+import { EXIT_UNKNOWN, type ModeContext } from './main.js';
+import { openReadOnlyAlerts } from './read-only-alerts.js';
+
+/** One poll, then the report on stdout. Reads acks and silences from the state dir but writes nothing and notifies no one. */
+export async function runOnce(context: ModeContext): Promise<number> {
+  const store = createAirtopStore();
+  const alerts = await openReadOnlyAlerts(context);
+  const cycle = createPollCycle({ source: context.source, store, config: context.config, alerts, clock: context.clock });
+  await cycle();
+  const report = store.getState().report;
+  if (!report) return EXIT_UNKNOWN;
+  process.stdout.write(context.flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${summaryLine(report)}\n`);
+  return exitCodeFor(report);
+}
+
+export function summaryLine(report: Report): string {
+  const dags = Object.values(report.pipeline.dags);
+  const runs = dags.reduce((sum, dag) => sum + dag.runs_last_hour, 0);
+  const parts = [
+    `${report.thresholds.violations.length} violations`,
+    `${report.thresholds.warnings.length} warnings`,
+    `${report.sla.misses.length} SLA misses`,
+    `${dags.length} DAGs, ${runs} runs in the last hour`,
+  ];
+  return `airtop: ${report.summary.overall.toUpperCase()} health ${Math.round(report.summary.health_score)}/100 - ${parts.join(', ')}`;
+}

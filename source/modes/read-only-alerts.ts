@@ -1,0 +1,16 @@
+import { createAlertManager } from '../alerts/manager.js';
+import type { AlertStage } from '../collect/cycle.js';
+import type { ModeContext } from './main.js';
+
+/** `--once`: alert states (acks, silences) as the daemon left them, without writing the state dir or notifying. */
+export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertStage> {
+  const manager = createAlertManager({
+    stateDir: context.stateDir,
+    repeatIntervalSeconds: context.config.alerts.repeat_interval,
+    clock: context.clock,
+    readOnly: true,
+    onProblem: (message) => process.stderr.write(`airtop: ${message}\n`),
+  });
+  await manager.load();
+  return { afterPoll: async (_report, candidates, now) => manager.update(candidates, now).alerts };
+}

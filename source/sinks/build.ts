@@ -1,0 +1,91 @@
+import type { Config } from '../config/schema.js';
+import { createAirflowVariablesSink, type VariableWriter } from './airflow-variables.js';
+import { createAlertmanagerSink } from './alertmanager.js';
+import { createDashboardSink } from './dashboard.js';
+import { createEmailSink } from './email.js';
+import { createPagerDutySink } from './pagerduty.js';
+import { createPushgatewaySink } from './pushgateway.js';
+import { readSecret } from './secrets.js';
+import { createSlackSink } from './slack.js';
+import type { Sink } from './types.js';
+
+// Config → sinks. A sink whose secret is missing is left out with a message saying what to set; the
+// others still run. Nothing here prints a secret.
+
+/** The sinks that receive alert notifications (the rest get the latest state each poll). */
+export const ALERT_CHANNELS = ['slack', 'email', 'pagerduty'] as const;
+
+export interface BuiltSinks {
+  sinks: Sink[];
+  problems: string[];
+}
+
+export function buildSinks(config: Config, deps: { variableWriter: VariableWriter | null; env?: NodeJS.ProcessEnv }): BuiltSinks {
+  const env = deps.env ?? process.env;
+  const s = config.sinks;
+  const sinks: Sink[] = [];
+  const problems: string[] = [];
+
+  if (s.slack?.enabled) {
+    const url = readSecret({ env: s.slack.webhook_url_env, file: s.slack.webhook_url_file }, 'sinks.slack webhook URL', env);
+    if (url.ok) sinks.push(createSlackSink({ webhookUrl: url.value }));
+    else problems.push(`${url.error}; Slack notifications are off`);
+  }
+
+  if (s.email?.enabled) {
+    let password: string | undefined;
+    if (s.email.password_env || s.email.password_file) {
+      const read = readSecret({ env: s.email.password_env, file: s.email.password_file }, 'sinks.email password', env);
+      if (read.ok) password = read.value;
+      else problems.push(`${read.error}; sending email without authentication`);
+    }
+    sinks.push(
+      createEmailSink({
+        host: s.email.host,
+        port: s.email.port,
+        secure: s.email.secure,
+        ignoreTls: s.email.ignore_tls,
+        username: s.email.username,
+        password,
+        from: s.email.from,
+        to: s.email.to,
+      }),
+    );
+  }
+
+  if (s.pagerduty?.enabled) {
+    const key = readSecret({ env: s.pagerduty.routing_key_env, file: s.pagerduty.routing_key_file }, 'sinks.pagerduty routing key', env);
+    if (key.ok) sinks.push(createPagerDutySink({ routingKey: key.value, url: s.pagerduty.url, source: s.pagerduty.source ?? airflowHost(config) }));
+    else problems.push(`${key.error}; PagerDuty notifications are off`);
+  }
+
+  if (s.pushgateway?.enabled) sinks.push(createPushgatewaySink({ url: s.pushgateway.url, job: s.pushgateway.job, grouping: s.pushgateway.grouping }));
+
+  if (s.dashboard?.enabled) {
+    let apiKey: string | null = null;
+    if (s.dashboard.api_key_env || s.dashboard.api_key_file) {
+      const read = readSecret({ env: s.dashboard.api_key_env, file: s.dashboard.api_key_file }, 'sinks.dashboard API key', env);
+      if (read.ok) apiKey = read.value;
+      else problems.push(`${read.error}; the dashboard status is sent without Authorization`);
+    }
+    sinks.push(createDashboardSink({ url: s.dashboard.url, apiKey }));
+  }
+
+  if (s.alertmanager?.enabled) sinks.push(createAlertmanagerSink({ url: s.alertmanager.url }));
+
+  if (s.airflow_variables?.enabled) {
+    if (config.readonly) problems.push('sinks.airflow_variables is on but airtop runs --readonly; Variables are not written');
+    else if (!deps.variableWriter) problems.push('sinks.airflow_variables needs the REST source (Variables are written through the API); not written');
+    else sinks.push(createAirflowVariablesSink(deps.variableWriter));
+  }
+
+  return { sinks, problems };
+}
+
+function airflowHost(config: Config): string {
+  try {
+    return config.airflow.url ? new URL(config.airflow.url).host : 'airtop';
+  } catch {
+    return 'airtop';
+  }
+}

@@ -1,0 +1,170 @@
+import type { Snapshot } from '../airflow/types.js';
+import { withDetails } from '../alerts/details.js';
+import { createAlertManager, type AlertManager } from '../alerts/manager.js';
+import type { Notification, Result, Silence } from '../alerts/types.js';
+import type { Config } from '../config/schema.js';
+import type { LogFn } from '../headless/json-logger.js';
+import type { AlertCandidate, AlertView, Report } from '../report/types.js';
+import type { DeadLetter, SinkStatus } from '../state/types.js';
+import type { VariableWriter } from './airflow-variables.js';
+import { alertmanagerAlerts } from './alertmanager.js';
+import { ALERT_CHANNELS, buildSinks } from './build.js';
+import { reportMetricsText } from './metrics-registry.js';
+import { createOutbox, type Outbox } from './outbox.js';
+import { dashboardStatus, latestMetrics, qualityReport } from './reference-shapes.js';
+import type { Sink } from './types.js';
+
+// The one thing cli.tsx wires: alert lifecycle + sinks + durable outbox. After each poll it turns the
+// engines' candidates into alert state and notifications, hands the notifications to the outbox (on disk
+// before anything is sent) and gives the 'latest' sinks the newest state.
+
+export interface NotifierOptions {
+  config: Config;
+  stateDir: string;
+  variableWriter: VariableWriter | null;
+  clock?: () => Date;
+  onStatus?: (status: SinkStatus) => void;
+  onDeadLetters?: (letters: DeadLetter[]) => void;
+  /** Where warnings and notification events go, e.g. jsonLogger() in headless mode. */
+  log?: LogFn;
+  /** Where secrets' *_env names are looked up (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra sinks, for tests or embedding; they replace configured sinks of the same name. */
+  sinks?: Sink[];
+  random?: () => number;
+  /** How long close() waits for queued notifications to go out (default 3 s; they stay on disk anyway). */
+  closeTimeoutMs?: number;
+}
+
+export interface Notifier {
+  alerts: AlertManager;
+  outbox: Outbox;
+  /** `snapshot` is optional: with it the dashboard status carries recent_runs. */
+  afterPoll(report: Report, candidates: AlertCandidate[], now: Date, snapshot?: Snapshot | null): Promise<AlertView[]>;
+  /** Persisted and handed to the outbox (PagerDuty gets acknowledge) before the promise resolves. */
+  ack(fingerprint: string, by: string, note: string): Promise<Result<{ alert: AlertView }>>;
+  unack(fingerprint: string): Promise<Result<{ alert: AlertView }>>;
+  /** Silences exactly this alert (every label equal) for `durationSeconds`. */
+  silence(fingerprint: string, durationSeconds: number, comment: string, by: string): Promise<Result<{ silence: Silence }>>;
+  close(): Promise<void>;
+}
+
+const QUIET: LogFn = () => {};
+
+export async function createNotifier(options: NotifierOptions): Promise<Notifier> {
+  const { config } = options;
+  const emit = options.log ?? QUIET;
+  const log = {
+    info: (msg: string, fields?: Record<string, unknown>) => emit('info', msg, fields),
+    warn: (msg: string, fields?: Record<string, unknown>) => emit('warn', msg, fields),
+    error: (msg: string, fields?: Record<string, unknown>) => emit('error', msg, fields),
+  };
+  const clock = options.clock ?? (() => new Date());
+  const built = buildSinks(config, { variableWriter: options.variableWriter, env: options.env });
+  for (const message of built.problems) log.warn(message, { scope: 'sinks' });
+  const overrides = new Map((options.sinks ?? []).map((s) => [s.name, s]));
+  const sinks = [...built.sinks.filter((s) => !overrides.has(s.name)), ...overrides.values()];
+  const names = new Set(sinks.map((s) => s.name));
+  const alertChannels = ALERT_CHANNELS.filter((c) => names.has(c));
+
+  const problem = (message: string) => log.error(message, { scope: 'state' });
+  const alerts = createAlertManager({
+    stateDir: options.stateDir,
+    repeatIntervalSeconds: config.alerts.repeat_interval,
+    clock,
+    defaultChannels: alertChannels,
+    slaHistorySize: config.sla.history_size,
+    onProblem: problem,
+  });
+  await alerts.load();
+
+  const outbox = createOutbox({
+    stateDir: options.stateDir,
+    sinks,
+    retry: config.sinks.retry,
+    clock,
+    random: options.random,
+    onStatus: options.onStatus,
+    onDeadLetters: (letters) => {
+      const last = letters[letters.length - 1];
+      if (last) log.warn('notification dead-lettered', { sink: last.sink, reason: last.reason, summary: last.summary });
+      options.onDeadLetters?.(letters);
+    },
+    onProblem: problem,
+  });
+  for (const [sink, count] of Object.entries(outbox.orphans())) {
+    log.warn(`${count} queued item(s) for sink ${sink}, which is not configured now; they stay in the outbox until it is`, { sink });
+  }
+
+  /** Outbox first, then tell the alert store: a crash in between re-hands them, and the outbox drops repeats by id. */
+  function handOff(notifications: Notification[]): void {
+    if (notifications.length === 0) return;
+    const items = notifications.flatMap((n) => n.channels.filter((c) => names.has(c)).map((sink) => ({ id: `${n.id}>${sink}`, sink, payload: n })));
+    outbox.enqueue(items);
+    alerts.handedOff(notifications.map((n) => n.id));
+    for (const n of notifications) log.info(`alert ${n.kind}`, { fingerprint: n.alert.fingerprint, alertname: n.alert.labels.alertname, channels: n.channels, id: n.id });
+  }
+
+  handOff(alerts.pending());
+  outbox.start();
+
+  async function publishLatest(report: Report, views: AlertView[], now: Date, snapshot: Snapshot | null | undefined): Promise<void> {
+    const withAlerts: Report = { ...report, alerts: views };
+    if (names.has('pushgateway')) outbox.setLatest('pushgateway', await reportMetricsText(withAlerts));
+    if (names.has('dashboard')) outbox.setLatest('dashboard', dashboardStatus(withAlerts, snapshot?.runs ?? [], config.sinks.dashboard?.pipeline_id ?? 'capstone-document-processor', now));
+    if (names.has('alertmanager')) {
+      const silenced = new Set(views.filter((v) => v.state === 'silenced').map((v) => v.fingerprint));
+      outbox.setLatest('alertmanager', alertmanagerAlerts(alerts.records(), silenced, now, config.sinks.alertmanager?.resolve_timeout ?? 900, report.airflow.url || null));
+    }
+    if (names.has('airflow_variables')) {
+      const v = config.variables;
+      const values: Record<string, unknown> = { [v.latest_metrics]: latestMetrics(withAlerts), [v.quality_report]: qualityReport(withAlerts) };
+      // Never overwrite an existing history with an empty one.
+      const history = alerts.slaHistory();
+      if (history.length > 0) values[v.sla_history] = history;
+      outbox.setLatest('airflow_variables', { values });
+    }
+  }
+
+  return {
+    alerts,
+    outbox,
+
+    async afterPoll(report, candidates, now, snapshot) {
+      const { alerts: views, notifications } = alerts.update(withDetails(candidates, report), now);
+      handOff(notifications);
+      await publishLatest(report, views, now, snapshot);
+      return views;
+    },
+
+    async ack(fingerprint, by, note) {
+      const result = alerts.ack(fingerprint, by, note);
+      if (!result.ok) return result;
+      if (result.notification) handOff([result.notification]);
+      log.info('alert acknowledged', { fingerprint, by: result.alert.ack?.by });
+      return { ok: true, alert: result.alert };
+    },
+
+    async unack(fingerprint) {
+      const result = alerts.unack(fingerprint);
+      if (result.ok) log.info('alert unacknowledged', { fingerprint });
+      return result;
+    },
+
+    async silence(fingerprint, durationSeconds, comment, by) {
+      const record = alerts.records().find((r) => r.fingerprint === fingerprint);
+      if (!record) return { ok: false, error: `no alert with fingerprint ${fingerprint}` };
+      const matchers = Object.entries(record.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+      const result = alerts.silence({ matchers, durationSeconds, comment, createdBy: by });
+      if (result.ok) log.info('alert silenced', { fingerprint, until: result.silence.endsAt, by: result.silence.createdBy });
+      return result;
+    },
+
+    async close() {
+      outbox.stop();
+      const drained = await outbox.flush(options.closeTimeoutMs ?? 3000);
+      if (!drained) log.warn('some notifications are still queued; they are kept on disk and sent at the next start');
+      await Promise.all(sinks.map((s) => s.close?.()));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { type AirtopStore, frozenCopy } from '../state/store.js';
+import type { AirtopData, View } from '../state/types.js';
+import type { Commands } from './commands.js';
+import type { Effect } from './dispatch.js';
+
+const EMPTY_DRILL = { loading: true, error: null, runs: null, taskInstances: null, log: null };
+
+/** The list each view's ↑/↓ selection lives under. */
+function listOf(view: View): string {
+  return view.kind === 'main' ? 'main' : view.kind;
+}
+
+/** The store change an effect makes, as one patch so a key press is one render. Pure. */
+export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
+  let ui = { ...state.ui, ...effect.ui };
+  let drill = state.drill;
+  if (state.ui.message && !effect.ui?.message) ui.message = null;
+  if (effect.select) ui.selection = { ...ui.selection, [effect.select[0]]: Math.max(0, effect.select[1]) };
+  const nav = effect.nav;
+  if (nav && 'push' in nav) {
+    // The view being left keeps its filter; the new one starts unfiltered at its first row.
+    const below = ui.stack.slice(0, -1);
+    const top = ui.stack[ui.stack.length - 1] ?? { kind: 'main' as const };
+    ui = {
+      ...ui,
+      stack: [...below, { ...top, filter: ui.filter.text }, nav.push],
+      filter: { editing: false, text: '' },
+      selection: { ...ui.selection, [listOf(nav.push)]: 0 },
+    };
+    drill = { ...EMPTY_DRILL };
+  } else if (nav && 'pop' in nav && ui.stack.length > 1) {
+    const stack = ui.stack.slice(0, -1);
+    const top = stack[stack.length - 1]!;
+    ui = { ...ui, stack, filter: { editing: false, text: top.filter ?? '' } };
+    drill = { ...EMPTY_DRILL, loading: top.kind !== 'main' };
+  } else if (nav && 'replace' in nav) {
+    ui = { ...ui, stack: [...ui.stack.slice(0, -1), nav.replace], selection: { ...ui.selection, [listOf(nav.replace)]: 0 } };
+    drill = { ...EMPTY_DRILL };
+  }
+  if (effect.follow !== undefined) {
+    drill = { ...drill, log: { lines: drill.log?.lines ?? [], continuationToken: drill.log?.continuationToken ?? null, follow: effect.follow } };
+  }
+  const patch: Partial<AirtopData> = { ui };
+  if (drill !== state.drill) patch.drill = drill;
+  if (effect.paused !== undefined) {
+    ui.paused = effect.paused;
+    patch.frozen = effect.paused ? frozenCopy(state) : null;
+  }
+  return patch;
+}
+
+/** Carries an effect out: one store update, then the command (which may itself update the store). */
+export function apply(store: AirtopStore, commands: Commands, effect: Effect, exit: () => void): void {
+  store.setState(reduce(store.getState(), effect));
+  const call = effect.command;
+  if (!call) return;
+  switch (call.name) {
+    case 'refresh':
+      return commands.refresh();
+    case 'quit':
+      commands.quit();
+      return exit();
+    case 'ack':
+      return commands.ack(call.fingerprint, call.note);
+    case 'unack':
+      return commands.unack(call.fingerprint);
+    case 'silence':
+      return commands.silence(call.fingerprint, call.durationSeconds, call.comment);
+  }
+}

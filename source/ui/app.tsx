@@ -1,0 +1,103 @@
+import { Box, Text, useApp, useInput } from 'ink';
+import { useCallback, useMemo } from 'react';
+import type { AirtopStore } from '../state/store.js';
+import { topView } from '../state/store.js';
+import { apply } from './actions.js';
+import type { Commands } from './commands.js';
+import { dispatch, keyName } from './dispatch.js';
+import { Footer } from './footer.js';
+import { Header } from './header.js';
+import { screenLayout } from './layout.js';
+import { MainPanes } from './panes/main.js';
+import { StoreContext, useAirtop } from './store-context.js';
+import { colourDisabled, createTheme, ThemeContext } from './theme.js';
+import type { Clock } from './use-now.js';
+import { DagView } from './views/dag.js';
+import { Dialog } from './views/dialog.js';
+import { HelpView } from './views/help.js';
+import { LogView } from './views/log.js';
+import { RunView } from './views/run.js';
+
+export interface AppProps {
+  store: AirtopStore;
+  commands: Commands;
+  readonly: boolean;
+  /** Default: the NO_COLOR environment variable. */
+  noColor?: boolean;
+  /** Default: the system clock; tests inject a fixed one. */
+  clock?: Clock;
+}
+
+/** The single input handler: every key goes through dispatch() and comes back as one store update. */
+function Keys({ store, commands, readonly }: { store: AirtopStore; commands: Commands; readonly: boolean }) {
+  const { exit } = useApp();
+  const onKey = useCallback(
+    (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+      const effect = dispatch(store.getState(), keyName(input, key), input, { readonly });
+      if (effect) apply(store, commands, effect, exit);
+    },
+    [store, commands, readonly, exit],
+  );
+  useInput(onKey);
+  return null;
+}
+
+function Body({ width, height, readonly }: { width: number; height: number; readonly: boolean }) {
+  const help = useAirtop((s) => s.ui.help);
+  const top = useAirtop(topView);
+  const focus = useAirtop((s) => s.ui.focus);
+  const size = useAirtop((s) => s.ui.size);
+  const dialogOpen = useAirtop((s) => s.ui.dialog !== null);
+  const layout = useMemo(() => screenLayout(size, focus, dialogOpen), [size, focus, dialogOpen]);
+  if (help) return <HelpView width={width} height={height} readonly={readonly} />;
+  switch (top.kind) {
+    case 'main':
+      return <MainPanes layout={layout} focus={focus} />;
+    case 'dag':
+      return <DagView dagId={top.dagId} width={width} height={height} />;
+    case 'run':
+      return <RunView dagId={top.dagId} runId={top.runId} width={width} height={height} />;
+    case 'log':
+      return <LogView view={top} width={width} height={height} />;
+  }
+}
+
+function Screen({ readonly, clock }: { readonly: boolean; clock: Clock }) {
+  const size = useAirtop((s) => s.ui.size);
+  const dialogOpen = useAirtop((s) => s.ui.dialog !== null);
+  const focus = useAirtop((s) => s.ui.focus);
+  const layout = useMemo(() => screenLayout(size, focus, dialogOpen), [size, focus, dialogOpen]);
+  // Never as tall as the terminal: Ink 6 would clear and redraw the whole screen on every frame.
+  const height = Math.max(1, size.rows - 1);
+  if (layout.kind === 'too-small') {
+    return (
+      <Box width={size.columns} height={height}>
+        <Text wrap="wrap">{layout.message}</Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={size.columns} height={height}>
+      <Header width={size.columns} clock={clock} />
+      <Box height={layout.bodyHeight} width={size.columns} flexShrink={0}>
+        <Body width={size.columns} height={layout.bodyHeight} readonly={readonly} />
+      </Box>
+      {dialogOpen ? <Dialog width={size.columns} /> : null}
+      <Footer width={size.columns} readonly={readonly} />
+    </Box>
+  );
+}
+
+const systemClock: Clock = () => new Date();
+
+export function App({ store, commands, readonly, noColor, clock = systemClock }: AppProps) {
+  const theme = useMemo(() => createTheme(noColor ?? colourDisabled()), [noColor]);
+  return (
+    <StoreContext.Provider value={store}>
+      <ThemeContext.Provider value={theme}>
+        <Keys store={store} commands={commands} readonly={readonly} />
+        <Screen readonly={readonly} clock={clock} />
+      </ThemeContext.Provider>
+    </StoreContext.Provider>
+  );
+}

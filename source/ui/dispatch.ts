@@ -1,0 +1,307 @@
+import type { Key } from 'ink';
+import type { AirtopData, PaneId, UiState, View } from '../state/types.js';
+import { PANES } from '../state/types.js';
+import { findBinding, helpLines, type Mode, SILENCE_CHOICES } from './keymap.js';
+import { alertSections, bodyHeight, paneBox, paneContentHeight, screenLayout, tableRows } from './layout.js';
+import { selectDagRows } from './model/dag-rows.js';
+import { parseFilter } from './model/filter.js';
+import { alertText, selectAlertRows, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
+
+// One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out.
+
+export type CommandCall =
+  | { name: 'refresh' }
+  | { name: 'quit' }
+  | { name: 'ack'; fingerprint: string; note: string }
+  | { name: 'unack'; fingerprint: string }
+  | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string };
+
+export interface Effect {
+  ui?: Partial<UiState>;
+  /** [list, index]: a row selection or a scroll offset. */
+  select?: [string, number];
+  nav?: { push: View } | { pop: true } | { replace: View };
+  paused?: boolean;
+  follow?: boolean;
+  command?: CommandCall;
+}
+
+export interface DispatchContext {
+  readonly: boolean;
+}
+
+/** Ink's (input, key) as one name: 'up', 'enter', 'escape', 'shift-tab', 'ctrl-c', or the typed text. */
+export function keyName(input: string, key: Partial<Key>): string {
+  if (key.ctrl && input) return `ctrl-${input}`;
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+  // Ink 6 reports Backspace (0x7f) as `delete`.
+  if (key.backspace || key.delete) return 'backspace';
+  // Ink 6 reports Esc as meta + escape; a bare meta with text is Alt+key, which we read as the key.
+  if (key.escape || (key.meta && !input)) return 'escape';
+  return input;
+}
+
+export function currentMode(state: AirtopData): Mode {
+  if (state.ui.dialog) return 'dialog';
+  if (state.ui.help) return 'help';
+  if (state.ui.filter.editing) return 'filter';
+  const top = topOf(state);
+  if (top.kind === 'log') return 'log';
+  if (top.kind === 'main') return 'normal';
+  return 'drill';
+}
+
+function topOf(state: AirtopData): View {
+  return state.ui.stack[state.ui.stack.length - 1] ?? { kind: 'main' };
+}
+
+/** The list that ↑/↓ move in right now, with its length and page size. */
+export function activeList(state: AirtopData): { id: string; length: number; page: number } {
+  const top = topOf(state);
+  const { size, focus } = state.ui;
+  const full = { height: bodyHeight(size, false) };
+  if (top.kind === 'dag') return { id: 'dag', length: selectRunRows(state).length, page: tableRows(full) };
+  if (top.kind === 'run') return { id: 'run', length: selectTaskRows(state).length, page: tableRows(full) };
+  if (top.kind === 'log') {
+    const page = Math.max(1, full.height - 3);
+    return { id: 'log', length: Math.max(0, selectLogLines(state).length - page) + 1, page };
+  }
+  const box = paneBox(screenLayout(size, focus, false), focus) ?? { height: 0, width: 0 };
+  const page = tableRows(box);
+  switch (focus) {
+    case 'dags':
+      return { id: 'dags', length: selectDagRows(state).length, page };
+    case 'pools':
+      return { id: 'pools', length: selectPoolRows(state).length, page };
+    case 'alerts': {
+      const rows = alertSections(paneContentHeight(box), selectSinks(state).length, selectDeadLetters(state).length).alerts;
+      return { id: 'alerts', length: selectAlertRows(state).length, page: rows };
+    }
+    default:
+      return { id: focus, length: 0, page };
+  }
+}
+
+function clamp(n: number, length: number): number {
+  return Math.max(0, Math.min(n, length - 1));
+}
+
+function selected(state: AirtopData, list: string, length: number): number {
+  return clamp(state.ui.selection[list] ?? 0, length);
+}
+
+const FOCUS: Partial<Record<string, PaneId>> = {
+  focusDags: 'dags',
+  focusPools: 'pools',
+  focusCosts: 'costs',
+  focusQuality: 'quality',
+  focusAlerts: 'alerts',
+};
+
+const SORTS: UiState['sort'][] = ['status', 'name', 'success_rate', 'duration'];
+
+const info = (text: string): Effect => ({ ui: { message: { text, level: 'info' } } });
+const error = (text: string): Effect => ({ ui: { message: { text, level: 'error' } } });
+
+function move(state: AirtopData, command: string, readonly: boolean): Effect | null {
+  const list = activeList(state);
+  const mode = currentMode(state);
+  if (mode === 'help') {
+    const last = Math.max(0, helpLines(readonly).length - Math.max(1, bodyHeight(state.ui.size, false) - 3));
+    const at = Math.min(state.ui.selection['help'] ?? 0, last);
+    return { select: ['help', clamp(at + (command === 'up' ? -1 : 1), last + 1)] };
+  }
+  if (list.length === 0) return null;
+  const following = mode === 'log' && (state.drill.log?.follow ?? false);
+  // While following, the view sits at the end of the log whatever the stored offset says.
+  const at = following ? list.length - 1 : selected(state, list.id, list.length);
+  const target = {
+    up: at - 1,
+    down: at + 1,
+    pageUp: at - list.page,
+    pageDown: at + list.page,
+    top: 0,
+    bottom: list.length - 1,
+  }[command as 'up'];
+  const effect: Effect = { select: [list.id, clamp(target, list.length)] };
+  if (following && (command === 'up' || command === 'pageUp' || command === 'top')) effect.follow = false;
+  return effect;
+}
+
+function selectedAlert(state: AirtopData) {
+  const rows = selectAlertRows(state);
+  return rows[selected(state, 'alerts', rows.length)];
+}
+
+function drillIn(state: AirtopData): Effect | null {
+  const top = topOf(state);
+  if (top.kind === 'main') {
+    if (state.ui.focus === 'dags') {
+      const rows = selectDagRows(state);
+      const row = rows[selected(state, 'dags', rows.length)];
+      return row ? { nav: { push: { kind: 'dag', dagId: row.dagId } } } : null;
+    }
+    if (state.ui.focus === 'alerts') {
+      const dagId = selectedAlert(state)?.labels['dag_id'];
+      return dagId ? { nav: { push: { kind: 'dag', dagId } } } : info('this alert names no DAG to open');
+    }
+    return null;
+  }
+  if (top.kind === 'dag') {
+    const rows = selectRunRows(state);
+    const run = rows[selected(state, 'dag', rows.length)];
+    return run ? { nav: { push: { kind: 'run', dagId: run.dagId, runId: run.runId } } } : null;
+  }
+  if (top.kind === 'run') {
+    const rows = selectTaskRows(state);
+    const ti = rows[selected(state, 'run', rows.length)];
+    if (!ti) return null;
+    if (ti.tryNumber < 1) return info(`${ti.taskId} has not started yet: no log to show`);
+    return {
+      nav: { push: { kind: 'log', dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, maxTry: ti.tryNumber } },
+      // A running task's log is worth following; a finished one is read from the top.
+      follow: ti.state === 'running',
+    };
+  }
+  return null;
+}
+
+function alertAction(state: AirtopData, command: 'ack' | 'unack' | 'silence'): Effect {
+  const alert = selectedAlert(state);
+  if (!alert) return info('no alert selected: focus the alert log (5) and pick one with ↑/↓');
+  if (command === 'ack') return { ui: { dialog: { kind: 'ack', fingerprint: alert.fingerprint, note: '' } } };
+  if (command === 'silence') return { ui: { dialog: { kind: 'silence', fingerprint: alert.fingerprint, durationIndex: 0, comment: '' } } };
+  if (alert.state !== 'acknowledged' && !alert.ack) return info(`not acknowledged: ${alertText(alert)}`);
+  return { command: { name: 'unack', fingerprint: alert.fingerprint }, ...info(`acknowledgement withdrawn: ${alertText(alert)}`) };
+}
+
+function dialogKey(state: AirtopData, command: string, input: string): Effect | null {
+  const dialog = state.ui.dialog!;
+  const summary = () => {
+    const alert = state.alerts.find((a) => a.fingerprint === dialog.fingerprint);
+    return alert ? alertText(alert) : dialog.fingerprint;
+  };
+  const edit = (f: (text: string) => string): Effect =>
+    dialog.kind === 'ack' ? { ui: { dialog: { ...dialog, note: f(dialog.note) } } } : { ui: { dialog: { ...dialog, comment: f(dialog.comment) } } };
+  switch (command) {
+    case 'type':
+      return edit((t) => t + input);
+    case 'erase':
+      return edit((t) => t.slice(0, -1));
+    case 'durationPrev':
+    case 'durationNext': {
+      if (dialog.kind !== 'silence') return null;
+      const step = command === 'durationPrev' ? -1 : 1;
+      return { ui: { dialog: { ...dialog, durationIndex: clamp(dialog.durationIndex + step, SILENCE_CHOICES.length) } } };
+    }
+    case 'cancel':
+      return { ui: { dialog: null } };
+    case 'confirm':
+      if (dialog.kind === 'ack') {
+        return { command: { name: 'ack', fingerprint: dialog.fingerprint, note: dialog.note.trim() }, ui: { dialog: null, message: { text: `acknowledged: ${summary()}`, level: 'info' } } };
+      }
+      {
+        const choice = SILENCE_CHOICES[dialog.durationIndex] ?? SILENCE_CHOICES[0]!;
+        return {
+          command: { name: 'silence', fingerprint: dialog.fingerprint, durationSeconds: choice.seconds, comment: dialog.comment.trim() },
+          ui: { dialog: null, message: { text: `silenced for ${choice.label}: ${summary()}`, level: 'info' } },
+        };
+      }
+    default:
+      return null;
+  }
+}
+
+/** Printable text (a key or a paste) that a text field may take. */
+function isText(input: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
+}
+
+export function dispatch(state: AirtopData, key: string, input: string, ctx: DispatchContext): Effect | null {
+  const mode = currentMode(state);
+  let binding = findBinding(mode, key, ctx.readonly);
+  if (!binding && (mode === 'filter' || mode === 'dialog') && isText(input)) binding = findBinding(mode, 'text', ctx.readonly);
+  if (!binding) {
+    const refused = findBinding(mode, key, false);
+    return refused?.dangerous ? error(`read-only mode: ${refused.description} is disabled`) : null;
+  }
+  const command = binding.command;
+  if (mode === 'dialog') return command === 'quit' ? { command: { name: 'quit' } } : dialogKey(state, command, input);
+  const focus = FOCUS[command];
+  if (focus) return { ui: { focus } };
+  const list = activeList(state);
+  const filterText = state.ui.filter.text;
+  switch (command) {
+    case 'focusNext':
+    case 'focusPrev': {
+      const i = PANES.indexOf(state.ui.focus);
+      const step = command === 'focusNext' ? 1 : -1;
+      return { ui: { focus: PANES[(i + step + PANES.length) % PANES.length]! } };
+    }
+    case 'up':
+    case 'down':
+    case 'pageUp':
+    case 'pageDown':
+    case 'top':
+    case 'bottom':
+      return move(state, command, ctx.readonly);
+    case 'drill':
+      return drillIn(state);
+    case 'back':
+      if (topOf(state).kind !== 'main') return { nav: { pop: true } };
+      return filterText ? { ui: { filter: { editing: false, text: '' } } } : null;
+    case 'filter':
+      return { ui: { filter: { editing: true, text: filterText } } };
+    case 'type':
+      return { ui: { filter: { editing: true, text: filterText + input } }, select: [list.id, 0] };
+    case 'erase':
+      return { ui: { filter: { editing: true, text: filterText.slice(0, -1) } }, select: [list.id, 0] };
+    case 'filterApply': {
+      const problem = parseFilter(filterText).error;
+      return { ui: { filter: { editing: false, text: filterText }, ...(problem ? { message: { text: problem, level: 'error' as const } } : {}) } };
+    }
+    case 'filterClear':
+      return { ui: { filter: { editing: false, text: '' } } };
+    case 'faults':
+      return { ui: { faultsOnly: !state.ui.faultsOnly }, select: [list.id, 0] };
+    case 'sort': {
+      const next = SORTS[(SORTS.indexOf(state.ui.sort) + 1) % SORTS.length]!;
+      return { ui: { sort: next, message: { text: `DAGs sorted by ${next.replace('_', ' ')}`, level: 'info' } }, select: ['dags', 0] };
+    }
+    case 'pause':
+      return { paused: !state.ui.paused };
+    case 'refresh':
+      return { command: { name: 'refresh' } };
+    case 'ack':
+    case 'unack':
+    case 'silence':
+      return alertAction(state, command);
+    case 'follow':
+      return { follow: !(state.drill.log?.follow ?? false) };
+    case 'prevTry':
+    case 'nextTry': {
+      const top = topOf(state);
+      if (top.kind !== 'log') return null;
+      const next = top.tryNumber + (command === 'prevTry' ? -1 : 1);
+      const max = top.maxTry ?? top.tryNumber;
+      if (next < 1 || next > max) return info(`try ${top.tryNumber} of ${max}: no ${command === 'prevTry' ? 'earlier' : 'later'} try`);
+      return { nav: { replace: { ...top, tryNumber: next } } };
+    }
+    case 'help':
+      return { ui: { help: !state.ui.help }, select: ['help', 0] };
+    case 'quit':
+      return { command: { name: 'quit' } };
+    default:
+      return null;
+  }
+}

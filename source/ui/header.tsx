@@ -1,0 +1,110 @@
+import { Box, Text } from 'ink';
+import type { ComponentHealth, Health } from '../airflow/types.js';
+import type { View } from '../state/types.js';
+import { formatAge, formatClock, formatDuration, formatScore } from './format.js';
+import { shownReport } from './model/shown.js';
+import { useAirtop } from './store-context.js';
+import { useTheme } from './theme.js';
+import { type Clock, useNow } from './use-now.js';
+
+// Three fixed lines: where and what (Airflow, overall status), how fresh (components, polls), where you are
+// (breadcrumbs) or why the data is stale. The only component with a clock.
+
+function crumb(view: View): string {
+  switch (view.kind) {
+    case 'main':
+      return 'DAGs';
+    case 'dag':
+      return view.dagId;
+    case 'run':
+      return view.runId;
+    case 'log':
+      return `${view.taskId}${view.mapIndex >= 0 ? `[${view.mapIndex}]` : ''} log, try ${view.tryNumber}`;
+  }
+}
+
+export function breadcrumbs(stack: readonly View[]): string {
+  return stack.map(crumb).join(' › ');
+}
+
+const COMPONENTS: [keyof Health, string][] = [
+  ['scheduler', 'scheduler'],
+  ['triggerer', 'triggerer'],
+  ['dagProcessor', 'dag_processor'],
+];
+
+function HealthDot({ health }: { health: ComponentHealth | undefined }) {
+  const theme = useTheme();
+  const status = health?.status ?? null;
+  const colour = status === 'healthy' ? theme.status.healthy : status === 'unhealthy' ? theme.status.critical : theme.status.unknown;
+  return <Text color={colour}>{status === 'healthy' ? '● ok' : status === 'unhealthy' ? '✖ down' : '? n/a'}</Text>;
+}
+
+export function Header({ width, clock }: { width: number; clock: Clock }) {
+  const theme = useTheme();
+  const now = useNow(clock);
+  const report = useAirtop(shownReport);
+  const poll = useAirtop((s) => s.poll);
+  const paused = useAirtop((s) => s.ui.paused);
+  const stack = useAirtop((s) => s.ui.stack);
+  const url = useAirtop((s) => s.report?.airflow.url ?? s.snapshot?.airflow.url ?? null);
+  const version = useAirtop((s) => s.report?.airflow.version ?? s.snapshot?.airflow.version ?? null);
+  const api = useAirtop((s) => s.report?.airflow.api ?? s.snapshot?.airflow.api ?? null);
+  const health = report?.airflow.health ?? null;
+  const overall = report?.summary.overall;
+  const stale = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
+  const overallColour = overall === 'critical' ? theme.status.critical : overall === 'warning' ? theme.status.warning : theme.status.healthy;
+  const next = poll.nextPollAt ? (Date.parse(poll.nextPollAt) - now) / 1000 : null;
+  const nextText = poll.state === 'polling' ? 'polling…' : next === null ? 'no poll scheduled' : `next in ${formatDuration(Math.max(0, next))}`;
+  return (
+    <Box flexDirection="column" width={width} height={3} flexShrink={0}>
+      <Box width={width}>
+        <Box flexGrow={1} flexShrink={1}>
+          <Text wrap="truncate">
+            <Text bold color={theme.accent}>
+              airtop
+            </Text>{' '}
+            {url ?? 'connecting…'}
+            {version ? `  Airflow ${version}` : ''}
+            {api ? ` (${api})` : ''}
+          </Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text>
+            {paused ? (
+              <Text inverse bold>
+                {' PAUSED '}
+              </Text>
+            ) : null}
+            {stale ? (
+              <Text color={theme.error} bold>
+                {' STALE'}
+              </Text>
+            ) : null}
+            {overall ? (
+              <Text color={overallColour} bold>
+                {`  ${overall.toUpperCase()}`}
+              </Text>
+            ) : (
+              '  waiting for the first poll'
+            )}
+            {report ? `  health ${formatScore(report.summary.health_score)}` : ''}
+          </Text>
+        </Box>
+      </Box>
+      <Text wrap="truncate">
+        {COMPONENTS.map(([key, label]) => (
+          <Text key={key}>
+            {label} <HealthDot health={health?.[key]} />
+            {'  '}
+          </Text>
+        ))}
+        {`│ last poll ${formatClock(poll.lastSuccessAt)} (${formatAge(poll.lastSuccessAt, now)})  ${nextText}`}
+      </Text>
+      <Text wrap="truncate">
+        <Text dimColor>{breadcrumbs(stack)}</Text>
+        {stale ? <Text color={theme.error}>{`  STALE: ${stale}${poll.consecutiveFailures > 1 ? ` (${poll.consecutiveFailures} failed polls)` : ''}`}</Text> : null}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,41 @@
+// The `/` filter: a case-insensitive substring; `re:PATTERN` or `/PATTERN/` for a regular expression;
+// a leading `!` keeps what does NOT match.
+
+export interface TextFilter {
+  /** True when nothing is filtered (empty text). */
+  empty: boolean;
+  test(text: string): boolean;
+  /** Why a regex could not be used (it then falls back to a plain substring). */
+  error: string | null;
+}
+
+const ALL: TextFilter = { empty: true, test: () => true, error: null };
+
+export function parseFilter(raw: string): TextFilter {
+  let text = raw;
+  let invert = false;
+  if (text.startsWith('!')) {
+    invert = true;
+    text = text.slice(1);
+  }
+  if (text === '') return invert ? { empty: false, test: () => false, error: null } : ALL;
+  let pattern: string | null = null;
+  if (text.startsWith('re:')) pattern = text.slice(3);
+  else if (text.length >= 2 && text.startsWith('/') && text.endsWith('/')) pattern = text.slice(1, -1);
+  let matches: (s: string) => boolean;
+  let error: string | null = null;
+  if (pattern !== null) {
+    try {
+      const re = new RegExp(pattern, 'i');
+      matches = (s) => re.test(s);
+    } catch (err) {
+      error = `invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}; matching it as plain text`;
+      const needle = pattern.toLowerCase();
+      matches = (s) => s.toLowerCase().includes(needle);
+    }
+  } else {
+    const needle = text.toLowerCase();
+    matches = (s) => s.toLowerCase().includes(needle);
+  }
+  return { empty: false, test: invert ? (s) => !matches(s) : matches, error };
+}

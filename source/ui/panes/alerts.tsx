@@ -1,0 +1,101 @@
+import { Text } from 'ink';
+import { memo } from 'react';
+import type { AlertView } from '../../report/types.js';
+import type { DeadLetter, SinkStatus } from '../../state/types.js';
+import { fit, formatClock } from '../format.js';
+import { alertSections, type PaneBox, paneContentHeight, visibleWindow } from '../layout.js';
+import { alertText, selectAlertRows, selectDeadLetters, selectSinks } from '../model/lists.js';
+import { useAirtop } from '../store-context.js';
+import { useTheme } from '../theme.js';
+import { Empty, Frame } from './frame.js';
+
+const SEVERITY_LABEL: Record<AlertView['severity'], string> = { critical: 'CRIT', warning: 'WARN', info: 'INFO' };
+
+function ackText(alert: AlertView): string {
+  if (alert.ack) return `ack ${alert.ack.by}${alert.ack.note ? `: ${alert.ack.note}` : ''}`;
+  return alert.escalation_level ? `L${alert.escalation_level}` : '';
+}
+
+const AlertLine = memo(function AlertLine({ alert, width, selected }: { alert: AlertView; width: number; selected: boolean }) {
+  const theme = useTheme();
+  const ack = ackText(alert);
+  const messageWidth = Math.max(8, width - 4 - 1 - 8 - 1 - 12 - 1 - (ack ? Math.min(24, ack.length) + 1 : 0) - 1);
+  return (
+    <Text wrap="truncate" inverse={selected}>
+      {selected ? '›' : ' '}
+      <Text color={theme.severity[alert.severity]}>{SEVERITY_LABEL[alert.severity]}</Text>
+      {` ${fit(formatClock(alert.since), 8)} `}
+      <Text color={theme.alertState[alert.state]}>{fit(alert.state, 12)}</Text>
+      {` ${fit(alertText(alert), messageWidth)}`}
+      {ack ? <Text dimColor>{` ${fit(ack, Math.min(24, ack.length))}`}</Text> : null}
+    </Text>
+  );
+});
+
+function SinkLine({ sink }: { sink: SinkStatus }) {
+  const theme = useTheme();
+  const failing = sink.lastError !== null && (!sink.lastSuccessAt || (sink.lastErrorAt ?? '') > sink.lastSuccessAt);
+  return (
+    <Text wrap="truncate">
+      {` ${fit(sink.name, 14)} `}
+      <Text color={failing ? theme.status.critical : theme.status.healthy}>{failing ? '✖' : '✔'}</Text>
+      {` last ok ${formatClock(sink.lastSuccessAt)}  queue ${sink.queueDepth}  dead ${sink.deadLetters}`}
+      {sink.lastError ? <Text color={failing ? theme.error : undefined}>{`  last error ${formatClock(sink.lastErrorAt)}: ${sink.lastError}`}</Text> : null}
+    </Text>
+  );
+}
+
+function DeadLetterLine({ letter }: { letter: DeadLetter }) {
+  const theme = useTheme();
+  return (
+    <Text wrap="truncate">
+      {` ${fit(letter.sink, 14)} ${formatClock(letter.at)} `}
+      <Text color={theme.error}>{letter.reason}</Text>
+      {`  ${letter.summary}`}
+    </Text>
+  );
+}
+
+/** Alerts (firing first), then where notifications go (sinks) and what could not be delivered. */
+export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const alerts = useAirtop(selectAlertRows);
+  const sinks = useAirtop(selectSinks);
+  const dead = useAirtop(selectDeadLetters);
+  const selection = useAirtop((s) => s.ui.selection['alerts'] ?? 0);
+  const sections = alertSections(paneContentHeight(box), sinks.length, dead.length);
+  const selected = Math.max(0, Math.min(selection, alerts.length - 1));
+  const { start, end } = visibleWindow(alerts.length, selected, sections.alerts);
+  const firing = alerts.filter((a) => a.state === 'firing').length;
+  const width = box.width - 2;
+  return (
+    <Frame width={box.width} height={box.height} focused={focused} title={`[5] Alerts  ${firing} firing · ${alerts.length} shown`}>
+      <Text wrap="truncate" dimColor>
+        {' sev  since    state        message'}
+      </Text>
+      {alerts.length === 0 ? <Empty text="no alerts" /> : null}
+      {alerts.slice(start, end).map((alert, i) => (
+        <AlertLine key={alert.fingerprint} alert={alert} width={width} selected={focused && start + i === selected} />
+      ))}
+      {sections.sinks > 0 ? (
+        <>
+          <Text wrap="truncate" dimColor>
+            {`sinks (${sinks.length})`}
+          </Text>
+          {sinks.slice(0, sections.sinks).map((sink) => (
+            <SinkLine key={sink.name} sink={sink} />
+          ))}
+        </>
+      ) : null}
+      {sections.deadLetters > 0 ? (
+        <>
+          <Text wrap="truncate" dimColor>
+            {`dead letters (${dead.length})`}
+          </Text>
+          {dead.slice(0, sections.deadLetters).map((letter) => (
+            <DeadLetterLine key={letter.id} letter={letter} />
+          ))}
+        </>
+      ) : null}
+    </Frame>
+  );
+});

@@ -1,0 +1,72 @@
+import { Text } from 'ink';
+import { memo, useMemo } from 'react';
+import { DASH, fit, formatDuration, formatPct } from '../format.js';
+import { type PaneBox, tableRows, visibleWindow } from '../layout.js';
+import { allDagRows, type DagRow, type DagStatus, selectDagRows, SPARK_WIDTH } from '../model/dag-rows.js';
+import { shownHistory, shownReport, shownSnapshot } from '../model/shown.js';
+import { useAirtop } from '../store-context.js';
+import { type Theme, useTheme } from '../theme.js';
+import { type Column, fitColumns, renderCells, renderTitles } from './columns.js';
+import { Empty, Frame } from './frame.js';
+
+export const DAG_GLYPHS: Record<DagStatus, string> = { critical: '✖', warning: '▲', running: '▶', healthy: '✔', idle: '·', paused: '‖' };
+
+export function dagColour(theme: Theme, status: DagStatus): string | undefined {
+  return {
+    critical: theme.status.critical,
+    warning: theme.status.warning,
+    running: theme.status.running,
+    healthy: theme.status.healthy,
+    idle: theme.status.idle,
+    paused: theme.status.paused,
+  }[status];
+}
+
+// In order of importance: narrow screens drop from the end.
+const COLUMNS: Column<DagRow>[] = [
+  { title: 'runs/1h', width: 7, cell: (r) => String(r.runs) },
+  { title: 'success', width: 7, cell: (r) => formatPct(r.successRate) },
+  { title: 'SLA', width: 7, cell: (r) => (r.slaMisses ? `${r.slaMisses} L${r.slaLevel}` : DASH) },
+  { title: 'p95', width: 7, cell: (r) => formatDuration(r.p95Seconds) },
+  { title: 'avg', width: 7, cell: (r) => formatDuration(r.avgSeconds) },
+  { title: 'recent runs', width: SPARK_WIDTH + 1, align: 'left', cell: (r) => r.spark },
+];
+
+const MAX_NAME = 64;
+
+const DagLine = memo(function DagLine({ row, nameWidth, columns, selected }: { row: DagRow; nameWidth: number; columns: Column<DagRow>[]; selected: boolean }) {
+  const theme = useTheme();
+  return (
+    <Text wrap="truncate" inverse={selected}>
+      <Text color={dagColour(theme, row.status)}>{`${selected ? '›' : ' '}${DAG_GLYPHS[row.status]} `}</Text>
+      {fit(row.dagId, nameWidth)}
+      {renderCells(columns, row)}
+    </Text>
+  );
+});
+
+export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const rows = useAirtop(selectDagRows);
+  const total = useAirtop((s) => allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)).length);
+  const selection = useAirtop((s) => s.ui.selection['dags'] ?? 0);
+  const inner = box.width - 2;
+  const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - 3, 16), [inner]);
+  // On a wide screen the numbers stay near the names instead of drifting to the far edge.
+  const flex = Math.min(room, MAX_NAME);
+  const height = tableRows(box);
+  const selected = Math.max(0, Math.min(selection, rows.length - 1));
+  const { start, end } = visibleWindow(rows.length, selected, height);
+  const faulty = rows.filter((r) => r.status === 'critical' || r.status === 'warning').length;
+  const title = `[1] DAG health  ${rows.length}${rows.length !== total ? ` of ${total}` : ''} DAGs${faulty ? ` · ${faulty} need attention` : ''}`;
+  return (
+    <Frame width={box.width} height={box.height} title={title} focused={focused}>
+      <Text wrap="truncate" dimColor>
+        {'   ' + fit('DAG', flex) + renderTitles(columns)}
+      </Text>
+      {rows.length === 0 ? <Empty text={total ? 'no DAG matches the filter' : 'no DAGs yet: waiting for the first poll'} /> : null}
+      {rows.slice(start, end).map((row, i) => (
+        <DagLine key={row.dagId} row={row} nameWidth={flex} columns={columns} selected={focused && start + i === selected} />
+      ))}
+    </Frame>
+  );
+});

@@ -1,0 +1,82 @@
+import { render } from 'ink';
+import type { AirtopStore } from '../state/store.js';
+import { App } from './app.js';
+import type { Commands } from './commands.js';
+
+export interface RunTuiOptions {
+  store: AirtopStore;
+  commands: Commands;
+  readonly: boolean;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** Default: the NO_COLOR environment variable. */
+  noColor?: boolean;
+}
+
+export const NEEDS_TERMINAL = 'airtop needs an interactive terminal; use --once --json or --headless';
+/** Alternate screen on, cursor hidden (Ink 6 has no option for it). */
+export const ENTER_SCREEN = '\x1b[?1049h\x1b[?25l';
+/** Cursor shown, alternate screen off: the user's scrollback comes back untouched. */
+export const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * Draws the TUI until the user quits, a signal arrives or something crashes, and restores the terminal on each
+ * of those paths. Resolves on a clean exit; rejects with the error after a crash (terminal already restored).
+ */
+export async function runTui(options: RunTuiOptions): Promise<void> {
+  const { store, commands, readonly } = options;
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  if (!stdin.isTTY || typeof stdin.setRawMode !== 'function' || !stdout.isTTY) throw new Error(NEEDS_TERMINAL);
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      stdout.write(LEAVE_SCREEN);
+    } catch {
+      // stdout is gone (terminal closed): nothing left to restore.
+    }
+  };
+  const onResize = () => store.getState().setSize(stdout.columns || 80, stdout.rows || 24);
+
+  stdout.write(ENTER_SCREEN);
+  onResize();
+  stdout.on('resize', onResize);
+  process.on('exit', restore);
+
+  let crash: (error: unknown) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => {
+    crash = reject;
+  });
+  let instance: ReturnType<typeof render> | null = null;
+  const onSignal = () => instance?.unmount();
+  const onUncaught = (error: unknown) => {
+    restore();
+    instance?.unmount();
+    crash(error);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('uncaughtException', onUncaught);
+  try {
+    instance = render(<App store={store} commands={commands} readonly={readonly} {...(options.noColor === undefined ? {} : { noColor: options.noColor })} />, {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      // Only changed lines are rewritten: the 1 s header tick rewrites the header, not the screen.
+      incrementalRendering: true,
+    });
+    // Ask for the exit promise now: Ink only resolves one that exists when it unmounts.
+    await Promise.race([instance.waitUntilExit(), crashed]);
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    process.off('uncaughtException', onUncaught);
+    process.off('exit', restore);
+    stdout.off('resize', onResize);
+    restore();
+  }
+}

@@ -1,0 +1,44 @@
+import { Box, Text } from 'ink';
+import { DIALOG_HEIGHT } from '../layout.js';
+import { SILENCE_CHOICES } from '../keymap.js';
+import { alertText } from '../model/lists.js';
+import { useAirtop } from '../store-context.js';
+import { useTheme } from '../theme.js';
+
+/** The ack / silence prompt, DIALOG_HEIGHT lines above the footer. */
+export function Dialog({ width }: { width: number }) {
+  const theme = useTheme();
+  const dialog = useAirtop((s) => s.ui.dialog);
+  const alert = useAirtop((s) => (s.ui.dialog ? (s.alerts.find((a) => a.fingerprint === s.ui.dialog!.fingerprint) ?? null) : null));
+  if (!dialog) return null;
+  const subject = alert ? alertText(alert) : dialog.fingerprint;
+  return (
+    <Box flexDirection="column" width={width} height={DIALOG_HEIGHT} flexShrink={0} borderStyle="round" borderColor={theme.accent}>
+      <Text wrap="truncate" bold>
+        {dialog.kind === 'ack' ? `Acknowledge: ${subject}` : `Silence: ${subject}`}
+      </Text>
+      {dialog.kind === 'ack' ? (
+        <Text wrap="truncate">
+          {'note (optional): '}
+          {dialog.note}
+          <Text inverse> </Text>
+        </Text>
+      ) : (
+        <Text wrap="truncate">
+          {'for '}
+          {SILENCE_CHOICES.map((c, i) => (
+            <Text key={c.label} inverse={i === dialog.durationIndex} bold={i === dialog.durationIndex}>
+              {` ${c.label} `}
+            </Text>
+          ))}
+          {'  (←/→)   comment: '}
+          {dialog.comment}
+          <Text inverse> </Text>
+        </Text>
+      )}
+      <Text wrap="truncate" dimColor>
+        {dialog.kind === 'ack' ? 'Enter acknowledge · Esc cancel (stops escalation; the note is kept with the ack)' : 'Enter silence · Esc cancel'}
+      </Text>
+    </Box>
+  );
+}

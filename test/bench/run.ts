@@ -1,0 +1,254 @@
+// `npm run bench`: airtop's SQL and REST sources against the reference's own collection code, on the real
+// Airflow 3 schema filled with synthetic history at sizes S, M and L (BENCH_SIZES=S,M,L), then a simulated
+// day of polls through the whole pipeline and the UI bench. Progress goes to stderr, results to stdout.
+//
+// Env: BENCH_SIZES (S,M,L), BENCH_REGENERATE=1 (rebuild the cached size databases),
+//      BENCH_REST_BUDGET / BENCH_REFERENCE_BUDGET (seconds per size, default 150 / 240), BENCH_SOAK_POLLS (288).
+import pg from 'pg';
+import { airflowVenv, startApiServer, type ApiServer } from './api-server.js';
+import { runReference, runWorker, type Outcome, type ReferenceFigures } from './children.js';
+import type { SizeName } from './generate.js';
+import { startCountingProxy, viaProxy } from './proxy.js';
+import { ensureTemplate } from './schema.js';
+import { ensureSizeDb, type SizeDb } from './sizes.js';
+import { formatBytes, formatMs, formatRatio, ratio, table, targetLine, type Target } from './table.js';
+import type { WorkerResult } from './worker.js';
+
+type PollResult = Extract<WorkerResult, { kind: 'poll' }>;
+type SoakResult = Extract<WorkerResult, { kind: 'soak' }>;
+type UiResult = Extract<WorkerResult, { kind: 'ui' }>;
+
+interface SizeResults {
+  db: SizeDb;
+  sql: Outcome<WorkerResult>;
+  rest: Outcome<WorkerResult> | { ok: false; reason: string; seconds: number; progress: null };
+  reference: Outcome<ReferenceFigures> | { ok: false; reason: string; seconds: number; progress: null };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const benchStarted = Date.now();
+
+function sizesFromEnv(): SizeName[] {
+  const sizes = (process.env.BENCH_SIZES ?? 'S,M,L').split(',').map((s) => s.trim().toUpperCase());
+  const bad = sizes.filter((s) => !['S', 'M', 'L'].includes(s));
+  if (bad.length > 0) throw new Error(`BENCH_SIZES: unknown size ${bad.join(', ')} (use S, M, L)`);
+  return sizes as SizeName[];
+}
+
+async function dagIdsOf(db: SizeDb): Promise<string[]> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ dag_id: string }>("SELECT dag_id FROM dag WHERE dag_id LIKE 'capstone\\_%' AND NOT is_stale ORDER BY dag_id");
+    return rows.map((row) => row.dag_id);
+  } finally {
+    await client.end();
+  }
+}
+
+const polled = (outcome: SizeResults['sql']): PollResult | null => (outcome.ok && outcome.value.kind === 'poll' ? outcome.value : null);
+const steadyOf = (result: PollResult | null) => (result && result.polls.length > 1 ? result.polls.slice(1) : null);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function measureSize(size: SizeName, venv: string | null, regenerate: boolean): Promise<SizeResults> {
+  const started = Date.now();
+  const db = await ensureSizeDb(size, { regenerate, log });
+  log(
+    `bench ${size}: ${db.name} ${db.generated ? `generated in ${formatMs(db.counts.ms)}` : 'reused'}: ${db.counts.dags} DAGs, ${db.counts.runs} runs, ` +
+      `${db.counts.taskInstances} task instances (${db.counts.windowTaskInstances} started in the last hour), anchor ${db.anchor.toISOString()}`,
+  );
+  const pgProxy = await startCountingProxy(5432);
+  try {
+    log(`bench ${size}: SQL source`);
+    const sql = await runWorker({ kind: 'sql', dbUrl: viaProxy(db.url, pgProxy), now: db.anchor.toISOString(), steadyPolls: 3 }, { proxy: pgProxy, budgetSeconds: 300 });
+    let reference: SizeResults['reference'] = { ok: false, reason: 'no Airflow venv', seconds: 0, progress: null };
+    let rest: SizeResults['rest'] = { ok: false, reason: 'no Airflow venv', seconds: 0, progress: null };
+    if (venv) {
+      log(`bench ${size}: the reference's collect_* code`);
+      reference = await runReference({ venv, dbName: db.name, proxy: pgProxy, now: db.anchor, dagIds: await dagIdsOf(db), budgetSeconds: env('BENCH_REFERENCE_BUDGET', 240) });
+      log(`bench ${size}: REST source (starting the api-server)`);
+      let api: ApiServer | null = null;
+      try {
+        api = await startApiServer(db.name, { venv });
+        const httpProxy = await startCountingProxy(Number(new URL(api.url).port));
+        try {
+          rest = await runWorker(
+            { kind: 'rest', url: viaProxy(api.url, httpProxy), username: api.user.username, password: api.user.password, now: db.anchor.toISOString(), steadyPolls: 1 },
+            { proxy: httpProxy, budgetSeconds: env('BENCH_REST_BUDGET', 150) },
+          );
+        } finally {
+          await httpProxy.close();
+        }
+      } catch (error) {
+        rest = { ok: false, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error), seconds: 0, progress: null };
+      } finally {
+        await api?.stop();
+      }
+    }
+    log(`bench ${size}: done in ${formatMs(Date.now() - started)}`);
+    return { db, sql, rest, reference };
+  } finally {
+    await pgProxy.close();
+  }
+}
+
+/** Failures are told below the table, numbered, so the table stays narrow. */
+const notes: string[] = [];
+function note(text: string): string {
+  notes.push(text);
+  return `see note ${notes.length}`;
+}
+
+function sourceRow(size: SizeName, name: string, outcome: SizeResults['sql']): string[] {
+  const result = polled(outcome);
+  if (!result) {
+    const reason = outcome.ok ? 'unexpected result' : `${outcome.reason}${outcome.progress ? ` (reached ${outcome.progress})` : ''}`;
+    return [size, name, note(`${size} ${name}: ${reason}`), '', '', '', '', '', ''];
+  }
+  const [first, ...steady] = result.polls;
+  return [
+    size,
+    name,
+    formatMs(first!.ms),
+    steady.length ? formatMs(median(steady.map((p) => p.ms))) : '—',
+    String(first!.calls),
+    steady.length ? String(median(steady.map((p) => p.calls))) : '—',
+    formatBytes(first!.bytes),
+    steady.length ? formatBytes(median(steady.map((p) => p.bytes))) : '—',
+    `${result.maxRssMb}`,
+  ];
+}
+
+function referenceRow(size: SizeName, outcome: SizeResults['reference']): string[] {
+  if (!outcome.ok) {
+    return [size, 'reference (Python)', note(`${size} reference: ${outcome.reason}${outcome.progress ? ` (${outcome.progress})` : ''}`), '', '', '', '', '', ''];
+  }
+  const f = outcome.value;
+  return [size, 'reference (Python)', formatMs(f.total_ms), '', String(f.statements), '', formatBytes(f.bytes), '', `${Math.round(f.max_rss_mb)}`];
+}
+
+/** Do the sources agree with the reference on the figures all three compute? Durations to the millisecond. */
+function agreement(results: SizeResults): string {
+  const sql = polled(results.sql)?.shape;
+  const rest = polled(results.rest)?.shape;
+  const ref = results.reference.ok ? results.reference.value : null;
+  const rows: string[] = [];
+  let differ = 0;
+  const check = (what: string, a: number | undefined, b: number | undefined, c: number | undefined) => {
+    const values = [a, b, c].filter((v): v is number => v !== undefined);
+    const same = values.every((v) => Math.abs(v - values[0]!) <= 0.001 * Math.max(1, values.length));
+    if (!same) differ += 1;
+    const show = (v: number | undefined) => (v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(3));
+    rows.push(`${what}: SQL ${show(a)} / REST ${show(b)} / reference ${show(c)}${same ? '' : '  ← differ'}`);
+  };
+  check('DAGs', sql?.dags, rest?.dags, ref?.dags);
+  check('runs in the window', sql?.windowRuns, rest?.windowRuns, ref?.window_runs);
+  check('  successful', sql?.successRuns, rest?.successRuns, ref?.success_runs);
+  check('  failed', sql?.failedRuns, rest?.failedRuns, ref?.failed_runs);
+  check('Σ avg run duration (s)', sql?.avgDurationSum, rest?.avgDurationSum, ref?.avg_duration_sum);
+  check('task instances in the window', sql?.windowTaskInstances, rest?.windowTaskInstances, ref?.window_task_instances);
+  check('  successful', sql?.taskSuccess, rest?.taskSuccess, ref?.task_success);
+  check('  failed', sql?.taskFailed, rest?.taskFailed, ref?.task_failed);
+  check('  retries', sql?.retries, rest?.retries, ref?.retries);
+  check('Σ avg task duration (s)', sql?.taskAvgSum, rest?.taskAvgSum, ref?.task_avg_sum);
+  check('Σ max task duration (s)', sql?.taskMaxSum, rest?.taskMaxSum, ref?.task_max_sum);
+  check('dag.task keys', sql?.taskKeys, rest?.taskKeys, ref?.task_keys);
+  const head = `  ${results.db.size}: ${differ === 0 ? 'all equal' : `${differ} differ`}`;
+  return [head, ...rows.map((r) => `     ${r}`)].join('\n');
+}
+
+function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target[] {
+  const bySize = (size: SizeName) => all.find((r) => r.db.size === size);
+  const out: Target[] = [];
+  const large = bySize('L');
+  const largeSql = large ? polled(large.sql) : null;
+  const largeSteady = steadyOf(largeSql);
+  out.push({
+    name: 'SQL source polls L in < 1 s with ≤ 6 queries',
+    pass: largeSteady ? median(largeSteady.map((p) => p.ms)) < 1000 && largeSql!.polls.every((p) => p.calls <= 6) : null,
+    detail: largeSteady
+      ? `steady poll ${formatMs(median(largeSteady.map((p) => p.ms)))} (first poll, which also reads the 7-day baseline: ${formatMs(largeSql!.polls[0]!.ms)}), queries per poll ${largeSql!.polls.map((p) => p.calls).join('/')}`
+      : 'L not measured',
+  });
+  const medium = bySize('M');
+  const mediumSteady = steadyOf(medium ? polled(medium.sql) : null);
+  const mediumRef = medium?.reference.ok ? medium.reference.value : null;
+  const speedup = ratio(mediumRef?.total_ms, mediumSteady ? median(mediumSteady.map((p) => p.ms)) : null);
+  const speedupFirst = ratio(mediumRef?.total_ms, medium ? polled(medium.sql)?.polls[0]?.ms : null);
+  out.push({
+    name: '≥ 20× faster than the reference at M',
+    pass: speedup === null ? null : speedup >= 20,
+    detail: speedup === null ? 'M or its reference run not measured' : `reference ${formatMs(mediumRef!.total_ms)} vs SQL steady poll: ${formatRatio(speedup)} (vs first poll: ${formatRatio(speedupFirst)})`,
+  });
+  const mediumRest = steadyOf(medium ? polled(medium.rest) : null);
+  out.push({
+    name: 'REST steady-state poll at M < 20 requests',
+    pass: mediumRest ? mediumRest[0]!.calls < 20 : null,
+    detail: mediumRest ? `${mediumRest[0]!.calls} requests (first poll ${polled(medium!.rest)!.polls[0]!.calls})` : `not measured${medium && !medium.rest.ok ? `: ${medium.rest.reason}` : ''}`,
+  });
+  const soaked = soak?.ok && soak.value.kind === 'soak' ? (soak.value as SoakResult) : null;
+  out.push({
+    name: 'RSS < 150 MB after a simulated day (288 polls at M: source → deriveReport → store)',
+    pass: soaked ? soaked.rssEndMb < 150 && soaked.history <= soaked.capacity : null,
+    detail: soaked
+      ? `RSS start ${soaked.rssStartMb} MiB, after poll 1 ${soaked.rssAfterFirstMb}, mid ${soaked.rssMidMb}, end ${soaked.rssEndMb} (peak ${soaked.maxRssMb}); history ${soaked.history}/${soaked.capacity} points; poll p50 ${formatMs(soaked.pollMsP50)}`
+      : `not measured${soak && !soak.ok ? `: ${soak.reason}` : ''}`,
+  });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const sizes = sizesFromEnv();
+  const regenerate = process.env.BENCH_REGENERATE === '1';
+  await ensureTemplate(log);
+  let venv: string | null = null;
+  try {
+    venv = airflowVenv();
+  } catch (error) {
+    log(`bench: no Airflow venv (${error instanceof Error ? error.message : String(error)}); REST and reference runs are skipped`);
+  }
+  const results: SizeResults[] = [];
+  for (const size of sizes) results.push(await measureSize(size, venv, regenerate));
+
+  let soak: Outcome<WorkerResult> | null = null;
+  if (sizes.includes('M')) {
+    const m = results.find((r) => r.db.size === 'M')!.db;
+    log(`bench: soak, ${env('BENCH_SOAK_POLLS', 288)} polls at M`);
+    soak = await runWorker({ kind: 'soak', dbUrl: m.url, now: m.anchor.toISOString(), polls: env('BENCH_SOAK_POLLS', 288) }, { proxy: null, budgetSeconds: 600 });
+  }
+  log('bench: UI');
+  const ui = await runWorker({ kind: 'ui' }, { proxy: null, budgetSeconds: 300 });
+
+  const header = ['size', 'source', 'first poll', 'steady', 'calls 1st', 'steady', 'bytes 1st', 'steady', 'peak RSS MiB'];
+  const rows = results.flatMap((r) => [sourceRow(r.db.size, 'airtop SQL', r.sql), sourceRow(r.db.size, 'airtop REST', r.rest), referenceRow(r.db.size, r.reference)]);
+  console.log('\nairtop bench — calls are SQL queries (BEGIN/COMMIT not counted) or HTTP requests; bytes through a counting proxy');
+  console.log(table(header, rows));
+  notes.forEach((text, i) => console.log(`  note ${i + 1}: ${text}`));
+  console.log('\nairtop / reference (time: reference ÷ airtop steady poll; RSS: reference ÷ airtop)');
+  for (const r of results) {
+    const sqlPoll = polled(r.sql);
+    const steady = steadyOf(sqlPoll);
+    const ref = r.reference.ok ? r.reference.value : null;
+    console.log(
+      `  ${r.db.size}: SQL ${formatRatio(ratio(ref?.total_ms, steady ? median(steady.map((p) => p.ms)) : null))} faster, ` +
+        `${formatRatio(ratio(ref?.max_rss_mb, sqlPoll?.maxRssMb))} less memory, ${formatRatio(ratio(ref?.statements, sqlPoll?.polls[0]?.calls))} fewer queries` +
+        (ref ? `  (reference: pipeline ${formatMs(ref.pipeline_ms)}, tasks ${formatMs(ref.tasks_ms)}, pools ${formatMs(ref.resources_ms)}; Airflow import ${formatMs(ref.import_ms)} not counted)` : ''),
+    );
+  }
+  console.log('\nfigures each side computed');
+  for (const r of results) console.log(agreement(r));
+  console.log('\ntargets');
+  for (const target of targets(results, soak)) console.log(targetLine(target));
+  const uiResult = ui.ok && ui.value.kind === 'ui' ? (ui.value as UiResult) : null;
+  console.log('\nUI bench (test/bench/ui-bench.tsx)');
+  if (uiResult) {
+    for (const line of uiResult.lines) console.log(`  ${line}`);
+    console.log(`  p95 key→frame ${uiResult.p95KeyMs.toFixed(1)} ms, idle CPU ${uiResult.idleCpuPct.toFixed(2)} %, peak RSS ${uiResult.maxRssMb} MiB`);
+  } else {
+    console.log(`  not measured: ${ui.ok ? 'unexpected result' : ui.reason}`);
+  }
+  console.log(`\nbench took ${formatMs(Date.now() - benchStarted)}`);
+}
+
+await main();

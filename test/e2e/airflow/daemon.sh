@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# start|stop one daemon of the harness Airflow in $AIRTOP_E2E_HOME, e.g. `daemon.sh stop api-server`
+# (the e2e tests stop and restart the api-server to see airtop go stale and recover).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+load_harness_env
+action="${1:-}"
+name="${2:-}"
+[[ " ${DAEMONS[*]} " == *" $name "* ]] || die "usage: daemon.sh start|stop ${DAEMONS[*]// /|}"
+case "$action" in
+  stop) stop_daemon "$name" ;;
+  start)
+    # shellcheck disable=SC2046
+    start_daemon "$name" $(daemon_args "$name")
+    python "$harness_dir/wait_ready.py"
+    ;;
+  *) die "usage: daemon.sh start|stop NAME" ;;
+esac

@@ -1,0 +1,215 @@
+// Starts and stops one real Apache Airflow 3 (the scripts next to this file do the work; up.sh/down.sh run
+// the same scripts by hand). Used by the e2e suite's globalSetup and by the bench. Node built-ins only, so
+// it compiles in both builds.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface AirflowUser {
+  username: string;
+  password: string;
+}
+
+export interface AirflowHarness {
+  /** The api-server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** postgres://postgres@127.0.0.1:5432/<db> */
+  dbUrl: string;
+  /** The harness home: AIRFLOW_HOME is home/airflow, daemon logs are home/logs/*.log. */
+  home: string;
+  users: { admin: AirflowUser; op: AirflowUser; viewer: AirflowUser };
+  /** The Airflow processes' environment (AIRFLOW_HOME, AIRFLOW__*, PATH with the venv): runs the `airflow` CLI. */
+  env: Record<string, string>;
+  stopApiServer(): Promise<void>;
+  /** Starts it again and resolves once the API answers and every component is healthy. */
+  startApiServer(): Promise<void>;
+  /** Stops every process it started, drops the database, removes home (kept when AIRTOP_E2E_KEEP=1). */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  dbName?: string;
+  dagsFolder?: string;
+  log?: (line: string) => void;
+  /** Whole start-up, venv creation included; default 20 minutes (a cold venv on 2 cores takes a few). */
+  timeoutMs?: number;
+}
+
+/** Pinned in start.sh (passwords.json); SimpleAuthManager roles admin, op, viewer. */
+export const HARNESS_USERS = {
+  admin: { username: 'admin', password: 'admin-pw' },
+  op: { username: 'op', password: 'op-pw' },
+  viewer: { username: 'viewer', password: 'viewer-pw' },
+} as const satisfies AirflowHarness['users'];
+
+/** test/e2e/airflow in the repo, whether this runs from source (vitest) or compiled (dist-bench/...). */
+export function harnessDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'test', 'e2e', 'airflow');
+    if (existsSync(join(candidate, 'start.sh'))) return candidate;
+    if (existsSync(join(dir, 'start.sh')) && existsSync(join(dir, 'requirements.lock'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find test/e2e/airflow/start.sh above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+interface ScriptResult {
+  code: number | null;
+  output: string[];
+}
+
+/** Runs one harness script; every output line goes to `log`; kills its process group after timeoutMs. */
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void, timeoutMs: number) {
+  return new Promise<ScriptResult>((done) => {
+    const child = spawn('bash', [join(harnessDir(), script), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const output: string[] = [];
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        output.push(line);
+        log(line);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => {
+      log(`airflow harness: ${script} ${args.join(' ')} took longer than ${Math.round(timeoutMs / 1000)} s; killing it`);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, output });
+    });
+  });
+}
+
+function scriptEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AIRTOP_E2E_HOME: home, ...extra };
+  // Never inherit another harness's marker or Airflow settings from the calling shell.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('AIRFLOW__') || key === 'AIRFLOW_HOME' || key === 'AIRTOP_E2E_DAEMON_OF') delete env[key];
+  }
+  return env;
+}
+
+/** The environment the Airflow processes run with, as airflow.env defines it. */
+function airflowEnv(home: string): Record<string, string> {
+  const result = spawnSync('bash', ['-c', `source "${home}/airflow.env" && env -0`], { encoding: 'utf8', env: scriptEnv(home) });
+  const env: Record<string, string> = {};
+  for (const entry of result.stdout.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) continue;
+    const key = entry.slice(0, eq);
+    if (key.startsWith('AIRFLOW') || key.startsWith('AIRTOP_E2E_') || key === 'PATH' || key === 'NO_PROXY') {
+      env[key] = entry.slice(eq + 1);
+    }
+  }
+  return env;
+}
+
+export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarness> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const home = mkdtempSync(join(tmpdir(), 'airtop-e2e-'));
+  const port = await freePort();
+  const db = opts.dbName ?? `airtop_e2e_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const extra: Record<string, string> = { AIRTOP_E2E_DB: db, AIRTOP_E2E_PORT: String(port) };
+  if (opts.dagsFolder) extra.AIRTOP_E2E_DAGS = resolve(opts.dagsFolder);
+  const env = scriptEnv(home, extra);
+
+  let stopped = false;
+  const stopSync = () => {
+    // Last resort when the Node process exits without calling stop(): never leave daemons behind.
+    if (!stopped) spawnSync('bash', [join(harnessDir(), 'stop.sh')], { env, stdio: 'ignore' });
+  };
+  process.once('exit', stopSync);
+
+  const stop = async () => {
+    if (stopped) return;
+    const result = await runScript('stop.sh', [], env, log, 120_000);
+    stopped = true;
+    process.removeListener('exit', stopSync);
+    if (result.code !== 0) throw new Error(`stopping the harness Airflow failed (exit ${result.code}); see ${home}/logs`);
+    if (process.env.AIRTOP_E2E_KEEP !== '1') rmSync(home, { recursive: true, force: true });
+  };
+
+  const started = await runScript('start.sh', [], env, log, opts.timeoutMs ?? 20 * 60_000);
+  if (started.code !== 0) {
+    // start.sh stops what it started on its own failures; this also covers it being killed on timeout.
+    await runScript('stop.sh', [], env, log, 120_000);
+    stopped = true;
+    process.removeListener('exit', stopSync);
+    const tail = started.output.slice(-15).join('\n');
+    throw new Error(`the harness Airflow did not start (exit ${started.code}); logs in ${home}/logs. Last lines:\n${tail}`);
+  }
+
+  const daemon = async (action: 'start' | 'stop') => {
+    const result = await runScript('daemon.sh', [action, 'api-server'], env, log, 300_000);
+    if (result.code !== 0) throw new Error(`daemon.sh ${action} api-server failed (exit ${result.code}); see ${home}/logs/api-server.log`);
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dbUrl: `postgres://postgres@127.0.0.1:5432/${db}`,
+    home,
+    users: {
+      admin: { ...HARNESS_USERS.admin },
+      op: { ...HARNESS_USERS.op },
+      viewer: { ...HARNESS_USERS.viewer },
+    },
+    env: airflowEnv(home),
+    stopApiServer: () => daemon('stop'),
+    startApiServer: () => daemon('start'),
+    stop,
+  };
+}
+
+/**
+ * Uses an Airflow that up.sh (or start.sh) already started in `home`, e.g. to rerun e2e tests quickly by hand:
+ * `AIRTOP_E2E_ATTACH=.airtop-e2e/airflow npm run test:e2e`. Its stop() leaves that Airflow running (down.sh stops it).
+ */
+export function attachAirflow(home: string): AirflowHarness {
+  const file = join(home, 'harness.env');
+  if (!existsSync(file)) throw new Error(`${file} is missing: start an Airflow there with test/e2e/airflow/up.sh first`);
+  const values = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const env = scriptEnv(home);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const daemon = async (action: 'start' | 'stop') => {
+    const result = await runScript('daemon.sh', [action, 'api-server'], env, log, 300_000);
+    if (result.code !== 0) throw new Error(`daemon.sh ${action} api-server failed (exit ${result.code}); see ${home}/logs/api-server.log`);
+  };
+  return {
+    url: `http://127.0.0.1:${values.AIRTOP_E2E_PORT}`,
+    dbUrl: `postgres://postgres@127.0.0.1:5432/${values.AIRTOP_E2E_DB}`,
+    home,
+    users: { admin: { ...HARNESS_USERS.admin }, op: { ...HARNESS_USERS.op }, viewer: { ...HARNESS_USERS.viewer } },
+    env: airflowEnv(home),
+    stopApiServer: () => daemon('stop'),
+    startApiServer: () => daemon('start'),
+    stop: async () => undefined,
+  };
+}

@@ -1,0 +1,42 @@
+// What the global setup provides to every e2e test file, and the paths tests share.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import type { AirflowUser } from '../airflow/harness.js';
+
+export interface HarnessInfo {
+  url: string;
+  dbUrl: string;
+  home: string;
+  users: { admin: AirflowUser; op: AirflowUser; viewer: AirflowUser };
+  env: Record<string, string>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    airflow: HarnessInfo;
+  }
+}
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const HARNESS_DIR = join(REPO, 'test', 'e2e', 'airflow');
+
+/** The built CLI under test; AIRTOP_CLI points elsewhere (e.g. a private build) when set. */
+export function cliPath(): string {
+  const path = resolve(process.env.AIRTOP_CLI ?? join(REPO, 'dist', 'cli.js'));
+  if (!existsSync(path)) throw new Error(`${path} does not exist: run \`npm run build\` first (npm run test:e2e does)`);
+  return path;
+}
+
+export function harness(): HarnessInfo {
+  return inject('airflow');
+}
+
+export const CAPSTONE = {
+  capstone_ingestion_pipeline: ['scan_sources', 'download_documents'],
+  capstone_processing_pipeline: ['extract_text', 'generate_summary', 'classify_document'],
+  capstone_vector_store_pipeline: ['generate_embeddings', 'upsert_vectors'],
+} as const;
+export type CapstoneDag = keyof typeof CAPSTONE;
+export const CAPSTONE_DAGS = Object.keys(CAPSTONE) as CapstoneDag[];
