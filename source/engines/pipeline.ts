@@ -23,15 +23,19 @@ export function pipelineMetrics(snapshot: Pick<Snapshot, 'dags' | 'window' | 'ba
     const w = snapshot.window.dags[dagId];
     const runs = finiteOr(w?.runs);
     const success = finiteOr(w?.success);
+    const failed = finiteOr(w?.failed);
+    const finished = success + failed;
     const baseline = cleanSamples(snapshot.baseline.dags[dagId]);
     result[dagId] = {
       runs_last_hour: runs,
       success_count: success,
-      failed_count: finiteOr(w?.failed),
+      failed_count: failed,
       running_count: finiteOr(w?.running),
-      // The reference: success / len(runs) if runs else 1.0 — no runs in the hour is not a failure.
+      // Over finished runs only. The reference divides by every run of the hour, so a DAG whose one run
+      // is still going reads 0% and pages someone; a run that has not finished has not failed.
+      // No finished run in the hour is not a failure either (the reference's 1.0).
       // Clamped because a rate outside [0, 1] can only come from inconsistent counts.
-      success_rate: runs > 0 ? clamp(success / runs, 0, 1) : 1.0,
+      success_rate: finished > 0 ? clamp(success / finished, 0, 1) : 1.0,
       avg_duration_seconds: finiteOr(w?.avgSuccessDurationSeconds),
       p95_duration_seconds: finiteOr(w?.p95SuccessDurationSeconds),
       baseline_avg_duration_seconds: baseline.length > 0 ? mean(baseline) : null,

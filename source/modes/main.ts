@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { connectSource } from '../airflow/connect.js';
 import { AirflowError } from '../airflow/errors.js';
 import type { AirflowSource } from '../airflow/types.js';
@@ -64,7 +65,8 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
     const context: ModeContext = {
       config,
       source,
-      stateDir: config.alerts.state_dir ?? defaultStateDir(env),
+      // The demo keeps its own acks and alerts, apart from a real Airflow's.
+      stateDir: config.alerts.state_dir ?? join(defaultStateDir(env), ...(flags.demo ? ['demo'] : [])),
       flags,
       clock: () => new Date(),
     };

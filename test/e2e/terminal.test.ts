@@ -62,7 +62,9 @@ describe('airtop in a real terminal', () => {
     expect(main.match(/\[1\] DAG health/g), 'DAG pane titles').toHaveLength(1);
     expect(main).not.toContain('waiting for the first poll');
 
+    const first = Tmux.selectedLine(main);
     await tmux.keys(['Down']);
+    await tmux.waitFor((s) => Tmux.selectedLine(s) !== first, '↓ to move the selection');
     await tmux.select(/capstone_ingestion_p/, DAG);
     await tmux.keys(['Enter']);
     await tmux.waitFor(new RegExp(`DAG ${DAG}`), 'the DAG view');
@@ -103,7 +105,8 @@ describe('airtop in a real terminal', () => {
     await tmux.keys(['a']);
     await tmux.waitFor(/Acknowledge:/, 'the acknowledge dialog');
     await tmux.keys(['Enter']);
-    await tmux.waitFor((s) => /acknowledged/.test(Tmux.selectedLine(s)) || /acknowledged/.test(s), 'the alert shown as acknowledged');
+    const acked = await tmux.waitFor((s) => !/Acknowledge:/.test(s) && /acknowledged/.test(Tmux.selectedLine(s)), 'the alert shown as acknowledged');
+    expect(Tmux.selectedLine(acked)).toMatch(/ack \S+/);
 
     // q: quit, and the terminal is the shell's again.
     await tmux.keys(['q']);

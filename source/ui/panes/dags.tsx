@@ -1,12 +1,12 @@
 import { Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { DASH, fit, formatDuration, formatPct } from '../format.js';
+import { DASH, formatDuration, formatPct } from '../format.js';
 import { type PaneBox, tableRows, visibleWindow } from '../layout.js';
 import { allDagRows, type DagRow, type DagStatus, selectDagRows, SPARK_WIDTH } from '../model/dag-rows.js';
 import { shownHistory, shownReport, shownSnapshot } from '../model/shown.js';
 import { useAirtop } from '../store-context.js';
 import { type Theme, useTheme } from '../theme.js';
-import { type Column, fitColumns, renderCells, renderTitles } from './columns.js';
+import { Cells, type Column, columnCells, fitColumns, titleLine } from './columns.js';
 import { Empty, Frame } from './frame.js';
 
 export const DAG_GLYPHS: Record<DagStatus, string> = { critical: '✖', warning: '▲', running: '▶', healthy: '✔', idle: '·', paused: '‖' };
@@ -32,16 +32,19 @@ const COLUMNS: Column<DagRow>[] = [
   { title: 'recent runs', width: SPARK_WIDTH + 1, align: 'left', cell: (r) => r.spark },
 ];
 
+/** Long enough for real DAG ids; on a wide screen the numbers stay near the names. */
 const MAX_NAME = 64;
 
 const DagLine = memo(function DagLine({ row, nameWidth, columns, selected }: { row: DagRow; nameWidth: number; columns: Column<DagRow>[]; selected: boolean }) {
   const theme = useTheme();
   return (
-    <Text wrap="truncate" inverse={selected}>
-      <Text color={dagColour(theme, row.status)}>{`${selected ? '›' : ' '}${DAG_GLYPHS[row.status]} `}</Text>
-      {fit(row.dagId, nameWidth)}
-      {renderCells(columns, row)}
-    </Text>
+    <Cells
+      cells={[
+        { text: `${selected ? '›' : ' '}${DAG_GLYPHS[row.status]}`, width: 2, color: dagColour(theme, row.status), inverse: selected },
+        { text: row.dagId, width: nameWidth, inverse: selected, bold: selected },
+        ...columnCells(columns, row),
+      ]}
+    />
   );
 });
 
@@ -51,21 +54,20 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
   const selection = useAirtop((s) => s.ui.selection['dags'] ?? 0);
   const inner = box.width - 2;
   const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - 3, 16), [inner]);
-  // On a wide screen the numbers stay near the names instead of drifting to the far edge.
-  const flex = Math.min(room, MAX_NAME);
+  const nameWidth = Math.min(room, MAX_NAME);
   const height = tableRows(box);
   const selected = Math.max(0, Math.min(selection, rows.length - 1));
   const { start, end } = visibleWindow(rows.length, selected, height);
-  const faulty = rows.filter((r) => r.status === 'critical' || r.status === 'warning').length;
+  const faulty = useMemo(() => rows.filter((r) => r.status === 'critical' || r.status === 'warning').length, [rows]);
   const title = `[1] DAG health  ${rows.length}${rows.length !== total ? ` of ${total}` : ''} DAGs${faulty ? ` · ${faulty} need attention` : ''}`;
   return (
     <Frame width={box.width} height={box.height} title={title} focused={focused}>
       <Text wrap="truncate" dimColor>
-        {'   ' + fit('DAG', flex) + renderTitles(columns)}
+        {titleLine('   ', 'DAG', nameWidth, columns)}
       </Text>
       {rows.length === 0 ? <Empty text={total ? 'no DAG matches the filter' : 'no DAGs yet: waiting for the first poll'} /> : null}
       {rows.slice(start, end).map((row, i) => (
-        <DagLine key={row.dagId} row={row} nameWidth={flex} columns={columns} selected={focused && start + i === selected} />
+        <DagLine key={row.dagId} row={row} nameWidth={nameWidth} columns={columns} selected={focused && start + i === selected} />
       ))}
     </Frame>
   );

@@ -52,13 +52,11 @@ export class Tmux {
     }
   }
 
-  /** The selected row of the screen: a pane row drawn with › right after the pane's left border; or ''. */
+  /** The selected row of the screen: a pane row drawn with › right after the pane's left border (│, or ║ when focused); or ''. */
   static selectedLine(screen: string): string {
     for (const line of screen.split('\n')) {
-      const at = line.indexOf('│›');
-      if (at < 0) continue;
-      const end = line.indexOf('│', at + 2);
-      return line.slice(at + 2, end < 0 ? undefined : end);
+      const match = /[│║]›([^│║]*)/.exec(line);
+      if (match) return match[1]!;
     }
     return '';
   }

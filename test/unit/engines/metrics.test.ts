@@ -45,8 +45,14 @@ describe('pipelineMetrics (collect_pipeline_metrics)', () => {
     expect(m.baseline_avg_duration_seconds).toBe(20); // (10 + 30) / 2
   });
 
+  it('counts only finished runs in the success rate (the reference also counted running ones)', () => {
+    const s = snapshot({ windowDags: [dagStats('busy', { runs: 4, success: 2, failed: 1, running: 1 }), dagStats('starting', { runs: 1, running: 1 })] });
+    expect(pipelineMetrics(s).busy!.success_rate).toBeCloseTo(2 / 3); // 2 / (2 + 1); the reference: 2 / 4
+    expect(pipelineMetrics(s).starting!.success_rate).toBe(1); // nothing finished yet
+  });
+
   it('keeps success_rate in [0, 1] with inconsistent counts', () => {
-    const s = snapshot({ windowDags: [dagStats('odd', { runs: 2, success: 5 })] });
+    const s = snapshot({ windowDags: [dagStats('odd', { runs: 2, success: 5, failed: 0 })] });
     expect(pipelineMetrics(s).odd!.success_rate).toBe(1);
   });
 });
