@@ -20,6 +20,10 @@ export async function runInteractive(context: ModeContext): Promise<number> {
     clock: context.clock,
     onStatus: (status) => store.getState().setSinkStatus(status),
     onDeadLetters: (letters) => store.getState().setDeadLetters(letters),
+    // Sink and state-file problems show in the message line; routine notification events stay quiet.
+    log: (level, msg) => {
+      if (level !== 'info') store.getState().setUi({ message: { text: msg, level: 'error' } });
+    },
   });
   let nextAt: Date | null = null;
   const cycle = createPollCycle({
