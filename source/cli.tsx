@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import meow from 'meow';
-import { runMain } from './modes/main.js';
 
 const cli = meow(
   `
@@ -47,6 +46,16 @@ const cli = meow(
   },
 );
 
+// React's development build checks every render; a terminal monitor wants the production one. Set it
+// before React loads (modes/main.js imports it), unless the user chose otherwise.
+process.env.NODE_ENV ??= 'production';
+// Ink draws nothing but the last frame when it believes it runs in CI (CI=true). A person at a terminal
+// whose shell happens to export CI still wants to see the monitor.
+if (!cli.flags.once && !cli.flags.headless && process.stdout.isTTY) {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+}
+const { runMain } = await import('./modes/main.js');
 const code = await runMain(cli.flags);
 // Flush what was printed, then leave even if a library keeps a socket or timer alive.
 process.stdout.write('', () => process.exit(code));

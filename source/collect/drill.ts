@@ -16,7 +16,19 @@ export interface DrillControllerOptions {
   runsLimit?: number;
   /** A followed log keeps at most this many lines (the newest). */
   maxLogLines?: number;
+  /** Timer functions; tests pass their own to step the follow loop without waiting. */
+  timers?: DrillTimers;
 }
+
+export interface DrillTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const SYSTEM_TIMERS: DrillTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export interface DrillController {
   stop(): void;
@@ -48,12 +60,14 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
   const followEveryMs = options.followEveryMs ?? 2000;
   const runsLimit = options.runsLimit ?? 100;
   const maxLogLines = options.maxLogLines ?? 10_000;
+  const timers = options.timers ?? SYSTEM_TIMERS;
 
   let key: string | null = null;
   // Bumped whenever the top view changes: answers for an older generation are dropped.
   let generation = 0;
-  let inFlight = 0;
-  let followTimer: ReturnType<typeof setTimeout> | null = null;
+  // A request for the current generation is out; older ones may still be out too, but no longer count.
+  let busy = false;
+  let followTimer: unknown = null;
   let lastPoll: string | null = store.getState().poll.lastSuccessAt;
   let stopped = false;
 
@@ -76,7 +90,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
   };
 
   async function load(view: DrillView, gen: number): Promise<void> {
-    inFlight++;
+    busy = true;
     try {
       if (view.kind === 'dag') {
         const runs = await source.dagRuns(view.dagId, runsLimit);
@@ -92,8 +106,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
       // Only the error changes: a failed refresh keeps what was already shown.
       write(gen, { loading: false, error: describe(err) });
     } finally {
-      inFlight--;
-      if (gen === generation) syncFollow(store.getState());
+      settle(gen);
     }
   }
 
@@ -101,7 +114,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
     followTimer = null;
     const log = store.getState().drill.log;
     const token = log?.continuationToken ?? null;
-    inFlight++;
+    busy = true;
     try {
       const page = await source.taskLog(view, view.tryNumber, token);
       // With a token Airflow sends what came after it; without one, the whole log again.
@@ -109,24 +122,29 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
     } catch (err) {
       write(gen, { error: describe(err) });
     } finally {
-      inFlight--;
-      if (gen === generation) syncFollow(store.getState());
+      settle(gen);
     }
   }
 
+  function settle(gen: number): void {
+    if (gen !== generation) return;
+    busy = false;
+    syncFollow(store.getState());
+  }
+
   function stopFollow(): void {
-    if (followTimer) clearTimeout(followTimer);
+    if (followTimer !== null) timers.clearTimeout(followTimer);
     followTimer = null;
   }
 
-  /** One follow request at a time, FOLLOW ms after the last one finished, only while a followed log is on top. */
+  /** One follow request at a time, followEveryMs after the last one finished, only while a followed log is on top. */
   function syncFollow(state: AirtopState): void {
     const top = topView(state);
     const active = !stopped && top.kind === 'log' && (state.drill.log?.follow ?? false) && !state.ui.paused;
     if (!active) return stopFollow();
-    if (followTimer || inFlight > 0) return;
+    if (followTimer !== null || busy) return;
     const gen = generation;
-    followTimer = setTimeout(() => void followTick(top, gen), followEveryMs);
+    followTimer = timers.setTimeout(() => void followTick(top, gen), followEveryMs);
   }
 
   function onChange(state: AirtopState): void {
@@ -138,6 +156,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
     if (k !== key) {
       key = k;
       generation++;
+      busy = false;
       stopFollow();
       if (top.kind !== 'main') {
         if (!state.drill.loading) state.setDrill({ loading: true, error: null });
@@ -146,7 +165,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
       return;
     }
     // A new poll refreshes the open view too, unless the screen is paused.
-    if (polled && top.kind !== 'main' && !state.ui.paused && inFlight === 0) {
+    if (polled && top.kind !== 'main' && !state.ui.paused && !busy) {
       void load(top, generation);
       return;
     }

@@ -4,7 +4,8 @@ import type { AirtopStore } from '../state/store.js';
 import { topView } from '../state/store.js';
 import { apply } from './actions.js';
 import type { Commands } from './commands.js';
-import { dispatch, keyName } from './dispatch.js';
+import { dispatch } from './dispatch.js';
+import { keyPresses } from './key-names.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { screenLayout } from './layout.js';
@@ -26,6 +27,8 @@ export interface AppProps {
   noColor?: boolean;
   /** Default: the system clock; tests inject a fixed one. */
   clock?: Clock;
+  /** How often the header checks the clock (default 1 s). */
+  tickMs?: number;
 }
 
 /** The single input handler: every key goes through dispatch() and comes back as one store update. */
@@ -33,8 +36,10 @@ function Keys({ store, commands, readonly }: { store: AirtopStore; commands: Com
   const { exit } = useApp();
   const onKey = useCallback(
     (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
-      const effect = dispatch(store.getState(), keyName(input, key), input, { readonly });
-      if (effect) apply(store, commands, effect, exit);
+      for (const press of keyPresses(input, key)) {
+        const effect = dispatch(store.getState(), press.name, press.input, { readonly });
+        if (effect) apply(store, commands, effect, exit);
+      }
     },
     [store, commands, readonly, exit],
   );
@@ -62,7 +67,7 @@ function Body({ width, height, readonly }: { width: number; height: number; read
   }
 }
 
-function Screen({ readonly, clock }: { readonly: boolean; clock: Clock }) {
+function Screen({ readonly, clock, tickMs }: { readonly: boolean; clock: Clock; tickMs: number }) {
   const size = useAirtop((s) => s.ui.size);
   const dialogOpen = useAirtop((s) => s.ui.dialog !== null);
   const focus = useAirtop((s) => s.ui.focus);
@@ -78,7 +83,7 @@ function Screen({ readonly, clock }: { readonly: boolean; clock: Clock }) {
   }
   return (
     <Box flexDirection="column" width={size.columns} height={height}>
-      <Header width={size.columns} clock={clock} />
+      <Header width={size.columns} clock={clock} tickMs={tickMs} />
       <Box height={layout.bodyHeight} width={size.columns} flexShrink={0}>
         <Body width={size.columns} height={layout.bodyHeight} readonly={readonly} />
       </Box>
@@ -90,13 +95,13 @@ function Screen({ readonly, clock }: { readonly: boolean; clock: Clock }) {
 
 const systemClock: Clock = () => new Date();
 
-export function App({ store, commands, readonly, noColor, clock = systemClock }: AppProps) {
+export function App({ store, commands, readonly, noColor, clock = systemClock, tickMs = 1000 }: AppProps) {
   const theme = useMemo(() => createTheme(noColor ?? colourDisabled()), [noColor]);
   return (
     <StoreContext.Provider value={store}>
       <ThemeContext.Provider value={theme}>
         <Keys store={store} commands={commands} readonly={readonly} />
-        <Screen readonly={readonly} clock={clock} />
+        <Screen readonly={readonly} clock={clock} tickMs={tickMs} />
       </ThemeContext.Provider>
     </StoreContext.Provider>
   );

@@ -1,4 +1,4 @@
-import type { Key } from 'ink';
+import { topView } from '../state/store.js';
 import type { AirtopData, PaneId, UiState, View } from '../state/types.js';
 import { PANES } from '../state/types.js';
 import { findBinding, helpLines, type Mode, SILENCE_CHOICES } from './keymap.js';
@@ -7,7 +7,8 @@ import { selectDagRows } from './model/dag-rows.js';
 import { parseFilter } from './model/filter.js';
 import { alertText, selectAlertRows, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
 
-// One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out.
+// One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out;
+// key-names.ts turns Ink's (input, key) into the names the keymap uses.
 
 export type CommandCall =
   | { name: 'refresh' }
@@ -30,43 +31,19 @@ export interface DispatchContext {
   readonly: boolean;
 }
 
-/** Ink's (input, key) as one name: 'up', 'enter', 'escape', 'shift-tab', 'ctrl-c', or the typed text. */
-export function keyName(input: string, key: Partial<Key>): string {
-  if (key.ctrl && input) return `ctrl-${input}`;
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.pageUp) return 'pageup';
-  if (key.pageDown) return 'pagedown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.return) return 'enter';
-  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
-  // Ink 6 reports Backspace (0x7f) as `delete`.
-  if (key.backspace || key.delete) return 'backspace';
-  // Ink 6 reports Esc as meta + escape; a bare meta with text is Alt+key, which we read as the key.
-  if (key.escape || (key.meta && !input)) return 'escape';
-  return input;
-}
-
 export function currentMode(state: AirtopData): Mode {
   if (state.ui.dialog) return 'dialog';
   if (state.ui.help) return 'help';
   if (state.ui.filter.editing) return 'filter';
-  const top = topOf(state);
+  const top = topView(state);
   if (top.kind === 'log') return 'log';
   if (top.kind === 'main') return 'normal';
   return 'drill';
 }
 
-function topOf(state: AirtopData): View {
-  return state.ui.stack[state.ui.stack.length - 1] ?? { kind: 'main' };
-}
-
 /** The list that ↑/↓ move in right now, with its length and page size. */
 export function activeList(state: AirtopData): { id: string; length: number; page: number } {
-  const top = topOf(state);
+  const top = topView(state);
   const { size, focus } = state.ui;
   const full = { height: bodyHeight(size, false) };
   if (top.kind === 'dag') return { id: 'dag', length: selectRunRows(state).length, page: tableRows(full) };
@@ -143,7 +120,7 @@ function selectedAlert(state: AirtopData) {
 }
 
 function drillIn(state: AirtopData): Effect | null {
-  const top = topOf(state);
+  const top = topView(state);
   if (top.kind === 'main') {
     if (state.ui.focus === 'dags') {
       const rows = selectDagRows(state);
@@ -258,7 +235,7 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
     case 'drill':
       return drillIn(state);
     case 'back':
-      if (topOf(state).kind !== 'main') return { nav: { pop: true } };
+      if (topView(state).kind !== 'main') return { nav: { pop: true } };
       return filterText ? { ui: { filter: { editing: false, text: '' } } } : null;
     case 'filter':
       return { ui: { filter: { editing: true, text: filterText } } };
@@ -290,7 +267,7 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
       return { follow: !(state.drill.log?.follow ?? false) };
     case 'prevTry':
     case 'nextTry': {
-      const top = topOf(state);
+      const top = topView(state);
       if (top.kind !== 'log') return null;
       const next = top.tryNumber + (command === 'prevTry' ? -1 : 1);
       const max = top.maxTry ?? top.tryNumber;

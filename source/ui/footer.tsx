@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { currentMode } from './dispatch.js';
+import { fit } from './format.js';
 import { footerHints } from './keymap.js';
 import { useAirtop } from './store-context.js';
 import { useTheme } from './theme.js';
@@ -13,8 +14,9 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   const faultsOnly = useAirtop((s) => s.ui.faultsOnly);
   const sort = useAirtop((s) => s.ui.sort);
   const atMain = useAirtop((s) => s.ui.stack.length <= 1);
+  const dialogKind = useAirtop((s) => s.ui.dialog?.kind ?? null);
   const chips = [
-    filter.text && !filter.editing ? `filter: ${filter.text}` : '',
+    filter.text && !filter.editing ? `filter: ${fit(filter.text, 24).trimEnd()}` : '',
     faultsOnly ? 'faults only' : '',
     atMain ? `sort: ${sort.replace('_', ' ')}` : '',
     readonly ? 'read-only' : '',
@@ -38,12 +40,14 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   } else {
     left = (
       <Text wrap="truncate">
-        {footerHints(mode, readonly).map((h) => (
-          <Text key={h.key + h.text}>
-            <Text bold>{h.key}</Text>
-            <Text dimColor>{` ${h.text}  `}</Text>
-          </Text>
-        ))}
+        {footerHints(mode, readonly)
+          .filter((h) => !(dialogKind === 'ack' && h.text === 'duration'))
+          .map((h) => (
+            <Text key={h.key + h.text}>
+              <Text bold>{h.key}</Text>
+              <Text dimColor>{` ${h.text}  `}</Text>
+            </Text>
+          ))}
       </Text>
     );
   }

@@ -13,13 +13,28 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
-/** "35s ago", "4m10s ago"; future times (clock skew) read as "just now". */
+/**
+ * "<1m ago", "4m ago", then "2h05m ago"; future times (clock skew) read as "just now". Whole minutes, because
+ * Ink redraws the whole screen whenever any text changes: a seconds counter would cost a frame every second.
+ */
 export function formatAge(fromIso: string | null | undefined, nowMs: number): string {
   if (!fromIso) return 'never';
   const at = Date.parse(fromIso);
   if (Number.isNaN(at)) return DASH;
-  const seconds = (nowMs - at) / 1000;
-  return seconds < 1 ? 'just now' : `${formatDuration(seconds)} ago`;
+  const seconds = Math.floor((nowMs - at) / 1000);
+  if (seconds < 1) return 'just now';
+  if (seconds < 60) return '<1m ago';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  return `${formatDuration(seconds)} ago`;
+}
+
+/** "in 4m" (rounded up), "in <1m", and seconds for the last ten (the same frame budget as formatAge). */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s <= 10) return `in ${s}s`;
+  if (s <= 60) return 'in <1m';
+  if (s < 3600) return `in ${Math.ceil(s / 60)}m`;
+  return `in ${formatDuration(s)}`;
 }
 
 /** Local wall-clock time HH:MM:SS: what an on-call engineer compares with their own clock. */

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ComponentHealth, Health } from '../airflow/types.js';
-import type { View } from '../state/types.js';
-import { formatAge, formatClock, formatDuration, formatScore } from './format.js';
+import type { PollStatus, View } from '../state/types.js';
+import { formatAge, formatClock, formatCountdown, formatScore } from './format.js';
 import { shownReport } from './model/shown.js';
 import { useAirtop } from './store-context.js';
 import { useTheme } from './theme.js';
@@ -27,11 +27,13 @@ export function breadcrumbs(stack: readonly View[]): string {
   return stack.map(crumb).join(' › ');
 }
 
-const COMPONENTS: [keyof Health, string][] = [
-  ['scheduler', 'scheduler'],
-  ['triggerer', 'triggerer'],
-  ['dagProcessor', 'dag_processor'],
+const COMPONENTS: [keyof Health, string, string][] = [
+  ['scheduler', 'scheduler', 'sched'],
+  ['triggerer', 'triggerer', 'trig'],
+  ['dagProcessor', 'dag_processor', 'dagproc'],
 ];
+/** Below this width the second line uses short names, so the poll countdown still fits. */
+const NARROW = 110;
 
 function HealthDot({ health }: { health: ComponentHealth | undefined }) {
   const theme = useTheme();
@@ -40,11 +42,18 @@ function HealthDot({ health }: { health: ComponentHealth | undefined }) {
   return <Text color={colour}>{status === 'healthy' ? '● ok' : status === 'unhealthy' ? '✖ down' : '? n/a'}</Text>;
 }
 
-export function Header({ width, clock }: { width: number; clock: Clock }) {
+function nextPollText(poll: PollStatus, nowMs: number): string {
+  if (poll.state === 'polling') return 'polling…';
+  if (!poll.nextPollAt) return 'no poll scheduled';
+  return `next ${formatCountdown((Date.parse(poll.nextPollAt) - nowMs) / 1000)}`;
+}
+
+export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: Clock; tickMs?: number }) {
   const theme = useTheme();
-  const now = useNow(clock);
-  const report = useAirtop(shownReport);
   const poll = useAirtop((s) => s.poll);
+  const timeText = (ms: number) => `${formatAge(poll.lastSuccessAt, ms)}|${nextPollText(poll, ms)}`;
+  const now = useNow(clock, timeText, tickMs);
+  const report = useAirtop(shownReport);
   const paused = useAirtop((s) => s.ui.paused);
   const stack = useAirtop((s) => s.ui.stack);
   const url = useAirtop((s) => s.report?.airflow.url ?? s.snapshot?.airflow.url ?? null);
@@ -54,8 +63,7 @@ export function Header({ width, clock }: { width: number; clock: Clock }) {
   const overall = report?.summary.overall;
   const stale = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
   const overallColour = overall === 'critical' ? theme.status.critical : overall === 'warning' ? theme.status.warning : theme.status.healthy;
-  const next = poll.nextPollAt ? (Date.parse(poll.nextPollAt) - now) / 1000 : null;
-  const nextText = poll.state === 'polling' ? 'polling…' : next === null ? 'no poll scheduled' : `next in ${formatDuration(Math.max(0, next))}`;
+  const nextText = nextPollText(poll, now);
   return (
     <Box flexDirection="column" width={width} height={3} flexShrink={0}>
       <Box width={width}>
@@ -93,13 +101,13 @@ export function Header({ width, clock }: { width: number; clock: Clock }) {
         </Box>
       </Box>
       <Text wrap="truncate">
-        {COMPONENTS.map(([key, label]) => (
+        {COMPONENTS.map(([key, label, short]) => (
           <Text key={key}>
-            {label} <HealthDot health={health?.[key]} />
+            {width < NARROW ? short : label} <HealthDot health={health?.[key]} />
             {'  '}
           </Text>
         ))}
-        {`│ last poll ${formatClock(poll.lastSuccessAt)} (${formatAge(poll.lastSuccessAt, now)})  ${nextText}`}
+        {`│ ${width < NARROW ? 'poll' : 'last poll'} ${formatClock(poll.lastSuccessAt)} (${formatAge(poll.lastSuccessAt, now)})  ${nextText}`}
       </Text>
       <Text wrap="truncate">
         <Text dimColor>{breadcrumbs(stack)}</Text>

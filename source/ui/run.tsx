@@ -11,6 +11,8 @@ export interface RunTuiOptions {
   stdin?: NodeJS.ReadStream;
   /** Default: the NO_COLOR environment variable. */
   noColor?: boolean;
+  /** Route console output around the frame (default true). Test runners that replace `console` need false. */
+  patchConsole?: boolean;
 }
 
 export const NEEDS_TERMINAL = 'airtop needs an interactive terminal; use --once --json or --headless';
@@ -66,9 +68,9 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
       stdout,
       stdin,
       exitOnCtrlC: false,
-      patchConsole: true,
-      // Only changed lines are rewritten: the 1 s header tick rewrites the header, not the screen.
-      incrementalRendering: true,
+      patchConsole: options.patchConsole ?? true,
+      // Not incrementalRendering: in Ink 6.8 it rewrites changed lines one row too low when the frame is
+      // shorter than the terminal (seen in tmux: the header's second line doubled), which our frames always are.
     });
     // Ask for the exit promise now: Ink only resolves one that exists when it unmounts.
     await Promise.race([instance.waitUntilExit(), crashed]);

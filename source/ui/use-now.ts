@@ -1,16 +1,24 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /** The project's clock convention (see source/modes): a function returning the current Date. */
 export type Clock = () => Date;
 
 /**
- * The current time, ticking every `everyMs`. Only the header uses it, so the tick re-renders the header alone;
- * it drives the countdown text, never data.
+ * The current time for the header, checked every `everyMs`. It only moves (and re-renders) when `visible(now)`
+ * changes: Ink redraws the whole frame on any render, so a tick that changes nothing on screen must not render.
+ * The tick drives text only, never data.
  */
-export function useNow(clock: Clock, everyMs = 1000): number {
+export function useNow(clock: Clock, visible: (nowMs: number) => string, everyMs = 1000): number {
   const [now, setNow] = useState(() => clock().getTime());
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
+  const shown = useRef('');
+  shown.current = visible(now);
   useEffect(() => {
-    const timer = setInterval(() => setNow(clock().getTime()), everyMs);
+    const timer = setInterval(() => {
+      const ms = clock().getTime();
+      if (visibleRef.current(ms) !== shown.current) setNow(ms);
+    }, everyMs);
     return () => clearInterval(timer);
   }, [clock, everyMs]);
   return now;

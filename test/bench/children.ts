@@ -2,12 +2,19 @@
 // reference's Python collector. Past the budget the child's process group is killed and what it reached is
 // reported instead of a result.
 import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CountingProxy } from './proxy.js';
 import { repoRoot } from './schema.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './worker.js';
+
+/** The node flags airtop's executable runs with (its shebang), so the soak measures what ships. */
+export function airtopNodeFlags(): string[] {
+  const shebang = readFileSync(join(repoRoot(), 'source', 'cli.tsx'), 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\S*env\s+(?:-S\s+)?node\b(.*)$/.exec(shebang);
+  return match ? match[1]!.trim().split(/\s+/).filter(Boolean) : [];
+}
 
 export type Outcome<T> = { ok: true; value: T; seconds: number } | { ok: false; reason: string; seconds: number; progress: string | null };
 
@@ -20,11 +27,11 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-export function runWorker(task: WorkerTask, opts: { proxy: CountingProxy | null; budgetSeconds: number }): Promise<Outcome<WorkerResult>> {
+export function runWorker(task: WorkerTask, opts: { proxy: CountingProxy | null; budgetSeconds: number; nodeFlags?: string[] }): Promise<Outcome<WorkerResult>> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const child = fork(new URL('./worker.js', import.meta.url), [JSON.stringify(task)], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(opts.nodeFlags ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
   });

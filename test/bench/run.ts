@@ -2,11 +2,14 @@
 // Airflow 3 schema filled with synthetic history at sizes S, M and L (BENCH_SIZES=S,M,L), then a simulated
 // day of polls through the whole pipeline and the UI bench. Progress goes to stderr, results to stdout.
 //
-// Env: BENCH_SIZES (S,M,L), BENCH_REGENERATE=1 (rebuild the cached size databases),
-//      BENCH_REST_BUDGET / BENCH_REFERENCE_BUDGET (seconds per size, default 150 / 240), BENCH_SOAK_POLLS (288).
+// Env: BENCH_SIZES (S,M,L), BENCH_REGENERATE=1 (rebuild the cached size databases), BENCH_SOAK_POLLS (288),
+//      BENCH_REST_BUDGET / BENCH_REFERENCE_BUDGET: seconds per size, overriding BUDGETS below.
+// The whole run is meant to fit in ~15 minutes on 2 cores; REST and the reference at L cannot finish in
+// that time, so they report how far they got.
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { airflowVenv, startApiServer, type ApiServer } from './api-server.js';
-import { runReference, runWorker, type Outcome, type ReferenceFigures } from './children.js';
+import { airtopNodeFlags, runReference, runWorker, type Outcome, type ReferenceFigures } from './children.js';
 import type { SizeName } from './generate.js';
 import { startCountingProxy, viaProxy } from './proxy.js';
 import { ensureTemplate } from './schema.js';
@@ -25,9 +28,18 @@ interface SizeResults {
   reference: Outcome<ReferenceFigures> | { ok: false; reason: string; seconds: number; progress: null };
 }
 
+/** Seconds allowed per size before a run is stopped and reported as "reached …". */
+const BUDGETS: Record<SizeName, { rest: number; reference: number }> = {
+  S: { rest: 60, reference: 60 },
+  M: { rest: 150, reference: 120 },
+  L: { rest: 60, reference: 150 },
+};
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const benchStarted = Date.now();
+// Other work on the machine slows every figure: printed with the results.
+const startLoad = loadavg().map((l) => l.toFixed(1)).join(' ');
 
 function sizesFromEnv(): SizeName[] {
   const sizes = (process.env.BENCH_SIZES ?? 'S,M,L').split(',').map((s) => s.trim().toUpperCase());
@@ -66,7 +78,7 @@ async function measureSize(size: SizeName, venv: string | null, regenerate: bool
     let rest: SizeResults['rest'] = { ok: false, reason: 'no Airflow venv', seconds: 0, progress: null };
     if (venv) {
       log(`bench ${size}: the reference's collect_* code`);
-      reference = await runReference({ venv, dbName: db.name, proxy: pgProxy, now: db.anchor, dagIds: await dagIdsOf(db), budgetSeconds: env('BENCH_REFERENCE_BUDGET', 240) });
+      reference = await runReference({ venv, dbName: db.name, proxy: pgProxy, now: db.anchor, dagIds: await dagIdsOf(db), budgetSeconds: env('BENCH_REFERENCE_BUDGET', BUDGETS[size].reference) });
       log(`bench ${size}: REST source (starting the api-server)`);
       let api: ApiServer | null = null;
       try {
@@ -75,7 +87,7 @@ async function measureSize(size: SizeName, venv: string | null, regenerate: bool
         try {
           rest = await runWorker(
             { kind: 'rest', url: viaProxy(api.url, httpProxy), username: api.user.username, password: api.user.password, now: db.anchor.toISOString(), steadyPolls: 1 },
-            { proxy: httpProxy, budgetSeconds: env('BENCH_REST_BUDGET', 150) },
+            { proxy: httpProxy, budgetSeconds: env('BENCH_REST_BUDGET', BUDGETS[size].rest) },
           );
         } finally {
           await httpProxy.close();
@@ -192,7 +204,8 @@ function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target
     name: 'RSS < 150 MB after a simulated day (288 polls at M: source → deriveReport → store)',
     pass: soaked ? soaked.rssEndMb < 150 && soaked.history <= soaked.capacity : null,
     detail: soaked
-      ? `RSS start ${soaked.rssStartMb} MiB, after poll 1 ${soaked.rssAfterFirstMb}, mid ${soaked.rssMidMb}, end ${soaked.rssEndMb} (peak ${soaked.maxRssMb}); history ${soaked.history}/${soaked.capacity} points; poll p50 ${formatMs(soaked.pollMsP50)}`
+      ? `RSS start ${soaked.rssStartMb} MiB, after poll 1 ${soaked.rssAfterFirstMb}, mid ${soaked.rssMidMb}, end ${soaked.rssEndMb} (peak ${soaked.maxRssMb}); ` +
+        `live heap ${soaked.heapUsedMb} of ${soaked.heapTotalMb} MiB held by V8; history ${soaked.history}/${soaked.capacity} points; poll p50 ${formatMs(soaked.pollMsP50)}`
       : `not measured${soak && !soak.ok ? `: ${soak.reason}` : ''}`,
   });
   return out;
@@ -214,8 +227,9 @@ async function main(): Promise<void> {
   let soak: Outcome<WorkerResult> | null = null;
   if (sizes.includes('M')) {
     const m = results.find((r) => r.db.size === 'M')!.db;
-    log(`bench: soak, ${env('BENCH_SOAK_POLLS', 288)} polls at M`);
-    soak = await runWorker({ kind: 'soak', dbUrl: m.url, now: m.anchor.toISOString(), polls: env('BENCH_SOAK_POLLS', 288) }, { proxy: null, budgetSeconds: 600 });
+    const nodeFlags = airtopNodeFlags();
+    log(`bench: soak, ${env('BENCH_SOAK_POLLS', 288)} polls at M, node flags of source/cli.tsx: ${nodeFlags.join(' ') || '(none)'}`);
+    soak = await runWorker({ kind: 'soak', dbUrl: m.url, now: m.anchor.toISOString(), polls: env('BENCH_SOAK_POLLS', 288) }, { proxy: null, budgetSeconds: 600, nodeFlags });
   }
   log('bench: UI');
   const ui = await runWorker({ kind: 'ui' }, { proxy: null, budgetSeconds: 300 });
@@ -223,6 +237,7 @@ async function main(): Promise<void> {
   const header = ['size', 'source', 'first poll', 'steady', 'calls 1st', 'steady', 'bytes 1st', 'steady', 'peak RSS MiB'];
   const rows = results.flatMap((r) => [sourceRow(r.db.size, 'airtop SQL', r.sql), sourceRow(r.db.size, 'airtop REST', r.rest), referenceRow(r.db.size, r.reference)]);
   console.log('\nairtop bench — calls are SQL queries (BEGIN/COMMIT not counted) or HTTP requests; bytes through a counting proxy');
+  console.log(`machine: ${cpus().length} cores; load average at start ${startLoad}, at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(table(header, rows));
   notes.forEach((text, i) => console.log(`  note ${i + 1}: ${text}`));
   console.log('\nairtop / reference (time: reference ÷ airtop steady poll; RSS: reference ÷ airtop)');

@@ -43,7 +43,21 @@ export interface SnapshotShape {
 
 export type WorkerResult =
   | { kind: 'poll'; polls: PollFigures[]; shape: SnapshotShape; maxRssMb: number }
-  | { kind: 'soak'; polls: number; rssStartMb: number; rssAfterFirstMb: number; rssMidMb: number; rssEndMb: number; maxRssMb: number; history: number; capacity: number; pollMsP50: number }
+  | {
+      kind: 'soak';
+      polls: number;
+      rssStartMb: number;
+      rssAfterFirstMb: number;
+      rssMidMb: number;
+      rssEndMb: number;
+      maxRssMb: number;
+      /** Live objects vs what V8 holds: tells a leak from heap slack. */
+      heapUsedMb: number;
+      heapTotalMb: number;
+      history: number;
+      capacity: number;
+      pollMsP50: number;
+    }
   | { kind: 'ui'; p95KeyMs: number; idleCpuPct: number; lines: string[]; maxRssMb: number };
 
 export type WorkerMessage =
@@ -190,6 +204,8 @@ async function soakTask(task: Extract<WorkerTask, { kind: 'soak' }>): Promise<Wo
     rssMidMb,
     rssEndMb: rss(),
     maxRssMb: maxRssMb(),
+    heapUsedMb: mb(process.memoryUsage().heapUsed),
+    heapTotalMb: mb(process.memoryUsage().heapTotal),
     history: store.getState().history.length,
     capacity: HISTORY_CAPACITY,
     pollMsP50: times[Math.floor(times.length / 2)] ?? 0,

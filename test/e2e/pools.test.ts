@@ -21,16 +21,21 @@ describe('pool contention on capstone_small', () => {
 
   beforeAll(async () => {
     await api.waitQuiet();
-    const conf = { pool: 'capstone_small', sleep: { scan_sources: HOLD_SECONDS } };
-    refs = await Promise.all([1, 2, 3].map(() => api.trigger('capstone_ingestion_pipeline', conf)));
+    // Two runs hold both slots; then a third has to wait for one (it need not hold it long itself).
+    const hold = { pool: 'capstone_small', sleep: { scan_sources: HOLD_SECONDS } };
+    refs = await Promise.all([1, 2].map(() => api.trigger('capstone_ingestion_pipeline', hold)));
     const h = harness();
-    await waitFor(
-      async () => {
-        const states = await poolStates(h.dbUrl, 'capstone_small');
-        return states.running === 2 && (states.scheduled ?? 0) + (states.none ?? 0) >= 1 ? states : notYet(JSON.stringify(states));
-      },
-      { timeoutMs: 120_000, what: 'two tasks running in capstone_small and a third waiting' },
-    );
+    const states = (want: (s: Record<string, number>) => boolean, what: string) =>
+      waitFor(
+        async () => {
+          const now = await poolStates(h.dbUrl, 'capstone_small');
+          return want(now) ? now : notYet(JSON.stringify(now));
+        },
+        { timeoutMs: 120_000, what },
+      );
+    await states((s) => s.running === 2, 'two tasks running in capstone_small');
+    refs.push(await api.trigger('capstone_ingestion_pipeline', { pool: 'capstone_small' }));
+    await states((s) => s.running === 2 && (s.scheduled ?? 0) >= 1, 'a third task waiting for a capstone_small slot');
     const env = cliEnv({ AIRFLOW_USERNAME: h.users.admin.username, AIRFLOW_PASSWORD: h.users.admin.password });
     const config = writeConfig({});
     // The figures move when a task ends: keep a poll only if SQL saw the same pools before and after it.
@@ -41,6 +46,7 @@ describe('pool contention on capstone_small', () => {
         const after = await oracle(h.dbUrl, new Date(result.report.timestamp));
         const stable = JSON.stringify([before.pools, before.dags]) === JSON.stringify([after.pools, after.dags]);
         if (!stable) return notYet('the pool changed during the poll');
+        if (after.pools.capstone_small?.used_slots !== 2) throw new Error(`the holders let go of capstone_small before a steady poll: ${JSON.stringify(after.pools)}`);
         ({ report, code } = result);
         truth = after;
         return true;

@@ -1,13 +1,11 @@
 // Given a failed run in the real Airflow, when a person drives the interactive UI in a real terminal (tmux):
 // drill from the failing DAG to its run, to the failed task's log and back, refresh, open and close help,
 // acknowledge an alert and quit, then each screen shows what it should and the terminal is given back intact.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirflowApi, type RunRef } from './support/api.js';
 import { writeConfig } from './support/cli.js';
-import { cliPath, harness, REPO } from './support/context.js';
+import { cliPath, harness, REPO, scratchDir } from './support/context.js';
 import { Tmux } from './support/tmux.js';
 import { notYet, waitFor } from './support/wait.js';
 
@@ -23,7 +21,7 @@ describe('airtop in a real terminal', () => {
     failed = await api.trigger(DAG, { fail: ['download_documents'] });
     await api.waitForRuns([failed]);
     const h = harness();
-    const scratch = mkdtempSync(join(tmpdir(), 'airtop-e2e-tmux-'));
+    const scratch = scratchDir('tmux');
     await tmux.start(
       {
         AIRFLOW_USERNAME: h.users.admin.username,
@@ -97,16 +95,23 @@ describe('airtop in a real terminal', () => {
     await tmux.waitFor((s) => !/quit airtop/.test(s), 'the help to close');
 
     // Back to the main screen, focus the alerts pane, acknowledge the selected alert.
+    // One Esc at a time: two ESC bytes in a row read as one Alt+Esc sequence.
     await tmux.keys(['Escape']);
+    await tmux.waitFor(new RegExp(`DAG ${DAG}  runs`), 'the DAG view again');
     await tmux.keys(['Escape']);
     await tmux.waitFor(/\[1\] DAG health/, 'the main screen');
     await tmux.keys(['5']);
     await tmux.waitFor((s) => /\[5\] Alerts/.test(s) && /(CRIT|WARN)/.test(Tmux.selectedLine(s)), 'a selected alert in the focused alerts pane');
+    // The acknowledged alert keeps its row, marked with who acked it (firing ones sort first, so it may move).
+    const alert = /(CRIT|WARN)\s+\d\d:\d\d:\d\d\s+firing\s+(\S+)/.exec(Tmux.selectedLine(await tmux.screen()));
+    expect(alert, 'the selected alert row').not.toBeNull();
     await tmux.keys(['a']);
     await tmux.waitFor(/Acknowledge:/, 'the acknowledge dialog');
     await tmux.keys(['Enter']);
-    const acked = await tmux.waitFor((s) => !/Acknowledge:/.test(s) && /acknowledged/.test(Tmux.selectedLine(s)), 'the alert shown as acknowledged');
-    expect(Tmux.selectedLine(acked)).toMatch(/ack \S+/);
+    await tmux.waitFor(
+      (s) => !/Acknowledge:/.test(s) && s.split('\n').some((line) => line.includes(`acknowledged ${alert![2]!.slice(0, 20)}`) && / ack \S+/.test(line)),
+      'the alert shown as acknowledged, with who acked it',
+    );
 
     // q: quit, and the terminal is the shell's again.
     await tmux.keys(['q']);

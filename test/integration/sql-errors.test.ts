@@ -8,7 +8,7 @@ import { createSqlSource, type SqlSourceOptions } from '../../source/airflow/sql
 import { toAirflowError } from '../../source/airflow/sql/pg-errors.js';
 import { chooseTaskRead } from '../../source/airflow/sql/poll.js';
 import { globToPgRegex } from '../../source/airflow/sql/selection.js';
-import { openSession } from '../../source/airflow/sql/session.js';
+import { isoFromPg, openSession } from '../../source/airflow/sql/session.js';
 import { versionFromRevision } from '../../source/airflow/sql/version.js';
 import { createScratchDb, dbUrlFor, type ScratchDb } from '../bench/schema.js';
 
@@ -154,6 +154,13 @@ describe('SQL source helpers', () => {
     expect(redactDbUrl('postgres://airflow@db/airflow')).toBe('postgres://airflow@db/airflow');
     expect(redactDbUrl(`not a url //u:${PASSWORD}@h`)).not.toContain(PASSWORD);
     expect(target).toMatchObject({ label: 'db.internal:6432/airflow', hostPort: 'db.internal:6432', user: 'airflow', database: 'airflow' });
+  });
+
+  it('reads timestamps as the ISO text toISOString() writes', () => {
+    expect(isoFromPg('2026-01-15 12:00:00+00')).toBe('2026-01-15T12:00:00.000Z');
+    expect(isoFromPg('2026-01-15 12:00:00.1+00')).toBe('2026-01-15T12:00:00.100Z');
+    expect(isoFromPg('2026-01-15 12:00:00.123456+00')).toBe('2026-01-15T12:00:00.123Z');
+    expect(isoFromPg('2026-01-15 14:00:00.5+02')).toBe('2026-01-15T12:00:00.500Z');
   });
 
   it('turns globs into anchored regexes with literal punctuation', () => {

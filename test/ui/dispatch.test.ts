@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reduce } from '../../source/ui/actions.js';
-import { currentMode, dispatch, keyName } from '../../source/ui/dispatch.js';
+import { currentMode, dispatch } from '../../source/ui/dispatch.js';
+import { keyName, keyPresses } from '../../source/ui/key-names.js';
 import { KEYMAP } from '../../source/ui/keymap.js';
 import { parseFilter } from '../../source/ui/model/filter.js';
 import { selectDagRows } from '../../source/ui/model/dag-rows.js';
@@ -22,6 +23,18 @@ describe('keyName', () => {
     expect(keyName('c', { ctrl: true })).toBe('ctrl-c');
     expect(keyName('', { pageDown: true })).toBe('pagedown');
     expect(keyName('G', { shift: true })).toBe('G');
+  });
+});
+
+describe('keyPresses', () => {
+  it('splits characters that arrived together into key presses', () => {
+    expect(keyPresses('jj\r', {})).toEqual([
+      { name: 'j', input: 'j' },
+      { name: 'j', input: 'j' },
+      { name: 'enter', input: '' },
+    ]);
+    expect(keyPresses('', { downArrow: true })).toEqual([{ name: 'down', input: '' }]);
+    expect(keyPresses('q', {})).toEqual([{ name: 'q', input: 'q' }]);
   });
 });
 

@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PaneId } from '../../source/state/types.js';
 import { buildStore, DAGS } from './fixtures.js';
 import { normalise, renderTui } from './render.js';
 
@@ -9,8 +10,10 @@ afterEach(() => {
   unmount = null;
 });
 
-function show(options: Parameters<typeof buildStore>[0] & { noColor?: boolean } = {}) {
-  const store = buildStore({ columns: 250, rows: 70, ...options });
+/** 119x31 is below the grid threshold: one pane (the focused one) gets the screen, so lines hold one pane only. */
+function show(options: Parameters<typeof buildStore>[0] & { noColor?: boolean; focus?: PaneId } = {}) {
+  const store = buildStore({ columns: 119, rows: 31, ...options });
+  if (options.focus) store.getState().focus(options.focus);
   const ui = renderTui({ store, noColor: options.noColor ?? true });
   unmount = ui.unmount;
   return { store, ui };
@@ -25,7 +28,7 @@ describe('main screen', () => {
     const frame = normalise(await ui.waitForContent('DAG health'));
     expect(lines(frame)[0]).toMatch(/airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL {2}health 61\.4/);
     expect(lines(frame)[1]).toContain('scheduler ● ok  triggerer ● ok  dag_processor ✖ down');
-    expect(lines(frame)[1]).toContain('last poll HH:MM:SS (N ago)  next in 4m30s');
+    expect(lines(frame)[1]).toContain('last poll HH:MM:SS (N ago)  next in 5m');
     expect(lines(frame)[2]).toMatch(/^DAGs/);
   });
 
@@ -49,8 +52,8 @@ describe('main screen', () => {
   });
 
   it('pane 2: pools as used / queued / open bars, fullest first', async () => {
-    const { ui } = show();
-    const frame = await ui.waitForContent('Pools');
+    const { ui } = show({ focus: 'pools' });
+    const frame = await ui.waitForContent('[2] Pools');
     const pools = lines(frame).filter((l) => /_pool /.test(l)).map((l) => l.match(/(\w+_pool)/)![1]);
     expect(pools).toEqual(['embedding_pool', 'llm_pool', 'default_pool']);
     expect(lineWith(frame, 'llm_pool')).toMatch(/█+▒+ 9\/10 q3 +90%/);
@@ -58,8 +61,8 @@ describe('main screen', () => {
   });
 
   it('pane 3: budget, cost per document and charts per poll and per day', async () => {
-    const { ui } = show();
-    const frame = await ui.waitForContent('Costs');
+    const { ui } = show({ columns: 160, rows: 31, focus: 'costs' });
+    const frame = await ui.waitForContent('[3] Costs');
     expect(frame).toContain('$44.52 of $100.00 budget');
     expect(frame).toContain('45%');
     expect(frame).toContain('per document $0.1060 (420 docs)');
@@ -69,8 +72,8 @@ describe('main screen', () => {
   });
 
   it('pane 4: quality scores per component with status and issues', async () => {
-    const { ui } = show();
-    const frame = await ui.waitForContent('Quality');
+    const { ui } = show({ focus: 'quality' });
+    const frame = await ui.waitForContent('[4] Quality');
     expect(frame).toContain('overall 72.5 degraded');
     expect(lineWith(frame, 'embedding ')).toMatch(/embedding +50\.0 +100 +critical/);
     expect(lineWith(frame, 'extraction ')).toMatch(/extraction +95\.0 +100 +healthy/);
@@ -79,9 +82,9 @@ describe('main screen', () => {
   });
 
   it('pane 5: alerts (firing first, who acked), sink status and dead letters with reasons', async () => {
-    const { ui } = show();
-    const frame = normalise(await ui.waitForContent('Alerts'));
-    const states = lines(frame).map((l) => l.match(/ (firing|acknowledged|silenced|resolved) /)?.[1]).filter(Boolean);
+    const { ui } = show({ focus: 'alerts' });
+    const frame = normalise(await ui.waitForContent('[5] Alerts'));
+    const states = lines(frame).map((l) => l.match(/(?:CRIT|WARN|INFO) HH:MM:SS (firing|acknowledged|silenced|resolved) /)?.[1]).filter(Boolean);
     expect(states).toEqual(['firing', 'acknowledged', 'silenced', 'resolved']);
     expect(lineWith(frame, 'acknowledged')).toContain('ack alice: scaling workers');
     expect(lineWith(frame, 'pagerduty ')).toMatch(/✖ last ok HH:MM:SS {2}queue 2 {2}dead 1 {2}last error HH:MM:SS: 400 from https:\/\/events\.pagerduty\.com/);

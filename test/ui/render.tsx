@@ -25,12 +25,12 @@ class FakeStdout extends EventEmitter {
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function renderTui(options: { store: AirtopStore; readonly?: boolean; noColor?: boolean; clock?: () => Date }) {
+export function renderTui(options: { store: AirtopStore; readonly?: boolean; noColor?: boolean; clock?: () => Date; tickMs?: number }) {
   const { columns, rows } = options.store.getState().ui.size;
   const stdout = new FakeStdout(columns, rows);
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
   const commands = { refresh: vi.fn(), quit: vi.fn(), ack: vi.fn(), unack: vi.fn(), silence: vi.fn() } satisfies Commands;
-  const instance = render(<App store={options.store} commands={commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date('2025-03-14T12:00:30Z'))} />, {
+  const instance = render(<App store={options.store} commands={commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date('2025-03-14T12:00:30Z'))} tickMs={options.tickMs ?? 1000} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     debug: true,
@@ -45,7 +45,7 @@ export function renderTui(options: { store: AirtopStore; readonly?: boolean; noC
     lastFrame,
     rawFrame,
     /** Resolves with the frame once it contains `match`; fails with the last frame after `timeoutMs`. */
-    async waitForContent(match: string | RegExp, timeoutMs = 3000): Promise<string> {
+    async waitForContent(match: string | RegExp, timeoutMs = 5000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const frame = lastFrame();
@@ -68,5 +68,5 @@ export function renderTui(options: { store: AirtopStore; readonly?: boolean; noC
 
 /** Clock text and ages vary between runs; compare frames without them. */
 export function normalise(frame: string): string {
-  return frame.replace(/\d\d:\d\d:\d\d/g, 'HH:MM:SS').replace(/\b\d+[smhd](\d+[smh])? ago\b/g, 'N ago');
+  return frame.replace(/\d\d:\d\d:\d\d/g, 'HH:MM:SS').replace(/(\b\d+[smhd](\d+[smh])?|<1m) ago\b/g, 'N ago');
 }

@@ -6,7 +6,7 @@ import { AirflowError } from '../errors.js';
 import type { AirflowSource, Snapshot, VariableRead } from '../types.js';
 import { parseDbUrl, redactDbUrl } from './db-url.js';
 import { pollSnapshot, type PollState, type TaskRead } from './poll.js';
-import { DAG_RUNS_SQL, RUN_TASK_INSTANCES_SQL } from './queries.js';
+import { DAG_RUNS_SQL, MAX_RUNS, MAX_TASK_INSTANCES, RUN_TASK_INSTANCES_SQL } from './queries.js';
 import { toDagRun, toTaskInstance, type RunRow, type TaskInstanceRow } from './rows.js';
 import { openSession, type QueryEvent } from './session.js';
 
@@ -28,6 +28,8 @@ export interface SqlSourceOptions {
   baselineRefreshSeconds?: number;
   /** How window task instances are found; 'auto' picks by table statistics (tests force each way). */
   taskRead?: TaskRead;
+  /** How many runs and task instances a snapshot holds at most (default MAX_RUNS, MAX_TASK_INSTANCES). */
+  limits?: { runs?: number; taskInstances?: number };
 }
 
 export const VARIABLES_NEED_REST = 'Variables are read through the REST API: pass --url as well as --db';
@@ -64,24 +66,25 @@ export function createSqlSource(opts: SqlSourceOptions): AirflowSource {
     window: opts.window,
     baselineRefreshMs: (opts.baselineRefreshSeconds ?? 3600) * 1000,
     taskRead: opts.taskRead ?? 'auto',
+    limits: { runs: opts.limits?.runs ?? MAX_RUNS, taskInstances: opts.limits?.taskInstances ?? MAX_TASK_INSTANCES },
   };
 
   return {
     url,
     async snapshot(now: Date): Promise<Snapshot> {
-      const snapshot = await session.readOnly('the poll', (query) => pollSnapshot(query, pollOptions, now, state));
+      const snapshot = await session.readOnly('the poll', (query, alongside) => pollSnapshot(query, alongside, pollOptions, now, state));
       const { values, issue } = await readVariables(opts.variables.source, opts.variables.names, now);
       return { ...snapshot, variables: values, issues: issue ? [...snapshot.issues, { scope: 'variables', message: issue }] : snapshot.issues };
     },
     async dagRuns(dagId: string, limit: number) {
       const rows = await session.readOnly(`reading the runs of ${dagId}`, (query) => query<RunRow>('dag runs', DAG_RUNS_SQL, [dagId, limit]));
-      return rows.map(toDagRun);
+      return rows.map((row) => toDagRun(row));
     },
     async taskInstances(dagId: string, runId: string) {
       const rows = await session.readOnly(`reading the task instances of ${dagId} ${runId}`, (query) =>
         query<TaskInstanceRow>('run task instances', RUN_TASK_INSTANCES_SQL, [dagId, runId]),
       );
-      return rows.map(toTaskInstance);
+      return rows.map((row) => toTaskInstance(row));
     },
     async taskLog(ti, tryNumber, token) {
       const rest = opts.variables.source;

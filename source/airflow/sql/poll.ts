@@ -7,7 +7,6 @@ import {
   BASELINE_SQL,
   CURRENT_TASK_INSTANCES_SQL,
   FINISHED_TI_STATES,
-  MAX_TASK_INSTANCES,
   META_SQL,
   RECENT_RUNS_SQL,
   RUNS_PER_DAG,
@@ -16,6 +15,7 @@ import {
   WINDOW_TASKS_VIA_RUNS_SQL,
 } from './queries.js';
 import {
+  createIntern,
   toDag,
   toDagRun,
   toPool,
@@ -42,6 +42,7 @@ export interface PollOptions {
   window: { recentSeconds: number; baselineSeconds: number; baselineSamples: number };
   baselineRefreshMs: number;
   taskRead: TaskRead;
+  limits: { runs: number; taskInstances: number };
 }
 
 interface MetaRow {
@@ -63,11 +64,25 @@ export function chooseTaskRead(choice: TaskRead, windowRuns: number, dagRunRows:
   return dagRunRows <= 0 || windowRuns * 20 >= dagRunRows ? 'scan' : 'runs';
 }
 
+const MERGE_MARGIN_MS = 5 * 60_000;
+
 export interface PollState {
   baseline: BaselineCache | null;
 }
 
-export async function pollSnapshot(query: RunQuery, opts: PollOptions, now: Date, state: PollState): Promise<Omit<Snapshot, 'variables'>> {
+/**
+ * The window's task aggregate scans the most rows (a million at size L) and is CPU-bound in PostgreSQL,
+ * while the runs and task instance reads are mostly parsing in Node: it runs `alongside`, on a second
+ * connection, overlapping them. In its own transaction it may see a few milliseconds' newer state than the
+ * other reads; the REST source's reads are seconds apart.
+ */
+export async function pollSnapshot(
+  query: RunQuery,
+  alongside: RunQuery,
+  opts: PollOptions,
+  now: Date,
+  state: PollState,
+): Promise<Omit<Snapshot, 'variables'>> {
   const since = new Date(now.getTime() - opts.window.recentSeconds * 1000);
   const baselineSince = new Date(now.getTime() - opts.window.baselineSeconds * 1000);
   const issues: SourceIssue[] = [];
@@ -94,40 +109,60 @@ export async function pollSnapshot(query: RunQuery, opts: PollOptions, now: Date
   const windowDagRows = await query<WindowDagRow>('window runs', WINDOW_DAGS_SQL, [dagIds, since]);
   const windowRuns = windowDagRows.reduce((sum, row) => sum + row.runs, 0);
   const taskRead = chooseTaskRead(opts.taskRead, windowRuns, meta.dag_run_rows);
-  const windowTaskRows =
+  const windowTasks =
     taskRead === 'scan'
-      ? await query<WindowTaskRow>('window task instances', WINDOW_TASKS_SCAN_SQL, [dagIds, since])
-      : await query<WindowTaskRow>('window task instances', WINDOW_TASKS_VIA_RUNS_SQL, [dagIds, since, baselineSince]);
+      ? alongside<WindowTaskRow>('window task instances', WINDOW_TASKS_SCAN_SQL, [dagIds, since])
+      : alongside<WindowTaskRow>('window task instances', WINDOW_TASKS_VIA_RUNS_SQL, [dagIds, since, baselineSince]);
+  // Awaited below; marked handled now so that a failure of the reads in between does not leave it unhandled.
+  windowTasks.catch(() => {});
 
   const selectionKey = `${dagIds.join('\u0000')}|${opts.window.baselineSeconds}|${opts.window.baselineSamples}`;
-  let cache = state.baseline;
-  if (!cache || cache.selectionKey !== selectionKey || now.getTime() - cache.readAt >= opts.baselineRefreshMs || now.getTime() < cache.readAt) {
-    const rows = await query<BaselineRow>('baseline', BASELINE_SQL, [dagIds, baselineSince, opts.window.baselineSamples]);
-    cache = cacheFromRows(rows, now.getTime(), selectionKey);
-  }
+  const cached = state.baseline;
+  const current =
+    cached && cached.selectionKey === selectionKey && cached.readAt <= now.getTime() && now.getTime() - cached.readAt < opts.baselineRefreshMs
+      ? cached
+      : null;
+  const base =
+    current ?? cacheFromRows(await query<BaselineRow>('baseline', BASELINE_SQL, [dagIds, baselineSince, opts.window.baselineSamples]), now.getTime(), selectionKey);
 
-  const runs = (await query<RunRow>('recent runs', RECENT_RUNS_SQL, [dagIds, since, RUNS_PER_DAG])).map(toDagRun);
+  const intern = createIntern();
+  const { runs: maxRuns, taskInstances: maxTaskInstances } = opts.limits;
+  const runRows = await query<RunRow>('recent runs', RECENT_RUNS_SQL, [dagIds, since, RUNS_PER_DAG, maxRuns + 1]);
+  if (runRows.length > maxRuns) {
+    runRows.length = maxRuns;
+    issues.push({
+      scope: 'runs',
+      message: `more than ${maxRuns} runs are in the window; the snapshot keeps the queued/running ones and the newest (window figures still count them all)`,
+    });
+  }
+  // Newest first, as the REST source lists them; the query ranked unfinished runs first only to choose.
+  const runs = runRows.map((row) => toDagRun(row, intern)).sort((a, b) => (a.runAfter < b.runAfter ? 1 : a.runAfter > b.runAfter ? -1 : a.dagId < b.dagId ? -1 : 1));
   const tiRows = await query<TaskInstanceRow>('current task instances', CURRENT_TASK_INSTANCES_SQL, [
     dagIds,
     since,
     RUNS_PER_DAG,
     FINISHED_TI_STATES,
-    MAX_TASK_INSTANCES + 1,
+    maxTaskInstances + 1,
   ]);
-  if (tiRows.length > MAX_TASK_INSTANCES) {
-    tiRows.length = MAX_TASK_INSTANCES;
+  if (tiRows.length > maxTaskInstances) {
+    tiRows.length = maxTaskInstances;
     issues.push({
       scope: 'task_instances',
-      message: `more than ${MAX_TASK_INSTANCES} task instances are current; the snapshot keeps those of queued/running runs first, then of the newest runs (window figures still count them all)`,
+      message: `more than ${maxTaskInstances} task instances are current; the snapshot keeps those of queued/running runs first, then of the newest runs (window figures still count them all)`,
     });
   }
-  const taskInstances = tiRows.map(toTaskInstance);
+  const taskInstances = tiRows.map((row) => toTaskInstance(row, intern));
+  const windowTaskRows = await windowTasks;
 
   const cap = opts.window.baselineSamples;
-  cache = {
-    ...cache,
-    dags: mergeSamples(cache.dags, runSamples(runs), baselineSince.getTime(), cap),
-    tasks: mergeSamples(cache.tasks, taskSamples(taskInstances), baselineSince.getTime(), cap),
+  // A baseline read in this transaction already holds these runs' successes; otherwise merge those that
+  // ended since the last merge (less a margin for clock skew between Airflow's hosts and this one).
+  const endedSince = current ? new Date(current.mergedUpTo - MERGE_MARGIN_MS).toISOString() : '\uffff';
+  const cache: BaselineCache = {
+    ...base,
+    mergedUpTo: now.getTime(),
+    dags: mergeSamples(base.dags, runSamples(runs, endedSince), baselineSince.getTime(), cap),
+    tasks: mergeSamples(base.tasks, taskSamples(taskInstances, endedSince), baselineSince.getTime(), cap),
   };
   state.baseline = cache;
 

@@ -7,6 +7,8 @@
 export const FINISHED_TI_STATES = ['success', 'failed', 'skipped', 'upstream_failed', 'removed'];
 /** Runs per DAG in the snapshot (a 5-minute schedule has 12 in the hour). */
 export const RUNS_PER_DAG = 25;
+/** Runs in the snapshot at most (2,000 DAGs on 5-minute schedules have 24,000 in the hour): unfinished first, then the newest. */
+export const MAX_RUNS = 10_000;
 /** Task instances in the snapshot at most; unfinished ones first, then the newest (see snapshot.ts). */
 export const MAX_TASK_INSTANCES = 10_000;
 
@@ -57,7 +59,7 @@ SELECT dag_id,
        count(*) FILTER (WHERE state = 'queued')::int AS queued,
        coalesce(avg(seconds) FILTER (WHERE state = 'success'), 0)::float8 AS avg_seconds,
        coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE state = 'success'), 0)::float8 AS p95_seconds
-  FROM (SELECT dag_id, state, extract(epoch FROM end_date - start_date)::float8 AS seconds
+  FROM (SELECT dag_id, state, date_part('epoch', end_date - start_date) AS seconds
           FROM dag_run
          WHERE dag_id = ANY($1::text[]) AND run_after >= $2) r
  GROUP BY dag_id`;
@@ -73,14 +75,19 @@ const ACTIVE_RUNS = `
      AND (run_after >= $3 OR state IN ('queued', 'running'))
      AND (end_date IS NULL OR end_date >= $2)`;
 
+// One pass per row: the success duration is computed once; date_part gives float8 where extract (since
+// PostgreSQL 14) gives numeric, several times slower to sum over a million rows.
 const WINDOW_TASKS_COLUMNS = `
-SELECT ti.dag_id, ti.task_id,
+SELECT dag_id, task_id,
        count(*)::int AS total,
-       count(*) FILTER (WHERE ti.state = 'success')::int AS success,
-       count(*) FILTER (WHERE ti.state = 'failed')::int AS failed,
-       coalesce(sum(ti.try_number - 1) FILTER (WHERE ti.try_number > 1), 0)::int AS retries,
-       coalesce(avg(extract(epoch FROM ti.end_date - ti.start_date)::float8) FILTER (WHERE ti.state = 'success'), 0)::float8 AS avg_seconds,
-       coalesce(max(extract(epoch FROM ti.end_date - ti.start_date)::float8) FILTER (WHERE ti.state = 'success'), 0)::float8 AS max_seconds`;
+       count(*) FILTER (WHERE state = 'success')::int AS success,
+       count(*) FILTER (WHERE state = 'failed')::int AS failed,
+       coalesce(sum(try_number - 1) FILTER (WHERE try_number > 1), 0)::int AS retries,
+       coalesce(avg(ok_seconds), 0)::float8 AS avg_seconds,
+       coalesce(max(ok_seconds), 0)::float8 AS max_seconds`;
+
+const TASK_FIELDS = `ti.dag_id, ti.task_id, ti.state, ti.try_number,
+       CASE WHEN ti.state = 'success' THEN date_part('epoch', ti.end_date - ti.start_date) END AS ok_seconds`;
 
 /**
  * collect_task_metrics over task instances started in the window, keyed dag.task: counts, retries =
@@ -91,15 +98,16 @@ SELECT ti.dag_id, ti.task_id,
  * - through runs ($1, $2, $3 baseline since): index lookups per active run, best on a long history.
  */
 export const WINDOW_TASKS_SCAN_SQL = `${WINDOW_TASKS_COLUMNS}
-  FROM task_instance ti
- WHERE ti.dag_id = ANY($1::text[]) AND ti.start_date >= $2
- GROUP BY ti.dag_id, ti.task_id`;
+  FROM (SELECT ${TASK_FIELDS} FROM task_instance ti
+         WHERE ti.dag_id = ANY($1::text[]) AND ti.start_date >= $2) t
+ GROUP BY dag_id, task_id`;
 
 export const WINDOW_TASKS_VIA_RUNS_SQL = `${WINDOW_TASKS_COLUMNS}
-  FROM (${ACTIVE_RUNS}) r
-  JOIN task_instance ti ON ti.dag_id = r.dag_id AND ti.run_id = r.run_id
- WHERE ti.start_date >= $2
- GROUP BY ti.dag_id, ti.task_id`;
+  FROM (SELECT ${TASK_FIELDS}
+          FROM (${ACTIVE_RUNS}) r
+          JOIN task_instance ti ON ti.dag_id = r.dag_id AND ti.run_id = r.run_id
+         WHERE ti.start_date >= $2) t
+ GROUP BY dag_id, task_id`;
 
 /**
  * $1 dag ids, $2 baseline since, $3 samples. Durations of the newest $3 successful runs per DAG and task
@@ -113,22 +121,22 @@ WITH runs AS (
   SELECT dag_id, run_id, run_after, state, start_date, end_date
     FROM dag_run WHERE dag_id = ANY($1::text[]) AND run_after >= $2
 ), dag_samples AS (
-  SELECT dag_id, run_id, run_after AS at, extract(epoch FROM end_date - start_date)::float8 AS seconds,
+  SELECT dag_id, run_id, run_after AS at, date_part('epoch', end_date - start_date) AS seconds,
          row_number() OVER (PARTITION BY dag_id COLLATE "C" ORDER BY run_after DESC, run_id COLLATE "C" DESC) AS n
     FROM runs WHERE state = 'success' AND start_date IS NOT NULL AND end_date IS NOT NULL
 ), task_samples AS (
   SELECT ti.dag_id, ti.task_id, ti.run_id, ti.map_index, ti.start_date AS at,
-         extract(epoch FROM ti.end_date - ti.start_date)::float8 AS seconds,
+         date_part('epoch', ti.end_date - ti.start_date) AS seconds,
          row_number() OVER (PARTITION BY ti.dag_id COLLATE "C", ti.task_id COLLATE "C"
                             ORDER BY ti.start_date DESC, ti.run_id COLLATE "C" DESC, ti.map_index DESC) AS n
     FROM runs r JOIN task_instance ti ON ti.dag_id = r.dag_id AND ti.run_id = r.run_id
    WHERE ti.state = 'success' AND ti.start_date >= $2 AND ti.end_date IS NOT NULL
 )
-SELECT dag_id, NULL::text AS task_id, array_agg(seconds ORDER BY n) AS seconds, array_agg(at ORDER BY n) AS ats,
+SELECT dag_id, NULL::text AS task_id, array_agg(seconds ORDER BY n) AS seconds, array_agg(floor(date_part('epoch', at) * 1000) ORDER BY n) AS ats,
        array_agg(run_id ORDER BY n) AS run_ids, NULL::int[] AS map_indexes
   FROM dag_samples WHERE n <= $3 GROUP BY dag_id
 UNION ALL
-SELECT dag_id, task_id, array_agg(seconds ORDER BY n), array_agg(at ORDER BY n), array_agg(run_id ORDER BY n),
+SELECT dag_id, task_id, array_agg(seconds ORDER BY n), array_agg(floor(date_part('epoch', at) * 1000) ORDER BY n), array_agg(run_id ORDER BY n),
        array_agg(map_index ORDER BY n)
   FROM task_samples WHERE n <= $3 GROUP BY dag_id, task_id`;
 
@@ -137,13 +145,13 @@ const RUN_COLUMNS = 'dag_id, run_id, state, run_type, queued_at, start_date, end
 /** Runs in the window ($2) or still queued/running, newest first, at most $3 per DAG. */
 const RECENT_RUNS = `
   SELECT ${RUN_COLUMNS} FROM (
-    SELECT ${RUN_COLUMNS}, row_number() OVER (PARTITION BY dag_id ORDER BY run_after DESC, id DESC) AS n
+    SELECT ${RUN_COLUMNS}, row_number() OVER (PARTITION BY dag_id COLLATE "C" ORDER BY run_after DESC, id DESC) AS n
       FROM dag_run
      WHERE dag_id = ANY($1::text[]) AND (run_after >= $2 OR state IN ('queued', 'running'))) ranked
    WHERE n <= $3`;
 
-/** $1 dag ids, $2 since, $3 runs per DAG. */
-export const RECENT_RUNS_SQL = `${RECENT_RUNS} ORDER BY run_after DESC, dag_id`;
+/** $1 dag ids, $2 since, $3 runs per DAG, $4 limit. */
+export const RECENT_RUNS_SQL = `${RECENT_RUNS} ORDER BY (state IN ('queued', 'running')) DESC, run_after DESC, dag_id COLLATE "C" LIMIT $4`;
 
 const TI_COLUMNS = `ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state, ti.try_number, ti.max_tries, ti.start_date,
   ti.end_date, ti.duration, ti.pool, ti.pool_slots, ti.queue, ti.operator, ti.queued_dttm`;
@@ -156,7 +164,7 @@ const TI_COLUMNS = `ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state, ti
 export const CURRENT_TASK_INSTANCES_SQL = `
 SELECT ${TI_COLUMNS}
   FROM (SELECT dag_id, run_id FROM (${RECENT_RUNS}) recent
-         ORDER BY (state IN ('queued', 'running')) DESC, run_after DESC, dag_id, run_id) r
+         ORDER BY (state IN ('queued', 'running')) DESC, run_after DESC, dag_id COLLATE "C", run_id COLLATE "C") r
  CROSS JOIN LATERAL (
    SELECT * FROM task_instance t
     WHERE t.dag_id = r.dag_id AND t.run_id = r.run_id

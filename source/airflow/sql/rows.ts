@@ -1,13 +1,28 @@
 // Row shapes of the queries in queries.ts and their mapping onto the records of ../types.ts.
 import type { Dag, DagRun, DagWindowStats, Pool, TaskInstance, TaskWindowStats } from '../types.js';
 
-/** pg returns timestamptz as Date; JSON-built rows carry them as text. */
+/** The session parses timestamptz straight into ISO text (session.ts); a Date is accepted too. */
 type Time = Date | string | null;
 
 function iso(value: Time): string | null {
-  if (value === null) return null;
-  return (value instanceof Date ? value : new Date(value)).toISOString();
+  return value instanceof Date ? value.toISOString() : value;
 }
+
+/**
+ * One string instance per distinct value during a poll: ten thousand task instances repeat a few dozen DAG,
+ * task, state and pool names, and the snapshot is kept in the store until the next poll.
+ */
+export type Intern = (value: string) => string;
+export function createIntern(): Intern {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+const asIs: Intern = (value) => value;
 
 export interface DagRow {
   dag_id: string;
@@ -36,12 +51,13 @@ export interface RunRow {
   logical_date: Time;
 }
 
-export function toDagRun(row: RunRow): DagRun {
+export function toDagRun(row: RunRow, intern: Intern = asIs): DagRun {
   return {
-    dagId: row.dag_id,
+    dagId: intern(row.dag_id),
+    // Unique per run: interning it would cost a hash lookup and save nothing.
     runId: row.run_id,
-    state: row.state ?? 'queued',
-    runType: row.run_type,
+    state: intern(row.state ?? 'queued'),
+    runType: intern(row.run_type),
     queuedAt: iso(row.queued_at),
     startDate: iso(row.start_date),
     endDate: iso(row.end_date),
@@ -68,22 +84,22 @@ export interface TaskInstanceRow {
   queued_dttm: Time;
 }
 
-export function toTaskInstance(row: TaskInstanceRow): TaskInstance {
+export function toTaskInstance(row: TaskInstanceRow, intern: Intern = asIs): TaskInstance {
   return {
-    dagId: row.dag_id,
-    runId: row.run_id,
-    taskId: row.task_id,
+    dagId: intern(row.dag_id),
+    runId: intern(row.run_id),
+    taskId: intern(row.task_id),
     mapIndex: row.map_index,
-    state: row.state,
+    state: row.state === null ? null : intern(row.state),
     tryNumber: row.try_number,
     maxTries: row.max_tries,
     startDate: iso(row.start_date),
     endDate: iso(row.end_date),
     durationSeconds: row.duration,
-    pool: row.pool,
+    pool: intern(row.pool),
     poolSlots: row.pool_slots,
-    queue: row.queue,
-    operator: row.operator,
+    queue: row.queue === null ? null : intern(row.queue),
+    operator: row.operator === null ? null : intern(row.operator),
     queuedWhen: iso(row.queued_dttm),
   };
 }

@@ -23,8 +23,6 @@ export interface DagRow {
   slaMisses: number;
   /** Worst escalation level among the DAG's SLA misses, 0 when none. */
   slaLevel: 0 | 1 | 2 | 3;
-  /** What the filter matches against. */
-  haystack: string;
 }
 
 export const SPARK_WIDTH = 10;
@@ -111,7 +109,6 @@ export const allDagRows = memoLast((report: Report | null, snapshot: Snapshot | 
       spark: sparkline(runDurations.length >= 2 ? runDurations : historyDurations(history, dagId), SPARK_WIDTH),
       slaMisses: sla.count,
       slaLevel: sla.level,
-      haystack: `${dagId} ${(dag?.tags ?? []).join(' ')}`,
     });
   }
   return rows;
@@ -133,7 +130,7 @@ export function isFaultyDag(row: DagRow): boolean {
 
 export const visibleDagRows = memoLast((rows: DagRow[], filterText: string, faultsOnly: boolean, sort: UiState['sort']): DagRow[] => {
   const filter = parseFilter(filterText);
-  return rows.filter((r) => (!faultsOnly || isFaultyDag(r)) && filter.test(r.haystack)).sort(COMPARATORS[sort]);
+  return rows.filter((r) => (!faultsOnly || isFaultyDag(r)) && filter.test(r.dagId)).sort(COMPARATORS[sort]);
 });
 
 /** The DAG list as the pane shows it; a stable reference between polls and key presses. */

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { AlertView } from '../../report/types.js';
 import type { DeadLetter, SinkStatus } from '../../state/types.js';
 import { fit, formatClock } from '../format.js';
+import { Cells } from './columns.js';
 import { alertSections, type PaneBox, paneContentHeight, visibleWindow } from '../layout.js';
 import { alertText, selectAlertRows, selectDeadLetters, selectSinks } from '../model/lists.js';
 import { useAirtop } from '../store-context.js';
@@ -19,16 +20,19 @@ function ackText(alert: AlertView): string {
 const AlertLine = memo(function AlertLine({ alert, width, selected }: { alert: AlertView; width: number; selected: boolean }) {
   const theme = useTheme();
   const ack = ackText(alert);
-  const messageWidth = Math.max(8, width - 4 - 1 - 8 - 1 - 12 - 1 - (ack ? Math.min(24, ack.length) + 1 : 0) - 1);
+  // The acknowledgement (who, and their note) gets up to a third of the line; the message the rest.
+  const ackWidth = ack ? Math.min(ack.length, Math.max(12, Math.floor(width / 3))) : 0;
+  const messageWidth = Math.max(8, width - 5 - 9 - 13 - 1 - (ackWidth ? ackWidth + 1 : 0));
   return (
-    <Text wrap="truncate" inverse={selected}>
-      {selected ? '›' : ' '}
-      <Text color={theme.severity[alert.severity]}>{SEVERITY_LABEL[alert.severity]}</Text>
-      {` ${fit(formatClock(alert.since), 8)} `}
-      <Text color={theme.alertState[alert.state]}>{fit(alert.state, 12)}</Text>
-      {` ${fit(alertText(alert), messageWidth)}`}
-      {ack ? <Text dimColor>{` ${fit(ack, Math.min(24, ack.length))}`}</Text> : null}
-    </Text>
+    <Cells
+      cells={[
+        { text: `${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`, width: 5, color: theme.severity[alert.severity], inverse: selected },
+        { text: formatClock(alert.since), width: 8 },
+        { text: alert.state, width: 12, color: theme.alertState[alert.state] },
+        { text: alertText(alert), width: messageWidth, bold: selected },
+        ...(ack ? [{ text: ack, width: ackWidth }] : []),
+      ]}
+    />
   );
 });
 

@@ -11,6 +11,8 @@ import { useTheme } from '../theme.js';
 import { Chart } from './chart.js';
 import { Empty, Frame } from './frame.js';
 
+const MAX_CHART_HEIGHT = 12;
+
 const perPoll = memoLast((history: HistoryPoint[]) => history.map((p) => p.totalCostUsd));
 const money = (v: number) => `$${v >= 100 ? v.toFixed(0) : v.toFixed(2)}`;
 
@@ -23,7 +25,8 @@ export const CostsPane = memo(function CostsPane({ box, focused }: { box: PaneBo
   const height = paneContentHeight(box);
   const costs = report?.costs;
   const byDay = costs?.by_day.map((d) => d.total_cost_usd) ?? [];
-  const chartHeight = height - 2;
+  // A taller chart adds no information and Ink redraws every character of it on each frame.
+  const chartHeight = Math.min(MAX_CHART_HEIGHT, height - 2);
   const sideBySide = width >= 70;
   const budgetColour = costs?.budget.exceeded ? theme.status.critical : (costs?.budget.used_ratio ?? 0) >= 0.8 ? theme.status.warning : theme.status.healthy;
   return (

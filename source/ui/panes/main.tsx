@@ -4,8 +4,7 @@ import type { PaneId } from '../../state/types.js';
 import { PANES } from '../../state/types.js';
 import { formatScore, formatUsd } from '../format.js';
 import type { Layout, PaneBox } from '../layout.js';
-import { shownReport } from '../model/shown.js';
-import { selectAlertRows } from '../model/lists.js';
+import { shownAlerts, shownReport } from '../model/shown.js';
 import { useAirtop } from '../store-context.js';
 import { AlertsPane } from './alerts.js';
 import { CostsPane } from './costs.js';
@@ -29,7 +28,7 @@ function Pane({ box, focused }: { box: PaneBox; focused: boolean }) {
 /** On a small terminal, the panes not shown become a tab bar with one figure each. */
 function TabBar({ focus }: { focus: PaneId }) {
   const report = useAirtop(shownReport);
-  const firing = useAirtop((s) => selectAlertRows(s).filter((a) => a.state === 'firing').length);
+  const firing = useAirtop((s) => shownAlerts(s).filter((a) => a.state === 'firing').length);
   const maxUtil = Math.max(0, ...Object.values(report?.resources.pools ?? {}).map((p) => p.utilization));
   const labels: Record<PaneId, string> = {
     dags: `DAGs ${Object.keys(report?.pipeline.dags ?? {}).length}`,

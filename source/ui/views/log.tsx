@@ -33,8 +33,10 @@ export function LogView({ view, width, height }: { view: LogViewId; width: numbe
       focused
       title={
         <Text>
-          {`${view.dagId} › ${view.runId} › ${name}  try ${view.tryNumber}/${view.maxTry ?? view.tryNumber}  ${range}  `}
+          {/* The DAG and run are in the breadcrumbs; the title keeps what changes as you read. */}
+          {`log of ${name}  try ${view.tryNumber}/${view.maxTry ?? view.tryNumber}  `}
           <Text color={follow ? theme.status.running : undefined}>{follow ? 'FOLLOWING' : 'F: follow'}</Text>
+          {`  ${range}`}
         </Text>
       }
     >

@@ -2,7 +2,7 @@
 // the same scripts by hand). Used by the e2e suite's globalSetup and by the bench. Node built-ins only, so
 // it compiles in both builds.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -127,6 +127,15 @@ function airflowEnv(home: string): Record<string, string> {
   return env;
 }
 
+/** The last lines of every daemon log, for a failure message (start.sh prints them itself unless it was killed). */
+function logTails(home: string, lines = 40): string[] {
+  const dir = join(home, 'logs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.log'))
+    .flatMap((name) => [`----- last ${lines} lines of ${join(dir, name)}`, ...readFileSync(join(dir, name), 'utf8').trimEnd().split('\n').slice(-lines)]);
+}
+
 export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarness> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const home = mkdtempSync(join(tmpdir(), 'airtop-e2e-'));
@@ -154,6 +163,7 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
 
   const started = await runScript('start.sh', [], env, log, opts.timeoutMs ?? 20 * 60_000);
   if (started.code !== 0) {
+    if (!started.output.some((line) => line.includes('log tails follow'))) logTails(home).forEach((line) => log(line));
     // start.sh stops what it started on its own failures; this also covers it being killed on timeout.
     await runScript('stop.sh', [], env, log, 120_000);
     stopped = true;

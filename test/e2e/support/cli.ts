@@ -1,9 +1,8 @@
 // Runs the built airtop CLI as a user would: a child process with its own env, config file and state dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath } from './context.js';
+import { cliPath, scratchDir } from './context.js';
 
 export interface CliResult {
   code: number | null;
@@ -18,13 +17,13 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
     if (value === undefined || key.startsWith('AIRFLOW') || key.startsWith('AIRTOP_')) continue;
     env[key] = value;
   }
-  const scratch = mkdtempSync(join(tmpdir(), 'airtop-e2e-cli-'));
+  const scratch = scratchDir('cli');
   return { ...env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_STATE_HOME: join(scratch, 'state'), ...extra };
 }
 
 /** Writes a config file (JSON is YAML) and returns its path. */
 export function writeConfig(config: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'airtop-e2e-config-')), 'config.yaml');
+  const path = join(scratchDir('config'), 'config.yaml');
   writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
   return path;
 }

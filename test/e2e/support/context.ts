@@ -1,5 +1,5 @@
 // What the global setup provides to every e2e test file, and the paths tests share.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -16,6 +16,8 @@ export interface HarnessInfo {
 declare module 'vitest' {
   export interface ProvidedContext {
     airflow: HarnessInfo;
+    /** A directory the global setup removes after the suite. */
+    scratch: string;
   }
 }
 
@@ -31,6 +33,11 @@ export function cliPath(): string {
 
 export function harness(): HarnessInfo {
   return inject('airflow');
+}
+
+/** A fresh directory for one test's files, removed with the suite's scratch dir. */
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(join(inject('scratch'), `${prefix}-`));
 }
 
 export const CAPSTONE = {

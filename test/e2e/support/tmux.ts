@@ -1,17 +1,28 @@
 // A real terminal for the interactive UI: a private tmux server (its own socket), one 120×40 window running
 // a plain shell, into which the test types commands and keys and from which it reads the screen.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { notYet, waitFor } from './wait.js';
 
 const run = promisify(execFile);
+
+/**
+ * The environment of a person's terminal: without CI markers, which make Ink draw nothing (CI=true is set by
+ * .ci/e2e.sh), so the tmux server and everything it runs see an ordinary interactive session.
+ */
+function terminalEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
+  return env;
+}
 
 export class Tmux {
   readonly socket = `airtop-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly target = 'main:0.0';
 
   async tmux(...args: string[]): Promise<string> {
-    const { stdout } = await run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { timeout: 10_000 });
+    const { stdout } = await run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { timeout: 10_000, env: terminalEnv() });
     return stdout;
   }
 
@@ -81,6 +92,9 @@ export class Tmux {
   }
 
   async kill(): Promise<void> {
+    const socket = await this.tmux('display-message', '-p', '#{socket_path}').catch(() => '');
     await this.tmux('kill-server').catch(() => undefined);
+    // tmux leaves the socket file behind.
+    if (socket.trim()) rmSync(socket.trim(), { force: true });
   }
 }
