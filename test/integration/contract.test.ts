@@ -212,9 +212,9 @@ describe.runIf(recorded.length > 0)('contract: recorded Airflow 3.3.2 responses'
     // Pick a DAG, a run and a log that the recordings hold with data in them.
     const segments = (r: Recording) => normalisePath(r.path).split('/');
     const withItems = (r: Recording, key: string) => ok(r) && Array.isArray((r.body as Record<string, unknown>)[key]) && ((r.body as Record<string, unknown[]>)[key]!.length > 0);
-    const runList = recorded.find((r) => r.method === 'GET' && segments(r).length === 6 && segments(r)[3] !== '~' && segments(r)[5] === 'dagRuns' && withItems(r, 'dag_runs'));
+    const runList = recorded.find((r) => r.method === 'GET' && segments(r).length === 6 && segments(r)[4] !== '~' && segments(r)[5] === 'dagRuns' && withItems(r, 'dag_runs'));
     if (runList) picks.dagId = segments(runList)[4];
-    const tiList = recorded.find((r) => r.method === 'GET' && segments(r).length === 8 && segments(r)[3] !== '~' && segments(r)[5] !== '~' && segments(r)[7] === 'taskInstances' && withItems(r, 'task_instances'));
+    const tiList = recorded.find((r) => r.method === 'GET' && segments(r).length === 8 && segments(r)[4] !== '~' && segments(r)[6] !== '~' && segments(r)[7] === 'taskInstances' && withItems(r, 'task_instances'));
     if (tiList && (!picks.dagId || picks.dagId === segments(tiList)[4])) Object.assign(picks, { dagId: segments(tiList)[4], runId: segments(tiList)[6] });
     const log = recorded.find((r) => ok(r) && r.method === 'GET' && segments(r)[9] === 'logs');
     if (log) picks.log = { dagId: segments(log)[4]!, runId: segments(log)[6]!, taskId: segments(log)[8]!, tryNumber: Number(segments(log)[10]) };

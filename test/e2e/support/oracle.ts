@@ -117,7 +117,8 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
         success_count: num(r.success),
         failed_count: num(r.failed),
         running_count: num(r.running),
-        success_rate: runs > 0 ? num(r.success) / runs : 1.0,
+        // airtop's rate is over finished runs (README: where airtop differs from the reference).
+        success_rate: num(r.success) + num(r.failed) > 0 ? num(r.success) / (num(r.success) + num(r.failed)) : 1.0,
         avg_duration_seconds: num(r.avg),
         p95_duration_seconds: num(r.p95),
         baseline_avg_duration_seconds: num(base.rows[0].n) > 0 ? num(base.rows[0].avg) : null,
