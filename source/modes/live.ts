@@ -1,0 +1,64 @@
+import type { Snapshot } from '../airflow/types.js';
+import { createPollCycle } from '../collect/cycle.js';
+import { createPoller } from '../collect/poller.js';
+import type { LogFn } from '../headless/json-logger.js';
+import type { Report } from '../report/types.js';
+import { createNotifier, type Notifier } from '../sinks/notifier.js';
+import type { AirtopStore } from '../state/store.js';
+import type { ModeContext } from './main.js';
+import { variableWriterFor } from './variable-writer.js';
+
+
+export interface Live {
+  notifier: Notifier;
+  poller: ReturnType<typeof createPoller>;
+  stop(): Promise<void>;
+}
+
+/** What the TUI and the daemon share: the notifier (alerts, sinks, outbox) and the poller that feeds the store. */
+export async function startLive(
+  context: ModeContext,
+  store: AirtopStore,
+  hooks: { log: LogFn; onReport?: (report: Report, snapshot: Snapshot) => void; onPollError?: (error: unknown, retryAt: Date) => void },
+): Promise<Live> {
+  const notifier = await createNotifier({
+    config: context.config,
+    stateDir: context.stateDir,
+    variableWriter: variableWriterFor(context.source),
+    clock: context.clock,
+    onStatus: (status) => store.getState().setSinkStatus(status),
+    onDeadLetters: (letters) => store.getState().setDeadLetters(letters),
+    log: hooks.log,
+  });
+  const nextPoll = () => store.getState().poll.nextPollAt;
+  const cycle = createPollCycle({
+    source: context.source,
+    store,
+    config: context.config,
+    alerts: notifier,
+    clock: context.clock,
+    nextPollAt: () => {
+      const next = nextPoll();
+      return next ? new Date(next) : null;
+    },
+    ...(hooks.onReport ? { onReport: hooks.onReport } : {}),
+  });
+  const poller = createPoller({
+    intervalSeconds: context.config.interval,
+    poll: cycle,
+    onScheduled: (at) => store.getState().setNextPoll(at),
+    onError: (error, at) => {
+      store.getState().setNextPoll(at);
+      hooks.onPollError?.(error, at);
+    },
+  });
+  poller.start();
+  return {
+    notifier,
+    poller,
+    async stop() {
+      await poller.stop();
+      await notifier.close();
+    },
+  };
+}
