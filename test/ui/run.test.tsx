@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+// runTui renders for a real terminal (no debug mode), and Ink renders nothing but the last frame when
+// it believes it runs in CI; the CLI clears CI for interactive terminals, so do the same before Ink loads.
+vi.hoisted(() => {
+  process.env.CI = 'false';
+  delete process.env.CONTINUOUS_INTEGRATION;
+});
+
 import { ENTER_SCREEN, LEAVE_SCREEN, NEEDS_TERMINAL, runTui } from '../../source/ui/run.js';
 import { buildStore } from './fixtures.js';
 
