@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CountingProxy } from './proxy.js';
 import { repoRoot } from './schema.js';
-import type { WorkerMessage, WorkerResult, WorkerTask } from './worker.js';
+import type { PollFigures, WorkerMessage, WorkerResult, WorkerTask } from './worker.js';
 
 /** The node flags airtop's executable runs with (its shebang), so the soak measures what ships. */
 export function airtopNodeFlags(): string[] {
@@ -16,7 +16,10 @@ export function airtopNodeFlags(): string[] {
   return match ? match[1]!.trim().split(/\s+/).filter(Boolean) : [];
 }
 
-export type Outcome<T> = { ok: true; value: T; seconds: number } | { ok: false; reason: string; seconds: number; progress: string | null };
+export type Outcome<T> =
+  | { ok: true; value: T; seconds: number }
+  /** `completed`: the polls a worker finished before it was stopped. */
+  | { ok: false; reason: string; seconds: number; progress: string | null; completed?: PollFigures[]; reached?: { poll: number; calls: number } };
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
@@ -36,6 +39,8 @@ export function runWorker(task: WorkerTask, opts: { proxy: CountingProxy | null;
     detached: true,
   });
   let progress: string | null = null;
+  const completed: PollFigures[] = [];
+  let reached: { poll: number; calls: number } | undefined;
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome<WorkerResult>) => {
@@ -46,12 +51,16 @@ export function runWorker(task: WorkerTask, opts: { proxy: CountingProxy | null;
       resolve(outcome);
     };
     const timer = setTimeout(
-      () => settle({ ok: false, reason: `stopped at the ${opts.budgetSeconds} s budget`, seconds: seconds(), progress }),
+      () => settle({ ok: false, reason: `stopped at the ${opts.budgetSeconds} s budget`, seconds: seconds(), progress, completed, ...(reached ? { reached } : {}) }),
       opts.budgetSeconds * 1000,
     );
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'counts?') child.send({ type: 'counts', id: message.id, counts: opts.proxy?.counts() ?? { sent: 0, received: 0, connections: 0 } });
-      else if (message.type === 'progress') progress = `poll ${message.poll + 1}: ${message.calls} calls so far`;
+      else if (message.type === 'progress') {
+        progress = `poll ${message.poll + 1}: ${message.calls} calls so far`;
+        reached = { poll: message.poll, calls: message.calls };
+      }
+      else if (message.type === 'poll') completed.push(message.figures);
       else if (message.type === 'result') settle({ ok: true, value: message.result, seconds: seconds() });
       else if (message.type === 'error') settle({ ok: false, reason: message.message.split('\n')[0]!, seconds: seconds(), progress });
     });

@@ -128,6 +128,10 @@ export async function ensureTemplate(log: (line: string) => void = () => {}): Pr
   });
 }
 
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
 export interface ScratchDb {
   name: string;
   url: string;
@@ -142,6 +146,6 @@ export async function createScratchDb(prefix: string): Promise<ScratchDb> {
   return {
     name,
     url: dbUrlFor(name),
-    drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
 }

@@ -63,6 +63,7 @@ export type WorkerResult =
 export type WorkerMessage =
   | { type: 'counts?'; id: number }
   | { type: 'progress'; poll: number; calls: number }
+  | { type: 'poll'; figures: PollFigures }
   | { type: 'result'; result: WorkerResult }
   | { type: 'error'; message: string };
 
@@ -126,7 +127,10 @@ async function measurePolls(source: AirflowSource, now: Date, steady: number, ca
     snapshot = await source.snapshot(now);
     const ms = performance.now() - started;
     const after = await proxyCounts();
-    polls.push({ ms, calls: calls() - callsBefore, bytes: after.sent - before.sent + after.received - before.received });
+    const figures = { ms, calls: calls() - callsBefore, bytes: after.sent - before.sent + after.received - before.received };
+    polls.push(figures);
+    // The parent keeps these: if the budget stops a later poll, the finished ones are still reported.
+    send({ type: 'poll', figures });
   }
   await source.close();
   return { kind: 'poll', polls, shape: shapeOf(snapshot!), maxRssMb: maxRssMb() };
@@ -212,15 +216,10 @@ async function soakTask(task: Extract<WorkerTask, { kind: 'soak' }>): Promise<Wo
   };
 }
 
-interface UiBenchModule {
-  runUiBench(): Promise<{ p95KeyMs: number; idleCpuPct: number; lines: string[] }>;
-}
-
 async function uiTask(): Promise<WorkerResult> {
-  // Another engineer's file; loaded by path so this bench still builds and reports while it is missing.
-  const mod = (await import(new URL('./ui-bench.js', import.meta.url).href)) as Partial<UiBenchModule>;
-  if (typeof mod.runUiBench !== 'function') throw new Error('test/bench/ui-bench.tsx does not export runUiBench()');
-  const result = await mod.runUiBench();
+  // Loaded only for this task: importing Ink and React in every worker would inflate the sources' RSS.
+  const { runUiBench } = await import('./ui-bench.js');
+  const result = await runUiBench();
   return { kind: 'ui', ...result, maxRssMb: maxRssMb() };
 }
 

@@ -298,6 +298,8 @@ describe('SQL source snapshot', () => {
   });
 
   it('computes pool slots as Pool.slots_stats does', () => {
+    // In id order, as GET /api/v2/pools lists them.
+    expect(snapshot.pools.map((p) => p.name)).toEqual(['default_pool', 'small', 'deferring', 'unlimited']);
     const pools = Object.fromEntries(snapshot.pools.map((p) => [p.name, p]));
     expect(pools.default_pool).toMatchObject({ slots: 128, occupiedSlots: 0, openSlots: 128 });
     // small: running 1, scheduled 1 (not occupying) → occupied 1, open 1.
@@ -393,7 +395,9 @@ describe('SQL source options and drill-down', () => {
       close: () => Promise.resolve(),
     };
     const src = source({ variables: { source: fallback, names: ['a'] } });
-    expect((await src.snapshot(NOW)).variables).toEqual({ a: { status: 'forbidden', reason: '403' } });
+    const forbidden = await src.snapshot(NOW);
+    expect(forbidden.variables).toEqual({ a: { status: 'forbidden', reason: '403' } });
+    expect(forbidden.issues).toContainEqual({ scope: 'variables', message: '403' });
     await src.close();
     const failing = source({ variables: { source: { ...fallback, snapshot: () => Promise.reject(new Error('401 from http://airflow.test/auth/token')) }, names: ['a'] } });
     const snap = await failing.snapshot(NOW);

@@ -35,23 +35,24 @@ export interface SqlSourceOptions {
 export const VARIABLES_NEED_REST = 'Variables are read through the REST API: pass --url as well as --db';
 export const LOGS_NEED_REST = 'Task logs are read through the REST API: pass --url as well as --db';
 
-async function readVariables(source: AirflowSource | null, names: string[], now: Date): Promise<{ values: Record<string, VariableRead>; issue: string | null }> {
+/** The Variables, and an issue per distinct reason some could not be read (a 403 for a viewer, say). */
+async function readVariables(source: AirflowSource | null, names: string[], now: Date): Promise<{ values: Record<string, VariableRead>; issues: string[] }> {
   const values: Record<string, VariableRead> = {};
-  if (names.length === 0) return { values, issue: null };
+  if (names.length === 0) return { values, issues: [] };
   if (!source) {
     for (const name of names) values[name] = { status: 'error', reason: VARIABLES_NEED_REST };
-    return { values, issue: VARIABLES_NEED_REST };
+    return { values, issues: [VARIABLES_NEED_REST] };
   }
   try {
     // A source that can read just the Variables spares a whole REST snapshot.
     const read = source.readVariables ? await source.readVariables(names) : (await source.snapshot(now)).variables;
     for (const name of names) values[name] = read[name] ?? { status: 'missing' };
-    return { values, issue: null };
   } catch (error) {
     const reason = `reading Variables through ${source.url} failed: ${error instanceof Error ? error.message : String(error)}`;
     for (const name of names) values[name] = { status: 'error', reason };
-    return { values, issue: reason };
   }
+  const reasons = Object.values(values).flatMap((read) => (read.status === 'forbidden' || read.status === 'error' ? [read.reason] : []));
+  return { values, issues: [...new Set(reasons)] };
 }
 
 export function createSqlSource(opts: SqlSourceOptions): AirflowSource {
@@ -73,8 +74,8 @@ export function createSqlSource(opts: SqlSourceOptions): AirflowSource {
     url,
     async snapshot(now: Date): Promise<Snapshot> {
       const snapshot = await session.readOnly('the poll', (query, alongside) => pollSnapshot(query, alongside, pollOptions, now, state));
-      const { values, issue } = await readVariables(opts.variables.source, opts.variables.names, now);
-      return { ...snapshot, variables: values, issues: issue ? [...snapshot.issues, { scope: 'variables', message: issue }] : snapshot.issues };
+      const { values, issues } = await readVariables(opts.variables.source, opts.variables.names, now);
+      return { ...snapshot, variables: values, issues: [...snapshot.issues, ...issues.map((message) => ({ scope: 'variables', message }))] };
     },
     async dagRuns(dagId: string, limit: number) {
       const rows = await session.readOnly(`reading the runs of ${dagId}`, (query) => query<RunRow>('dag runs', DAG_RUNS_SQL, [dagId, limit]));

@@ -1,4 +1,4 @@
-// One poll of the metadata DB: at most six queries in one read-only transaction.
+// One poll of the metadata DB: at most six queries, in one read-only transaction and one alongside it.
 import { AirflowError } from '../errors.js';
 import type { Snapshot, SourceIssue } from '../types.js';
 import { cacheFromRows, durations, mergeSamples, runSamples, taskSamples, type BaselineCache, type BaselineRow } from './baseline.js';
@@ -48,6 +48,7 @@ export interface PollOptions {
 interface MetaRow {
   revision: string | null;
   dag_run_rows: number;
+  window_run_rows: number;
   dags: DagRow[];
   jobs: JobRow[];
   pools: PoolRow[];
@@ -65,6 +66,37 @@ export function chooseTaskRead(choice: TaskRead, windowRuns: number, dagRunRows:
 }
 
 const MERGE_MARGIN_MS = 5 * 60_000;
+
+/** The Airflow version the schema belongs to; an Airflow 2 schema is refused, an unknown one flagged. */
+function schemaVersion(revision: string | null, label: string, issues: SourceIssue[]): string | null {
+  const schema = versionFromRevision(revision);
+  if (schema.kind === 'airflow2') {
+    throw new AirflowError('config', `${label} holds an Airflow ${schema.version} schema; the SQL source reads Airflow 3 metadata DBs: use --source rest`);
+  }
+  if (schema.kind === 'unknown') {
+    issues.push({ scope: 'version', message: `unknown Airflow schema revision ${schema.revision ?? '(none)'} in ${label}: figures may be wrong if the schema changed` });
+    return null;
+  }
+  return schema.version;
+}
+
+/** Configured ids the DB does not have (typos, deleted or stale DAGs), or patterns that match nothing. */
+function checkSelection(dagIds: string[], opts: PollOptions, issues: SourceIssue[]): void {
+  const known = new Set(dagIds);
+  const missing = opts.selection.ids.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    issues.push({ scope: 'dags', message: `${opts.label} has no DAG ${missing.join(', ')} (configured in dags.ids): check the id or remove it` });
+  } else if (dagIds.length === 0) {
+    issues.push({ scope: 'dags', message: `no DAG in ${opts.label} matches dags.patterns [${opts.selection.patterns.join(', ')}]` });
+  }
+}
+
+/** Queries fetch one row over the limit, so a cut is known and said. */
+function capRows(rows: unknown[], max: number, issues: SourceIssue[], scope: string, what: string): void {
+  if (rows.length <= max) return;
+  rows.length = max;
+  issues.push({ scope, message: `${what} (window figures still count them all)` });
+}
 
 export interface PollState {
   baseline: BaselineCache | null;
@@ -88,33 +120,21 @@ export async function pollSnapshot(
   const issues: SourceIssue[] = [];
   const { ids, regexes } = selectionParams(opts.selection);
 
-  const [meta] = await query<MetaRow>('dags, version, health, pools', META_SQL, [ids, regexes, Object.values(JOB_TYPES)]);
+  const [meta] = await query<MetaRow>('dags, version, health, pools', META_SQL, [ids, regexes, Object.values(JOB_TYPES), since]);
   if (!meta) throw new AirflowError('bad_response', `the metadata query on ${opts.label} returned no row`);
-  const schema = versionFromRevision(meta.revision);
-  if (schema.kind === 'airflow2') {
-    throw new AirflowError('config', `${opts.label} holds an Airflow ${schema.version} schema; the SQL source reads Airflow 3 metadata DBs: use --source rest`);
-  }
-  if (schema.kind === 'unknown') {
-    issues.push({ scope: 'version', message: `unknown Airflow schema revision ${schema.revision ?? '(none)'} in ${opts.label}: figures may be wrong if the schema changed` });
-  }
+  const version = schemaVersion(meta.revision, opts.label, issues);
   const dags = meta.dags.map(toDag);
   const dagIds = dags.map((dag) => dag.dagId);
-  const missing = opts.selection.ids.filter((id) => !dagIds.includes(id));
-  if (missing.length > 0) {
-    issues.push({ scope: 'dags', message: `${opts.label} has no DAG ${missing.join(', ')} (configured in dags.ids): check the id or remove it` });
-  } else if (dagIds.length === 0) {
-    issues.push({ scope: 'dags', message: `no DAG in ${opts.label} matches dags.patterns [${opts.selection.patterns.join(', ')}]` });
-  }
+  checkSelection(dagIds, opts, issues);
 
-  const windowDagRows = await query<WindowDagRow>('window runs', WINDOW_DAGS_SQL, [dagIds, since]);
-  const windowRuns = windowDagRows.reduce((sum, row) => sum + row.runs, 0);
-  const taskRead = chooseTaskRead(opts.taskRead, windowRuns, meta.dag_run_rows);
+  const taskRead = chooseTaskRead(opts.taskRead, meta.window_run_rows, meta.dag_run_rows);
   const windowTasks =
     taskRead === 'scan'
       ? alongside<WindowTaskRow>('window task instances', WINDOW_TASKS_SCAN_SQL, [dagIds, since])
       : alongside<WindowTaskRow>('window task instances', WINDOW_TASKS_VIA_RUNS_SQL, [dagIds, since, baselineSince]);
   // Awaited below; marked handled now so that a failure of the reads in between does not leave it unhandled.
   windowTasks.catch(() => {});
+  const windowDagRows = await query<WindowDagRow>('window runs', WINDOW_DAGS_SQL, [dagIds, since]);
 
   const selectionKey = `${dagIds.join('\u0000')}|${opts.window.baselineSeconds}|${opts.window.baselineSamples}`;
   const cached = state.baseline;
@@ -128,13 +148,7 @@ export async function pollSnapshot(
   const intern = createIntern();
   const { runs: maxRuns, taskInstances: maxTaskInstances } = opts.limits;
   const runRows = await query<RunRow>('recent runs', RECENT_RUNS_SQL, [dagIds, since, RUNS_PER_DAG, maxRuns + 1]);
-  if (runRows.length > maxRuns) {
-    runRows.length = maxRuns;
-    issues.push({
-      scope: 'runs',
-      message: `more than ${maxRuns} runs are in the window; the snapshot keeps the queued/running ones and the newest (window figures still count them all)`,
-    });
-  }
+  capRows(runRows, maxRuns, issues, 'runs', `more than ${maxRuns} runs are in the window; the snapshot keeps the queued/running ones and the newest`);
   // Newest first, as the REST source lists them; the query ranked unfinished runs first only to choose.
   const runs = runRows.map((row) => toDagRun(row, intern)).sort((a, b) => (a.runAfter < b.runAfter ? 1 : a.runAfter > b.runAfter ? -1 : a.dagId < b.dagId ? -1 : 1));
   const tiRows = await query<TaskInstanceRow>('current task instances', CURRENT_TASK_INSTANCES_SQL, [
@@ -144,13 +158,7 @@ export async function pollSnapshot(
     FINISHED_TI_STATES,
     maxTaskInstances + 1,
   ]);
-  if (tiRows.length > maxTaskInstances) {
-    tiRows.length = maxTaskInstances;
-    issues.push({
-      scope: 'task_instances',
-      message: `more than ${maxTaskInstances} task instances are current; the snapshot keeps those of queued/running runs first, then of the newest runs (window figures still count them all)`,
-    });
-  }
+  capRows(tiRows, maxTaskInstances, issues, 'task_instances', `more than ${maxTaskInstances} task instances are current; the snapshot keeps those of queued/running runs first, then of the newest runs`);
   const taskInstances = tiRows.map((row) => toTaskInstance(row, intern));
   const windowTaskRows = await windowTasks;
 
@@ -169,7 +177,7 @@ export async function pollSnapshot(
   return {
     takenAt: now.toISOString(),
     source: 'sql',
-    airflow: { url: opts.url, version: schema.kind === 'airflow3' ? schema.version : null, api: 'sql' },
+    airflow: { url: opts.url, version, api: 'sql' },
     health: healthFromJobs(meta.jobs, now),
     dags,
     window: { since: since.toISOString(), dags: toWindowDags(dagIds, windowDagRows), tasks: toWindowTasks(windowTaskRows) },
