@@ -53,7 +53,9 @@ describe('recorded fixtures from the real Airflow', () => {
       .split(REPO)
       .join('/airtop')
       .split(h.url)
-      .join('http://127.0.0.1:8080');
+      .join('http://127.0.0.1:8080')
+      // Tracebacks name the cached venv, which lives under the user's home.
+      .replace(/(?:\/[^"/\\]+)*\/airflow-venv-[0-9a-f]+/g, '/opt/airflow-venv');
     return JSON.parse(text);
   }
 
