@@ -44,7 +44,8 @@ export function findAirflowVenv(): string | null {
   return candidates.find((venv) => existsSync(join(venv, 'bin', 'airflow'))) ?? null;
 }
 
-async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `run` on a fresh connection to the maintenance database. */
+export async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {

@@ -1,9 +1,8 @@
 // One database per bench size, generated once and kept (L takes about a minute to fill on 2 cores), named
 // by the generator's version. Its history is relative to the moment it was generated (the "anchor"), so
 // every consumer polls "as of" that anchor: the sources and the reference take `now` as a parameter.
-import pg from 'pg';
 import { generateHistory, SIZES, type GeneratedCounts, type SizeName } from './generate.js';
-import { dbUrlFor, ensureTemplate, PG_ADMIN_URL } from './schema.js';
+import { dbUrlFor, ensureTemplate, withAdmin as admin } from './schema.js';
 
 /** Bump when generate.ts changes what it writes. */
 const GENERATOR_VERSION = 'g3';
@@ -20,16 +19,6 @@ export interface SizeDb {
 interface Mark {
   anchor: string;
   counts: GeneratedCounts;
-}
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export async function ensureSizeDb(size: SizeName, opts: { regenerate?: boolean; log?: (line: string) => void } = {}): Promise<SizeDb> {
