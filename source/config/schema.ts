@@ -46,7 +46,8 @@ export const configSchema = z.strictObject({
       /** A static bearer token instead of username/password. */
       token: z.string().optional(),
       timeout: durationSeconds.default(30),
-      max_in_flight: z.number().int().min(1).max(16).default(4),
+      // Airflow's API server is easily overloaded by list calls: never more than 4 at once.
+      max_in_flight: z.number().int().min(1).max(4).default(4),
       retries: z.number().int().min(0).max(10).default(3),
     })
     .prefault({}),

@@ -1,4 +1,4 @@
-import { batchBody, inRange, page, pagingFromBody, pagingFromQuery, rangesFrom, Reply, sortBy, stringList, type Paging, type Range } from './filters.js';
+import { batchBody, inRange, likeToRegExp, page, pagingFromBody, pagingFromQuery, rangesFrom, Reply, sortBy, stringList, type Paging, type Range } from './filters.js';
 import { decodeLogToken, demoLogLines, encodeLogToken } from './logs.js';
 import type { Planner, RunPlan } from './plan.js';
 import type { DemoDagSpec, DemoScenario } from './scenario.js';
@@ -41,7 +41,7 @@ function runTime(run: DemoRunState, field: string): number | null {
   if (field === 'run_after' || field === 'logical_date') return run.runAfterMs;
   if (field === 'start_date') return run.startMs;
   if (field === 'end_date') return run.endMs;
-  if (field === 'updated_at') return latest(run.queuedAtMs, run.startMs, run.endMs);
+  if (field === 'updated_at') return latest(run.runAfterMs, run.queuedAtMs, run.startMs, run.endMs);
   return null;
 }
 
@@ -49,7 +49,8 @@ function taskValue(ti: DemoTaskState, field: string): number | null {
   if (field === 'run_after' || field === 'logical_date') return ti.runAfterMs;
   if (field === 'start_date') return ti.startMs;
   if (field === 'end_date') return ti.endMs;
-  if (field === 'updated_at') return latest(ti.queuedWhenMs, ti.startMs, ti.endMs);
+  // A task instance row is created with its run (no status yet), then updated on every state change.
+  if (field === 'updated_at') return latest(ti.runAfterMs, ti.queuedWhenMs, ti.startMs, ti.endMs);
   if (field === 'duration') return ti.startMs !== null && ti.endMs !== null ? (ti.endMs - ti.startMs) / 1000 : null;
   return null;
 }
@@ -70,6 +71,13 @@ function scanWindow(ctx: DemoContext, ranges: Range[], unfinishedOnly: boolean):
 
 function dagsFor(ctx: DemoContext, dagIds: string[] | undefined): DemoDagSpec[] {
   return dagIds === undefined ? ctx.scenario.dags : ctx.scenario.dags.filter((d) => dagIds.includes(d.dagId));
+}
+
+/** The `~` GET lists' dag_id_pattern (ilike '%pattern%' in Airflow), as the DAG ids it leaves. */
+function dagIdsMatching(ctx: DemoContext, pattern: string | null): string[] | undefined {
+  if (pattern === null) return undefined;
+  const like = likeToRegExp(`%${pattern}%`);
+  return ctx.scenario.dags.filter((d) => like.test(d.dagId)).map((d) => d.dagId);
 }
 
 interface RunQuery {
@@ -119,7 +127,7 @@ export function getRuns(ctx: DemoContext, dagId: string, query: URLSearchParams)
   if (dagId !== '~') dagOr404(ctx, dagId);
   const states = query.getAll('state');
   return listRuns(ctx, {
-    dagIds: dagId === '~' ? undefined : [dagId],
+    dagIds: dagId === '~' ? dagIdsMatching(ctx, query.get('dag_id_pattern')) : [dagId],
     states: states.length > 0 ? states : undefined,
     ranges: rangesFrom(query, TIME_FIELDS, 'query'),
     orderBy: query.getAll('order_by').length > 0 ? query.getAll('order_by') : ['id'],
@@ -204,7 +212,7 @@ export function getTaskInstances(ctx: DemoContext, dagId: string, runId: string,
   const list = (name: string) => (query.getAll(name).length > 0 ? query.getAll(name) : undefined);
   const taskId = query.get('task_id');
   return listTaskInstances(ctx, {
-    dagIds: dagId === '~' ? undefined : [dagId],
+    dagIds: dagId === '~' ? dagIdsMatching(ctx, query.get('dag_id_pattern')) : [dagId],
     runIds: runId === '~' ? undefined : [runId],
     taskIds: taskId === null ? undefined : [taskId],
     states: list('state'),

@@ -120,6 +120,8 @@ export async function startDemoServer(options: StartDemoOptions = {}): Promise<D
       record.status = res.statusCode;
     });
     stats.log.push(record);
+    // Airflow's clock is the simulation's: incremental reads compare its Date header with updated_at.
+    res.setHeader('date', new Date(nowMs()).toUTCString());
     if (stats.log.length > MAX_LOG) stats.log.shift();
 
     const text = method === 'POST' || method === 'PATCH' ? await readBody(req) : '';

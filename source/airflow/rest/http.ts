@@ -55,6 +55,11 @@ export interface Http {
   readonly baseUrl: string;
   request(req: HttpRequest): Promise<HttpResult>;
   useAuthorizer(authorizer: Authorizer): void;
+  /**
+   * Airflow's clock as of now, from the Date header of the latest response (null before one came). Second
+   * resolution and never ahead of the server: what incremental reads compare updated_at with.
+   */
+  serverNow(): Date | null;
   redact(text: string): string;
   close(): Promise<void>;
 }
@@ -117,6 +122,13 @@ export function createHttp(options: HttpOptions): Http {
   const secrets = options.secrets.filter((s) => s.length >= 4);
   let authorizer: Authorizer | null = null;
   let closed = false;
+  /** Server clock minus ours, from the latest Date header; the header truncates to seconds, so never ahead. */
+  let serverOffsetMs: number | null = null;
+
+  function noteServerDate(header: unknown): void {
+    const at = typeof header === 'string' ? Date.parse(header) : Number.NaN;
+    if (!Number.isNaN(at)) serverOffsetMs = at - options.clock().getTime();
+  }
 
   const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   const fail = (kind: AirflowErrorKind, message: string, status?: number) =>
@@ -227,6 +239,7 @@ export function createHttp(options: HttpOptions): Http {
       }
 
       const { status, text, headers } = outcome;
+      noteServerDate(headers.date);
       if (status < 300 || (req.expect ?? []).includes(status)) {
         return { status, url, body: parseJson(req, url, status, text, headers['content-type']) };
       }
@@ -266,6 +279,7 @@ export function createHttp(options: HttpOptions): Http {
     useAuthorizer(next) {
       authorizer = next;
     },
+    serverNow: () => (serverOffsetMs === null ? null : new Date(options.clock().getTime() + serverOffsetMs)),
     redact,
     close: async () => {
       closed = true;

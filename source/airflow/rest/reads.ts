@@ -81,6 +81,26 @@ export function createReads(http: Http, api: Api) {
       });
     },
 
+    /**
+     * Runs of every DAG (narrowed by `dagIdPattern`) updated at or after `updatedSince`, on Airflow's clock.
+     * Airflow 3's GET list takes updated_at_gte; its batch list does not. Ordered by id so that rows updated
+     * while paging can only repeat an item, never hide one.
+     */
+    async runsUpdated(updatedSince: string, dagIdPattern: string | null): Promise<DagRun[]> {
+      const path = `${prefix}/dags/~/dagRuns`;
+      return fetchAllPages(async (offset, limit) =>
+        runPage(path, await get(path, { limit, offset, updated_at_gte: updatedSince, dag_id_pattern: dagIdPattern, order_by: 'id' })),
+      );
+    },
+
+    /** Task instances updated at or after `updatedSince`, as runsUpdated; ids are time-ordered (uuid7). */
+    async taskInstancesUpdated(updatedSince: string, dagIdPattern: string | null): Promise<TaskInstance[]> {
+      const path = `${prefix}/dags/~/dagRuns/~/taskInstances`;
+      return fetchAllPages(async (offset, limit) =>
+        tiPage(path, await get(path, { limit, offset, updated_at_gte: updatedSince, dag_id_pattern: dagIdPattern, order_by: 'id' })),
+      );
+    },
+
     /** Newest first; `enough` stops paging once the caller has what it needs. */
     async runsOfDag(dagId: string, query: { since?: string; states?: string[] }, enough: (runs: DagRun[]) => boolean, maxPages: number): Promise<DagRun[]> {
       const path = apiPath(`${prefix}/dags`, dagId, 'dagRuns');

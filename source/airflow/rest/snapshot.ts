@@ -1,27 +1,20 @@
 import { aggregateWindow } from '../aggregate.js';
 import { dagIdLikePattern, missingDagIds, selectDags, type DagSelection } from '../select.js';
-import type { DagRun, Health, Snapshot, SourceIssue, TaskInstance, VariableRead } from '../types.js';
+import type { Health, Snapshot, SourceIssue, VariableRead } from '../types.js';
 import type { Baseline } from './baseline.js';
-import { newestRunsFirst, runKey, tiKey } from './map.js';
 import type { Reads } from './reads.js';
+import type { WindowCache } from './window.js';
 
 export interface SnapshotContext {
   reads: Reads;
   baseline: Baseline;
+  window: WindowCache;
   url: string;
   version: string | null;
   dags: DagSelection;
   recentSeconds: number;
   variables: string[];
   maxVariableBytes: number;
-}
-
-const UNFINISHED_RUN_STATES = ['queued', 'running'];
-
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
-  const seen = new Map<string, T>();
-  for (const item of items) seen.set(key(item), item);
-  return [...seen.values()];
 }
 
 /** Variables and health degrade the snapshot (an issue is recorded); they never sink it. */
@@ -50,26 +43,6 @@ async function readHealth(ctx: SnapshotContext): Promise<{ health: Health | null
   }
 }
 
-async function readRunsAndTasks(ctx: SnapshotContext, dagIds: string[], since: string): Promise<{ runs: DagRun[]; tis: TaskInstance[] }> {
-  if (dagIds.length === 0) return { runs: [], tis: [] };
-  const { reads } = ctx;
-  const runsPromise = Promise.all([reads.runs({ dagIds, since }), reads.runs({ dagIds, states: UNFINISHED_RUN_STATES })]).then(([windowRuns, unfinished]) =>
-    uniqueBy([...windowRuns, ...unfinished], runKey).sort(newestRunsFirst),
-  );
-  const startedPromise = reads.taskInstances({ dagIds, startedSince: since });
-  // Task instances of runs still in progress, including those not started yet (queued, scheduled, no status).
-  const pendingPromise = runsPromise.then(async (runs) => {
-    const unfinished = runs.filter((run) => UNFINISHED_RUN_STATES.includes(run.state));
-    if (unfinished.length === 0) return [];
-    const keys = new Set(unfinished.map(runKey));
-    const tis = await reads.taskInstances({ dagIds: [...new Set(unfinished.map((r) => r.dagId))], runIds: [...new Set(unfinished.map((r) => r.runId))] });
-    return tis.filter((ti) => keys.has(runKey(ti)));
-  });
-  const [runs, started, pending] = await Promise.all([runsPromise, startedPromise, pendingPromise]);
-  const tis = uniqueBy([...started, ...pending], tiKey).sort((a, b) => tiKey(a).localeCompare(tiKey(b)));
-  return { runs, tis };
-}
-
 export async function buildSnapshot(ctx: SnapshotContext, api: 'v2' | 'v1', now: Date): Promise<Snapshot> {
   const since = new Date(now.getTime() - ctx.recentSeconds * 1000).toISOString();
   const healthPromise = readHealth(ctx);
@@ -78,7 +51,7 @@ export async function buildSnapshot(ctx: SnapshotContext, api: 'v2' | 'v1', now:
   const dagsPromise = ctx.reads.dags(dagIdLikePattern(ctx.dags)).then((all) => ({ all, selected: selectDags(all, ctx.dags) }));
   const dataPromise = dagsPromise.then(async ({ selected }) => {
     const dagIds = selected.map((dag) => dag.dagId);
-    const { runs, tis } = await readRunsAndTasks(ctx, dagIds, since);
+    const { runs, tis } = await ctx.window.read(now, dagIds, dagIdLikePattern(ctx.dags), since);
     const baseline = await ctx.baseline.update(now, dagIds, runs, tis);
     return { dagIds, runs, tis, baseline };
   });

@@ -8,6 +8,7 @@ import { createReads, type Api, type Reads } from './reads.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry.js';
 import { versionSchema } from './schemas.js';
 import { buildSnapshot } from './snapshot.js';
+import { createWindowCache, DEFAULT_WINDOW_CACHE, type WindowCache } from './window.js';
 
 export type { RestAuth } from './auth.js';
 
@@ -46,6 +47,7 @@ interface Connection {
   version: string | null;
   reads: Reads;
   baseline: Baseline;
+  window: WindowCache;
 }
 
 function validUrl(url: string): string {
@@ -100,7 +102,12 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
         http.useAuthorizer(createAuthorizer(opts.auth, found.api, http));
         api = found.api;
         const reads = createReads(http, found.api);
-        return { ...found, reads, baseline: createBaseline(reads, { baselineSeconds: opts.window.baselineSeconds, samples: opts.window.baselineSamples }) };
+        return {
+          ...found,
+          reads,
+          baseline: createBaseline(reads, { baselineSeconds: opts.window.baselineSeconds, samples: opts.window.baselineSamples }),
+          window: createWindowCache(reads, { ...DEFAULT_WINDOW_CACHE, serverNow: () => http.serverNow() }),
+        };
       },
       (error: unknown) => {
         connection = null;
@@ -129,6 +136,7 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
         {
           reads: c.reads,
           baseline: c.baseline,
+          window: c.window,
           url,
           version: c.version,
           dags: opts.dags,
