@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import meow from 'meow';
+import { useLeanHeap } from './modes/heap.js';
 
 const cli = meow(
   `
@@ -55,6 +56,7 @@ if (!cli.flags.once && !cli.flags.headless && process.stdout.isTTY) {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 }
+if (cli.flags.headless) useLeanHeap();
 const { runMain } = await import('./modes/main.js');
 const code = await runMain(cli.flags);
 // Flush what was printed, then leave even if a library keeps a socket or timer alive.

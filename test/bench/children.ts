@@ -2,19 +2,12 @@
 // reference's Python collector. Past the budget the child's process group is killed and what it reached is
 // reported instead of a result.
 import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CountingProxy } from './proxy.js';
 import { repoRoot } from './schema.js';
 import type { PollFigures, WorkerMessage, WorkerResult, WorkerTask } from './worker.js';
-
-/** The node flags airtop's executable runs with (its shebang), so the soak measures what ships. */
-export function airtopNodeFlags(): string[] {
-  const shebang = readFileSync(join(repoRoot(), 'source', 'cli.tsx'), 'utf8').split('\n', 1)[0] ?? '';
-  const match = /^#!\S*env\s+(?:-S\s+)?node\b(.*)$/.exec(shebang);
-  return match ? match[1]!.trim().split(/\s+/).filter(Boolean) : [];
-}
 
 export type Outcome<T> =
   | { ok: true; value: T; seconds: number }

@@ -1,21 +1,30 @@
 // One measurement in its own Node process (forked by run.ts), so its peak RSS is its own. The parent owns the
 // byte-counting proxy; the worker asks it for the counters around each poll over the IPC channel.
 import { subscribe } from 'node:diagnostics_channel';
+import pg from 'pg';
 import { createRestSource } from '../../source/airflow/rest/index.js';
+import { DEFAULT_WINDOW_CACHE } from '../../source/airflow/rest/window.js';
 import { createSqlSource, type QueryEvent } from '../../source/airflow/sql/index.js';
 import type { AirflowSource, Snapshot } from '../../source/airflow/types.js';
 import { configSchema } from '../../source/config/schema.js';
+import { useLeanHeap } from '../../source/modes/heap.js';
 import { deriveReport } from '../../source/engines/index.js';
 import { createAirtopStore, HISTORY_CAPACITY } from '../../source/state/store.js';
 import type { ByteCount } from './proxy.js';
 
 export type WorkerTask =
   | { kind: 'sql'; dbUrl: string; now: string; steadyPolls: number }
-  | { kind: 'rest'; url: string; username: string; password: string; now: string; steadyPolls: number }
-  | { kind: 'soak'; dbUrl: string; now: string; polls: number }
+  /** `dbUrl` (direct, not through the proxy) lets the worker stage the changes of one poll interval. */
+  | { kind: 'rest'; url: string; username: string; password: string; now: string; dbUrl: string }
+  /** `lean`: V8 tuned as `airtop --headless` tunes it (source/modes/heap.ts); otherwise as the TUI runs. */
+  | { kind: 'soak'; dbUrl: string; now: string; polls: number; lean: boolean }
   | { kind: 'ui' };
 
 export interface PollFigures {
+  /** REST only: after the first poll, `quiet` when nothing changed since, `busy` after one interval of changes. */
+  kind?: 'first' | 'quiet' | 'busy';
+  /** Rows the bench marked updated before a busy poll. */
+  changed?: { runs: number; taskInstances: number };
   ms: number;
   /** SQL statements (data queries; BEGIN/COMMIT not counted) or HTTP requests. */
   calls: number;
@@ -115,25 +124,48 @@ function shapeOf(snapshot: Snapshot): SnapshotShape {
   };
 }
 
+/** Before poll i (0 = first): what to do, and how to label the poll. */
+type BeforePoll = (i: number) => Promise<Pick<PollFigures, 'kind' | 'changed'>>;
+
 /** First poll, then `steady` more: wall time, calls and bytes of each. */
-async function measurePolls(source: AirflowSource, now: Date, steady: number, calls: () => number, onPoll: (i: number) => void = () => {}): Promise<WorkerResult> {
+async function measurePolls(source: AirflowSource, now: Date, steady: number, calls: () => number, before: BeforePoll = async () => ({})): Promise<WorkerResult> {
   const polls: PollFigures[] = [];
   let snapshot: Snapshot | null = null;
   for (let i = 0; i <= steady; i++) {
-    onPoll(i);
-    const before = await proxyCounts();
+    const label = await before(i);
+    const bytesBefore = await proxyCounts();
     const callsBefore = calls();
     const started = performance.now();
     snapshot = await source.snapshot(now);
     const ms = performance.now() - started;
     const after = await proxyCounts();
-    const figures = { ms, calls: calls() - callsBefore, bytes: after.sent - before.sent + after.received - before.received };
+    const figures = { ...label, ms, calls: calls() - callsBefore, bytes: after.sent - bytesBefore.sent + after.received - bytesBefore.received };
     polls.push(figures);
     // The parent keeps these: if the budget stops a later poll, the finished ones are still reported.
     send({ type: 'poll', figures });
   }
   await source.close();
   return { kind: 'poll', polls, shape: shapeOf(snapshot!), maxRssMb: maxRssMb() };
+}
+
+const INTERVAL_MS = 300_000;
+
+/**
+ * One poll interval of Airflow at work, as updated_at shows it: every run and task instance queued, started
+ * or ended in the five minutes before the anchor is marked updated now, as the scheduler and workers would
+ * have left them.
+ */
+async function stageOneInterval(dbUrl: string, anchor: Date): Promise<{ runs: number; taskInstances: number }> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    const since = new Date(anchor.getTime() - INTERVAL_MS);
+    const runs = await client.query('UPDATE dag_run SET updated_at = now() WHERE queued_at >= $1 OR start_date >= $1 OR end_date >= $1', [since]);
+    const tis = await client.query('UPDATE task_instance SET updated_at = now() WHERE queued_dttm >= $1 OR start_date >= $1 OR end_date >= $1', [since]);
+    return { runs: runs.rowCount ?? 0, taskInstances: tis.rowCount ?? 0 };
+  } finally {
+    await client.end();
+  }
 }
 
 async function sqlTask(task: Extract<WorkerTask, { kind: 'sql' }>): Promise<WorkerResult> {
@@ -149,6 +181,10 @@ async function sqlTask(task: Extract<WorkerTask, { kind: 'sql' }>): Promise<Work
   return measurePolls(source, new Date(task.now), task.steadyPolls, () => queries);
 }
 
+/**
+ * First poll; a quiet poll (nothing updated since the first began, less the overlap); then a busy one, after
+ * one interval of changes.
+ */
 async function restTask(task: Extract<WorkerTask, { kind: 'rest' }>): Promise<WorkerResult> {
   let requests = 0;
   let poll = 0;
@@ -168,7 +204,18 @@ async function restTask(task: Extract<WorkerTask, { kind: 'rest' }>): Promise<Wo
     variables: [],
     maxVariableBytes: 5_000_000,
   });
-  return measurePolls(source, new Date(task.now), task.steadyPolls, () => requests, (i) => (poll = i));
+  const anchor = new Date(task.now);
+  return measurePolls(source, anchor, 2, () => requests, async (i) => {
+    poll = i;
+    if (i === 0) {
+      // The generated history was last updated at the anchor: a database generated a moment ago would look busy.
+      const quietAt = anchor.getTime() + DEFAULT_WINDOW_CACHE.overlapMs + 5000;
+      if (Date.now() < quietAt) await new Promise((resolve) => setTimeout(resolve, quietAt - Date.now()));
+      return { kind: 'first' };
+    }
+    if (i === 1) return { kind: 'quiet' };
+    return { kind: 'busy', changed: await stageOneInterval(task.dbUrl, anchor) };
+  });
 }
 
 /** 288 polls (a day at 5 minutes) through source → engines → store, as the TUI and headless modes run them. */
@@ -178,6 +225,7 @@ async function soakTask(task: Extract<WorkerTask, { kind: 'soak' }>): Promise<Wo
     gc();
     return mb(process.memoryUsage().rss);
   };
+  if (task.lean) useLeanHeap();
   const rssStartMb = rss();
   const config = configSchema.parse({ dags: { ids: [], patterns: ['capstone_*'] } });
   const source = createSqlSource({ dbUrl: task.dbUrl, statementTimeoutSeconds: 60, dags: SELECTION, window: WINDOW, variables: { source: null, names: [] } });
