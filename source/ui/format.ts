@@ -71,11 +71,18 @@ export function formatScore(score: number | null | undefined): string {
   return score.toFixed(1);
 }
 
+/** At most `width` characters, the cut marked with '…' as Ink's wrap="truncate" marks it; never padded. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
 /** Exactly `width` characters: truncated with '…' or padded. Cells of a row line up without a Box each. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
-  return align === 'left' ? text.padEnd(width) : text.padStart(width);
+  const cut = truncate(text, width);
+  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
 }
 
 /** Log lines may carry tabs and terminal escapes; either would break the layout or the terminal. */

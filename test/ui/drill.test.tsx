@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDrillController } from '../../source/collect/drill.js';
 import { buildStore, DAGS, processingRuns } from './fixtures.js';
@@ -54,6 +55,24 @@ describe('drill-down', () => {
     await ui.sendKeys(KEY.backspace);
     await ui.waitForContent('[1] DAG health');
     expect(store.getState().ui.stack).toHaveLength(1);
+  });
+
+  it('on a narrow screen rows are cut with … at the border; the selected one is highlighted to the cut', async () => {
+    const level = chalk.level;
+    chalk.level = 1;
+    cleanup.push(() => (chalk.level = level));
+    const { ui } = drillable({ columns: 60, rows: 15 });
+    await ui.waitForContent('›✖ capstone_process');
+    await ui.sendKeys(KEY.enter);
+    await ui.waitForContent('›running');
+    await ui.sendKeys(KEY.down, KEY.enter);
+    await ui.sendKeys(KEY.down);
+    const frame = await ui.waitForContent('›failed ');
+    expect(frame).toContain('║ success         extract_text   1/3   4m00s ███████      …║');
+    expect(frame).toContain('║›failed          generate_su…   2/3   6m00s       ███████…║');
+    expect(frame).toContain('║ upstream_failed classify_do…   0/3       —              …║');
+    // One inverse span from the mark to the '…': no gaps between the columns.
+    expect(ui.rawFrame()).toContain('\x1b[7m›failed          generate_su…   2/3   6m00s       ███████…\x1b[27m');
   });
 
   it('a task that never started has no log to open', async () => {

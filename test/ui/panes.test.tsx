@@ -51,6 +51,20 @@ describe('main screen', () => {
     expect(lineWith(frame, DAGS.monitoring)).toMatch(/‖ capstone_monitoring +0 +— /);
   });
 
+  it('pane 1 on a wide screen: every figure ends under its title, the sparkline starts under its own', async () => {
+    const { ui } = show({ columns: 250, rows: 70 });
+    const frame = await ui.waitForContent('DAG health');
+    const titles = lineWith(frame, 'runs/1h');
+    const row = lineWith(frame, DAGS.processing);
+    const end = (line: string, text: string) => line.indexOf(text) + text.length;
+    expect(end(row, ' 5 ')).toBe(end(titles, 'runs/1h') + 1);
+    expect(end(row, '50.0%')).toBe(end(titles, 'success'));
+    expect(end(row, '1 L3')).toBe(end(titles, 'SLA'));
+    expect(end(row, '17m51s')).toBe(end(titles, 'p95'));
+    expect(end(row, '16m30s')).toBe(end(titles, 'avg'));
+    expect(row.indexOf('█▁')).toBe(titles.indexOf('recent runs'));
+  });
+
   it('pane 2: pools as used / queued / open bars, fullest first', async () => {
     const { ui } = show({ focus: 'pools' });
     const frame = await ui.waitForContent('[2] Pools');

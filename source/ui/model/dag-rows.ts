@@ -128,12 +128,16 @@ export function isFaultyDag(row: DagRow): boolean {
   return row.status === 'critical' || row.status === 'warning';
 }
 
-export const visibleDagRows = memoLast((rows: DagRow[], filterText: string, faultsOnly: boolean, sort: UiState['sort']): DagRow[] => {
+/** Sorted once per poll and sort order, so typing a filter only filters. */
+const sortedDagRows = memoLast((rows: DagRow[], sort: UiState['sort']): DagRow[] => [...rows].sort(COMPARATORS[sort]));
+
+const visibleDagRows = memoLast((sorted: DagRow[], filterText: string, faultsOnly: boolean): DagRow[] => {
   const filter = parseFilter(filterText);
-  return rows.filter((r) => (!faultsOnly || isFaultyDag(r)) && filter.test(r.dagId)).sort(COMPARATORS[sort]);
+  if (filter.empty && !faultsOnly) return sorted;
+  return sorted.filter((r) => (!faultsOnly || isFaultyDag(r)) && filter.test(r.dagId));
 });
 
 /** The DAG list as the pane shows it; a stable reference between polls and key presses. */
 export function selectDagRows(s: AirtopData): DagRow[] {
-  return visibleDagRows(allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)), s.ui.filter.text, s.ui.faultsOnly, s.ui.sort);
+  return visibleDagRows(sortedDagRows(allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)), s.ui.sort), s.ui.filter.text, s.ui.faultsOnly);
 }

@@ -2,8 +2,7 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import type { AlertView } from '../../report/types.js';
 import type { DeadLetter, SinkStatus } from '../../state/types.js';
-import { fit, formatClock } from '../format.js';
-import { Cells } from './columns.js';
+import { fit, formatClock, truncate } from '../format.js';
 import { alertSections, type PaneBox, paneContentHeight, visibleWindow } from '../layout.js';
 import { alertText, selectAlertRows, selectDeadLetters, selectSinks } from '../model/lists.js';
 import { useAirtop } from '../store-context.js';
@@ -17,22 +16,26 @@ function ackText(alert: AlertView): string {
   return alert.escalation_level ? `L${alert.escalation_level}` : '';
 }
 
+const STATE_WIDTH = 12;
+
+/** One line: severity (the selection mark before it), since, state, message and the acknowledgement. */
 const AlertLine = memo(function AlertLine({ alert, width, selected }: { alert: AlertView; width: number; selected: boolean }) {
   const theme = useTheme();
   const ack = ackText(alert);
   // The acknowledgement (who, and their note) gets up to a third of the line; the message the rest.
   const ackWidth = ack ? Math.min(ack.length, Math.max(12, Math.floor(width / 3))) : 0;
-  const messageWidth = Math.max(8, width - 5 - 9 - 13 - 1 - (ackWidth ? ackWidth + 1 : 0));
+  const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
+  const state = truncate(alert.state, STATE_WIDTH);
+  const message = truncate(alertText(alert), messageWidth);
   return (
-    <Cells
-      cells={[
-        { text: `${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`, width: 5, color: theme.severity[alert.severity], inverse: selected },
-        { text: formatClock(alert.since), width: 8 },
-        { text: alert.state, width: 12, color: theme.alertState[alert.state] },
-        { text: alertText(alert), width: messageWidth, bold: selected },
-        ...(ack ? [{ text: ack, width: ackWidth }] : []),
-      ]}
-    />
+    <Text wrap="truncate">
+      <Text color={theme.severity[alert.severity]} inverse={selected}>{`${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`}</Text>
+      {` ${fit(formatClock(alert.since), 8)} `}
+      <Text color={theme.alertState[alert.state]}>{state}</Text>
+      {' '.repeat(STATE_WIDTH + 1 - state.length)}
+      <Text bold={selected}>{message}</Text>
+      {ack ? `${' '.repeat(messageWidth + 1 - message.length)}${truncate(ack, ackWidth)}` : ''}
+    </Text>
   );
 });
 

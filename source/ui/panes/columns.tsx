@@ -1,8 +1,12 @@
 import { Box, Text } from 'ink';
-import { fit } from '../format.js';
+import { Fragment, type ReactNode } from 'react';
+import { fit, truncate } from '../format.js';
 
-// Table rows as one Box per cell instead of one space-padded string: Ink 6 tokenizes every character it
-// writes on every frame, so padding costs as much as text, while the blank of a sized Box costs nothing.
+// Tables are drawn a column at a time: one Text of lines per column, side by side, instead of a Box per cell.
+// On every frame Ink lays out, measures and writes each Box and Text, so 40 rows × 8 cells cost ~650 nodes
+// where 8 columns cost ~15. Ink also tokenizes every character it writes and measures non-ASCII text far more
+// slowly than ASCII, so blanks are left unwritten where a Box can hold the width, and a column with glyphs
+// (sparklines, '—') does not drag a whole row of ASCII onto the slow path.
 
 export interface Column<R> {
   title: string;
@@ -24,32 +28,35 @@ export function fitColumns<R>(byImportance: Column<R>[], total: number, minFlex:
   return { columns: byImportance.filter((c) => kept.includes(c)), flex: Math.max(1, total - used) };
 }
 
-export interface Cell {
-  text: string;
-  width: number;
-  align?: 'left' | 'right';
-  color?: string | undefined;
-  inverse?: boolean;
-  bold?: boolean;
+/**
+ * A column's cells as lines, cut to the column's width. Right-aligned cells are padded only to the longest cell
+ * shown; the block is then placed at the right of the column's Box (ColumnBlock), so no line has more blanks
+ * than it needs.
+ */
+export function columnText<R>(column: Column<R>, rows: readonly R[]): string {
+  const cells = rows.map((row) => truncate(column.cell(row), column.width));
+  if (column.align === 'left') return cells.join('\n');
+  const longest = Math.max(0, ...cells.map((cell) => cell.length));
+  return cells.map((cell) => cell.padStart(longest)).join('\n');
 }
 
-/** One table row: each cell truncated to its width, a space before every cell but the first. */
-export function Cells({ cells }: { cells: Cell[] }) {
+/** A column of a table: its lines (columnText) in a Box of the column's width, aligned as the column is. */
+export function ColumnBlock<R>({ column, text }: { column: Column<R>; text: string }) {
   return (
-    <Box height={1} flexShrink={0}>
-      {cells.map((cell, i) => (
-        <Box key={i} width={cell.width + (i > 0 ? 1 : 0)} flexShrink={0} justifyContent={cell.align === 'right' ? 'flex-end' : 'flex-start'} paddingLeft={i > 0 && cell.align !== 'right' ? 1 : 0}>
-          <Text wrap="truncate" color={cell.color} inverse={cell.inverse ?? false} bold={cell.bold ?? false}>
-            {cell.text}
-          </Text>
-        </Box>
-      ))}
+    <Box width={column.width} flexShrink={0} justifyContent={column.align === 'left' ? 'flex-start' : 'flex-end'}>
+      <Text wrap="truncate">{text}</Text>
     </Box>
   );
 }
 
-export function columnCells<R>(columns: Column<R>[], row: R): Cell[] {
-  return columns.map((c) => ({ text: c.cell(row), width: c.width, align: c.align ?? 'right' }));
+/** The children of a block of lines built from elements (for colour): one per row, a newline between them. */
+export function blockLines<R>(rows: readonly R[], key: (row: R) => string, line: (row: R, i: number) => ReactNode): ReactNode[] {
+  return rows.map((row, i) => (
+    <Fragment key={key(row)}>
+      {i > 0 ? '\n' : null}
+      {line(row, i)}
+    </Fragment>
+  ));
 }
 
 /** Column titles as one dim line (one write; it is a single line per table). */

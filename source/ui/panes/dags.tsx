@@ -1,12 +1,12 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { DASH, formatDuration, formatPct } from '../format.js';
+import { DASH, formatDuration, formatPct, truncate } from '../format.js';
 import { type PaneBox, tableRows, visibleWindow } from '../layout.js';
-import { allDagRows, type DagRow, type DagStatus, selectDagRows, SPARK_WIDTH } from '../model/dag-rows.js';
+import { allDagRows, type DagRow, type DagStatus, isFaultyDag, selectDagRows, SPARK_WIDTH } from '../model/dag-rows.js';
 import { shownHistory, shownReport, shownSnapshot } from '../model/shown.js';
 import { useAirtop } from '../store-context.js';
 import { type Theme, useTheme } from '../theme.js';
-import { Cells, type Column, columnCells, fitColumns, titleLine } from './columns.js';
+import { blockLines, type Column, ColumnBlock, columnText, fitColumns, titleLine } from './columns.js';
 import { Empty, Frame } from './frame.js';
 
 export const DAG_GLYPHS: Record<DagStatus, string> = { critical: '✖', warning: '▲', running: '▶', healthy: '✔', idle: '·', paused: '‖' };
@@ -34,17 +34,17 @@ const COLUMNS: Column<DagRow>[] = [
 
 /** Long enough for real DAG ids; on a wide screen the numbers stay near the names. */
 const MAX_NAME = 64;
+/** Selection mark, status glyph and a space before the name. */
+const NAME_LEAD = 3;
+const dagKey = (row: DagRow) => row.dagId;
 
-const DagLine = memo(function DagLine({ row, nameWidth, columns, selected }: { row: DagRow; nameWidth: number; columns: Column<DagRow>[]; selected: boolean }) {
+/** The selection mark and the status glyph, in the status colour. */
+const GlyphLine = memo(function GlyphLine({ status, selected }: { status: DagStatus; selected: boolean }) {
   const theme = useTheme();
   return (
-    <Cells
-      cells={[
-        { text: `${selected ? '›' : ' '}${DAG_GLYPHS[row.status]}`, width: 2, color: dagColour(theme, row.status), inverse: selected },
-        { text: row.dagId, width: nameWidth, inverse: selected, bold: selected },
-        ...columnCells(columns, row),
-      ]}
-    />
+    <Text color={dagColour(theme, status)} inverse={selected}>
+      {`${selected ? '›' : ' '}${DAG_GLYPHS[status]}`}
+    </Text>
   );
 });
 
@@ -53,22 +53,45 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
   const total = useAirtop((s) => allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)).length);
   const selection = useAirtop((s) => s.ui.selection['dags'] ?? 0);
   const inner = box.width - 2;
-  const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - 3, 16), [inner]);
+  const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - NAME_LEAD, 16), [inner]);
   const nameWidth = Math.min(room, MAX_NAME);
   const height = tableRows(box);
   const selected = Math.max(0, Math.min(selection, rows.length - 1));
   const { start, end } = visibleWindow(rows.length, selected, height);
-  const faulty = useMemo(() => rows.filter((r) => r.status === 'critical' || r.status === 'warning').length, [rows]);
+  const faulty = useMemo(() => rows.filter(isFaultyDag).length, [rows]);
+  const shown = useMemo(() => rows.slice(start, end), [rows, start, end]);
+  const blocks = useMemo(() => columns.map((column) => ({ column, text: columnText(column, shown) })), [columns, shown]);
+  const mark = (i: number) => focused && start + i === selected;
+  const name = (row: DagRow, i: number) => {
+    const text = truncate(row.dagId, nameWidth);
+    return mark(i) ? (
+      <Text inverse bold>
+        {text}
+      </Text>
+    ) : (
+      text
+    );
+  };
   const title = `[1] DAG health  ${rows.length}${rows.length !== total ? ` of ${total}` : ''} DAGs${faulty ? ` · ${faulty} need attention` : ''}`;
   return (
     <Frame width={box.width} height={box.height} title={title} focused={focused}>
       <Text wrap="truncate" dimColor>
-        {titleLine('   ', 'DAG', nameWidth, columns)}
+        {titleLine(' '.repeat(NAME_LEAD), 'DAG', nameWidth, columns)}
       </Text>
-      {rows.length === 0 ? <Empty text={total ? 'no DAG matches the filter' : 'no DAGs yet: waiting for the first poll'} /> : null}
-      {rows.slice(start, end).map((row, i) => (
-        <DagLine key={row.dagId} row={row} nameWidth={nameWidth} columns={columns} selected={focused && start + i === selected} />
-      ))}
+      {rows.length === 0 ? (
+        <Empty text={total ? 'no DAG matches the filter' : 'no DAGs yet: waiting for the first poll'} />
+      ) : (
+        // A block per column, so ↓ re-renders two lines of the glyph and name blocks and nothing else.
+        <Box flexShrink={0} columnGap={1}>
+          <Text>{blockLines(shown, dagKey, (row, i) => <GlyphLine status={row.status} selected={mark(i)} />)}</Text>
+          <Box width={nameWidth} flexShrink={0}>
+            <Text wrap="truncate">{blockLines(shown, dagKey, name)}</Text>
+          </Box>
+          {blocks.map(({ column, text }) => (
+            <ColumnBlock key={column.title} column={column} text={text} />
+          ))}
+        </Box>
+      )}
     </Frame>
   );
 });

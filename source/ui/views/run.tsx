@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { memo, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { TaskInstance } from '../../airflow/types.js';
 import { Frame } from '../panes/frame.js';
 import { fit, formatDuration } from '../format.js';
@@ -9,26 +9,14 @@ import { selectTaskRows } from '../model/lists.js';
 import { shownSnapshot } from '../model/shown.js';
 import { useAirtop } from '../store-context.js';
 import { stateToken, useTheme } from '../theme.js';
+import { type ListColumn, SelectableList } from './list.js';
 import { DrillStatus, spanSeconds } from './status.js';
 
-const TaskLine = memo(function TaskLine({ ti, span, nameWidth, barWidth, now, selected }: { ti: TaskInstance; span: { from: number; to: number }; nameWidth: number; barWidth: number; now: number; selected: boolean }) {
-  const theme = useTheme();
-  const colour = theme.status[stateToken(ti.state)];
-  const start = ti.startDate ? Date.parse(ti.startDate) : NaN;
-  const end = ti.endDate ? Date.parse(ti.endDate) : now;
-  const name = ti.mapIndex >= 0 ? `${ti.taskId}[${ti.mapIndex}]` : ti.taskId;
-  return (
-    <Text wrap="truncate" inverse={selected}>
-      {selected ? '›' : ' '}
-      <Text color={colour}>{fit(ti.state ?? 'no status', 15)}</Text>
-      {` ${fit(name, nameWidth)} ${fit(`${ti.tryNumber}/${ti.maxTries + 1}`, 5, 'right')} ${fit(formatDuration(ti.durationSeconds ?? spanSeconds(ti.startDate, ti.endDate, now)), 7, 'right')} `}
-      <Text color={colour}>{ganttBar(start, end, span.from, span.to, barWidth)}</Text>
-    </Text>
-  );
-});
+const tiKey = (ti: TaskInstance) => `${ti.taskId}:${ti.mapIndex}`;
 
 /** A run's task instances, in start order, each with a bar placed on the run's own timeline. */
 export function RunView({ dagId, runId, width, height }: { dagId: string; runId: string; width: number; height: number }) {
+  const theme = useTheme();
   const tis = useAirtop(selectTaskRows);
   const fetchedAt = useAirtop((s) => s.drill.fetchedAt ?? null);
   const run = useAirtop((s) => shownSnapshot(s)?.runs.find((r) => r.dagId === dagId && r.runId === runId) ?? null);
@@ -47,6 +35,20 @@ export function RunView({ dagId, runId, width, height }: { dagId: string; runId:
   const rows = tableRows({ height });
   const selected = Math.max(0, Math.min(selection, tis.length - 1));
   const { start, end } = visibleWindow(tis.length, selected, rows - 1);
+  const columns = useMemo((): ListColumn<TaskInstance>[] => {
+    const colour = (ti: TaskInstance) => theme.status[stateToken(ti.state)];
+    return [
+      { width: 15, text: (ti) => ti.state ?? 'no status', colour },
+      { width: nameWidth, text: (ti) => (ti.mapIndex >= 0 ? `${ti.taskId}[${ti.mapIndex}]` : ti.taskId) },
+      { width: 5, align: 'right', text: (ti) => `${ti.tryNumber}/${ti.maxTries + 1}` },
+      { width: 7, align: 'right', text: (ti) => formatDuration(ti.durationSeconds ?? spanSeconds(ti.startDate, ti.endDate, now)) },
+      {
+        width: barWidth,
+        text: (ti) => ganttBar(ti.startDate ? Date.parse(ti.startDate) : NaN, ti.endDate ? Date.parse(ti.endDate) : now, span.from, span.to, barWidth),
+        colour,
+      },
+    ];
+  }, [theme, nameWidth, barWidth, span, now]);
   const runInfo = run ? `  ${run.state}  took ${formatDuration(spanSeconds(run.startDate, run.endDate, now))}` : '';
   return (
     <Frame width={width} height={height} focused title={`run ${runId} of ${dagId}${runInfo}  ${tis.length} task instances  (Enter: log · Esc: back)`}>
@@ -54,9 +56,7 @@ export function RunView({ dagId, runId, width, height }: { dagId: string; runId:
         {` ${fit('state', 15)} ${fit('task', nameWidth)} ${fit('try', 5, 'right')} ${fit('took', 7, 'right')} timeline`}
       </Text>
       <DrillStatus what={`task instances of ${runId}`} />
-      {tis.slice(start, end).map((ti, i) => (
-        <TaskLine key={`${ti.taskId}:${ti.mapIndex}`} ti={ti} span={span} nameWidth={nameWidth} barWidth={barWidth} now={now} selected={start + i === selected} />
-      ))}
+      <SelectableList rows={tis.slice(start, end)} rowKey={tiKey} columns={columns} selected={selected - start} width={inner} />
     </Frame>
   );
 }
