@@ -107,6 +107,11 @@ export function createWindowCache(reads: Reads, options: WindowCacheOptions) {
     async read(now: Date, dagIds: string[], dagIdPattern: string | null, since: string): Promise<WindowRead> {
       // Taken before any read: whatever changes while this poll runs is asked for again next time.
       const start = (options.serverNow() ?? now).getTime();
+      // Nothing selected: nothing to ask (the change lists would otherwise bring every DAG's changes).
+      if (dagIds.length === 0) {
+        kept = null;
+        return { runs: [], tis: [], read: 'full' };
+      }
       const dagSet = [...dagIds].sort().join('\n');
       const state = kept;
       let read: WindowRead['read'];

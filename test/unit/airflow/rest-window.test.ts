@@ -171,6 +171,15 @@ describe('the kept REST window', () => {
     expect(keys(next)).toEqual(await whole());
   });
 
+  it('asks nothing while no DAG is selected', async () => {
+    const { airflow, poll } = setup();
+    airflow.putRun(run('a', 1, 'running', T0));
+    await poll([]);
+    airflow.advance(5 * MIN);
+    expect(keys(await poll([]))).toEqual({ runs: [], tis: [] });
+    expect(airflow.calls).toEqual([]);
+  });
+
   it('reads Airflow 2 whole every poll: its API has no updated_at filter airtop relies on', async () => {
     const { airflow, poll } = setup('v1');
     airflow.putRun(run('a', 1, 'running', T0));
