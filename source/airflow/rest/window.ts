@@ -9,7 +9,7 @@ import type { Reads } from './reads.js';
 // runs that would otherwise stay "running"; a full read hourly and whenever the DAG selection changes
 // catches the rest. Airflow 2's API is read whole every poll.
 
-export const UNFINISHED_RUN_STATES = ['queued', 'running'];
+const UNFINISHED_RUN_STATES = ['queued', 'running'];
 
 export interface WindowRead {
   runs: DagRun[];
@@ -50,7 +50,6 @@ function keyed<T>(items: T[], key: (item: T) => string): Map<string, T> {
  * unfinished runs whether started or not (queued, scheduled, no status yet).
  */
 async function readWhole(reads: Reads, dagIds: string[], since: string): Promise<{ runs: DagRun[]; tis: TaskInstance[] }> {
-  if (dagIds.length === 0) return { runs: [], tis: [] };
   const runsPromise = Promise.all([reads.runs({ dagIds, since }), reads.runs({ dagIds, states: UNFINISHED_RUN_STATES })]).then(([windowRuns, open]) => [
     ...keyed([...windowRuns, ...open], runKey).values(),
   ]);
@@ -93,25 +92,24 @@ export function createWindowCache(reads: Reads, options: WindowCacheOptions) {
       changed.add(runKey(run));
     }
     for (const ti of tis) if (selected.has(ti.dagId)) state.tis.set(tiKey(ti), ti);
-    // A run kept as unfinished that Airflow neither lists as unfinished nor as changed was deleted.
-    for (const [key, run] of state.runs) {
-      if (unfinished(run) && !changed.has(key)) {
-        state.runs.delete(key);
-        for (const [tk, ti] of state.tis) if (runKey(ti) === key) state.tis.delete(tk);
-      }
-    }
+    // A run kept as unfinished that Airflow neither lists as unfinished nor as changed was deleted, and its
+    // task instances with it.
+    const deleted = new Set([...state.runs].filter(([key, run]) => unfinished(run) && !changed.has(key)).map(([key]) => key));
+    if (deleted.size === 0) return;
+    for (const key of deleted) state.runs.delete(key);
+    for (const [key, ti] of state.tis) if (deleted.has(runKey(ti))) state.tis.delete(key);
   }
 
   return {
     /** The window's runs (newest first) and task instances (by key) as of this poll. */
     async read(now: Date, dagIds: string[], dagIdPattern: string | null, since: string): Promise<WindowRead> {
-      // Taken before any read: whatever changes while this poll runs is asked for again next time.
-      const start = (options.serverNow() ?? now).getTime();
       // Nothing selected: nothing to ask (the change lists would otherwise bring every DAG's changes).
       if (dagIds.length === 0) {
         kept = null;
         return { runs: [], tis: [], read: 'full' };
       }
+      // Taken before any read: whatever changes while this poll runs is asked for again next time.
+      const start = (options.serverNow() ?? now).getTime();
       const dagSet = [...dagIds].sort().join('\n');
       const state = kept;
       let read: WindowRead['read'];
