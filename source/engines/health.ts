@@ -1,7 +1,7 @@
 // _calculate_health_score, _check_metric_alerts and _determine_overall_status, and the summary that combines
 // them with the threshold and SLA findings.
 import type { Config } from '../config/schema.js';
-import type { CostReport, Overall, ProcessingReport, QualityReport, SlaMiss, ThresholdFinding, ThresholdReport } from '../report/types.js';
+import type { CostReport, Overall, ProcessingReport, QualityReport, Report, SlaMiss, ThresholdFinding, ThresholdReport } from '../report/types.js';
 import { costAlerts } from './costs.js';
 import { clamp } from './numbers.js';
 import { processingAlerts, totalErrors } from './processing.js';
@@ -85,7 +85,7 @@ export interface SummaryInput {
  *    a threshold warning or a level-1 SLA miss is a warning (the severities their alerts carry).
  * summary.alerts lists the metric alert strings, then one line per threshold violation and warning.
  */
-export function summarize(input: SummaryInput, config: HealthConfig): { health_score: number; alerts: string[]; overall: Overall } {
+export function summarize(input: SummaryInput, config: HealthConfig): Omit<Report['summary'], 'reference'> {
   const confidence = input.quality.extraction_confidence;
   const health = healthScore(input.processing, input.costs, confidence, config);
   const alerts = metricAlerts(input.processing, input.costs, confidence, config);

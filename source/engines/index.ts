@@ -12,6 +12,7 @@ import { cleanSamples, pipelineMetrics } from './pipeline.js';
 import { poolMetrics } from './pools.js';
 import { processingMetrics } from './processing.js';
 import { qualityReport } from './quality.js';
+import { referenceSummary } from './reference-summary.js';
 import { slaMisses } from './sla.js';
 import { taskMetrics } from './tasks.js';
 import { checkThresholds } from './thresholds.js';
@@ -41,7 +42,7 @@ export function deriveReport(input: EngineInput): { report: Report; candidates: 
   const quality = qualityReport(variables, config, now);
   const misses = slaMisses(snapshot.runs, snapshot.taskInstances, config.sla, now);
   const anomalies = detectAnomalies(snapshot, config, now);
-  const summary = summarize({ processing, costs, quality, thresholds, slaMisses: misses }, config);
+  const summary = { ...summarize({ processing, costs, quality, thresholds, slaMisses: misses }, config), reference: referenceSummary(processing, costs, quality, config) };
 
   const report: Report = {
     timestamp,

@@ -4,6 +4,7 @@ import type { Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { QualityComponent, QualityReport } from '../report/types.js';
 import { mean } from './numbers.js';
+import { embeddingSimilarity } from './collector-quality.js';
 import { embeddingQuality, extractionQuality, llmQuality } from './quality-components.js';
 import { isRecord, kindOf, parseVariable, show } from './variables.js';
 
@@ -94,6 +95,7 @@ export function qualityReport(variables: Snapshot['variables'], config: QualityC
   const extraction = extractionQuality(extractionLog.value, v.extraction_log, config, now);
   const llm = llmQuality(llmLog.value, v.llm_log, config, now);
   const confidence = extractionConfidence(variables, config);
+  const similarity = embeddingSimilarity(variables, config);
 
   const components = { embedding: embedding.component, extraction: extraction.component, llm: llm.component };
   const overall = overallQualityScore([embedding.component, extraction.component, llm.component]);
@@ -105,9 +107,10 @@ export function qualityReport(variables: Snapshot['variables'], config: QualityC
     status: qualityStatus(overall.score, overall.hasData),
     components,
     extraction_confidence: confidence.value,
+    embedding_similarity: similarity.value,
     issues,
     recommendations: recommendationsFor(issues),
-    problems: [...readProblems, ...embedding.problems, ...extraction.problems, ...llm.problems, ...confidence.problems],
+    problems: [...readProblems, ...embedding.problems, ...extraction.problems, ...llm.problems, ...confidence.problems, ...similarity.problems],
   };
 }
 

@@ -109,6 +109,8 @@ export interface QualityReport {
   components: { embedding: QualityComponent; extraction: QualityComponent; llm: QualityComponent };
   /** The metrics collector's extraction confidence (capstone_quality_metrics), used by the health score. */
   extraction_confidence: { avg_confidence: number; low_confidence_count: number; samples: number } | null;
+  /** The metrics collector's embedding_quality (capstone_quality_metrics' embedding_similarity_scores); null with no samples. */
+  embedding_similarity: { avg_similarity: number; min_similarity: number; samples: number } | null;
   issues: string[];
   recommendations: string[];
   problems: string[];
@@ -159,6 +161,12 @@ export interface AlertView {
   ack: { by: string; at: string; note: string } | null;
 }
 
+export interface ReferenceSummary {
+  health_score: number;
+  alerts: string[];
+  overall: Overall;
+}
+
 export interface Report {
   timestamp: string;
   airflow: {
@@ -179,7 +187,12 @@ export interface Report {
   sla: { misses: SlaMiss[] };
   anomalies: Anomaly[];
   thresholds: ThresholdReport;
-  summary: { health_score: number; alerts: string[]; overall: Overall };
+  /**
+   * airtop's verdict. `reference` is the reference's own (its health score and metric alerts as
+   * aggregate_and_store computes them, and _determine_overall_status over those), which the payloads written
+   * under the reference's names carry.
+   */
+  summary: { health_score: number; alerts: string[]; overall: Overall; reference: ReferenceSummary };
   alerts: AlertView[];
   issues: SourceIssue[];
 }

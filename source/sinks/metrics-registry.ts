@@ -18,7 +18,11 @@ const finite = (value: unknown): value is number => typeof value === 'number' &&
 export function reportToRegistry(report: Report): Registry {
   const registry = new Registry();
 
-  gauge(registry, 'capstone_health_score', 'Pipeline health score (0-100)', ['pipeline']).set({ pipeline: 'document-processor' }, report.summary.health_score);
+  // The reference pushes the health score of capstone_latest_metrics.summary: its own formula. airtop's (which
+  // does not deduct for missing confidence samples) is airtop_health_score.
+  const pipeline = { pipeline: 'document-processor' };
+  gauge(registry, 'capstone_health_score', 'Pipeline health score (0-100), the reference\'s formula', ['pipeline']).set(pipeline, report.summary.reference.health_score);
+  gauge(registry, 'airtop_health_score', 'Pipeline health score (0-100), airtop\'s: no deduction without confidence samples', ['pipeline']).set(pipeline, report.summary.health_score);
 
   const c = report.costs.costs;
   const cost = gauge(registry, 'capstone_cost_usd', 'Estimated cost today in USD', ['type']);
@@ -29,8 +33,11 @@ export function reportToRegistry(report: Report): Registry {
   gauge(registry, 'capstone_cost_per_doc_usd', 'Cost per processed document today in USD').set(c.cost_per_document_usd);
   gauge(registry, 'capstone_documents_processed', 'Documents processed today').set(c.documents_processed);
 
+  // The collector always reports extraction_quality, so the reference always pushes this line: 0 with no
+  // samples. The sample count (an addition) tells that 0 from a real one.
   const confidence = report.quality.extraction_confidence;
-  if (confidence) gauge(registry, 'capstone_extraction_confidence', 'Average extraction confidence (0-1)').set(confidence.avg_confidence);
+  gauge(registry, 'capstone_extraction_confidence', 'Average extraction confidence (0-1); 0 with no samples, as the reference').set(confidence?.avg_confidence ?? 0);
+  gauge(registry, 'capstone_extraction_confidence_samples', 'Extraction confidence scores behind capstone_extraction_confidence').set(confidence?.samples ?? 0);
 
   const dags = Object.entries(report.pipeline.dags);
   if (dags.length > 0) {

@@ -65,12 +65,29 @@ export function percent(value: number): string {
   return `${(value * 100).toFixed(2)}%`;
 }
 
+/** Seconds with two decimals: 1449.951 → "1449.95s". */
+export function seconds(value: number): string {
+  return `${value.toFixed(2)}s`;
+}
+
+/**
+ * The unit of a threshold finding's value and threshold. The reference's findings are all ratios, printed
+ * with `{:.2%}`; airtop's avg_duration_increase compares seconds, which as a percentage would read
+ * "144995.23%" for 1449.95 s.
+ */
+const SECONDS_FINDINGS = new Set(['avg_duration_increase']);
+
+export function formatFindingNumber(type: string | null, value: number): string {
+  return type !== null && SECONDS_FINDINGS.has(type) ? seconds(value) : percent(value);
+}
+
 /** The reference's field value for a threshold finding, or null when the notification carries none. */
 export function thresholdValue(n: Notification): string | null {
   const value = n.details?.value;
   const threshold = n.details?.threshold;
   if (typeof value !== 'number' || typeof threshold !== 'number') return null;
-  return `Value: ${percent(value)}, Threshold: ${percent(threshold)}`;
+  const type = typeof n.details?.type === 'string' ? n.details.type : (n.alert.labels.alertname ?? null);
+  return `Value: ${formatFindingNumber(type, value)}, Threshold: ${formatFindingNumber(type, threshold)}`;
 }
 
 /** Where the alert points: dag.task, a pool, or the alert name. */

@@ -192,6 +192,7 @@ export function buildReport(options: FixtureOptions = {}): Report {
         llm: { status: 'no_data' },
       },
       extraction_confidence: null,
+      embedding_similarity: null,
       issues: ['Embedding quality below threshold'],
       recommendations: ['Review embedding model configuration', 'Check for input text preprocessing issues'],
       problems: [],
@@ -228,7 +229,7 @@ export function buildReport(options: FixtureOptions = {}): Report {
       warnings: [{ type: 'pool_utilization_warning', severity: 'warning', value: 0.9, threshold: 0.8, pool: 'llm_pool' }],
       healthy: false,
     },
-    summary: { health_score: 61.4, alerts: [], overall: 'critical' },
+    summary: { health_score: 61.4, alerts: [], overall: 'critical', reference: { health_score: 21.4, alerts: ['Low extraction confidence'], overall: 'critical' } },
     alerts: buildAlerts(),
     issues: [],
   };

@@ -15,7 +15,8 @@ function input(parts: Parameters<typeof snapshot>[0] = {}, now = NOW): EngineInp
 describe('deriveReport', () => {
   it('gives a healthy report, no candidates and exit 0 for a quiet Airflow', () => {
     const { report, candidates, point } = deriveReport(input({ health: allHealthy, windowDags: [dagStats(ING, { runs: 4, success: 4, avgSuccessDurationSeconds: 60 })] }));
-    expect(report.summary).toEqual({ health_score: 100, alerts: [], overall: 'healthy' });
+    // The reference reads "no confidence samples" as a confidence of 0: 40 points off and an alert.
+    expect(report.summary).toEqual({ health_score: 100, alerts: [], overall: 'healthy', reference: { health_score: 60, alerts: ['Low extraction confidence'], overall: 'warning' } });
     expect(report.alerts).toEqual([]);
     expect(report.airflow).toEqual({
       url: 'http://127.0.0.1:8080',

@@ -22,7 +22,7 @@ function run(dagId: string, minutesAgo: number, state = 'success'): DagRun {
 describe('reference shapes', () => {
   it('capstone_latest_metrics is aggregate_and_store\'s dict', () => {
     const latest = latestMetrics(sampleReport());
-    expect(Object.keys(latest)).toEqual(['timestamp', 'processing', 'costs', 'quality', 'summary']);
+    expect(Object.keys(latest)).toEqual(['timestamp', 'processing', 'costs', 'quality', 'summary', 'airtop_summary']);
     expect(Object.keys(latest.processing)).toEqual(['timestamp', 'hour_key', 'metrics']);
     expect(Object.keys(latest.costs)).toEqual(['timestamp', 'day_key', 'costs', 'tokens']);
     expect(latest.quality.extraction_quality).toEqual({ avg_confidence: 0.82, low_confidence_count: 1, samples: 10 });
@@ -40,8 +40,10 @@ describe('reference shapes', () => {
     expect(recent[0]).toEqual({ dag_id: 'b', run_id: 'r0', state: 'success', execution_date: T0.toISOString(), start_date: T0.toISOString(), end_date: null });
     expect(recent.some((r) => r.dag_id === 'a')).toBe(false);
     const status = dashboardStatus(sampleReport(), runs, 'capstone-document-processor', T0);
-    expect(Object.keys(status)).toEqual(['pipeline_id', 'timestamp', 'status', 'metrics', 'recent_runs']);
-    expect(status.status).toEqual({ overall: 'critical', health_score: 92.5, alerts: [] });
+    expect(Object.keys(status)).toEqual(['pipeline_id', 'timestamp', 'status', 'metrics', 'recent_runs', 'airtop_summary']);
+    // The reference's status ignores threshold findings; airtop's verdict is airtop_summary.
+    expect(status.status).toEqual({ overall: 'healthy', health_score: 92.5, alerts: [] });
+    expect(status.airtop_summary).toEqual({ overall: 'critical', health_score: 92.5, alerts: [] });
     expect(Object.keys(status.metrics)).toEqual(['processing', 'costs', 'quality']);
   });
 });
