@@ -39,11 +39,26 @@ describe('pushgateway sink', () => {
   it('PUT replaces the group: a family gone from the report is gone from the gateway', async () => {
     const sink = createPushgatewaySink({ url: pg.url, job: 'replace_test' });
     await sink.deliver(await reportMetricsText(sampleReport()));
-    expect(await gatewayMetrics()).toMatch(/capstone_extraction_confidence\{[^}]*job="replace_test"/);
+    expect(await gatewayMetrics()).toMatch(/capstone_pool_utilization\{[^}]*job="replace_test"/);
     const without = sampleReport();
-    without.quality = { ...without.quality, extraction_confidence: null };
+    without.resources = { ...without.resources, pools: {} };
     expect(await sink.deliver(await reportMetricsText(without))).toEqual({ ok: true });
-    expect(await gatewayMetrics()).not.toMatch(/capstone_extraction_confidence\{[^}]*job="replace_test"/);
+    expect(await gatewayMetrics()).not.toMatch(/capstone_pool_utilization\{[^}]*job="replace_test"/);
+  });
+
+  it('with no confidence samples stores capstone_extraction_confidence 0 and the reference\'s health score, as the reference pushes', async () => {
+    const sink = createPushgatewaySink({ url: pg.url, job: 'no_samples' });
+    const report = sampleReport();
+    report.quality = { ...report.quality, extraction_confidence: null };
+    report.summary = { ...report.summary, health_score: 85, reference: { health_score: 45, alerts: ['Low extraction confidence'], overall: 'critical' } };
+    const text = await reportMetricsText(report);
+    expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, output: '' });
+    expect(await sink.deliver(text)).toEqual({ ok: true });
+    const stored = (await gatewayMetrics()).split('\n');
+    expect(stored).toContain('capstone_extraction_confidence{instance="",job="no_samples"} 0');
+    expect(stored).toContain('capstone_extraction_confidence_samples{instance="",job="no_samples"} 0');
+    expect(stored).toContain('capstone_health_score{instance="",job="no_samples",pipeline="document-processor"} 45');
+    expect(stored).toContain('airtop_health_score{instance="",job="no_samples",pipeline="document-processor"} 85');
   });
 
   it('stores grouping values containing "/" through the @base64 form', async () => {
