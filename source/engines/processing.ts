@@ -37,8 +37,11 @@ export function processingMetrics(
       if (read.ok) metrics[field] = read.value;
       else problems.push(`${where}.${field} should be a number >= 0, found ${read.shown}: counted as 0`);
     }
-    if (isRecord(bucket.by_type)) metrics.by_type = bucket.by_type;
-    else if (bucket.by_type !== undefined) problems.push(`${where}.by_type should be an object, found ${kindOf(bucket.by_type)}: ignored`);
+    if (isRecord(bucket.by_type)) {
+      metrics.by_type = bucket.by_type;
+      const unread = unreadableTypes(bucket.by_type);
+      if (unread.length > 0) problems.push(`${where}.by_type: ${unread.join('; ')}: no average for ${unread.length === 1 ? 'it' : 'them'}`);
+    } else if (bucket.by_type !== undefined) problems.push(`${where}.by_type should be an object, found ${kindOf(bucket.by_type)}: ignored`);
     if (isRecord(bucket.errors)) {
       for (const stage of Object.keys(bucket.errors)) {
         const read = readCount(bucket.errors, stage, 0);
@@ -77,6 +80,25 @@ export function averageByType(byType: Record<string, unknown>): Record<string, n
     }
   }
   return result;
+}
+
+/**
+ * The by_type entries that are objects but not in the shape averageByType reads, each with the keys it has,
+ * so a writer using other names (count / total_time_ms, say) sees why avg_processing_time_ms_by_type is
+ * empty. A plain number per type is a count with no time: shown as read, not a problem.
+ */
+export function unreadableTypes(byType: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [type, entry] of Object.entries(byType)) {
+    if (!isRecord(entry)) continue;
+    const hasCount = 'documents_processed' in entry || 'count' in entry;
+    const count = readCount(entry, 'documents_processed' in entry ? 'documents_processed' : 'count', 0);
+    const total = readCount(entry, 'total_processing_time_ms', 0);
+    if (hasCount && 'total_processing_time_ms' in entry && count.ok && total.ok) continue;
+    const keys = Object.keys(entry).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || 'no keys';
+    out.push(`"${type}" should be {documents_processed, total_processing_time_ms} (numbers >= 0), found ${keys}`);
+  }
+  return out.slice(0, 5);
 }
 
 /** _check_metric_alerts' error checks, in its order: more than stage_error_threshold errors in the hour. */

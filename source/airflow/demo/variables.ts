@@ -24,12 +24,14 @@ function processingHour(seed: number, hourStart: number, fraction: number) {
     ['docx', 0.25, 1800],
     ['html', 0.2, 900],
   ];
-  const byType: Record<string, { count: number; total_time_ms: number }> = {};
+  // Per type, the hour bucket's own field names: the reference initialises by_type as {} and never fills it,
+  // and the engine (averageByType) reads this shape.
+  const byType: Record<string, { documents_processed: number; total_processing_time_ms: number }> = {};
   let totalMs = 0;
   for (const [name, share, meanMs] of types) {
     const count = Math.floor(docs * share * fraction);
     const time = Math.round(count * around(random, meanMs, 0.2));
-    byType[name] = { count, total_time_ms: time };
+    byType[name] = { documents_processed: count, total_processing_time_ms: time };
     totalMs += time;
   }
   const errors = {
@@ -37,7 +39,7 @@ function processingHour(seed: number, hourStart: number, fraction: number) {
     embedding: Math.floor(random() * 3 * fraction),
     storage: Math.floor((random() < 0.2 ? 1 : 0) * fraction),
   };
-  const counted = Object.values(byType).reduce((n, t) => n + t.count, 0);
+  const counted = Object.values(byType).reduce((n, t) => n + t.documents_processed, 0);
   return { documents_processed: counted, total_processing_time_ms: totalMs, by_type: byType, errors };
 }
 
