@@ -10,5 +10,6 @@ export function variableWriterFor(source: AirflowSource): VariableWriter | null 
   // The API version is known only after the first call, so choose the prefix per write.
   return {
     setVariable: (key, value, description) => restVariableWriter(rest as RestLike, rest.api ?? 'v2').setVariable(key, value, description),
+    getVariable: (key) => restVariableWriter(rest as RestLike, rest.api ?? 'v2').getVariable!(key),
   };
 }

@@ -76,7 +76,7 @@ export function buildSinks(config: Config, deps: { variableWriter: VariableWrite
   if (s.airflow_variables?.enabled) {
     if (config.readonly) problems.push('sinks.airflow_variables is on but airtop runs --readonly; Variables are not written');
     else if (!deps.variableWriter) problems.push('sinks.airflow_variables needs the REST source (Variables are written through the API); not written');
-    else sinks.push(createAirflowVariablesSink(deps.variableWriter));
+    else sinks.push(createAirflowVariablesSink(deps.variableWriter, { appendLists: { [config.variables.sla_history]: config.sla.history_size } }));
   }
 
   return { sinks, problems };

@@ -55,7 +55,7 @@ describe('dashboard sink', () => {
   });
 });
 
-/** Airflow's /api/v2/variables: PATCH updates (404 when missing), POST creates; 403 for a viewer. */
+/** Airflow's /api/v2/variables: GET reads, PATCH updates (404 when missing), POST creates; 403 for a viewer. */
 function startFakeAirflow(options: { forbid?: boolean } = {}) {
   const variables = new Map<string, { value: string; description?: string }>();
   const calls: string[] = [];
@@ -65,8 +65,13 @@ function startFakeAirflow(options: { forbid?: boolean } = {}) {
     req.on('end', () => {
       calls.push(`${req.method} ${req.url}`);
       if (options.forbid) return res.writeHead(403).end('{"detail":"Forbidden"}');
-      const parsed = JSON.parse(body) as { key: string; value: string; description?: string };
+      const parsed = (body ? JSON.parse(body) : {}) as { key: string; value: string; description?: string };
       const key = decodeURIComponent(req.url!.replace('/api/v2/variables/', ''));
+      if (req.method === 'GET') {
+        const stored = variables.get(key);
+        if (!stored) return res.writeHead(404).end(`{"detail":"The Variable with key: \`${key}\` was not found"}`);
+        return res.writeHead(200).end(JSON.stringify({ key, value: stored.value, description: stored.description ?? null }));
+      }
       if (req.method === 'PATCH') {
         if (!variables.has(key)) return res.writeHead(404).end(`{"detail":"The Variable with key: \`${key}\` was not found"}`);
         variables.set(key, { ...variables.get(key), value: parsed.value });
@@ -113,6 +118,26 @@ describe('airflow variables sink', () => {
     ]);
     expect(JSON.parse(fake.variables.get('capstone_latest_metrics')!.value).summary).toEqual({ health_score: 92.5, alerts: [] });
     expect(fake.variables.get('capstone_quality_report')!.description).toBe('Latest quality report (written by airtop)');
+  });
+
+  it('appends to sla_miss_history: GET, then write only when there is something new', async () => {
+    const fake = await startFakeAirflow();
+    airflow = fake.server;
+    const sink = createAirflowVariablesSink(createVariableWriter(fake.http), { appendLists: { sla_miss_history: 100 } });
+    const entry = (ts: string) => ({ type: 'sla_miss', dag_id: 'd', task_id: 't', execution_date: 'e', escalation_level: 1, timestamp: ts });
+    expect(await sink.deliver({ values: { sla_miss_history: [entry('a')] } })).toEqual({ ok: true });
+    fake.variables.set('sla_miss_history', { value: JSON.stringify([entry('a'), { type: 'sla_miss', note: 'from the reference' }]) });
+    expect(await sink.deliver({ values: { sla_miss_history: [entry('a')] } })).toEqual({ ok: true });
+    expect(await sink.deliver({ values: { sla_miss_history: [entry('a'), entry('b')] } })).toEqual({ ok: true });
+    expect(fake.calls).toEqual([
+      'GET /api/v2/variables/sla_miss_history',
+      'PATCH /api/v2/variables/sla_miss_history',
+      'POST /api/v2/variables',
+      'GET /api/v2/variables/sla_miss_history',
+      'GET /api/v2/variables/sla_miss_history',
+      'PATCH /api/v2/variables/sla_miss_history',
+    ]);
+    expect(JSON.parse(fake.variables.get('sla_miss_history')!.value)).toEqual([entry('a'), { type: 'sla_miss', note: 'from the reference' }, entry('b')]);
   });
 
   it('403 (a viewer token) is permanent and says the op role is needed', async () => {
