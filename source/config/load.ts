@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type Config, configSchema } from './schema.js';
+import { registerSecret } from '../text/redact.js';
 
 /** A configuration problem: the CLI prints the message and exits 3. */
 export class ConfigError extends Error {
@@ -48,6 +49,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (config.airflow.password_file && !config.airflow.password) {
     config.airflow.password = readSecretFile(config.airflow.password_file, 'airflow.password_file');
   }
+  // Whatever a remote echoes back, these never reach a log, the screen or a state file (text/redact.ts).
+  registerSecret(config.airflow.password);
+  registerSecret(config.airflow.token);
+  if (config.db.url) registerSecret(config.db.url);
   return { config, file: existsSync(file) ? file : null };
 }
 

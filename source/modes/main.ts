@@ -8,6 +8,8 @@ import type { Config } from '../config/schema.js';
 import { runHeadless } from './headless.js';
 import { runInteractive } from './interactive.js';
 import { runOnce } from './once.js';
+import { redactSecrets } from '../text/redact.js';
+import { sanitizeText } from '../text/sanitize.js';
 
 export interface MainFlags {
   url?: string;
@@ -82,11 +84,15 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof ConfigError) return error.message.startsWith('airtop:') ? error.message : `airtop: ${error.message}`;
-  if (error instanceof AirflowError) return `airtop: ${error.message}`;
-  if (error instanceof Error) return `airtop: ${error.message}`;
-  return `airtop: ${String(error)}`;
+export function describe(error: unknown): string {
+  const message = safeMessage(error instanceof Error ? error.message : String(error));
+  // "airtop needs an interactive terminal" already names the program: no "airtop: airtop ...".
+  return /^airtop\b/.test(message) ? message : `airtop: ${message}`;
+}
+
+/** stderr is a terminal too: no escape sequence from Airflow and no echoed secret in what is printed there. */
+function safeMessage(text: string): string {
+  return redactSecrets(sanitizeText(text, { multiline: true, max: 4000 }));
 }
 
 /** `--once --json` still prints JSON when it cannot produce a report, so scripts can parse every outcome. */
