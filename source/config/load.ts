@@ -14,7 +14,9 @@ export class ConfigError extends Error {
 export interface ConfigFlags {
   config?: string;
   url?: string;
-  interval?: number;
+  interval?: number | string;
+  /** --deadline: once_deadline. */
+  deadline?: string;
   source?: string;
   db?: string;
   readonly?: boolean;
@@ -88,6 +90,7 @@ function applyOverrides(base: Record<string, unknown>, flags: ConfigFlags, env: 
   set('url', flags.url);
   const merged: Record<string, unknown> = { ...base, airflow };
   if (flags.interval !== undefined) merged.interval = flags.interval;
+  if (flags.deadline !== undefined) merged.once_deadline = flags.deadline;
   if (flags.source !== undefined) merged.source = flags.source;
   if (flags.db !== undefined) merged.db = { ...((base.db as Record<string, unknown> | undefined) ?? {}), url: flags.db };
   if (flags.readonly) merged.readonly = true;

@@ -3,7 +3,7 @@ import { connectSource } from '../airflow/connect.js';
 import { AirflowError } from '../airflow/errors.js';
 import type { AirflowSource } from '../airflow/types.js';
 import { startDemoServer } from '../airflow/demo/index.js';
-import { ConfigError, defaultStateDir, loadConfig } from '../config/load.js';
+import { ConfigError, defaultConfigPath, defaultStateDir, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { runHeadless } from './headless.js';
 import { runInteractive } from './interactive.js';
@@ -19,7 +19,8 @@ export interface MainFlags {
   json: boolean;
   headless: boolean;
   metricsListen?: string;
-  interval?: number;
+  interval?: number | string;
+  deadline?: string;
   source?: string;
   db?: string;
   readonly: boolean;
@@ -46,11 +47,12 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       demoEnv = { ...env, AIRFLOW_URL: demo.url, AIRFLOW_USERNAME: demo.credentials.username, AIRFLOW_PASSWORD: demo.credentials.password };
       delete demoEnv.AIRFLOW_TOKEN;
     }
-    const { config } = loadConfig(
+    const { config, file: configFile } = loadConfig(
       {
         ...(flags.config !== undefined ? { config: flags.config } : {}),
         ...(flags.url !== undefined && !flags.demo ? { url: flags.url } : {}),
         ...(flags.interval !== undefined ? { interval: flags.interval } : {}),
+        ...(flags.deadline !== undefined ? { deadline: flags.deadline } : {}),
         ...(flags.source !== undefined ? { source: flags.source } : {}),
         ...(flags.db !== undefined ? { db: flags.db } : {}),
         readonly: flags.readonly,
@@ -62,7 +64,7 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       if (flags.interval === undefined) config.interval = 10;
       if (config.dags.patterns.length === 0) config.dags.patterns = ['*'];
     }
-    const source = await connectSource(config);
+    const source = await connectSource(config, configFile ?? defaultConfigPath(env));
     cleanups.push(() => source.close());
     const context: ModeContext = {
       config,

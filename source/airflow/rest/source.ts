@@ -8,6 +8,7 @@ import { createReads, type Api, type Reads } from './reads.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry.js';
 import { versionSchema } from './schemas.js';
 import { sanitizeText } from '../../text/sanitize.js';
+import { safeDelayMs } from '../../collect/safe-delay.js';
 import { buildSnapshot } from './snapshot.js';
 import { createWindowCache, DEFAULT_WINDOW_CACHE, type WindowCache } from './window.js';
 
@@ -90,7 +91,7 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
     maxInFlight: opts.maxInFlight,
     backoff: opts.backoff ?? DEFAULT_BACKOFF,
     random: opts.random ?? Math.random,
-    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, safeDelayMs(ms)))),
     clock,
     secrets: authSecrets(opts.auth),
   });
