@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ensureDir } from './state-dir.js';
 
 // State that must survive kill -9 and power loss (alerts, acks, silences, notification log, outbox) is
 // written the way Alertmanager writes its snapshots: a temp file, fsynced, renamed over the old one, then
@@ -10,7 +11,7 @@ const TMP_SUFFIX = '.tmp';
 /** Writes `value` as JSON to `path` atomically. Throws only when the disk refuses (full, read-only, no permission). */
 export function writeJsonAtomic(path: string, value: unknown): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureDir(dir);
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
   const fd = openSync(tmp, 'w', 0o600);
   try {

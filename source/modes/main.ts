@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { runHeadless } from './headless.js';
 import { runInteractive } from './interactive.js';
 import { runOnce } from './once.js';
+import { prepareStateDir } from '../alerts/state-dir.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
 
@@ -75,6 +76,8 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       clock: () => new Date(),
     };
     if (flags.once) return await runOnce(context);
+    // Checked up front, bounded: a state dir that cannot be created (e.g. under /proc) is a config error.
+    prepareStateDir(context.stateDir);
     if (flags.headless) return await runHeadless(context);
     return await runInteractive(context);
   } catch (error) {
