@@ -5,7 +5,9 @@ import type { DagRun, DagWindowStats, TaskInstance, TaskWindowStats } from './ty
 
 function seconds(startIso: string | null, endIso: string | null): number | null {
   if (startIso === null || endIso === null) return null;
-  return (Date.parse(endIso) - Date.parse(startIso)) / 1000;
+  const span = (Date.parse(endIso) - Date.parse(startIso)) / 1000;
+  // An end before the start is impossible (airflow/screen.ts raises the issue): it gives no duration.
+  return Number.isFinite(span) && span >= 0 ? span : null;
 }
 
 function mean(values: number[]): number {
