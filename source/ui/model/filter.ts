@@ -37,7 +37,7 @@ export function parseFilter(raw: string): TextFilter {
       const re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
       matches = (s) => re.test(s);
     } catch (err) {
-      error = `invalid regex ${JSON.stringify(pattern.slice(0, 80))} (RE2 syntax: no lookaround or backreferences): ${(err as Error).message}; matching it as plain text`;
+      error = `invalid regex ${JSON.stringify(pattern.slice(0, 80))}: ${(err as Error).message} (RE2 syntax: no lookaround or backreferences); matching it as plain text`;
       const needle = pattern.toLowerCase();
       matches = (s) => s.toLowerCase().includes(needle);
     }
