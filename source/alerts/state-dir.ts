@@ -25,7 +25,7 @@ export function ensureDir(dir: string): void {
       break;
     } catch (error) {
       if (error instanceof StateDirError) throw error;
-      if (codeOf(error) !== 'ENOENT') throw new StateDirError(`cannot inspect ${current} (${codeOf(error)})`);
+      if (codeOf(error) !== 'ENOENT' && codeOf(error) !== 'ENOTDIR') throw new StateDirError(`cannot inspect ${current} (${codeOf(error)})`);
       missing.unshift(current);
       const parent = dirname(current);
       if (parent === current) break;
