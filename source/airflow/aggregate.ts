@@ -1,3 +1,4 @@
+import { own, setOwn } from '../engines/own.js';
 import type { DagRun, DagWindowStats, TaskInstance, TaskWindowStats } from './types.js';
 
 // The reference's collect_pipeline_metrics and collect_task_metrics, as pure functions over records
@@ -44,25 +45,25 @@ export function aggregateDagWindow(runs: DagRun[], sinceIso: string, dagIds: str
   const stats: Record<string, DagWindowStats> = {};
   const durations: Record<string, number[]> = {};
   for (const dagId of dagIds) {
-    stats[dagId] = emptyDagStats(dagId);
-    durations[dagId] = [];
+    setOwn(stats, dagId, emptyDagStats(dagId));
+    setOwn(durations, dagId, []);
   }
   for (const run of runs) {
-    const entry = stats[run.dagId];
+    const entry = own(stats, run.dagId);
     if (entry === undefined || Date.parse(run.runAfter) < since) continue;
     entry.runs += 1;
     if (run.state === 'success') {
       entry.success += 1;
       const duration = seconds(run.startDate, run.endDate);
-      if (duration !== null) durations[run.dagId]!.push(duration);
+      if (duration !== null) own(durations, run.dagId)!.push(duration);
     } else if (run.state === 'failed') entry.failed += 1;
     else if (run.state === 'running') entry.running += 1;
     else if (run.state === 'queued') entry.queued += 1;
   }
   for (const dagId of dagIds) {
-    const values = durations[dagId]!;
-    stats[dagId]!.avgSuccessDurationSeconds = mean(values);
-    stats[dagId]!.p95SuccessDurationSeconds = percentileLinear(values, 95);
+    const values = own(durations, dagId)!;
+    own(stats, dagId)!.avgSuccessDurationSeconds = mean(values);
+    own(stats, dagId)!.p95SuccessDurationSeconds = percentileLinear(values, 95);
   }
   return stats;
 }

@@ -1,3 +1,4 @@
+import { own, setOwn } from '../../engines/own.js';
 import type { DagRun, Snapshot, TaskInstance } from '../types.js';
 import { runKey, tiKey } from './map.js';
 import type { Reads } from './reads.js';
@@ -28,7 +29,9 @@ export function runSamples(runs: DagRun[]): Samples {
   for (const run of runs) {
     const seconds = durationSeconds(run.startDate, run.endDate);
     if (run.state !== 'success' || seconds === null) continue;
-    (out[run.dagId] ??= []).push({ key: runKey(run), at: run.runAfter, seconds });
+    const list = own(out, run.dagId) ?? [];
+    if (list.length === 0) setOwn(out, run.dagId, list);
+    list.push({ key: runKey(run), at: run.runAfter, seconds });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Row shapes of the queries in queries.ts and their mapping onto the records of ../types.ts.
 import type { Dag, DagRun, DagWindowStats, Pool, TaskInstance, TaskWindowStats } from '../types.js';
 import { sanitizeText } from '../../text/sanitize.js';
+import { setOwn } from '../../engines/own.js';
 
 /** The session parses timestamptz straight into ISO text (session.ts); a Date is accepted too. */
 type Time = Date | string | null;
@@ -175,7 +176,7 @@ export function toWindowDags(dagIds: string[], rows: WindowDagRow[]): Record<str
   const out: Record<string, DagWindowStats> = {};
   for (const dagId of dagIds) {
     const row = byDag.get(dagId);
-    out[dagId] = {
+    setOwn(out, dagId, {
       dagId,
       runs: num(row?.runs),
       success: num(row?.success),
@@ -184,7 +185,7 @@ export function toWindowDags(dagIds: string[], rows: WindowDagRow[]): Record<str
       queued: num(row?.queued),
       avgSuccessDurationSeconds: num(row?.avg_seconds),
       p95SuccessDurationSeconds: num(row?.p95_seconds),
-    };
+    });
   }
   return out;
 }

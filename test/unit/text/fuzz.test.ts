@@ -27,7 +27,7 @@ import { renderTui } from '../../ui/render.js';
 const NOW = new Date('2025-03-14T12:00:00Z');
 const config = configSchema.parse({ dags: { patterns: ['*'] } });
 
-const nasty = fc.constantFrom(HOSTILE, '\x1b[2J', '\x1b]0;t\x07', '\u202e', '\u200b', '\x9b1m', '', ' ', '\ud800', 'a'.repeat(10_000), '***', 'NaN');
+const nasty = fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', HOSTILE, '\x1b[2J', '\x1b]0;t\x07', '\u202e', '\u200b', '\x9b1m', '', ' ', '\ud800', 'a'.repeat(10_000), '***', 'NaN');
 const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), nasty);
 const huge = fc.constantFrom(1e15, -1e15, 1e308, -1e308, Number.MAX_SAFE_INTEGER, -1, -0, 0.5, 2 ** 31);
 const number = fc.oneof(fc.integer({ min: -5, max: 200 }), huge, fc.double({ noNaN: true, noDefaultInfinity: true }));
