@@ -21,7 +21,10 @@ const FULL_REFRESH_MS = 3600_000;
 const MAX_TASK_PAGES = 10;
 
 function durationSeconds(start: string | null, end: string | null): number | null {
-  return start === null || end === null ? null : (Date.parse(end) - Date.parse(start)) / 1000;
+  if (start === null || end === null) return null;
+  const seconds = (Date.parse(end) - Date.parse(start)) / 1000;
+  // An end before the start is impossible (airflow/screen.ts raises it): no sample, as in the SQL baseline.
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 export function runSamples(runs: DagRun[]): Samples {
