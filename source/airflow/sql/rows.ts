@@ -8,9 +8,13 @@ type Time = Date | string | null;
 
 // The metadata DB is outside text like any API: a DAG id or pool name may carry escape sequences, and a
 // hand-edited row may hold the wrong type. Strings are sanitised (text/sanitize.ts), numbers must be finite.
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function iso(value: Time): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (typeof value !== 'string') return null;
+  // What the session writes (toISOString's form) needs no parse; anything else is checked.
+  if (ISO_UTC.test(value)) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
