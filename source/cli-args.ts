@@ -1,3 +1,5 @@
+import { sanitizeText } from './text/sanitize.js';
+
 // The command line checked before anything runs: meow accepts unknown flags and a value flag without its
 // value silently, and combinations that cannot both hold would be quietly overridden. Each of those is a
 // mistake a person should hear about (exit 3, the monitoring-plugin "unknown"), naming the flag.
@@ -7,8 +9,13 @@ const BOOLEAN_FLAGS = new Set(['demo', 'once', 'json', 'headless', 'readonly', '
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** The first problem with `argv` (without node and the script), or null. */
+/** The first problem with `argv` (without node and the script), or null; safe to print (it quotes the argument). */
 export function checkArgs(argv: readonly string[]): string | null {
+  const problem = firstProblem(argv);
+  return problem === null ? null : sanitizeText(problem);
+}
+
+function firstProblem(argv: readonly string[]): string | null {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '--') return 'unexpected "--": airtop takes no positional arguments';
