@@ -145,3 +145,13 @@ describe('the command line', () => {
     expect(checkConflicts({ demo: true, once: true, headless: false })).toBeNull();
   });
 });
+
+describe('a sink secret in the environment without its config section', () => {
+  it('does not switch the sink on, and says so', async () => {
+    const { buildSinks } = await import('../../../source/sinks/build.js');
+    const { configSchema } = await import('../../../source/config/schema.js');
+    const built = buildSinks(configSchema.parse({}), { variableWriter: null, env: { AIRTOP_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
+    expect(built.sinks).toHaveLength(0);
+    expect(built.problems.join('\n')).toMatch(/AIRTOP_SLACK_WEBHOOK_URL is set but the config has no sinks\.slack section, so nothing is sent to Slack/);
+  });
+});
