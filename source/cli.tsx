@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import meow from 'meow';
 import { useLeanHeap } from './modes/heap.js';
+import { checkArgs, checkConflicts } from './cli-args.js';
+
+// Unknown flags, a value flag without its value: refused before meow would quietly accept them.
+const argProblem = checkArgs(process.argv.slice(2));
+if (argProblem) {
+  process.stderr.write(`airtop: ${argProblem}\n`);
+  process.exit(3);
+}
 
 const cli = meow(
   `
@@ -15,7 +23,8 @@ const cli = meow(
     --json                With --once: print the JSON report (default: a one-line summary)
     --headless            Poll, alert and notify without a UI; JSON log lines on stderr
     --metrics-listen ADDR With --headless: serve Prometheus /metrics on ADDR (e.g. 127.0.0.1:9464)
-    --interval SECONDS    Poll interval (default 300)
+    --interval DURATION   Poll interval: seconds or 90s, 5m, 1h (1 s … 1 day; default 300)
+    --deadline DURATION   With --once: give up after this long in total and exit 3 (default 20s)
     --source rest|sql     Read Airflow through its REST API (default) or its PostgreSQL metadata DB
     --db POSTGRES_URL     With --source sql: the metadata DB, read-only
     --readonly            Hide and refuse actions that change state (ack, silence)
@@ -39,13 +48,21 @@ const cli = meow(
       json: { type: 'boolean', default: false },
       headless: { type: 'boolean', default: false },
       metricsListen: { type: 'string' },
-      interval: { type: 'number' },
+      // A string, so `--interval 5m` works as it does in the YAML; the config schema parses and bounds it.
+      interval: { type: 'string' },
+      deadline: { type: 'string' },
       source: { type: 'string' },
       db: { type: 'string' },
       readonly: { type: 'boolean', default: false },
     },
   },
 );
+
+const conflict = checkConflicts(cli.flags);
+if (conflict) {
+  process.stderr.write(`airtop: ${conflict}\n`);
+  process.exit(3);
+}
 
 // React's development build checks every render; a terminal monitor wants the production one. Set it
 // before React loads (modes/main.js imports it), unless the user chose otherwise.

@@ -1,3 +1,4 @@
+import { own, setOwn } from '../engines/own.js';
 import type { DagRun, DagWindowStats, TaskInstance, TaskWindowStats } from './types.js';
 
 // The reference's collect_pipeline_metrics and collect_task_metrics, as pure functions over records
@@ -5,7 +6,9 @@ import type { DagRun, DagWindowStats, TaskInstance, TaskWindowStats } from './ty
 
 function seconds(startIso: string | null, endIso: string | null): number | null {
   if (startIso === null || endIso === null) return null;
-  return (Date.parse(endIso) - Date.parse(startIso)) / 1000;
+  const span = (Date.parse(endIso) - Date.parse(startIso)) / 1000;
+  // An end before the start is impossible (airflow/screen.ts raises the issue): it gives no duration.
+  return Number.isFinite(span) && span >= 0 ? span : null;
 }
 
 function mean(values: number[]): number {
@@ -42,25 +45,25 @@ export function aggregateDagWindow(runs: DagRun[], sinceIso: string, dagIds: str
   const stats: Record<string, DagWindowStats> = {};
   const durations: Record<string, number[]> = {};
   for (const dagId of dagIds) {
-    stats[dagId] = emptyDagStats(dagId);
-    durations[dagId] = [];
+    setOwn(stats, dagId, emptyDagStats(dagId));
+    setOwn(durations, dagId, []);
   }
   for (const run of runs) {
-    const entry = stats[run.dagId];
+    const entry = own(stats, run.dagId);
     if (entry === undefined || Date.parse(run.runAfter) < since) continue;
     entry.runs += 1;
     if (run.state === 'success') {
       entry.success += 1;
       const duration = seconds(run.startDate, run.endDate);
-      if (duration !== null) durations[run.dagId]!.push(duration);
+      if (duration !== null) own(durations, run.dagId)!.push(duration);
     } else if (run.state === 'failed') entry.failed += 1;
     else if (run.state === 'running') entry.running += 1;
     else if (run.state === 'queued') entry.queued += 1;
   }
   for (const dagId of dagIds) {
-    const values = durations[dagId]!;
-    stats[dagId]!.avgSuccessDurationSeconds = mean(values);
-    stats[dagId]!.p95SuccessDurationSeconds = percentileLinear(values, 95);
+    const values = own(durations, dagId)!;
+    own(stats, dagId)!.avgSuccessDurationSeconds = mean(values);
+    own(stats, dagId)!.p95SuccessDurationSeconds = percentileLinear(values, 95);
   }
   return stats;
 }

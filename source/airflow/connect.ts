@@ -4,13 +4,15 @@ import { createRestSource, type RestSourceOptions } from './rest/index.js';
 import { createSqlSource } from './sql/index.js';
 import type { AirflowSource } from './types.js';
 
-export const NO_AIRFLOW_MESSAGE = [
+/** What to say when nothing names an Airflow; `configPath` is where the config would be read ($XDG_CONFIG_HOME honoured). */
+export const noAirflowMessage = (configPath = '~/.config/airtop/config.yaml'): string => [
   'airtop: no Airflow to watch.',
-  '  Point it at one:   airtop --url http://localhost:8080   (or AIRFLOW_URL, or airflow.url in ~/.config/airtop/config.yaml)',
+  `  Point it at one:   airtop --url http://localhost:8080   (or AIRFLOW_URL, or airflow.url in ${configPath})`,
   '  with credentials:  AIRFLOW_USERNAME / AIRFLOW_PASSWORD, or AIRFLOW_TOKEN',
   '  or read its metadata DB: airtop --source sql --db postgres://user@host:5432/airflow',
   '  or try the demo:   airtop --demo',
 ].join('\n');
+export const NO_AIRFLOW_MESSAGE = noAirflowMessage();
 
 function variableNames(config: Config): string[] {
   const { max_bytes: _maxBytes, ...names } = config.variables;
@@ -38,7 +40,7 @@ export function restOptions(config: Config, url: string): RestSourceOptions {
 }
 
 /** The source the configuration asks for. REST needs a URL; SQL needs a DB URL and uses REST, when given, for Variables and logs. */
-export async function connectSource(config: Config): Promise<AirflowSource> {
+export async function connectSource(config: Config, configPath?: string): Promise<AirflowSource> {
   const url = config.airflow.url;
   if (config.source === 'sql') {
     if (!config.db.url) throw new ConfigError('--source sql needs --db postgres://user@host:5432/airflow (or db.url in the config file)');
@@ -52,6 +54,6 @@ export async function connectSource(config: Config): Promise<AirflowSource> {
       ...(url ? { url } : {}),
     });
   }
-  if (!url) throw new ConfigError(NO_AIRFLOW_MESSAGE);
+  if (!url) throw new ConfigError(noAirflowMessage(configPath));
   return createRestSource(restOptions(config, url));
 }

@@ -1,3 +1,5 @@
+import { sanitizeText } from '../text/sanitize.js';
+
 /** What went wrong talking to Airflow, with what to fix. `kind` lets the poller and CLI choose exit codes and messages. */
 export type AirflowErrorKind =
   | 'unreachable' // connection refused, DNS, TLS: check the URL
@@ -16,7 +18,8 @@ export class AirflowError extends Error {
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    // Messages quote Airflow's own words (a 404's `detail`, a bad value): sanitised so they are safe to print.
+    super(sanitizeText(message, { multiline: true, max: 2000 }));
     this.name = 'AirflowError';
   }
 }

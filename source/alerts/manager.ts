@@ -6,7 +6,7 @@ import type { AlertView } from '../report/types.js';
 import { alertView, makeNotification, sortViews, step, type LifecyclePolicy } from './lifecycle.js';
 import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } from './persisted.js';
 import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
-import { readJsonState, writeJsonAtomic, type StateRead } from './state-file.js';
+import { readBackup, readJsonState, writeJsonAtomic, type StateRead } from './state-file.js';
 import type { AlertRecord, CandidateInput, Notification, NotificationKind, NotificationLogEntry, Result, Silence } from './types.js';
 
 export const ALERT_STATE_FILE = 'alerts.json';
@@ -68,7 +68,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   function persist(): void {
     if (options.readOnly) return;
     try {
-      writeJsonAtomic(path, state);
+      writeJsonAtomic(path, state, { backup: true });
     } catch (error) {
       problem(`cannot save alert state to ${path}: ${(error as Error).message}; acks and silences will not survive a restart until this is fixed`);
     }
@@ -91,8 +91,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   return {
     async load() {
       // Read-only: do not move a bad file aside either; the daemon that owns it will.
-      const read = options.readOnly ? readOnlyState(path) : readJsonState(path, parseAlertState, clock());
+      const read = options.readOnly ? readOnlyState(path) : readJsonState(path, parseAlertState, clock(), { backup: true });
       if (read.status === 'ok') state = read.value;
+      else if (read.status === 'corrupt' && read.fallback) state = read.fallback;
       else state = emptyAlertState(newEpoch());
       if (read.status === 'corrupt') problem(read.message);
     },
@@ -167,6 +168,8 @@ function readOnlyState(path: string): StateRead<AlertStoreState> {
     return { status: 'ok', value: parseAlertState(JSON.parse(readFileSync(path, 'utf8'))) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    const fallback = readBackup(path, parseAlertState);
+    if (fallback) return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); using the last good copy ${path}.bak`, fallback };
     return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences` };
   }
 }

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ensureDir } from './state-dir.js';
 
 // State that must survive kill -9 and power loss (alerts, acks, silences, notification log, outbox) is
 // written the way Alertmanager writes its snapshots: a temp file, fsynced, renamed over the old one, then
@@ -7,10 +8,18 @@ import { basename, dirname, join } from 'node:path';
 
 const TMP_SUFFIX = '.tmp';
 
-/** Writes `value` as JSON to `path` atomically. Throws only when the disk refuses (full, read-only, no permission). */
-export function writeJsonAtomic(path: string, value: unknown): void {
+/** The last good copy of a state file kept with `backup: true`: what it was before the latest replace. */
+export const backupPath = (path: string): string => `${path}.bak`;
+
+/**
+ * Writes `value` as JSON to `path` atomically. Throws only when the disk refuses (full, read-only, no
+ * permission). With `backup`, the file being replaced is first copied (atomically too) to `<path>.bak`,
+ * which `readJsonState` falls back to when the file itself is damaged: acks and silences survive.
+ */
+export function writeJsonAtomic(path: string, value: unknown, options: { backup?: boolean } = {}): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureDir(dir);
+  if (options.backup) keepBackup(path);
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
@@ -21,6 +30,18 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   }
   renameSync(tmp, path);
   fsyncDirectory(dir);
+}
+
+function keepBackup(path: string): void {
+  const tmp = `${backupPath(path)}.${process.pid}${TMP_SUFFIX}`;
+  try {
+    // Only a file that still parses is worth keeping as the fallback.
+    JSON.parse(readFileSync(path, 'utf8'));
+    copyFileSync(path, tmp);
+    renameSync(tmp, backupPath(path));
+  } catch {
+    // No file yet, or a damaged one: keep the backup there is.
+  }
 }
 
 function fsyncDirectory(dir: string): void {
@@ -38,15 +59,35 @@ function fsyncDirectory(dir: string): void {
 export type StateRead<T> =
   | { status: 'missing' }
   | { status: 'ok'; value: T }
-  /** The file was unreadable or not airtop's shape; it was moved aside and the caller starts empty. */
-  | { status: 'corrupt'; message: string };
+  /**
+   * The file was unreadable or not airtop's shape; it was moved aside. `fallback` is the last good copy
+   * (`<path>.bak`) when asked for and usable, else the caller starts empty.
+   */
+  | { status: 'corrupt'; message: string; fallback?: T };
 
 /**
  * Reads a JSON state file. `parse` returns null (or throws) when the content is not the expected shape.
  * A bad file is renamed to `<file>.corrupt-<time>` so nothing is lost and the next write does not
  * overwrite the evidence; the message says where it went.
  */
-export function readJsonState<T>(path: string, parse: (raw: unknown) => T | null, now: Date = new Date()): StateRead<T> {
+export function readJsonState<T>(path: string, parse: (raw: unknown) => T | null, now: Date = new Date(), options: { backup?: boolean } = {}): StateRead<T> {
+  const read = readPrimary(path, parse, now);
+  if (read.status !== 'corrupt' || !options.backup) return read;
+  const fallback = readBackup(path, parse);
+  if (fallback === null) return read;
+  return { status: 'corrupt', message: `${read.message.replace(/ and started with empty state$/, '')}; restored the last good copy ${backupPath(path)}`, fallback };
+}
+
+/** The backup's content when it parses into the expected shape, else null. */
+export function readBackup<T>(path: string, parse: (raw: unknown) => T | null): T | null {
+  try {
+    return parse(JSON.parse(readFileSync(backupPath(path), 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+function readPrimary<T>(path: string, parse: (raw: unknown) => T | null, now: Date): StateRead<T> {
   removeStaleTemps(path);
   let text: string;
   try {

@@ -1,6 +1,7 @@
 import type { AirflowSource, Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import { deriveReport } from '../engines/index.js';
+import { screenSnapshot } from '../airflow/screen.js';
 import type { AlertCandidate, AlertView, Report } from '../report/types.js';
 import type { AirtopStore } from '../state/store.js';
 
@@ -32,7 +33,8 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
     store.getState().pollStarted(started);
     let snapshot: Snapshot;
     try {
-      snapshot = await source.snapshot(started);
+      // Impossible records (end before start, negative slots) raise an issue and feed no figure.
+      snapshot = screenSnapshot(await source.snapshot(started));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const state = store.getState();

@@ -1,4 +1,5 @@
 import { pollRetryDelayMs } from './backoff.js';
+import { safeDelayMs } from './safe-delay.js';
 
 export interface PollerClock {
   now(): Date;
@@ -36,7 +37,7 @@ export interface Poller {
 
 const realClock: PollerClock = {
   now: () => new Date(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  setTimeout: (fn, ms) => setTimeout(fn, safeDelayMs(ms)),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 

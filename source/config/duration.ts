@@ -21,3 +21,20 @@ export const durationSeconds = z.union([z.string(), z.number()]).transform((valu
   }
   return seconds;
 });
+
+/** Timer-driven durations (poll interval, request and statement timeouts) live between these bounds. */
+export const MIN_TIMER_SECONDS = 1;
+export const MAX_TIMER_SECONDS = 86_400;
+
+/**
+ * A duration that drives a timer: 1 s … 1 day. Longer would overflow Node's timers (2^31 ms, ~24.8 days),
+ * which then fire after 1 ms — a poll loop that floods Airflow instead of resting.
+ */
+export function timerDuration(what: string) {
+  return durationSeconds.pipe(
+    z
+      .number()
+      .min(MIN_TIMER_SECONDS, `${what} must be at least 1 second`)
+      .max(MAX_TIMER_SECONDS, `${what} must be at most 1 day (86400 seconds, or "1d")`),
+  );
+}

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type Config, configSchema } from './schema.js';
+import { registerSecret } from '../text/redact.js';
 
 /** A configuration problem: the CLI prints the message and exits 3. */
 export class ConfigError extends Error {
@@ -13,7 +14,9 @@ export class ConfigError extends Error {
 export interface ConfigFlags {
   config?: string;
   url?: string;
-  interval?: number;
+  interval?: number | string;
+  /** --deadline: once_deadline. */
+  deadline?: string;
   source?: string;
   db?: string;
   readonly?: boolean;
@@ -48,6 +51,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (config.airflow.password_file && !config.airflow.password) {
     config.airflow.password = readSecretFile(config.airflow.password_file, 'airflow.password_file');
   }
+  // Whatever a remote echoes back, these never reach a log, the screen or a state file (text/redact.ts).
+  registerSecret(config.airflow.password);
+  registerSecret(config.airflow.token);
+  if (config.db.url) registerSecret(config.db.url);
   return { config, file: existsSync(file) ? file : null };
 }
 
@@ -83,6 +90,7 @@ function applyOverrides(base: Record<string, unknown>, flags: ConfigFlags, env: 
   set('url', flags.url);
   const merged: Record<string, unknown> = { ...base, airflow };
   if (flags.interval !== undefined) merged.interval = flags.interval;
+  if (flags.deadline !== undefined) merged.once_deadline = flags.deadline;
   if (flags.source !== undefined) merged.source = flags.source;
   if (flags.db !== undefined) merged.db = { ...((base.db as Record<string, unknown> | undefined) ?? {}), url: flags.db };
   if (flags.readonly) merged.readonly = true;

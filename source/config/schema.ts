@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSeconds } from './duration.js';
+import { durationSeconds, timerDuration } from './duration.js';
 import { sinksSchema } from './sinks-schema.js';
 
 // Every default below is the reference's value (shared/spec), so existing consumers of its
@@ -45,7 +45,7 @@ export const configSchema = z.strictObject({
       password_file: z.string().optional(),
       /** A static bearer token instead of username/password. */
       token: z.string().optional(),
-      timeout: durationSeconds.default(30),
+      timeout: timerDuration('airflow.timeout').default(30),
       // Airflow's API server is easily overloaded by list calls: never more than 4 at once.
       max_in_flight: z.number().int().min(1).max(4).default(4),
       retries: z.number().int().min(0).max(10).default(3),
@@ -55,11 +55,13 @@ export const configSchema = z.strictObject({
   db: z
     .strictObject({
       url: z.string().optional(),
-      statement_timeout: durationSeconds.default(10),
+      statement_timeout: timerDuration('db.statement_timeout').default(10),
     })
     .prefault({}),
-  interval: durationSeconds.pipe(z.number().min(1, 'the poll interval must be at least 1 second')).default(300),
+  interval: timerDuration('the poll interval').default(300),
   readonly: z.boolean().default(false),
+  /** `--once` gives up (exit 3) after this long in total, whatever Airflow does. */
+  once_deadline: timerDuration('once_deadline').default(20),
   dags: z
     .strictObject({
       ids: z.array(z.string().min(1)).default(REFERENCE_DAG_IDS),

@@ -1,5 +1,6 @@
 // Unusually slow runs and tasks, against a robust baseline (median and MAD of the last week's successful
 // durations), so that one pathological run in the baseline does not hide the next.
+import { own } from './own.js';
 import type { Snapshot, TaskInstance } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { Anomaly } from '../report/types.js';
@@ -75,7 +76,7 @@ export function detectAnomalies(
   const found: Anomaly[] = [];
   const dagBaselines = new Map<string, Baseline | null>();
   const dagBaseline = (dagId: string) => {
-    if (!dagBaselines.has(dagId)) dagBaselines.set(dagId, robustBaseline(snapshot.baseline.dags[dagId], config.anomalies));
+    if (!dagBaselines.has(dagId)) dagBaselines.set(dagId, robustBaseline(own(snapshot.baseline.dags, dagId), config.anomalies));
     return dagBaselines.get(dagId) ?? null;
   };
 
@@ -107,7 +108,7 @@ export function detectAnomalies(
   const taskBaselines = new Map<string, Baseline | null>();
   for (const { ti, duration, running } of slowest.values()) {
     const key = `${ti.dagId}.${ti.taskId}`;
-    if (!taskBaselines.has(key)) taskBaselines.set(key, robustBaseline(snapshot.baseline.tasks[key], config.anomalies));
+    if (!taskBaselines.has(key)) taskBaselines.set(key, robustBaseline(own(snapshot.baseline.tasks, key), config.anomalies));
     const baseline = taskBaselines.get(key);
     if (!baseline || !(duration > baseline.bound)) continue;
     const ids = { dag_id: ti.dagId, task_id: ti.taskId, run_id: ti.runId };

@@ -1,5 +1,6 @@
 // The engines' entry point: one Snapshot in, the report, the alert candidates and a history point out.
 // Pure: no clock, no I/O; `now` and the staleness verdict come from the caller.
+import { own } from './own.js';
 import type { Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { AlertCandidate, Report } from '../report/types.js';
@@ -33,7 +34,7 @@ export function deriveReport(input: EngineInput): { report: Report; candidates: 
   const dags = pipelineMetrics(snapshot);
   const tasks = taskMetrics(snapshot.window);
   const pools = poolMetrics(snapshot.pools);
-  const baselineSamples = Object.fromEntries(Object.keys(dags).map((id) => [id, cleanSamples(snapshot.baseline.dags[id]).length]));
+  const baselineSamples = Object.fromEntries(Object.keys(dags).map((id) => [id, cleanSamples(own(snapshot.baseline.dags, id)).length]));
   const thresholds = checkThresholds({ dags, tasks, pools, baselineSamples }, config, now);
 
   const variables = snapshot.variables;

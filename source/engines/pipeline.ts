@@ -1,5 +1,6 @@
 // collect_pipeline_metrics: per selected DAG, its runs over the last hour, plus the baseline mean that the
 // duration threshold compares against.
+import { own, setOwn } from './own.js';
 import type { Snapshot } from '../airflow/types.js';
 import type { PipelineDagMetrics } from '../report/types.js';
 import { clamp, finiteOr, mean } from './numbers.js';
@@ -14,19 +15,19 @@ export function selectedDagIds(snapshot: Pick<Snapshot, 'dags' | 'window'>): str
 
 /** Finite, non-negative samples only: a faulty source must not turn a mean into NaN. */
 export function cleanSamples(samples: readonly number[] | undefined): number[] {
-  return (samples ?? []).filter((s) => Number.isFinite(s) && s >= 0);
+  return (Array.isArray(samples) ? samples : []).filter((s) => Number.isFinite(s) && s >= 0);
 }
 
 export function pipelineMetrics(snapshot: Pick<Snapshot, 'dags' | 'window' | 'baseline'>): Record<string, PipelineDagMetrics> {
   const result: Record<string, PipelineDagMetrics> = {};
   for (const dagId of selectedDagIds(snapshot)) {
-    const w = snapshot.window.dags[dagId];
+    const w = own(snapshot.window.dags, dagId);
     const runs = finiteOr(w?.runs);
     const success = finiteOr(w?.success);
     const failed = finiteOr(w?.failed);
     const finished = success + failed;
-    const baseline = cleanSamples(snapshot.baseline.dags[dagId]);
-    result[dagId] = {
+    const baseline = cleanSamples(own(snapshot.baseline.dags, dagId));
+    setOwn(result, dagId, {
       runs_last_hour: runs,
       success_count: success,
       failed_count: failed,
@@ -39,7 +40,7 @@ export function pipelineMetrics(snapshot: Pick<Snapshot, 'dags' | 'window' | 'ba
       avg_duration_seconds: finiteOr(w?.avgSuccessDurationSeconds),
       p95_duration_seconds: finiteOr(w?.p95SuccessDurationSeconds),
       baseline_avg_duration_seconds: baseline.length > 0 ? mean(baseline) : null,
-    };
+    });
   }
   return result;
 }

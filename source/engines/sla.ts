@@ -1,6 +1,7 @@
 // SLA misses computed from run and task timing. Airflow 3 removed `sla` and sla_miss_callback, so instead of
 // waiting for a callback (SLAHandler.handle_sla_miss) airtop checks every run it sees against
 // config.sla.definitions, and reports a miss while the work is still late, not only after it ends.
+import { own } from './own.js';
 import type { DagRun, TaskInstance } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { SlaMiss } from '../report/types.js';
@@ -95,7 +96,7 @@ function buildMiss(p: MissParts, sla: SlaConfig, now: Date): SlaMiss | null {
 
 /** Misses of one run: its DAG-level SLA (from the run's start) and each defined task's SLA. */
 function runMisses(run: DagRun, instances: readonly TaskInstance[], sla: SlaConfig, now: Date): SlaMiss[] {
-  const definition = sla.definitions[run.dagId];
+  const definition = own(sla.definitions, run.dagId);
   const runStart = parseTime(run.startDate);
   // A run that has not started has no deadline yet: SLAs count from the start, as Airflow 2 did.
   if (!definition || runStart === null) return [];

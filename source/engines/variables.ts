@@ -2,6 +2,7 @@
 // the wrong shape, NaN, a list of 100,000 entries, a masked value — becomes a `problem` string naming the
 // Variable and what to fix, never a throw; the engines then fall back to the reference's defaults.
 import type { VariableRead } from '../airflow/types.js';
+import { sanitizeDeep, sanitizeText } from '../text/sanitize.js';
 
 export interface ParsedVariable {
   /** The parsed JSON, or null when the Variable is absent or unusable. */
@@ -16,7 +17,7 @@ export function parseVariable(read: VariableRead | undefined, name: string, maxB
   // Not read, or not set: the reference's `default_var` applies, which is not a problem.
   if (read === undefined || read.status === 'missing') return { value: null, problem: null };
   if (read.status === 'forbidden' || read.status === 'error') {
-    return { value: null, problem: `cannot read Variable ${name}: ${read.reason}` };
+    return { value: null, problem: `cannot read Variable ${name}: ${sanitizeText(read.reason)}` };
   }
   const raw = read.raw;
   // String length approximates bytes; the limit only guards against parsing something absurd.
@@ -44,7 +45,7 @@ export function parseVariable(read: VariableRead | undefined, name: string, maxB
         // Not JSON even without those tokens: report the original parse error below.
       }
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = sanitizeText(error instanceof Error ? error.message : String(error), { max: 200 });
     return { value: null, problem: `Variable ${name} is not JSON (${reason}): write it with json.dumps / serialize_json=True` };
   }
 }
@@ -52,19 +53,22 @@ export function parseVariable(read: VariableRead | undefined, name: string, maxB
 /** JSON.parse turns a number like 1e400 into Infinity; those become null, with a problem. */
 function checkFinite(value: unknown, name: string, note: string | null): ParsedVariable {
   let overflowed = false;
-  const walk = (v: unknown): unknown => {
+  // Nothing the reference writes nests deeper than a few levels; deeper parts are dropped (no stack overflow).
+  const walk = (v: unknown, depth = 0): unknown => {
     if (typeof v === 'number' && !Number.isFinite(v)) {
       overflowed = true;
       return null;
     }
+    if (depth > 64 && v !== null && typeof v === 'object') return null;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i], depth + 1);
     } else if (isRecord(v)) {
-      for (const key of Object.keys(v)) v[key] = walk(v[key]);
+      for (const key of Object.keys(v)) v[key] = walk(v[key], depth + 1);
     }
     return v;
   };
-  const clean = walk(value);
+  // Strings in a Variable (model names, error texts) reach the screen and the sinks: sanitised, and nesting bounded.
+  const clean = sanitizeDeep(walk(value));
   const problem = overflowed ? `Variable ${name} contains a number too large to represent: those values are left out` : note;
   return { value: clean, problem };
 }

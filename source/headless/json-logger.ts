@@ -2,6 +2,9 @@
 // journald, Docker or a log shipper. Fields whose names say they hold a secret are redacted, and so is
 // anything that looks like credentials in a URL.
 
+import { redactSecrets } from '../text/redact.js';
+import { sanitizeText, terminalSafeJson } from '../text/sanitize.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** A plain log function: what createNotifier accepts, so any logger can be adapted in one line. */
@@ -22,7 +25,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export function redactValue(key: string, value: unknown, depth = 0): unknown {
   if (SECRET_KEY.test(key)) return REDACTED;
-  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  // Strings may quote Airflow or a receiver: no escape sequence, no secret it echoed (text/*.ts).
+  if (typeof value === 'string') return redactSecrets(sanitizeText(value, { multiline: true })).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   if (value instanceof Error) return { name: value.name, message: redactValue('message', value.message) };
   if (depth > 5 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValue('', v, depth + 1));
@@ -41,7 +45,7 @@ export function jsonLogger(
     const safe = redactValue('', fields) as Record<string, unknown>;
     // A field named ts, level or msg cannot overwrite the line's own.
     for (const [key, value] of Object.entries(safe)) if (!(key in line)) line[key] = value;
-    stream.write(`${JSON.stringify(line)}\n`);
+    stream.write(`${terminalSafeJson(JSON.stringify(line))}\n`);
   };
   const log: LogFn = (level, msg, fields) => write(level, msg, fields);
   return Object.assign(log, {

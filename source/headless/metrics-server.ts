@@ -5,6 +5,8 @@ import type { Report } from '../report/types.js';
 import type { AirtopData } from '../state/types.js';
 import { reportToRegistry } from '../sinks/metrics-registry.js';
 import { PROMETHEUS_TEXT } from '../sinks/pushgateway.js';
+import type { SinkStatus } from '../state/types.js';
+import { healthText, isFailing } from './sink-health.js';
 
 // The headless daemon's scrape endpoint. For a long-running monitor a /metrics that Prometheus scrapes beats
 // a push: Prometheus keeps `up` and forgets series that vanish. The report's families are the Pushgateway's.
@@ -16,6 +18,8 @@ export interface DaemonStatus {
   pollFailures: number;
   /** Items waiting per sink (outbox.status()). */
   queueDepth: Record<string, number>;
+  /** Each sink's delivery state, for airtop_sink_up and a degraded /healthz. */
+  sinks?: SinkStatus[];
 }
 
 export interface MetricsServerOptions {
@@ -52,6 +56,17 @@ function daemonRegistry(report: Report | null, status: DaemonStatus | null): Reg
   new Counter({ name: 'airtop_poll_failures_total', help: 'Polls that failed since start', registers: [registry] }).inc(status?.pollFailures ?? 0);
   const depth = new Gauge({ name: 'airtop_outbox_queue_depth', help: 'Notifications and states waiting per sink', labelNames: ['sink'], registers: [registry] });
   for (const [sink, count] of Object.entries(status?.queueDepth ?? {})) depth.set({ sink }, count);
+  const sinks = status?.sinks ?? [];
+  if (sinks.length > 0) {
+    const sinkUp = new Gauge({ name: 'airtop_sink_up', help: '1 while the sink accepts deliveries, 0 while its latest attempt failed', labelNames: ['sink'], registers: [registry] });
+    const letters = new Gauge({ name: 'airtop_sink_dead_letters', help: 'Notifications a sink refused for good', labelNames: ['sink'], registers: [registry] });
+    const lastOk = new Gauge({ name: 'airtop_sink_last_success_timestamp_seconds', help: 'When the sink last accepted a delivery (Unix seconds)', labelNames: ['sink'], registers: [registry] });
+    for (const sink of sinks) {
+      sinkUp.set({ sink: sink.name }, isFailing(sink) ? 0 : 1);
+      letters.set({ sink: sink.name }, sink.deadLetters);
+      if (sink.lastSuccessAt) lastOk.set({ sink: sink.name }, Date.parse(sink.lastSuccessAt) / 1000);
+    }
+  }
   return registry;
 }
 
@@ -74,6 +89,7 @@ export function statusFromStore(): (data: Pick<AirtopData, 'poll' | 'sinks'>) =>
       lastPollAt: lastSuccess ? new Date(lastSuccess) : null,
       pollFailures: total,
       queueDepth: Object.fromEntries(Object.values(data.sinks).map((s) => [s.name, s.queueDepth])),
+      sinks: Object.values(data.sinks),
     };
   };
 }
@@ -110,7 +126,9 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       return;
     }
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      // 200 either way: the process is alive and a restart would not fix Slack; "degraded" says what fails.
+      const health = healthText(render.getStatus?.().sinks ?? []);
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-airtop-health': health.degraded ? 'degraded' : 'ok' }).end(health.text);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');

@@ -1,6 +1,7 @@
 import { jsonLogger, startMetricsServer } from '../headless/index.js';
 import { createAirtopStore } from '../state/store.js';
 import { startLive } from './live.js';
+import { sinkHealthLogger } from '../headless/sink-health.js';
 import type { ModeContext } from './main.js';
 
 /** The poll loop, engines, alerts and sinks without a UI, until SIGTERM or SIGINT. */
@@ -11,6 +12,10 @@ export async function runHeadless(context: ModeContext): Promise<number> {
   const metrics = listen ? await startMetricsServer({ listen, getReport: () => store.getState().report, getStore: () => store.getState() }) : null;
   if (metrics) log('info', 'metrics endpoint listening', { url: metrics.url });
   log('info', 'airtop headless started', { url: context.source.url, interval_seconds: context.config.interval, state_dir: context.stateDir });
+  const logSinkHealth = sinkHealthLogger((level, msg, fields) => log(level, msg, fields));
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.sinks !== previous.sinks) logSinkHealth(Object.values(state.sinks));
+  });
   const live = await startLive(context, store, {
     log: (level, msg, fields) => log(level, msg, fields),
     onReport: (report) =>
@@ -34,6 +39,7 @@ export async function runHeadless(context: ModeContext): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   log('info', 'stopping', { signal });
+  unsubscribe();
   await live.stop();
   await metrics?.close();
   log('info', 'stopped cleanly', { outbox: live.notifier.outbox.status() });

@@ -4,6 +4,8 @@ import { createAirtopStore } from '../state/store.js';
 import type { Commands } from '../ui/commands.js';
 import { runTui } from '../ui/run.js';
 import { startLive } from './live.js';
+import { redactSecrets } from '../text/redact.js';
+import { sanitizeText } from '../text/sanitize.js';
 import type { ModeContext } from './main.js';
 
 /** The TUI: the poller fills the store, the drill controller fetches what the open view needs, Ink draws. */
@@ -13,7 +15,7 @@ export async function runInteractive(context: ModeContext): Promise<number> {
   const live = await startLive(context, store, {
     // Sink and state-file problems show in the message line; routine notification events stay quiet.
     log: (level, msg) => {
-      if (level !== 'info') store.getState().setUi({ message: { text: msg, level: 'error' } });
+      if (level !== 'info') store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
     },
   });
   const { notifier, poller } = live;

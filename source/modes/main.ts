@@ -3,11 +3,14 @@ import { connectSource } from '../airflow/connect.js';
 import { AirflowError } from '../airflow/errors.js';
 import type { AirflowSource } from '../airflow/types.js';
 import { startDemoServer } from '../airflow/demo/index.js';
-import { ConfigError, defaultStateDir, loadConfig } from '../config/load.js';
+import { ConfigError, defaultConfigPath, defaultStateDir, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { runHeadless } from './headless.js';
 import { runInteractive } from './interactive.js';
 import { runOnce } from './once.js';
+import { prepareStateDir } from '../alerts/state-dir.js';
+import { redactSecrets } from '../text/redact.js';
+import { sanitizeText } from '../text/sanitize.js';
 
 export interface MainFlags {
   url?: string;
@@ -17,7 +20,8 @@ export interface MainFlags {
   json: boolean;
   headless: boolean;
   metricsListen?: string;
-  interval?: number;
+  interval?: number | string;
+  deadline?: string;
   source?: string;
   db?: string;
   readonly: boolean;
@@ -44,11 +48,12 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       demoEnv = { ...env, AIRFLOW_URL: demo.url, AIRFLOW_USERNAME: demo.credentials.username, AIRFLOW_PASSWORD: demo.credentials.password };
       delete demoEnv.AIRFLOW_TOKEN;
     }
-    const { config } = loadConfig(
+    const { config, file: configFile } = loadConfig(
       {
         ...(flags.config !== undefined ? { config: flags.config } : {}),
         ...(flags.url !== undefined && !flags.demo ? { url: flags.url } : {}),
         ...(flags.interval !== undefined ? { interval: flags.interval } : {}),
+        ...(flags.deadline !== undefined ? { deadline: flags.deadline } : {}),
         ...(flags.source !== undefined ? { source: flags.source } : {}),
         ...(flags.db !== undefined ? { db: flags.db } : {}),
         readonly: flags.readonly,
@@ -60,7 +65,7 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       if (flags.interval === undefined) config.interval = 10;
       if (config.dags.patterns.length === 0) config.dags.patterns = ['*'];
     }
-    const source = await connectSource(config);
+    const source = await connectSource(config, configFile ?? defaultConfigPath(env));
     cleanups.push(() => source.close());
     const context: ModeContext = {
       config,
@@ -71,6 +76,8 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       clock: () => new Date(),
     };
     if (flags.once) return await runOnce(context);
+    // Checked up front, bounded: a state dir that cannot be created (e.g. under /proc) is a config error.
+    prepareStateDir(context.stateDir);
     if (flags.headless) return await runHeadless(context);
     return await runInteractive(context);
   } catch (error) {
@@ -82,11 +89,15 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof ConfigError) return error.message.startsWith('airtop:') ? error.message : `airtop: ${error.message}`;
-  if (error instanceof AirflowError) return `airtop: ${error.message}`;
-  if (error instanceof Error) return `airtop: ${error.message}`;
-  return `airtop: ${String(error)}`;
+export function describe(error: unknown): string {
+  const message = safeMessage(error instanceof Error ? error.message : String(error));
+  // "airtop needs an interactive terminal" already names the program: no "airtop: airtop ...".
+  return /^airtop\b/.test(message) ? message : `airtop: ${message}`;
+}
+
+/** stderr is a terminal too: no escape sequence from Airflow and no echoed secret in what is printed there. */
+function safeMessage(text: string): string {
+  return redactSecrets(sanitizeText(text, { multiline: true, max: 4000 }));
 }
 
 /** `--once --json` still prints JSON when it cannot produce a report, so scripts can parse every outcome. */

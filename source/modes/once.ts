@@ -1,16 +1,43 @@
 import { createPollCycle } from '../collect/cycle.js';
+import { safeDelayMs } from '../collect/safe-delay.js';
 import { exitCodeFor } from '../engines/index.js';
 import type { Report } from '../report/types.js';
 import { createAirtopStore } from '../state/store.js';
 import { EXIT_UNKNOWN, type ModeContext } from './main.js';
 import { openReadOnlyAlerts } from './read-only-alerts.js';
 
-/** One poll, then the report on stdout. Reads acks and silences from the state dir but writes nothing and notifies no one. */
+/** `--once` ran out of its total time (`--deadline`, `once_deadline`). */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+}
+
+/**
+ * One poll, then the report on stdout. Reads acks and silences from the state dir but writes nothing and
+ * notifies no one. The whole run is bounded by `once_deadline` (Nagios and cron kill a check that hangs):
+ * when it runs out the poll is abandoned (the caller closes the source) and the error says so.
+ */
 export async function runOnce(context: ModeContext): Promise<number> {
   const store = createAirtopStore();
-  const alerts = await openReadOnlyAlerts(context);
-  const cycle = createPollCycle({ source: context.source, store, config: context.config, alerts, clock: context.clock });
-  await cycle();
+  const deadlineSeconds = context.config.once_deadline;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DeadlineError(`--once gave up after ${deadlineSeconds} s (its deadline): Airflow at ${context.source.url} did not answer in time; check it, or raise --deadline / once_deadline`)),
+      safeDelayMs(deadlineSeconds * 1000),
+    );
+  });
+  try {
+    await Promise.race([
+      (async () => {
+        const alerts = await openReadOnlyAlerts(context);
+        const cycle = createPollCycle({ source: context.source, store, config: context.config, alerts, clock: context.clock });
+        await cycle();
+      })(),
+      expired,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   const report = store.getState().report;
   if (!report) return EXIT_UNKNOWN;
   process.stdout.write(context.flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${summaryLine(report)}\n`);

@@ -1,4 +1,6 @@
 import { createAlertManager } from '../alerts/manager.js';
+import { redactSecrets } from '../text/redact.js';
+import { sanitizeText } from '../text/sanitize.js';
 import type { AlertStage } from '../collect/cycle.js';
 import type { ModeContext } from './main.js';
 
@@ -9,7 +11,8 @@ export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertSta
     repeatIntervalSeconds: context.config.alerts.repeat_interval,
     clock: context.clock,
     readOnly: true,
-    onProblem: (message) => process.stderr.write(`airtop: ${message}\n`),
+    // The message may quote the damaged file (JSON.parse does): sanitised before it reaches the terminal.
+    onProblem: (message) => process.stderr.write(`airtop: ${redactSecrets(sanitizeText(message))}\n`),
   });
   await manager.load();
   return { afterPoll: async (_report, candidates, now) => manager.update(candidates, now).alerts };

@@ -26,6 +26,14 @@ export function buildSinks(config: Config, deps: { variableWriter: VariableWrite
   const sinks: Sink[] = [];
   const problems: string[] = [];
 
+  // A secret in the environment does not switch a sink on (the config says what runs), but it shows the
+  // intent: say why nothing will be sent rather than stay silent.
+  for (const [variable, section] of [['AIRTOP_SLACK_WEBHOOK_URL', 'slack'], ['AIRTOP_PAGERDUTY_ROUTING_KEY', 'pagerduty']] as const) {
+    if (env[variable] && !s[section]) {
+      problems.push(`${variable} is set but the config has no sinks.${section} section, so nothing is sent to ${section === 'slack' ? 'Slack' : 'PagerDuty'}; add "sinks: { ${section}: {} }" to the config file to turn it on`);
+    }
+  }
+
   if (s.slack?.enabled) {
     const url = readSecret({ env: s.slack.webhook_url_env, file: s.slack.webhook_url_file }, 'sinks.slack webhook URL', env);
     if (url.ok) sinks.push(createSlackSink({ webhookUrl: url.value }));

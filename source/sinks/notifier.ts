@@ -102,7 +102,7 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     const items = notifications.flatMap((n) => n.channels.filter((c) => names.has(c)).map((sink) => ({ id: `${n.id}>${sink}`, sink, payload: n })));
     outbox.enqueue(items);
     alerts.handedOff(notifications.map((n) => n.id));
-    for (const n of notifications) log.info(`alert ${n.kind}`, { fingerprint: n.alert.fingerprint, alertname: n.alert.labels.alertname, channels: n.channels, id: n.id });
+    for (const n of notifications) log.info(`alert ${n.kind}`, { fingerprint: n.alert.fingerprint, alertname: n.alert.labels.alertname, channels: n.channels.filter((c) => names.has(c)), id: n.id });
   }
 
   handOff(alerts.pending());

@@ -12,6 +12,8 @@ import {
   type StoredDeadLetter,
 } from './outbox-state.js';
 import type { DeliveryResult, OutboxItem, Sink } from './types.js';
+import { redactSecrets } from '../text/redact.js';
+import { sanitizeText } from '../text/sanitize.js';
 
 // The durable outbox: an item is on disk before anything tries to send it, and leaves the disk only after
 // its sink accepted it (or refused it for good, into the dead letters). Per sink, items go out one at a
@@ -76,8 +78,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const read = readJsonState(path, parseOutboxState, clock());
   let state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
+  // Dead letters written by an older airtop may hold a secret a receiver echoed: scrub them as they load.
+  const loadedLetters = JSON.stringify(state.deadLetters);
+  state.deadLetters = state.deadLetters.map((letter) => ({ ...letter, reason: redactSecrets(sanitizeText(letter.reason)), summary: redactSecrets(sanitizeText(letter.summary)) }));
+  const scrubbedOnLoad = JSON.stringify(state.deadLetters) !== loadedLetters;
   if (read.status === 'corrupt') problem(read.message);
   let recent = new Set(state.recentIds);
+  if (scrubbedOnLoad) persist();
 
   const running = new Map<string, Promise<void>>();
   const rerun = new Set<string>();
@@ -124,7 +131,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function deadLetter(item: QueuedItem, sink: Sink, reason: string): void {
-    const letter: StoredDeadLetter = { ...item, reason, at: clock().toISOString(), summary: safeDescribe(sink, item.payload) };
+    const letter: StoredDeadLetter = { ...item, reason: redactSecrets(reason), at: clock().toISOString(), summary: redactSecrets(safeDescribe(sink, item.payload)) };
     state.deadLetters = [...state.deadLetters, letter].slice(-DEAD_LETTER_CAPACITY);
   }
 
@@ -159,12 +166,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
         report(sink.name);
         continue;
       }
-      rt.lastError = result.reason;
+      // The reason may quote a receiver's body, which may echo the request: never keep a secret from it.
+      rt.lastError = redactSecrets(sanitizeText(result.reason));
       rt.lastErrorAt = after.toISOString();
       if (result.permanent) {
         remove(head, sink);
         recent.add(head.id);
-        deadLetter(head, sink, result.reason);
+        deadLetter(head, sink, rt.lastError);
         persist();
         report(sink.name);
         options.onDeadLetters?.(publicLetters());

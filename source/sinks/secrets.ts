@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { registerSecret } from '../text/redact.js';
 
 // Secrets (webhook URLs, routing keys, passwords, API keys) come from a file or an env variable, never from
 // the YAML itself, and never appear in a message: errors name the variable or file to fix, not the value.
@@ -16,6 +17,7 @@ export function readSecret(source: SecretSource, what: string, env: NodeJS.Proce
     try {
       const value = readFileSync(source.file, 'utf8').split(/\r?\n/)[0]!.trim();
       if (!value) return { ok: false, error: `${what}: the file ${source.file} is empty; put the secret on its first line` };
+      registerSecret(value);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: `${what}: cannot read ${source.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions` };
@@ -24,6 +26,7 @@ export function readSecret(source: SecretSource, what: string, env: NodeJS.Proce
   if (source.env) {
     const value = env[source.env]?.trim();
     if (!value) return { ok: false, error: `${what}: the environment variable ${source.env} is not set; export it or use a *_file setting` };
+    registerSecret(value);
     return { ok: true, value };
   }
   return { ok: false, error: `${what}: no secret configured; set its *_env (an environment variable name) or *_file` };

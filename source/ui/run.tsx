@@ -21,7 +21,8 @@ export const ENTER_SCREEN = '\x1b[?1049h\x1b[?25l';
 /** Cursor shown, alternate screen off: the user's scrollback comes back untouched. */
 export const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
 
-const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+// SIGQUIT too: its default action (a core dump) would leave the alternate screen up and the cursor hidden.
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const;
 
 /**
  * Draws the TUI until the user quits, a signal arrives or something crashes, and restores the terminal on each
@@ -63,6 +64,8 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
   process.on('uncaughtException', onUncaught);
+  // A rejection nobody handles would end the process through Node's default handler, past the restore.
+  process.on('unhandledRejection', onUncaught);
   try {
     instance = render(<App store={store} commands={commands} readonly={readonly} {...(options.noColor === undefined ? {} : { noColor: options.noColor })} />, {
       stdout,
@@ -77,6 +80,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   } finally {
     for (const signal of SIGNALS) process.off(signal, onSignal);
     process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
     process.off('exit', restore);
     stdout.off('resize', onResize);
     restore();

@@ -1,3 +1,4 @@
+import { own, setOwn } from '../../engines/own.js';
 import type { DagRun, Snapshot, TaskInstance } from '../types.js';
 import { runKey, tiKey } from './map.js';
 import type { Reads } from './reads.js';
@@ -20,7 +21,10 @@ const FULL_REFRESH_MS = 3600_000;
 const MAX_TASK_PAGES = 10;
 
 function durationSeconds(start: string | null, end: string | null): number | null {
-  return start === null || end === null ? null : (Date.parse(end) - Date.parse(start)) / 1000;
+  if (start === null || end === null) return null;
+  const seconds = (Date.parse(end) - Date.parse(start)) / 1000;
+  // An end before the start is impossible (airflow/screen.ts raises it): no sample, as in the SQL baseline.
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 export function runSamples(runs: DagRun[]): Samples {
@@ -28,7 +32,9 @@ export function runSamples(runs: DagRun[]): Samples {
   for (const run of runs) {
     const seconds = durationSeconds(run.startDate, run.endDate);
     if (run.state !== 'success' || seconds === null) continue;
-    (out[run.dagId] ??= []).push({ key: runKey(run), at: run.runAfter, seconds });
+    const list = own(out, run.dagId) ?? [];
+    if (list.length === 0) setOwn(out, run.dagId, list);
+    list.push({ key: runKey(run), at: run.runAfter, seconds });
   }
   return out;
 }

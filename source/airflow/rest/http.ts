@@ -3,6 +3,7 @@ import { AirflowError, type AirflowErrorKind } from '../errors.js';
 import { encodeQuery, type QueryParams } from './query.js';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter, type BackoffPolicy } from './retry.js';
 import { createSemaphore } from './semaphore.js';
+import { safeDelayMs } from '../../collect/safe-delay.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH';
@@ -158,7 +159,7 @@ export function createHttp(options: HttpOptions): Http {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, options.timeoutMs);
+    }, safeDelayMs(options.timeoutMs));
     try {
       const response = await request(url + encodeQuery(req.query), {
         method: req.method,

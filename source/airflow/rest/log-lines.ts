@@ -1,3 +1,4 @@
+import { sanitizeText } from '../../text/sanitize.js';
 import type { StructuredLogLine } from './schemas.js';
 
 // Airflow 3 returns structured log lines ({event, timestamp, level, ...}); older ones plain text. Either way
@@ -29,10 +30,11 @@ export function renderLogLine(line: string | StructuredLogLine): string[] {
   return [head, ...tracebackLines(line.error_detail)];
 }
 
+/** The log's lines, each sanitised (escape sequences, OSC text included, removed; controls made visible). */
 export function renderLogContent(content: string | (string | StructuredLogLine)[]): string[] {
   if (typeof content === 'string') {
     const lines = content.split(/\r?\n/);
-    return lines.at(-1) === '' ? lines.slice(0, -1) : lines;
+    return (lines.at(-1) === '' ? lines.slice(0, -1) : lines).map((line) => sanitizeText(line));
   }
-  return content.flatMap(renderLogLine);
+  return content.flatMap(renderLogLine).map((line) => sanitizeText(line));
 }

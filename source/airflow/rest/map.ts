@@ -2,6 +2,12 @@ import type { z } from 'zod';
 import { AirflowError } from '../errors.js';
 import type { ComponentHealth, ComponentStatus, Dag, DagRun, Health, Pool, TaskInstance } from '../types.js';
 import type { DagJson, HealthJson, PoolJson, RunJson, TaskInstanceJson } from './schemas.js';
+import { sanitizeText } from '../../text/sanitize.js';
+
+// Every string below comes from Airflow and may end up on a terminal, in a log line, a sink or a state
+// file: each is sanitised here, once, where it enters (text/sanitize.ts).
+const s = (text: string): string => sanitizeText(text);
+const sn = (text: string | null): string | null => (text === null ? null : sanitizeText(text));
 
 /** Validate a response body; the error names the endpoint and the first field that did not fit. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
@@ -14,10 +20,10 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: s
 
 export function toDag(json: DagJson): Dag {
   return {
-    dagId: json.dag_id,
+    dagId: s(json.dag_id),
     isPaused: json.is_paused ?? false,
-    tags: (json.tags ?? []).map((tag) => tag.name),
-    owners: json.owners ?? [],
+    tags: (json.tags ?? []).slice(0, 100).map((tag) => s(tag.name)),
+    owners: (json.owners ?? []).slice(0, 100).map(s),
   };
 }
 
@@ -26,10 +32,10 @@ const EPOCH = new Date(0).toISOString();
 export function toRun(json: RunJson): DagRun {
   const logicalDate = json.logical_date ?? json.execution_date;
   return {
-    dagId: json.dag_id,
-    runId: json.dag_run_id,
-    state: json.state,
-    runType: json.run_type ?? 'unknown',
+    dagId: s(json.dag_id),
+    runId: s(json.dag_run_id),
+    state: s(json.state),
+    runType: s(json.run_type ?? 'unknown'),
     queuedAt: json.queued_at,
     startDate: json.start_date,
     endDate: json.end_date,
@@ -41,20 +47,20 @@ export function toRun(json: RunJson): DagRun {
 
 export function toTaskInstance(json: TaskInstanceJson): TaskInstance {
   return {
-    dagId: json.dag_id,
-    runId: json.dag_run_id,
-    taskId: json.task_id,
+    dagId: s(json.dag_id),
+    runId: s(json.dag_run_id),
+    taskId: s(json.task_id),
     mapIndex: json.map_index ?? -1,
-    state: json.state ?? null,
+    state: sn(json.state ?? null),
     tryNumber: json.try_number ?? 0,
     maxTries: json.max_tries ?? 0,
     startDate: json.start_date,
     endDate: json.end_date,
     durationSeconds: json.duration ?? null,
-    pool: json.pool ?? 'default_pool',
+    pool: s(json.pool ?? 'default_pool'),
     poolSlots: json.pool_slots ?? 1,
-    queue: json.queue,
-    operator: json.operator,
+    queue: sn(json.queue),
+    operator: sn(json.operator),
     queuedWhen: json.queued_when,
   };
 }
@@ -64,7 +70,7 @@ export function toPool(json: PoolJson): Pool {
   const queued = json.queued_slots ?? 0;
   const occupied = json.occupied_slots ?? running + queued;
   return {
-    name: json.name,
+    name: s(json.name),
     slots: json.slots,
     occupiedSlots: occupied,
     runningSlots: running,

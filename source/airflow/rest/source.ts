@@ -7,6 +7,8 @@ import { newestRunsFirst, parseBody } from './map.js';
 import { createReads, type Api, type Reads } from './reads.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry.js';
 import { versionSchema } from './schemas.js';
+import { sanitizeText } from '../../text/sanitize.js';
+import { safeDelayMs } from '../../collect/safe-delay.js';
 import { buildSnapshot } from './snapshot.js';
 import { createWindowCache, DEFAULT_WINDOW_CACHE, type WindowCache } from './window.js';
 
@@ -69,9 +71,9 @@ function validUrl(url: string): string {
 /** Airflow 3 answers /api/v2/version; Airflow 2 only /api/v1/version. Neither needs credentials. */
 async function detectApi(http: Http): Promise<{ api: Api; version: string | null }> {
   const v2 = await http.request({ method: 'GET', path: '/api/v2/version', auth: false, expect: [404] });
-  if (v2.status !== 404) return { api: 'v2', version: parseBody(versionSchema, v2.body, v2.url).version };
+  if (v2.status !== 404) return { api: 'v2', version: sanitizeText(parseBody(versionSchema, v2.body, v2.url).version, { max: 100 }) };
   const v1 = await http.request({ method: 'GET', path: '/api/v1/version', auth: false, expect: [404] });
-  if (v1.status !== 404) return { api: 'v1', version: parseBody(versionSchema, v1.body, v1.url).version };
+  if (v1.status !== 404) return { api: 'v1', version: sanitizeText(parseBody(versionSchema, v1.body, v1.url).version, { max: 100 }) };
   throw new AirflowError('config', `neither ${http.baseUrl}/api/v2/version nor /api/v1/version exists: is --url/AIRFLOW_URL Airflow's base URL (without /api/...)?`, 404);
 }
 
@@ -89,7 +91,7 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
     maxInFlight: opts.maxInFlight,
     backoff: opts.backoff ?? DEFAULT_BACKOFF,
     random: opts.random ?? Math.random,
-    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, safeDelayMs(ms)))),
     clock,
     secrets: authSecrets(opts.auth),
   });

@@ -63,8 +63,8 @@ SELECT dag_id,
        count(*) FILTER (WHERE state = 'failed')::int AS failed,
        count(*) FILTER (WHERE state = 'running')::int AS running,
        count(*) FILTER (WHERE state = 'queued')::int AS queued,
-       coalesce(avg(seconds) FILTER (WHERE state = 'success'), 0)::float8 AS avg_seconds,
-       coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE state = 'success'), 0)::float8 AS p95_seconds
+       coalesce(avg(seconds) FILTER (WHERE state = 'success' AND seconds >= 0), 0)::float8 AS avg_seconds,
+       coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE state = 'success' AND seconds >= 0), 0)::float8 AS p95_seconds
   FROM (SELECT dag_id, state, date_part('epoch', end_date - start_date) AS seconds
           FROM dag_run
          WHERE dag_id = ANY($1::text[]) AND run_after >= $2) r
@@ -93,7 +93,7 @@ SELECT dag_id, task_id,
        coalesce(date_part('epoch', max(ok_span)), 0) AS max_seconds`;
 
 const TASK_FIELDS = `ti.dag_id, ti.task_id, ti.state, ti.try_number, ti.state = 'success' AS ok,
-       CASE WHEN ti.state = 'success' THEN ti.end_date - ti.start_date END AS ok_span`;
+       CASE WHEN ti.state = 'success' AND ti.end_date >= ti.start_date THEN ti.end_date - ti.start_date END AS ok_span`;
 
 /**
  * collect_task_metrics over task instances started in the window, keyed dag.task: counts, retries =
@@ -129,14 +129,14 @@ WITH runs AS (
 ), dag_samples AS (
   SELECT dag_id, run_id, run_after AS at, date_part('epoch', end_date - start_date) AS seconds,
          row_number() OVER (PARTITION BY dag_id COLLATE "C" ORDER BY run_after DESC, run_id COLLATE "C" DESC) AS n
-    FROM runs WHERE state = 'success' AND start_date IS NOT NULL AND end_date IS NOT NULL
+    FROM runs WHERE state = 'success' AND start_date IS NOT NULL AND end_date >= start_date
 ), task_samples AS (
   SELECT ti.dag_id, ti.task_id, ti.run_id, ti.map_index, ti.start_date AS at,
          date_part('epoch', ti.end_date - ti.start_date) AS seconds,
          row_number() OVER (PARTITION BY ti.dag_id COLLATE "C", ti.task_id COLLATE "C"
                             ORDER BY ti.start_date DESC, ti.run_id COLLATE "C" DESC, ti.map_index DESC) AS n
     FROM runs r JOIN task_instance ti ON ti.dag_id = r.dag_id AND ti.run_id = r.run_id
-   WHERE ti.state = 'success' AND ti.start_date >= $2 AND ti.end_date IS NOT NULL
+   WHERE ti.state = 'success' AND ti.start_date >= $2 AND ti.end_date >= ti.start_date
 )
 SELECT dag_id, NULL::text AS task_id, array_agg(seconds ORDER BY n) AS seconds, array_agg(floor(date_part('epoch', at) * 1000) ORDER BY n) AS ats,
        array_agg(run_id ORDER BY n) AS run_ids, NULL::int[] AS map_indexes

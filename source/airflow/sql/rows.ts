@@ -1,11 +1,43 @@
 // Row shapes of the queries in queries.ts and their mapping onto the records of ../types.ts.
 import type { Dag, DagRun, DagWindowStats, Pool, TaskInstance, TaskWindowStats } from '../types.js';
+import { sanitizeText } from '../../text/sanitize.js';
+import { setOwn } from '../../engines/own.js';
 
 /** The session parses timestamptz straight into ISO text (session.ts); a Date is accepted too. */
 type Time = Date | string | null;
 
+// The metadata DB is outside text like any API: a DAG id or pool name may carry escape sequences, and a
+// hand-edited row may hold the wrong type. Strings are sanitised (text/sanitize.ts), numbers must be finite.
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function iso(value: Time): string | null {
-  return value instanceof Date ? value.toISOString() : value;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value !== 'string') return null;
+  // What the session writes (toISOString's form) needs no parse; anything else is checked.
+  if (ISO_UTC.test(value)) return value;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function text(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return sanitizeText(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return fallback;
+}
+
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : text(value);
+}
+
+function num(value: unknown, fallback = 0): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
+function numOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = num(value, Number.NaN);
+  return Number.isNaN(n) ? null : n;
 }
 
 /**
@@ -32,11 +64,12 @@ export interface DagRow {
 }
 
 export function toDag(row: DagRow): Dag {
-  const owners = (row.owners ?? '')
+  const owners = text(row.owners)
     .split(',')
     .map((owner) => owner.trim())
     .filter(Boolean);
-  return { dagId: row.dag_id, isPaused: row.is_paused, tags: row.tags, owners };
+  const tags = Array.isArray(row.tags) ? row.tags.slice(0, 100).map((tag) => text(tag)) : [];
+  return { dagId: text(row.dag_id), isPaused: row.is_paused === true, tags, owners };
 }
 
 export interface RunRow {
@@ -53,11 +86,11 @@ export interface RunRow {
 
 export function toDagRun(row: RunRow, intern: Intern = asIs): DagRun {
   return {
-    dagId: intern(row.dag_id),
+    dagId: intern(text(row.dag_id)),
     // Unique per run: interning it would cost a hash lookup and save nothing.
-    runId: row.run_id,
-    state: intern(row.state ?? 'queued'),
-    runType: intern(row.run_type),
+    runId: text(row.run_id),
+    state: intern(text(row.state, 'queued')),
+    runType: intern(text(row.run_type, 'unknown')),
     queuedAt: iso(row.queued_at),
     startDate: iso(row.start_date),
     endDate: iso(row.end_date),
@@ -86,20 +119,20 @@ export interface TaskInstanceRow {
 
 export function toTaskInstance(row: TaskInstanceRow, intern: Intern = asIs): TaskInstance {
   return {
-    dagId: intern(row.dag_id),
-    runId: intern(row.run_id),
-    taskId: intern(row.task_id),
-    mapIndex: row.map_index,
-    state: row.state === null ? null : intern(row.state),
-    tryNumber: row.try_number,
-    maxTries: row.max_tries,
+    dagId: intern(text(row.dag_id)),
+    runId: intern(text(row.run_id)),
+    taskId: intern(text(row.task_id)),
+    mapIndex: num(row.map_index, -1),
+    state: row.state === null || row.state === undefined ? null : intern(text(row.state)),
+    tryNumber: num(row.try_number),
+    maxTries: num(row.max_tries),
     startDate: iso(row.start_date),
     endDate: iso(row.end_date),
-    durationSeconds: row.duration,
-    pool: intern(row.pool),
-    poolSlots: row.pool_slots,
-    queue: row.queue === null ? null : intern(row.queue),
-    operator: row.operator === null ? null : intern(row.operator),
+    durationSeconds: numOrNull(row.duration),
+    pool: intern(text(row.pool, 'default_pool')),
+    poolSlots: num(row.pool_slots, 1),
+    queue: textOrNull(row.queue) === null ? null : intern(textOrNull(row.queue)!),
+    operator: textOrNull(row.operator) === null ? null : intern(textOrNull(row.operator)!),
     queuedWhen: iso(row.queued_dttm),
   };
 }
@@ -116,16 +149,17 @@ export interface PoolRow {
 
 /** Pool.slots_stats / PoolResponse: occupied = running + queued (+ deferred when the pool counts it); open = slots − occupied, −1 when unlimited. */
 export function toPool(row: PoolRow): Pool {
-  const occupied = row.running + row.queued + (row.include_deferred ? row.deferred : 0);
+  const [slots, running, queued, scheduled, deferred] = [num(row.slots), num(row.running), num(row.queued), num(row.scheduled), num(row.deferred)];
+  const occupied = running + queued + (row.include_deferred === true ? deferred : 0);
   return {
-    name: row.pool,
-    slots: row.slots,
+    name: text(row.pool),
+    slots,
     occupiedSlots: occupied,
-    runningSlots: row.running,
-    queuedSlots: row.queued,
-    scheduledSlots: row.scheduled,
-    deferredSlots: row.deferred,
-    openSlots: row.slots === -1 ? -1 : row.slots - occupied,
+    runningSlots: running,
+    queuedSlots: queued,
+    scheduledSlots: scheduled,
+    deferredSlots: deferred,
+    openSlots: slots === -1 ? -1 : slots - occupied,
   };
 }
 
@@ -142,20 +176,20 @@ export interface WindowDagRow {
 
 /** Every selected DAG gets an entry, with zeros when it had no run in the window. */
 export function toWindowDags(dagIds: string[], rows: WindowDagRow[]): Record<string, DagWindowStats> {
-  const byDag = new Map(rows.map((row) => [row.dag_id, row]));
+  const byDag = new Map(rows.map((row) => [text(row.dag_id), row]));
   const out: Record<string, DagWindowStats> = {};
   for (const dagId of dagIds) {
     const row = byDag.get(dagId);
-    out[dagId] = {
+    setOwn(out, dagId, {
       dagId,
-      runs: row?.runs ?? 0,
-      success: row?.success ?? 0,
-      failed: row?.failed ?? 0,
-      running: row?.running ?? 0,
-      queued: row?.queued ?? 0,
-      avgSuccessDurationSeconds: row?.avg_seconds ?? 0,
-      p95SuccessDurationSeconds: row?.p95_seconds ?? 0,
-    };
+      runs: num(row?.runs),
+      success: num(row?.success),
+      failed: num(row?.failed),
+      running: num(row?.running),
+      queued: num(row?.queued),
+      avgSuccessDurationSeconds: num(row?.avg_seconds),
+      p95SuccessDurationSeconds: num(row?.p95_seconds),
+    });
   }
   return out;
 }
@@ -174,15 +208,16 @@ export interface WindowTaskRow {
 export function toWindowTasks(rows: WindowTaskRow[]): Record<string, TaskWindowStats> {
   const out: Record<string, TaskWindowStats> = {};
   for (const row of rows) {
-    out[`${row.dag_id}.${row.task_id}`] = {
-      dagId: row.dag_id,
-      taskId: row.task_id,
-      total: row.total,
-      success: row.success,
-      failed: row.failed,
-      retries: row.retries,
-      avgDurationSeconds: row.avg_seconds,
-      maxDurationSeconds: row.max_seconds,
+    const [dagId, taskId] = [text(row.dag_id), text(row.task_id)];
+    out[`${dagId}.${taskId}`] = {
+      dagId,
+      taskId,
+      total: num(row.total),
+      success: num(row.success),
+      failed: num(row.failed),
+      retries: num(row.retries),
+      avgDurationSeconds: num(row.avg_seconds),
+      maxDurationSeconds: num(row.max_seconds),
     };
   }
   return out;

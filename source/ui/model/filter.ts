@@ -1,5 +1,12 @@
 // The `/` filter: a case-insensitive substring; `re:PATTERN` or `/PATTERN/` for a regular expression;
 // a leading `!` keeps what does NOT match.
+//
+// Regular expressions run on RE2 (re2js: linear time, the syntax Alertmanager and Prometheus use): a
+// pattern such as `(\w+)+!` would make a backtracking engine freeze the screen on every poll.
+import { RE2JS } from 're2js';
+
+/** A pattern longer than this is refused (RE2 compiles it to a program proportional to its size). */
+const MAX_PATTERN = 1000;
 
 export interface TextFilter {
   /** True when nothing is filtered (empty text). */
@@ -26,10 +33,11 @@ export function parseFilter(raw: string): TextFilter {
   let error: string | null = null;
   if (pattern !== null) {
     try {
-      const re = new RegExp(pattern, 'i');
+      if (pattern.length > MAX_PATTERN) throw new Error(`longer than ${MAX_PATTERN} characters`);
+      const re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
       matches = (s) => re.test(s);
     } catch (err) {
-      error = `invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}; matching it as plain text`;
+      error = `invalid regex ${JSON.stringify(pattern.slice(0, 80))}: ${(err as Error).message} (RE2 syntax: no lookaround or backreferences); matching it as plain text`;
       const needle = pattern.toLowerCase();
       matches = (s) => s.toLowerCase().includes(needle);
     }
