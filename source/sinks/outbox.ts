@@ -75,7 +75,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   );
 
   const read = readJsonState(path, parseOutboxState, clock());
-  let state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
+  const state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
   if (read.status === 'corrupt') problem(read.message);
   let recent = new Set(state.recentIds);
 

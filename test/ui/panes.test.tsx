@@ -152,7 +152,7 @@ describe('colour', () => {
   afterEach(() => {
     chalk.level = level;
   });
-  const COLOUR = /\x1b\[(3[0-7]|9[0-7]|38;)/;
+  const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[(3[0-7]|9[0-7]|38;)`);
 
   it('status colours come from the theme', async () => {
     chalk.level = 1;
