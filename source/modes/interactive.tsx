@@ -4,7 +4,7 @@ import { createAirtopStore } from '../state/store.js';
 import type { Commands } from '../ui/commands.js';
 import { runTui } from '../ui/run.js';
 import { startLive } from './live.js';
-import type { ModeContext } from './main.js';
+import type { ModeContext } from './context.js';
 
 /** The TUI: the poller fills the store, the drill controller fetches what the open view needs, Ink draws. */
 export async function runInteractive(context: ModeContext): Promise<number> {

@@ -5,7 +5,7 @@ import type { LogFn } from '../headless/json-logger.js';
 import type { Report } from '../report/types.js';
 import { createNotifier, type Notifier } from '../sinks/notifier.js';
 import type { AirtopStore } from '../state/store.js';
-import type { ModeContext } from './main.js';
+import type { ModeContext } from './context.js';
 import { variableWriterFor } from './variable-writer.js';
 
 

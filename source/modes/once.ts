@@ -2,7 +2,7 @@ import { createPollCycle } from '../collect/cycle.js';
 import { exitCodeFor } from '../engines/index.js';
 import type { Report } from '../report/types.js';
 import { createAirtopStore } from '../state/store.js';
-import { EXIT_UNKNOWN, type ModeContext } from './main.js';
+import { EXIT_UNKNOWN, type ModeContext } from './context.js';
 import { openReadOnlyAlerts } from './read-only-alerts.js';
 
 /** One poll, then the report on stdout. Reads acks and silences from the state dir but writes nothing and notifies no one. */
