@@ -2,10 +2,9 @@
 // journald, Docker or a log shipper. Fields whose names say they hold a secret are redacted, and so is
 // anything that looks like credentials in a URL.
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import type { LogFn, LogLevel } from '../log.js';
 
-/** A plain log function: what createNotifier accepts, so any logger can be adapted in one line. */
-export type LogFn = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+export type { LogFn, LogLevel };
 
 /** Callable as `log('info', msg, fields)` or through `log.info(msg, fields)`. */
 export interface Logger extends LogFn {

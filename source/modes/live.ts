@@ -1,7 +1,7 @@
 import type { Snapshot } from '../airflow/types.js';
 import { createPollCycle } from '../collect/cycle.js';
 import { createPoller } from '../collect/poller.js';
-import type { LogFn } from '../headless/json-logger.js';
+import type { LogFn } from '../log.js';
 import type { Report } from '../report/types.js';
 import { createNotifier, type Notifier } from '../sinks/notifier.js';
 import type { AirtopStore } from '../state/store.js';

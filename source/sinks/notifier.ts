@@ -3,7 +3,7 @@ import { withDetails } from '../alerts/details.js';
 import { createAlertManager, type AlertManager } from '../alerts/manager.js';
 import type { Notification, Result, Silence } from '../alerts/types.js';
 import type { Config } from '../config/schema.js';
-import type { LogFn } from '../headless/json-logger.js';
+import type { LogFn } from '../log.js';
 import type { AlertCandidate, AlertView, Report } from '../report/types.js';
 import type { DeadLetter, SinkStatus } from '../state/types.js';
 import type { VariableWriter } from './airflow-variables.js';
