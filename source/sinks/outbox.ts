@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readJsonState, writeJsonAtomic } from '../alerts/state-file.js';
+import { readJsonState, writeJsonAtomic } from '../persist/json-file.js';
 import type { DeadLetter, SinkStatus } from '../state/types.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import {

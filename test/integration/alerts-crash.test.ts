@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertManager } from '../../source/alerts/manager.js';
 import { parseAlertState } from '../../source/alerts/persisted.js';
-import { readJsonState } from '../../source/alerts/state-file.js';
+import { readJsonState } from '../../source/persist/json-file.js';
 import { createOutbox } from '../../source/sinks/outbox.js';
 import { parseOutboxState } from '../../source/sinks/outbox-state.js';
 import type { Sink } from '../../source/sinks/types.js';
