@@ -39,7 +39,6 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
       const report = state.snapshot
         ? deriveReport({
             snapshot: state.snapshot,
-            history: state.history,
             config,
             now: clock(),
             stale: { stale: true, reason: message, lastSuccess: state.poll.lastSuccessAt },
@@ -50,10 +49,8 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
       throw error;
     }
     const now = clock();
-    const state = store.getState();
     const { report, candidates, point } = deriveReport({
       snapshot,
-      history: state.history,
       config,
       now,
       stale: { stale: false, reason: null, lastSuccess: now.toISOString() },

@@ -3,7 +3,7 @@
 import type { Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { AlertCandidate, Report } from '../report/types.js';
-import type { HistoryPoint } from '../state/types.js';
+import type { HistoryPoint } from '../report/history.js';
 import { detectAnomalies } from './anomalies.js';
 import { alertCandidates } from './candidates.js';
 import { costMetrics } from './costs.js';
@@ -18,8 +18,6 @@ import { checkThresholds } from './thresholds.js';
 
 export interface EngineInput {
   snapshot: Snapshot;
-  /** Earlier points, oldest first; the engines read only the snapshot today, trends are drawn from this by the UI. */
-  history: HistoryPoint[];
   config: Config;
   now: Date;
   stale: { stale: boolean; reason: string | null; lastSuccess: string | null };

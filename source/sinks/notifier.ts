@@ -5,7 +5,7 @@ import type { Notification, Result, Silence } from '../alerts/types.js';
 import type { Config } from '../config/schema.js';
 import type { LogFn } from '../log.js';
 import type { AlertCandidate, AlertView, Report } from '../report/types.js';
-import type { DeadLetter, SinkStatus } from '../state/types.js';
+import type { DeadLetter, SinkStatus } from './status.js';
 import type { VariableWriter } from './airflow-variables.js';
 import { alertmanagerAlerts } from './alertmanager.js';
 import { ALERT_CHANNELS, buildSinks } from './build.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readJsonState, writeJsonAtomic } from '../persist/json-file.js';
-import type { DeadLetter, SinkStatus } from '../state/types.js';
+import type { DeadLetter, SinkStatus } from './status.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import {
   DEAD_LETTER_CAPACITY,

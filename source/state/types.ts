@@ -1,19 +1,12 @@
 import type { DagRun, Snapshot, TaskInstance } from '../airflow/types.js';
 import type { AlertView, Report } from '../report/types.js';
+import type { HistoryPoint } from '../report/history.js';
+import type { DeadLetter, SinkStatus } from '../sinks/status.js';
+
+export type { DeadLetter, HistoryPoint, SinkStatus };
 
 export type PaneId = 'dags' | 'pools' | 'costs' | 'quality' | 'alerts';
 export const PANES: PaneId[] = ['dags', 'pools', 'costs', 'quality', 'alerts'];
-
-/** One point per successful poll, kept in a bounded ring for sparklines and charts. */
-export interface HistoryPoint {
-  at: string;
-  healthScore: number;
-  totalCostUsd: number;
-  costPerDocumentUsd: number;
-  qualityScore: number;
-  /** Average successful-run duration per DAG at that poll. */
-  dagDurations: Record<string, number>;
-}
 
 export interface PollStatus {
   state: 'idle' | 'polling' | 'ok' | 'error';
@@ -41,23 +34,6 @@ export interface DrillData {
   log: { lines: string[]; follow: boolean; continuationToken: string | null } | null;
   /** When the data above was fetched; running durations are measured to it. */
   fetchedAt?: string | null;
-}
-
-export interface SinkStatus {
-  name: string;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  queueDepth: number;
-  deadLetters: number;
-}
-
-export interface DeadLetter {
-  id: string;
-  sink: string;
-  reason: string;
-  at: string;
-  summary: string;
 }
 
 export type Dialog =

@@ -75,7 +75,7 @@ function transpileTree(from: string, to: string): void {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'airtop-crash-'));
-  for (const folder of ['alerts', 'sinks']) transpileTree(join(ROOT, 'source', folder), join(work, 'source', folder));
+  for (const folder of ['alerts', 'persist', 'sinks']) transpileTree(join(ROOT, 'source', folder), join(work, 'source', folder));
   symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
   writeFileSync(join(work, 'package.json'), '{"type":"module"}');
   writeFileSync(join(work, 'child.mjs'), CHILD);
