@@ -75,6 +75,6 @@ export interface AirtopData {
   deadLetters: DeadLetter[];
   drill: DrillData;
   ui: UiState;
-  /** Set while paused (see setPaused); null or absent otherwise. */
+  /** Set while paused (ui/actions.ts's reduce); null or absent otherwise. */
   frozen?: FrozenData | null;
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PaneId } from '../../source/state/types.js';
 import { buildStore, DAGS } from './fixtures.js';
 import { normalise, renderTui } from './render.js';
+import { act } from './act.js';
 
 let unmount: (() => void) | null = null;
 afterEach(() => {
@@ -13,7 +14,7 @@ afterEach(() => {
 /** 119x31 is below the grid threshold: one pane (the focused one) gets the screen, so lines hold one pane only. */
 function show(options: Parameters<typeof buildStore>[0] & { noColor?: boolean; focus?: PaneId } = {}) {
   const store = buildStore({ columns: 119, rows: 31, ...options });
-  if (options.focus) store.getState().focus(options.focus);
+  if (options.focus) act(store, { ui: { focus: options.focus } });
   const ui = renderTui({ store, noColor: options.noColor ?? true });
   unmount = ui.unmount;
   return { store, ui };
