@@ -30,17 +30,12 @@ export async function startLive(
     onDeadLetters: (letters) => store.getState().setDeadLetters(letters),
     log: hooks.log,
   });
-  const nextPoll = () => store.getState().poll.nextPollAt;
   const cycle = createPollCycle({
     source: context.source,
     store,
     config: context.config,
     alerts: notifier,
     clock: context.clock,
-    nextPollAt: () => {
-      const next = nextPoll();
-      return next ? new Date(next) : null;
-    },
     ...(hooks.onReport ? { onReport: hooks.onReport } : {}),
   });
   const poller = createPoller({

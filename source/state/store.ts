@@ -10,11 +10,12 @@ export const HISTORY_CAPACITY = 288;
 export interface AirtopActions {
   pollStarted(at: Date): void;
   /** One store update per poll: snapshot, report, alerts and the history point land together. */
-  pollSucceeded(result: { snapshot: Snapshot; report: Report; alerts: AlertView[]; point: HistoryPoint; at: Date; nextPollAt: Date | null }): void;
+  pollSucceeded(result: { snapshot: Snapshot; report: Report; point: HistoryPoint; at: Date }): void;
   /** The last good snapshot stays; it is marked stale with the reason. */
-  pollFailed(result: { error: string; at: Date; nextPollAt: Date | null; report?: Report }): void;
-  /** The poller's schedule, for the header's countdown. */
+  pollFailed(result: { error: string; at: Date; report?: Report }): void;
+  /** The poller's schedule, for the header's countdown; nothing else writes poll.nextPollAt. */
   setNextPoll(at: Date | null): void;
+  /** The alert lifecycle's views between polls (after an ack): they replace the report's alerts. */
   setAlerts(alerts: AlertView[]): void;
   setSinkStatus(status: SinkStatus): void;
   setDeadLetters(letters: DeadLetter[]): void;
@@ -34,9 +35,8 @@ export function initialData(size = { columns: 120, rows: 40 }): AirtopData {
   return {
     snapshot: null,
     report: null,
-    poll: { state: 'idle', lastAttemptAt: null, lastSuccessAt: null, nextPollAt: null, error: null, consecutiveFailures: 0 },
+    poll: { state: 'idle', lastAttemptAt: null, lastSuccessAt: null, nextPollAt: null, error: null, consecutiveFailures: 0, failuresTotal: 0 },
     history: [],
-    alerts: [],
     sinks: {},
     deadLetters: [],
     drill: EMPTY_DRILL,
@@ -61,35 +61,27 @@ export function createAirtopStore(initial: Partial<AirtopData> = {}) {
     ...initialData(),
     ...initial,
     pollStarted: (at) => set((s) => ({ poll: { ...s.poll, state: 'polling', lastAttemptAt: at.toISOString() } })),
-    pollSucceeded: ({ snapshot, report, alerts, point, at, nextPollAt }) =>
+    pollSucceeded: ({ snapshot, report, point, at }) =>
       set((s) => ({
         snapshot,
         report,
-        alerts,
         history: appendBounded(s.history, point, HISTORY_CAPACITY),
-        poll: {
-          state: 'ok',
-          lastAttemptAt: at.toISOString(),
-          lastSuccessAt: at.toISOString(),
-          nextPollAt: nextPollAt?.toISOString() ?? null,
-          error: null,
-          consecutiveFailures: 0,
-        },
+        poll: { ...s.poll, state: 'ok', lastAttemptAt: at.toISOString(), lastSuccessAt: at.toISOString(), error: null, consecutiveFailures: 0 },
       })),
-    pollFailed: ({ error, at, nextPollAt, report }) =>
+    pollFailed: ({ error, at, report }) =>
       set((s) => ({
         report: report ?? s.report,
         poll: {
           ...s.poll,
           state: 'error',
           lastAttemptAt: at.toISOString(),
-          nextPollAt: nextPollAt?.toISOString() ?? null,
           error,
           consecutiveFailures: s.poll.consecutiveFailures + 1,
+          failuresTotal: s.poll.failuresTotal + 1,
         },
       })),
     setNextPoll: (at) => set((s) => ({ poll: { ...s.poll, nextPollAt: at?.toISOString() ?? null } })),
-    setAlerts: (alerts) => set({ alerts }),
+    setAlerts: (alerts) => set((s) => (s.report ? { report: { ...s.report, alerts } } : {})),
     setSinkStatus: (status) => set((s) => ({ sinks: { ...s.sinks, [status.name]: status } })),
     setDeadLetters: (deadLetters) => set({ deadLetters }),
     setDrill: (patch) => set((s) => ({ drill: { ...s.drill, ...patch } })),
@@ -100,7 +92,7 @@ export function createAirtopStore(initial: Partial<AirtopData> = {}) {
 
 /** What a paused screen keeps showing: the live fields at the moment of pausing (references, not copies). */
 export function frozenCopy(s: AirtopData): FrozenData {
-  return { snapshot: s.snapshot, report: s.report, history: s.history, alerts: s.alerts, sinks: s.sinks, deadLetters: s.deadLetters };
+  return { snapshot: s.snapshot, report: s.report, history: s.history, sinks: s.sinks, deadLetters: s.deadLetters };
 }
 
 export function topView(state: AirtopData): View {

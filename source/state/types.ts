@@ -1,5 +1,5 @@
 import type { DagRun, Snapshot, TaskInstance } from '../airflow/types.js';
-import type { AlertView, Report } from '../report/types.js';
+import type { Report } from '../report/types.js';
 import type { HistoryPoint } from '../report/history.js';
 import type { DeadLetter, SinkStatus } from '../sinks/status.js';
 
@@ -12,10 +12,13 @@ export interface PollStatus {
   state: 'idle' | 'polling' | 'ok' | 'error';
   lastAttemptAt: string | null;
   lastSuccessAt: string | null;
+  /** The poller's schedule (setNextPoll is its one writer), for the header's countdown. */
   nextPollAt: string | null;
   /** Why the last poll failed; the snapshot stays, and is stale while this is set. */
   error: string | null;
   consecutiveFailures: number;
+  /** Polls that failed since start, counted as they fail (/metrics' airtop_poll_failures_total). */
+  failuresTotal: number;
 }
 
 /** `filter` keeps the filter text a view had when a deeper view was pushed, so popping restores it. */
@@ -60,17 +63,16 @@ export interface FrozenData {
   snapshot: Snapshot | null;
   report: Report | null;
   history: HistoryPoint[];
-  alerts: AlertView[];
   sinks: Record<string, SinkStatus>;
   deadLetters: DeadLetter[];
 }
 
 export interface AirtopData {
   snapshot: Snapshot | null;
+  /** The last report; its `alerts` are the one alert list (setAlerts updates them between polls, e.g. on ack). */
   report: Report | null;
   poll: PollStatus;
   history: HistoryPoint[];
-  alerts: AlertView[];
   sinks: Record<string, SinkStatus>;
   deadLetters: DeadLetter[];
   drill: DrillData;

@@ -24,7 +24,7 @@ function setUp() {
 const settled = (store: AirtopStore) => expect.poll(() => store.getState().drill.loading, { timeout: 5000 }).toBe(false);
 
 function poll(store: AirtopStore, at: Date) {
-  store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), alerts: [], point: buildHistory(1)[0]!, at, nextPollAt: null });
+  store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), point: buildHistory(1)[0]!, at });
 }
 
 describe('drill controller', () => {

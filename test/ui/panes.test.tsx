@@ -36,7 +36,7 @@ describe('main screen', () => {
   it('header: STALE with the reason while polls fail, PAUSED while paused', async () => {
     const { store, ui } = show();
     await ui.waitForContent('DAG health');
-    store.getState().pollFailed({ error: '401 from http://127.0.0.1:8080/auth/token: check AIRFLOW_USERNAME', at: new Date(), nextPollAt: null });
+    store.getState().pollFailed({ error: '401 from http://127.0.0.1:8080/auth/token: check AIRFLOW_USERNAME', at: new Date() });
     const frame = await ui.waitForContent('STALE: 401 from');
     expect(lines(frame)[0]).toContain('STALE');
     await ui.sendKeys('p');
