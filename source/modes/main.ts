@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { connectSource } from '../airflow/connect.js';
 import { AirflowError } from '../airflow/errors.js';
-import { startDemoServer } from '../airflow/demo/index.js';
+import { startDemoServer } from '../demo/index.js';
 import { ConfigError, defaultStateDir, loadConfig } from '../config/load.js';
 import { EXIT_UNKNOWN, type MainFlags, type ModeContext } from './context.js';
 import { runHeadless } from './headless.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { DemoServer } from '../../source/airflow/demo/index.js';
+import type { DemoServer } from '../../source/demo/index.js';
 import { AirflowError, type AirflowErrorKind } from '../../source/airflow/errors.js';
 import type { RestSourceOptions } from '../../source/airflow/rest/index.js';
 
