@@ -27,7 +27,7 @@ describe('main screen', () => {
   it('header: Airflow, component health, poll times, overall status and score', async () => {
     const { ui } = show();
     const frame = normalise(await ui.waitForContent('DAG health'));
-    expect(lines(frame)[0]).toMatch(/airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL {2}health 61\.4/);
+    expect(lines(frame)[0]).toMatch(/airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL: 2 threshold violations, 1 SLA miss at L2\+ {2}health 61\.4/);
     expect(lines(frame)[1]).toContain('scheduler ● ok  triggerer ● ok  dag_processor ✖ down');
     expect(lines(frame)[1]).toContain('last poll HH:MM:SS (N ago)  next in 5m');
     expect(lines(frame)[2]).toMatch(/^DAGs/);
@@ -64,6 +64,14 @@ describe('main screen', () => {
     expect(end(row, '17m51s')).toBe(end(titles, 'p95'));
     expect(end(row, '16m30s')).toBe(end(titles, 'avg'));
     expect(row.indexOf('█▁')).toBe(titles.indexOf('recent runs'));
+  });
+
+  it('pane 1 at 120x40: the name gives way last, so columns drop before a DAG id is cut', async () => {
+    const { ui } = show({ columns: 120, rows: 40 });
+    const frame = await ui.waitForContent('DAG health');
+    for (const id of Object.values(DAGS)) expect(lineWith(frame, id)).toContain(id);
+    expect(frame).not.toMatch(/capstone_\w*…/);
+    expect(lineWith(frame, 'runs/1h')).toMatch(/runs\/1h +success/);
   });
 
   it('pane 2: pools as used / queued / open bars, fullest first', async () => {
