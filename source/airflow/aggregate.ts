@@ -1,4 +1,4 @@
-import { mean, percentileLinear } from '../engines/numbers.js';
+import { mean, percentileLinear } from '../numbers.js';
 import type { DagRun, DagWindowStats, TaskInstance, TaskWindowStats } from './types.js';
 
 // The reference's collect_pipeline_metrics and collect_task_metrics, as pure functions over records

@@ -3,7 +3,7 @@
 import type { Snapshot, TaskInstance } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { Anomaly } from '../report/types.js';
-import { median, medianAbsoluteDeviation, safeRatio } from './numbers.js';
+import { median, medianAbsoluteDeviation, safeRatio } from '../numbers.js';
 import { cleanSamples } from './pipeline.js';
 import { isTaskFinished } from './sla.js';
 import { formatTimedelta, parseTime } from './time.js';

@@ -2,7 +2,7 @@
 // duration threshold compares against.
 import type { Snapshot } from '../airflow/types.js';
 import type { PipelineDagMetrics } from '../report/types.js';
-import { clamp, finiteOr, mean } from './numbers.js';
+import { clamp, finiteOr, mean } from '../numbers.js';
 
 /** The DAGs to report: the selected ones (in Airflow's order), then any with window stats but no DAG record. */
 export function selectedDagIds(snapshot: Pick<Snapshot, 'dags' | 'window'>): string[] {

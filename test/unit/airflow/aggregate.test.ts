@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateWindow } from '../../../source/airflow/aggregate.js';
-import { percentileLinear } from '../../../source/engines/numbers.js';
+import { percentileLinear } from '../../../source/numbers.js';
 import type { DagRun, TaskInstance } from '../../../source/airflow/types.js';
 
 const SINCE = '2025-06-01T11:00:00.000Z';
