@@ -1,4 +1,4 @@
-// Small numeric helpers shared by the engines. Every one returns a finite number for any input, because the
+// Small numeric helpers shared by the engines and the sources' window aggregation (airflow/aggregate.ts).
 // report promises numbers that are never NaN or Infinity.
 
 /** The value when it is a finite number, else the fallback. */
