@@ -37,7 +37,8 @@ export function missingMessage(missing: readonly DebianBinary[]): string {
   return `${missing.join(', ')} not found on PATH as executable; install with: apt-get install ${packages.join(' ')}`;
 }
 
-function isCi(env: NodeJS.ProcessEnv): boolean {
+/** CI=true (or any value but empty, 0 or false), as CI services set it. */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
