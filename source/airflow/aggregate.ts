@@ -1,4 +1,5 @@
-import { own, setOwn } from '../engines/own.js';
+import { own, setOwn } from '../own.js';
+import { mean, percentileLinear } from '../numbers.js';
 import type { DagRun, DagWindowStats, TaskInstance, TaskWindowStats } from './types.js';
 
 // The reference's collect_pipeline_metrics and collect_task_metrics, as pure functions over records
@@ -9,22 +10,6 @@ function seconds(startIso: string | null, endIso: string | null): number | null 
   const span = (Date.parse(endIso) - Date.parse(startIso)) / 1000;
   // An end before the start is impossible (airflow/screen.ts raises the issue): it gives no duration.
   return Number.isFinite(span) && span >= 0 ? span : null;
-}
-
-function mean(values: number[]): number {
-  return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-
-/** numpy.percentile's default ("linear"): interpolate between the two closest ranks. 0 for no values. */
-export function percentileLinear(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * (q / 100);
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const low = sorted[lower]!;
-  const high = sorted[upper]!;
-  return low + (high - low) * (position - lower);
 }
 
 function emptyDagStats(dagId: string): DagWindowStats {

@@ -159,4 +159,9 @@ export interface AirflowSource {
    * through the REST source with it; without it, it has to take a whole REST snapshot for them.
    */
   readVariables?(names: string[]): Promise<Record<string, VariableRead>>;
+  /**
+   * Optional: create or update one Variable (the airflow_variables sink). The REST source has it; the SQL
+   * source has it when it was given a REST source (--url) too. Throws AirflowError.
+   */
+  writeVariable?(key: string, value: string, description?: string): Promise<void>;
 }

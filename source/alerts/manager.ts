@@ -6,7 +6,7 @@ import type { AlertView } from '../report/types.js';
 import { alertView, makeNotification, sortViews, step, type LifecyclePolicy } from './lifecycle.js';
 import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } from './persisted.js';
 import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
-import { readBackup, readJsonState, writeJsonAtomic, type StateRead } from './state-file.js';
+import { readBackup, readJsonState, writeJsonAtomic, type StateRead } from '../persist/json-file.js';
 import type { AlertRecord, CandidateInput, Notification, NotificationKind, NotificationLogEntry, Result, Silence } from './types.js';
 
 export const ALERT_STATE_FILE = 'alerts.json';

@@ -16,8 +16,6 @@ export interface PollCycleOptions {
   config: Config;
   alerts: AlertStage;
   clock: () => Date;
-  /** When the next poll will run, for the header's countdown. */
-  nextPollAt?: () => Date | null;
   onReport?: (report: Report, snapshot: Snapshot) => void | Promise<void>;
 }
 
@@ -41,27 +39,24 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
       const report = state.snapshot
         ? deriveReport({
             snapshot: state.snapshot,
-            history: state.history,
             config,
             now: clock(),
             stale: { stale: true, reason: message, lastSuccess: state.poll.lastSuccessAt },
           }).report
         : undefined;
-      if (report) report.alerts = state.alerts;
-      state.pollFailed({ error: message, at: clock(), nextPollAt: options.nextPollAt?.() ?? null, ...(report ? { report } : {}) });
+      if (report) report.alerts = state.report?.alerts ?? [];
+      state.pollFailed({ error: message, at: clock(), ...(report ? { report } : {}) });
       throw error;
     }
     const now = clock();
-    const state = store.getState();
     const { report, candidates, point } = deriveReport({
       snapshot,
-      history: state.history,
       config,
       now,
       stale: { stale: false, reason: null, lastSuccess: now.toISOString() },
     });
     report.alerts = await alerts.afterPoll(report, candidates, now, snapshot);
-    store.getState().pollSucceeded({ snapshot, report, alerts: report.alerts, point, at: now, nextPollAt: options.nextPollAt?.() ?? null });
+    store.getState().pollSucceeded({ snapshot, report, point, at: now });
     await options.onReport?.(report, snapshot);
   };
 }

@@ -1,5 +1,5 @@
 import { pollRetryDelayMs } from './backoff.js';
-import { safeDelayMs } from './safe-delay.js';
+import { safeDelayMs } from '../safe-delay.js';
 
 export interface PollerClock {
   now(): Date;

@@ -1,10 +1,10 @@
 // Unusually slow runs and tasks, against a robust baseline (median and MAD of the last week's successful
 // durations), so that one pathological run in the baseline does not hide the next.
-import { own } from './own.js';
+import { own } from '../own.js';
 import type { Snapshot, TaskInstance } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { Anomaly } from '../report/types.js';
-import { median, medianAbsoluteDeviation, safeRatio } from './numbers.js';
+import { median, medianAbsoluteDeviation, safeRatio } from '../numbers.js';
 import { cleanSamples } from './pipeline.js';
 import { isTaskFinished } from './sla.js';
 import { formatTimedelta, parseTime } from './time.js';

@@ -4,7 +4,7 @@
 import type { Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { QualityReport } from '../report/types.js';
-import { mean } from './numbers.js';
+import { mean } from '../numbers.js';
 import { isRecord, kindOf, parseVariable, show } from './variables.js';
 
 type CollectorConfig = Pick<Config, 'variables'>;

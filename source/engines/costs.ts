@@ -3,7 +3,7 @@
 import type { VariableRead } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { CostReport } from '../report/types.js';
-import { finiteOr, safeRatio } from './numbers.js';
+import { finiteOr, safeRatio } from '../numbers.js';
 import { DAY_KEY_PATTERN, dayKey } from './time.js';
 import { isRecord, kindOf, parseVariable, ProblemTally, readCount } from './variables.js';
 

@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { CostReport, Overall, ProcessingReport, QualityReport, Report, SlaMiss, ThresholdFinding, ThresholdReport } from '../report/types.js';
 import { costAlerts } from './costs.js';
-import { clamp } from './numbers.js';
+import { clamp } from '../numbers.js';
 import { processingAlerts, totalErrors } from './processing.js';
 
 type Confidence = QualityReport['extraction_confidence'];

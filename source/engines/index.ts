@@ -1,10 +1,10 @@
 // The engines' entry point: one Snapshot in, the report, the alert candidates and a history point out.
 // Pure: no clock, no I/O; `now` and the staleness verdict come from the caller.
-import { own } from './own.js';
+import { own } from '../own.js';
 import type { Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { AlertCandidate, Report } from '../report/types.js';
-import type { HistoryPoint } from '../state/types.js';
+import type { HistoryPoint } from '../report/history.js';
 import { detectAnomalies } from './anomalies.js';
 import { alertCandidates } from './candidates.js';
 import { costMetrics } from './costs.js';
@@ -20,8 +20,6 @@ import { checkThresholds } from './thresholds.js';
 
 export interface EngineInput {
   snapshot: Snapshot;
-  /** Earlier points, oldest first; the engines read only the snapshot today, trends are drawn from this by the UI. */
-  history: HistoryPoint[];
   config: Config;
   now: Date;
   stale: { stale: boolean; reason: string | null; lastSuccess: string | null };

@@ -1,9 +1,9 @@
 // collect_pipeline_metrics: per selected DAG, its runs over the last hour, plus the baseline mean that the
 // duration threshold compares against.
-import { own, setOwn } from './own.js';
+import { own, setOwn } from '../own.js';
 import type { Snapshot } from '../airflow/types.js';
 import type { PipelineDagMetrics } from '../report/types.js';
-import { clamp, finiteOr, mean } from './numbers.js';
+import { clamp, finiteOr, mean } from '../numbers.js';
 
 /** The DAGs to report: the selected ones (in Airflow's order), then any with window stats but no DAG record. */
 export function selectedDagIds(snapshot: Pick<Snapshot, 'dags' | 'window'>): string[] {

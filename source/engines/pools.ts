@@ -1,7 +1,7 @@
 // collect_resource_metrics: slots and utilization per pool.
 import type { Pool } from '../airflow/types.js';
 import type { PoolMetrics } from '../report/types.js';
-import { finiteOr } from './numbers.js';
+import { finiteOr } from '../numbers.js';
 
 /** Airflow's value for an unlimited pool. */
 export const UNLIMITED_SLOTS = -1;

@@ -3,7 +3,7 @@
 import type { VariableRead } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { ProcessingReport } from '../report/types.js';
-import { safeRatio } from './numbers.js';
+import { safeRatio } from '../numbers.js';
 import { hourKey } from './time.js';
 import { isRecord, kindOf, parseVariable, readCount } from './variables.js';
 

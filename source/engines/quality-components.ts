@@ -3,7 +3,7 @@
 // An entry whose field has the wrong type is left out of that one measure and counted in a problem line.
 import type { Config } from '../config/schema.js';
 import type { QualityComponent } from '../report/types.js';
-import { mean, percentileLinear, populationStd, safeRatio } from './numbers.js';
+import { mean, percentileLinear, populationStd, safeRatio } from '../numbers.js';
 import { ProblemTally, readCount, recentEntries, truthy } from './variables.js';
 
 export interface ComponentResult {

@@ -3,7 +3,7 @@
 import type { Snapshot } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { QualityComponent, QualityReport } from '../report/types.js';
-import { mean } from './numbers.js';
+import { mean } from '../numbers.js';
 import { embeddingSimilarity } from './collector-quality.js';
 import { embeddingQuality, extractionQuality, llmQuality } from './quality-components.js';
 import { isRecord, kindOf, parseVariable, show } from './variables.js';

@@ -1,7 +1,7 @@
 // SLA misses computed from run and task timing. Airflow 3 removed `sla` and sla_miss_callback, so instead of
 // waiting for a callback (SLAHandler.handle_sla_miss) airtop checks every run it sees against
 // config.sla.definitions, and reports a miss while the work is still late, not only after it ends.
-import { own } from './own.js';
+import { own } from '../own.js';
 import type { DagRun, TaskInstance } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
 import type { SlaMiss } from '../report/types.js';

@@ -1,7 +1,7 @@
 // collect_task_metrics: per "dag_id.task_id", the task instances that started in the last hour.
 import type { Snapshot } from '../airflow/types.js';
 import type { TaskMetrics } from '../report/types.js';
-import { finiteOr } from './numbers.js';
+import { finiteOr } from '../numbers.js';
 
 export function taskMetrics(window: Snapshot['window']): Record<string, TaskMetrics> {
   const result: Record<string, TaskMetrics> = {};

@@ -1,7 +1,7 @@
 // check_thresholds, plus the duration check the reference declares (avg_duration_increase_pct) but never runs.
 import type { Config } from '../config/schema.js';
 import type { PipelineDagMetrics, PoolMetrics, TaskMetrics, ThresholdFinding, ThresholdReport } from '../report/types.js';
-import { safeRatio } from './numbers.js';
+import { safeRatio } from '../numbers.js';
 
 export interface ThresholdInput {
   dags: Record<string, PipelineDagMetrics>;

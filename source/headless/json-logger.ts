@@ -4,11 +4,9 @@
 
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText, terminalSafeJson } from '../text/sanitize.js';
+import type { LogFn, LogLevel } from '../log.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** A plain log function: what createNotifier accepts, so any logger can be adapted in one line. */
-export type LogFn = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+export type { LogFn, LogLevel };
 
 /** Callable as `log('info', msg, fields)` or through `log.info(msg, fields)`. */
 export interface Logger extends LogFn {

@@ -70,27 +70,15 @@ function daemonRegistry(report: Report | null, status: DaemonStatus | null): Reg
   return registry;
 }
 
-/**
- * DaemonStatus from the store. The store keeps consecutive failures only, so the total is counted from the
- * rises seen between calls (a failure followed by a success before the next scrape is missed; polls are
- * minutes apart and scrapes seconds, so in practice none are).
- */
-export function statusFromStore(): (data: Pick<AirtopData, 'poll' | 'sinks'>) => DaemonStatus {
-  let total = 0;
-  let previous = 0;
-  return (data) => {
-    const current = data.poll.consecutiveFailures;
-    if (current > previous) total += current - previous;
-    else if (current < previous && current > 0) total += current;
-    previous = current;
-    const lastSuccess = data.poll.lastSuccessAt;
-    return {
-      up: data.poll.error === null && lastSuccess !== null,
-      lastPollAt: lastSuccess ? new Date(lastSuccess) : null,
-      pollFailures: total,
-      queueDepth: Object.fromEntries(Object.values(data.sinks).map((s) => [s.name, s.queueDepth])),
-      sinks: Object.values(data.sinks),
-    };
+/** DaemonStatus from the store, which counts failed polls as they fail (poll.failuresTotal). */
+export function statusFromStore(data: Pick<AirtopData, 'poll' | 'sinks'>): DaemonStatus {
+  const lastSuccess = data.poll.lastSuccessAt;
+  return {
+    up: data.poll.error === null && lastSuccess !== null,
+    lastPollAt: lastSuccess ? new Date(lastSuccess) : null,
+    pollFailures: data.poll.failuresTotal,
+    queueDepth: Object.fromEntries(Object.values(data.sinks).map((s) => [s.name, s.queueDepth])),
+    sinks: Object.values(data.sinks),
   };
 }
 
@@ -107,9 +95,8 @@ export async function metricsText(options: Pick<MetricsServerOptions, 'getReport
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const { host, port } = parseListen(options.listen);
-  const fromStore = statusFromStore();
   const getStore = options.getStore;
-  const render = { ...options, getStatus: options.getStatus ?? (getStore ? () => fromStore(getStore()) : undefined) };
+  const render = { ...options, getStatus: options.getStatus ?? (getStore ? () => statusFromStore(getStore()) : undefined) };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

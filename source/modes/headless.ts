@@ -2,7 +2,7 @@ import { jsonLogger, startMetricsServer } from '../headless/index.js';
 import { createAirtopStore } from '../state/store.js';
 import { startLive } from './live.js';
 import { sinkHealthLogger } from '../headless/sink-health.js';
-import type { ModeContext } from './main.js';
+import type { ModeContext } from './context.js';
 
 /** The poll loop, engines, alerts and sinks without a UI, until SIGTERM or SIGINT. */
 export async function runHeadless(context: ModeContext): Promise<number> {

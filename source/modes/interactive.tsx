@@ -6,7 +6,7 @@ import { runTui } from '../ui/run.js';
 import { startLive } from './live.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
-import type { ModeContext } from './main.js';
+import type { ModeContext } from './context.js';
 
 /** The TUI: the poller fills the store, the drill controller fetches what the open view needs, Ink draws. */
 export async function runInteractive(context: ModeContext): Promise<number> {

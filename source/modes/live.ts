@@ -1,11 +1,11 @@
 import type { Snapshot } from '../airflow/types.js';
 import { createPollCycle } from '../collect/cycle.js';
 import { createPoller } from '../collect/poller.js';
-import type { LogFn } from '../headless/json-logger.js';
+import type { LogFn } from '../log.js';
 import type { Report } from '../report/types.js';
 import { createNotifier, type Notifier } from '../sinks/notifier.js';
 import type { AirtopStore } from '../state/store.js';
-import type { ModeContext } from './main.js';
+import type { ModeContext } from './context.js';
 import { variableWriterFor } from './variable-writer.js';
 
 
@@ -30,17 +30,12 @@ export async function startLive(
     onDeadLetters: (letters) => store.getState().setDeadLetters(letters),
     log: hooks.log,
   });
-  const nextPoll = () => store.getState().poll.nextPollAt;
   const cycle = createPollCycle({
     source: context.source,
     store,
     config: context.config,
     alerts: notifier,
     clock: context.clock,
-    nextPollAt: () => {
-      const next = nextPoll();
-      return next ? new Date(next) : null;
-    },
     ...(hooks.onReport ? { onReport: hooks.onReport } : {}),
   });
   const poller = createPoller({

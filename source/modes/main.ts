@@ -1,42 +1,14 @@
 import { join } from 'node:path';
 import { connectSource } from '../airflow/connect.js';
-import { AirflowError } from '../airflow/errors.js';
-import type { AirflowSource } from '../airflow/types.js';
-import { startDemoServer } from '../airflow/demo/index.js';
-import { ConfigError, defaultConfigPath, defaultStateDir, loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
+import { startDemoServer } from '../demo/index.js';
+import { defaultConfigPath, defaultStateDir, loadConfig } from '../config/load.js';
+import { EXIT_UNKNOWN, type MainFlags, type ModeContext } from './context.js';
 import { runHeadless } from './headless.js';
 import { runInteractive } from './interactive.js';
 import { runOnce } from './once.js';
-import { prepareStateDir } from '../alerts/state-dir.js';
+import { prepareStateDir } from '../persist/state-dir.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
-
-export interface MainFlags {
-  url?: string;
-  config?: string;
-  demo: boolean;
-  once: boolean;
-  json: boolean;
-  headless: boolean;
-  metricsListen?: string;
-  interval?: number | string;
-  deadline?: string;
-  source?: string;
-  db?: string;
-  readonly: boolean;
-}
-
-export interface ModeContext {
-  config: Config;
-  source: AirflowSource;
-  stateDir: string;
-  flags: MainFlags;
-  clock: () => Date;
-}
-
-/** Exit codes follow the monitoring-plugin convention: 0 ok, 1 warning, 2 critical, 3 unknown. */
-export const EXIT_UNKNOWN = 3;
 
 export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const cleanups: (() => Promise<void>)[] = [];

@@ -1,9 +1,9 @@
 import { createPollCycle } from '../collect/cycle.js';
-import { safeDelayMs } from '../collect/safe-delay.js';
+import { safeDelayMs } from '../safe-delay.js';
 import { exitCodeFor } from '../engines/index.js';
 import type { Report } from '../report/types.js';
 import { createAirtopStore } from '../state/store.js';
-import { EXIT_UNKNOWN, type ModeContext } from './main.js';
+import { EXIT_UNKNOWN, type ModeContext } from './context.js';
 import { openReadOnlyAlerts } from './read-only-alerts.js';
 
 /** `--once` ran out of its total time (`--deadline`, `once_deadline`). */

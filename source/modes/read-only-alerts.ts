@@ -2,7 +2,7 @@ import { createAlertManager } from '../alerts/manager.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
 import type { AlertStage } from '../collect/cycle.js';
-import type { ModeContext } from './main.js';
+import type { ModeContext } from './context.js';
 
 /** `--once`: alert states (acks, silences) as the daemon left them, without writing the state dir or notifying. */
 export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertStage> {

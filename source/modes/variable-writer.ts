@@ -1,15 +1,22 @@
 import type { AirflowSource } from '../airflow/types.js';
-import { type RestRequester, restVariableWriter, type VariableWriter } from '../sinks/airflow-variables.js';
+import type { VariableWriter } from '../sinks/airflow-variables.js';
 
-type RestLike = RestRequester & { readonly api: 'v2' | 'v1' | null };
-
-/** The airflow_variables sink writes through the REST client's authenticated requests; a SQL-only source cannot write. */
+/**
+ * The airflow_variables sink writes through the source's writeVariable capability and reads (to append to
+ * sla_miss_history) through readVariables; a source without writeVariable (SQL without --url) cannot write.
+ */
 export function variableWriterFor(source: AirflowSource): VariableWriter | null {
-  const rest = source as AirflowSource & Partial<RestLike>;
-  if (typeof rest.request !== 'function') return null;
-  // The API version is known only after the first call, so choose the prefix per write.
+  const write = source.writeVariable?.bind(source);
+  if (!write) return null;
+  const read = source.readVariables?.bind(source);
+  if (!read) return { setVariable: write };
   return {
-    setVariable: (key, value, description) => restVariableWriter(rest as RestLike, rest.api ?? 'v2').setVariable(key, value, description),
-    getVariable: (key) => restVariableWriter(rest as RestLike, rest.api ?? 'v2').getVariable!(key),
+    setVariable: write,
+    async getVariable(key) {
+      const got = (await read([key]))[key];
+      if (!got || got.status === 'missing') return null;
+      if (got.status === 'ok') return got.raw;
+      throw new Error(`reading Variable ${key}: ${got.reason}`);
+    },
   };
 }

@@ -5,82 +5,11 @@ import type { Sink } from './types.js';
 // Writes the reference's Variables back into Airflow (capstone_latest_metrics, capstone_quality_report,
 // sla_miss_history) so DAGs and dashboards that read them keep working with airtop doing the monitoring.
 
-/** What this sink needs from the REST client. Throws AirflowError (or any Error) on failure. */
+/** The one thing this sink needs: the source's writeVariable (airflow/rest/variable-write.ts). Throws AirflowError (or any Error) on failure. */
 export interface VariableWriter {
   setVariable(key: string, value: string, description?: string): Promise<void>;
   /** The Variable's raw value, null when it does not exist (needed to append to sla_miss_history). */
   getVariable?(key: string): Promise<string | null>;
-}
-
-/** An authenticated request against the Airflow base URL, e.g. the REST client's. */
-export type AirflowHttp = (request: { method: 'GET' | 'PATCH' | 'POST'; path: string; body?: unknown }) => Promise<{ status: number; text: string }>;
-
-/** GET /api/v2/variables/{key} answers {key, value, ...}; value is the stored string. */
-function variableValue(key: string, body: unknown): string {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).value : undefined;
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  throw new AirflowError('bad_response', `reading Variable ${key}: the API answered a value that is not a string`);
-}
-
-/**
- * Airflow 3's variable upsert: PATCH /api/v2/variables/{key} {key, value}; on 404 create it with
- * POST /api/v2/variables {key, value, description}. `prefix` is '/api/v1' for Airflow 2 (same calls).
- */
-export function createVariableWriter(http: AirflowHttp, prefix = '/api/v2'): VariableWriter {
-  return {
-    async getVariable(key) {
-      const read = await http({ method: 'GET', path: `${prefix}/variables/${encodeURIComponent(key)}` });
-      if (read.status === 404) return null;
-      if (read.status < 200 || read.status >= 300) throw variableError(key, read.status, read.text, 'reading');
-      let body: unknown;
-      try {
-        body = JSON.parse(read.text);
-      } catch {
-        throw new AirflowError('bad_response', `reading Variable ${key}: the API answered something that is not JSON`);
-      }
-      return variableValue(key, body);
-    },
-    async setVariable(key, value, description) {
-      const patched = await http({ method: 'PATCH', path: `${prefix}/variables/${encodeURIComponent(key)}`, body: { key, value } });
-      if (patched.status >= 200 && patched.status < 300) return;
-      if (patched.status !== 404) throw variableError(key, patched.status, patched.text);
-      const created = await http({ method: 'POST', path: `${prefix}/variables`, body: { key, value, ...(description ? { description } : {}) } });
-      if (created.status >= 200 && created.status < 300) return;
-      throw variableError(key, created.status, created.text);
-    },
-  };
-}
-
-/** The slice of the REST client's Http (source/airflow/rest/http.ts) this needs; it throws AirflowError itself. */
-export interface RestRequester {
-  request(req: { method: 'GET' | 'PATCH' | 'POST'; path: string; body?: unknown; expect?: readonly number[] }): Promise<{ status: number; body: unknown }>;
-}
-
-/** A VariableWriter over the REST client's authenticated Http: auth, retries and secret redaction stay there. */
-export function restVariableWriter(http: RestRequester, api: 'v2' | 'v1' = 'v2'): VariableWriter {
-  const prefix = `/api/${api}`;
-  return {
-    async getVariable(key) {
-      const read = await http.request({ method: 'GET', path: `${prefix}/variables/${encodeURIComponent(key)}`, expect: [404] });
-      return read.status === 404 ? null : variableValue(key, read.body);
-    },
-    async setVariable(key, value, description) {
-      const patched = await http.request({ method: 'PATCH', path: `${prefix}/variables/${encodeURIComponent(key)}`, body: { key, value }, expect: [404] });
-      if (patched.status !== 404) return;
-      await http.request({ method: 'POST', path: `${prefix}/variables`, body: { key, value, ...(description ? { description } : {}) } });
-    },
-  };
-}
-
-function variableError(key: string, status: number, text: string, doing: 'writing' | 'reading' = 'writing'): AirflowError {
-  const body = text.replace(/\s+/g, ' ').slice(0, 200);
-  const what = `${doing} Variable ${key}`;
-  if (status === 401) return new AirflowError('auth', `401 ${what}: check AIRFLOW_USERNAME / AIRFLOW_PASSWORD or AIRFLOW_TOKEN`, status);
-  if (status === 403) return new AirflowError('forbidden', `403 ${what}: the Airflow user needs the op (or admin) role to ${doing === 'writing' ? 'write' : 'read'} Variables`, status);
-  if (status === 429) return new AirflowError('rate_limited', `429 ${what}`, status);
-  if (status >= 500) return new AirflowError('server', `${status} ${what}: ${body}`, status);
-  return new AirflowError('bad_response', `${status} ${what}: ${body}`, status);
 }
 
 export interface VariablesPayload {

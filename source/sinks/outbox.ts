@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { readJsonState, writeJsonAtomic } from '../alerts/state-file.js';
-import type { DeadLetter, SinkStatus } from '../state/types.js';
+import { readJsonState, writeJsonAtomic } from '../persist/json-file.js';
+import type { DeadLetter, SinkStatus } from './status.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import {
   DEAD_LETTER_CAPACITY,
@@ -77,7 +77,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   );
 
   const read = readJsonState(path, parseOutboxState, clock());
-  let state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
+  const state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
   // Dead letters written by an older airtop may hold a secret a receiver echoed: scrub them as they load.
   const loadedLetters = JSON.stringify(state.deadLetters);
   state.deadLetters = state.deadLetters.map((letter) => ({ ...letter, reason: redactSecrets(sanitizeText(letter.reason)), summary: redactSecrets(sanitizeText(letter.summary)) }));

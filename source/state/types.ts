@@ -1,28 +1,24 @@
 import type { DagRun, Snapshot, TaskInstance } from '../airflow/types.js';
-import type { AlertView, Report } from '../report/types.js';
+import type { Report } from '../report/types.js';
+import type { HistoryPoint } from '../report/history.js';
+import type { DeadLetter, SinkStatus } from '../sinks/status.js';
+
+export type { DeadLetter, HistoryPoint, SinkStatus };
 
 export type PaneId = 'dags' | 'pools' | 'costs' | 'quality' | 'alerts';
 export const PANES: PaneId[] = ['dags', 'pools', 'costs', 'quality', 'alerts'];
-
-/** One point per successful poll, kept in a bounded ring for sparklines and charts. */
-export interface HistoryPoint {
-  at: string;
-  healthScore: number;
-  totalCostUsd: number;
-  costPerDocumentUsd: number;
-  qualityScore: number;
-  /** Average successful-run duration per DAG at that poll. */
-  dagDurations: Record<string, number>;
-}
 
 export interface PollStatus {
   state: 'idle' | 'polling' | 'ok' | 'error';
   lastAttemptAt: string | null;
   lastSuccessAt: string | null;
+  /** The poller's schedule (setNextPoll is its one writer), for the header's countdown. */
   nextPollAt: string | null;
   /** Why the last poll failed; the snapshot stays, and is stale while this is set. */
   error: string | null;
   consecutiveFailures: number;
+  /** Polls that failed since start, counted as they fail (/metrics' airtop_poll_failures_total). */
+  failuresTotal: number;
 }
 
 /** `filter` keeps the filter text a view had when a deeper view was pushed, so popping restores it. */
@@ -41,23 +37,6 @@ export interface DrillData {
   log: { lines: string[]; follow: boolean; continuationToken: string | null } | null;
   /** When the data above was fetched; running durations are measured to it. */
   fetchedAt?: string | null;
-}
-
-export interface SinkStatus {
-  name: string;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  queueDepth: number;
-  deadLetters: number;
-}
-
-export interface DeadLetter {
-  id: string;
-  sink: string;
-  reason: string;
-  at: string;
-  summary: string;
 }
 
 export type Dialog =
@@ -84,21 +63,20 @@ export interface FrozenData {
   snapshot: Snapshot | null;
   report: Report | null;
   history: HistoryPoint[];
-  alerts: AlertView[];
   sinks: Record<string, SinkStatus>;
   deadLetters: DeadLetter[];
 }
 
 export interface AirtopData {
   snapshot: Snapshot | null;
+  /** The last report; its `alerts` are the one alert list (setAlerts updates them between polls, e.g. on ack). */
   report: Report | null;
   poll: PollStatus;
   history: HistoryPoint[];
-  alerts: AlertView[];
   sinks: Record<string, SinkStatus>;
   deadLetters: DeadLetter[];
   drill: DrillData;
   ui: UiState;
-  /** Set while paused (see setPaused); null or absent otherwise. */
+  /** Set while paused (ui/actions.ts's reduce); null or absent otherwise. */
   frozen?: FrozenData | null;
 }

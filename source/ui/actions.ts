@@ -1,9 +1,7 @@
-import { type AirtopStore, frozenCopy } from '../state/store.js';
+import { type AirtopStore, EMPTY_DRILL, frozenCopy } from '../state/store.js';
 import type { AirtopData, View } from '../state/types.js';
 import type { Commands } from './commands.js';
 import type { Effect } from './dispatch.js';
-
-const EMPTY_DRILL = { loading: true, error: null, runs: null, taskInstances: null, log: null };
 
 /** The list each view's ↑/↓ selection lives under. */
 function listOf(view: View): string {
@@ -27,7 +25,7 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
       filter: { editing: false, text: '' },
       selection: { ...ui.selection, [listOf(nav.push)]: 0 },
     };
-    drill = { ...EMPTY_DRILL };
+    drill = { ...EMPTY_DRILL, loading: true };
   } else if (nav && 'pop' in nav && ui.stack.length > 1) {
     const stack = ui.stack.slice(0, -1);
     const top = stack[stack.length - 1]!;
@@ -35,7 +33,7 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
     drill = { ...EMPTY_DRILL, loading: top.kind !== 'main' };
   } else if (nav && 'replace' in nav) {
     ui = { ...ui, stack: [...ui.stack.slice(0, -1), nav.replace], selection: { ...ui.selection, [listOf(nav.replace)]: 0 } };
-    drill = { ...EMPTY_DRILL };
+    drill = { ...EMPTY_DRILL, loading: true };
   }
   if (effect.follow !== undefined) {
     drill = { ...drill, log: { lines: drill.log?.lines ?? [], continuationToken: drill.log?.continuationToken ?? null, follow: effect.follow } };

@@ -164,7 +164,7 @@ function alertAction(state: AirtopData, command: 'ack' | 'unack' | 'silence'): E
 function dialogKey(state: AirtopData, command: string, input: string): Effect | null {
   const dialog = state.ui.dialog!;
   const summary = () => {
-    const alert = state.alerts.find((a) => a.fingerprint === dialog.fingerprint);
+    const alert = state.report?.alerts.find((a) => a.fingerprint === dialog.fingerprint);
     return alert ? alertText(alert) : dialog.fingerprint;
   };
   const edit = (f: (text: string) => string): Effect =>

@@ -3,6 +3,7 @@ import type { ComponentHealth, Health } from '../airflow/types.js';
 import type { PollStatus, View } from '../state/types.js';
 import { formatAge, formatClock, formatCountdown, formatScore } from './format.js';
 import { shownReport } from './model/shown.js';
+import { statusDriver } from './model/status-driver.js';
 import { useAirtop } from './store-context.js';
 import { useTheme } from './theme.js';
 import { type Clock, useNow } from './use-now.js';
@@ -61,6 +62,9 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
   const api = useAirtop((s) => s.report?.airflow.api ?? s.snapshot?.airflow.api ?? null);
   const health = report?.airflow.health ?? null;
   const overall = report?.summary.overall;
+  // On a narrow screen only the worst finding, so the status keeps its place beside the URL.
+  const drivers = report ? statusDriver(report) : null;
+  const driver = drivers && width < NARROW ? drivers.split(', ')[0]! : drivers;
   const stale = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
   const overallColour = overall === 'critical' ? theme.status.critical : overall === 'warning' ? theme.status.warning : theme.status.healthy;
   const nextText = nextPollText(poll, now);
@@ -91,7 +95,7 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
             ) : null}
             {overall ? (
               <Text color={overallColour} bold>
-                {`  ${overall.toUpperCase()}`}
+                {`  ${overall.toUpperCase()}${driver ? `: ${driver}` : ''}`}
               </Text>
             ) : (
               '  waiting for the first poll'

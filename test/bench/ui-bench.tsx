@@ -252,7 +252,7 @@ export async function runUiBench(options: { sizes?: [number, number][]; idleSeco
   // window of idling, and the CPU of one header frame, scaled to the frames a 5-minute poll cycle draws.
   const [columns, rows] = sizes[0]!;
   const session = open(columns, rows, Date.now);
-  let idleCpuPct = 0;
+  let idleCpuPct: number;
   try {
     await settle(session);
     const framesBefore = session.terminal.frames;

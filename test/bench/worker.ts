@@ -233,8 +233,9 @@ async function soakTask(task: Extract<WorkerTask, { kind: 'soak' }>): Promise<Wo
     const at = new Date(now.getTime() + i * 300_000);
     const snapshot = await source.snapshot(now);
     const state = store.getState();
-    const { report, point } = deriveReport({ snapshot, history: state.history, config, now, stale: { stale: false, reason: null, lastSuccess: state.poll.lastSuccessAt } });
-    state.pollSucceeded({ snapshot, report, alerts: [], point: { ...point, at: at.toISOString() }, at, nextPollAt: new Date(at.getTime() + 300_000) });
+    const { report, point } = deriveReport({ snapshot, config, now, stale: { stale: false, reason: null, lastSuccess: state.poll.lastSuccessAt } });
+    state.pollSucceeded({ snapshot, report, point: { ...point, at: at.toISOString() }, at });
+    state.setNextPoll(new Date(at.getTime() + 300_000));
     times.push(performance.now() - started);
     if (i === 0) rssAfterFirstMb = rss();
     if (i === Math.floor(task.polls / 2)) rssMidMb = rss();

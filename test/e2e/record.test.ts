@@ -5,8 +5,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalisePath, normaliseQuery, recordingFileName } from '../../source/airflow/demo/recording.js';
-import { startRecordingProxy } from '../../source/airflow/demo/replay.js';
+import { normalisePath, normaliseQuery, recordingFileName } from '../helpers/recording.js';
+import { startRecordingProxy } from '../helpers/replay.js';
 import { AirflowApi, type RunRef } from './support/api.js';
 import { cliEnv, onceJson, writeConfig } from './support/cli.js';
 import { harness, REPO, scratchDir } from './support/context.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { DemoServer } from '../../source/airflow/demo/index.js';
+import type { DemoServer } from '../../source/demo/index.js';
 import { AirflowError, type AirflowErrorKind } from '../../source/airflow/errors.js';
 import type { RestSourceOptions } from '../../source/airflow/rest/index.js';
 
@@ -65,6 +65,7 @@ export async function signIn(baseUrl: string, username = 'admin', password = 'ad
 }
 
 /** One raw API call; the parsed JSON body (or text) with the status. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests walk arbitrary JSON replies; their expects are the check
 export async function call(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; accept?: string } = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { binaryPath } from './binaries.js';
 
 // The real Debian Prometheus Pushgateway and Alertmanager, on loopback, started and stopped by PID.
 // Each test that starts one stops it in afterAll/afterEach; nothing listens beyond 127.0.0.1.
 
-export const PUSHGATEWAY_BIN = '/usr/bin/prometheus-pushgateway';
-export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
-export const PROMTOOL_BIN = '/usr/bin/promtool';
+// The binaries are looked up on PATH when used (test/helpers/binaries.ts); tests that need them skip
+// (or fail under CI=true) through missingBinaries before they get here.
 
 export interface RunningServer {
   url: string;
@@ -91,7 +91,7 @@ async function startBinary(bin: string, args: (port: number) => string[], readyP
 }
 
 export function startPushgateway(): Promise<RunningServer> {
-  return startBinary(PUSHGATEWAY_BIN, (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], '/-/ready', () => {});
+  return startBinary(binaryPath('prometheus-pushgateway'), (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], '/-/ready', () => {});
 }
 
 export function startAlertmanager(): Promise<RunningServer> {
@@ -99,7 +99,7 @@ export function startAlertmanager(): Promise<RunningServer> {
   const config = join(dir, 'alertmanager.yml');
   writeFileSync(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
   return startBinary(
-    ALERTMANAGER_BIN,
+    binaryPath('prometheus-alertmanager'),
     (port) => ['--cluster.listen-address=', `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(dir, 'data')}`, `--config.file=${config}`],
     '/-/ready',
     () => rmSync(dir, { recursive: true, force: true }),
@@ -109,7 +109,7 @@ export function startAlertmanager(): Promise<RunningServer> {
 /** `promtool check metrics` reading the text on stdin. */
 export function promtoolCheckMetrics(text: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL_BIN, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(binaryPath('promtool'), ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

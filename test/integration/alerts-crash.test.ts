@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertManager } from '../../source/alerts/manager.js';
 import { parseAlertState } from '../../source/alerts/persisted.js';
-import { readJsonState } from '../../source/alerts/state-file.js';
+import { readJsonState } from '../../source/persist/json-file.js';
 import { createOutbox } from '../../source/sinks/outbox.js';
 import { parseOutboxState } from '../../source/sinks/outbox-state.js';
 import type { Sink } from '../../source/sinks/types.js';
@@ -75,7 +75,7 @@ function transpileTree(from: string, to: string): void {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'airtop-crash-'));
-  for (const folder of ['alerts', 'sinks', 'text']) transpileTree(join(ROOT, 'source', folder), join(work, 'source', folder));
+  for (const folder of ['alerts', 'persist', 'sinks', 'text']) transpileTree(join(ROOT, 'source', folder), join(work, 'source', folder));
   symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
   writeFileSync(join(work, 'package.json'), '{"type":"module"}');
   writeFileSync(join(work, 'child.mjs'), CHILD);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
-import { loadRecordings, normalisePath, type Recording } from '../../source/airflow/demo/recording.js';
-import { startRecordingProxy, startReplayServer } from '../../source/airflow/demo/replay.js';
+import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
+import { loadRecordings, normalisePath, type Recording } from '../helpers/recording.js';
+import { startRecordingProxy, startReplayServer } from '../helpers/replay.js';
 import { createRestSource, type RestSource } from '../../source/airflow/rest/index.js';
 import { healthSchema, logSchema, poolListSchema, runListSchema, taskInstanceListSchema, variableSchema, versionSchema, dagListSchema } from '../../source/airflow/rest/schemas.js';
 import { FIXED_NOW, fixedClock, restOptionsFor } from '../helpers/http.js';
@@ -32,6 +32,7 @@ interface Endpoint {
   method: string;
   path: RegExp;
   schema: z.ZodType;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row picks its own list out of the reply it matched
   items: (body: any) => Record<string, unknown>[];
 }
 

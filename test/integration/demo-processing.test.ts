@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
+import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import { createRestSource } from '../../source/airflow/rest/index.js';
 import { configSchema } from '../../source/config/schema.js';
 import { processingMetrics } from '../../source/engines/processing.js';

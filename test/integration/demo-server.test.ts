@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScenario, startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
+import { createScenario, startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import { createRestSource } from '../../source/airflow/rest/index.js';
 import { call, FIXED_NOW, fixedClock, restOptionsFor, signIn } from '../helpers/http.js';
 

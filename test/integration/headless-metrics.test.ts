@@ -1,12 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonLogger, startMetricsServer, statusFromStore, type MetricsServer } from '../../source/headless/index.js';
 import type { Report } from '../../source/report/types.js';
-import { initialData } from '../../source/state/store.js';
+import type { HistoryPoint } from '../../source/report/history.js';
+import { createAirtopStore } from '../../source/state/store.js';
+import { missingBinaries } from '../helpers/binaries.js';
 import { promtoolCheckMetrics } from '../helpers/servers.js';
+import { buildSnapshot } from '../ui/fixtures.js';
 import { sampleReport } from '../unit/sinks/report-fixture.js';
 
 // The headless daemon's /metrics and /healthz on loopback, scraped like Prometheus would and linted with
 // promtool; and its JSON-lines log.
+
+const noPromtool = missingBinaries(['promtool']);
+
+const samplePoint = (at: Date): HistoryPoint => ({ at: at.toISOString(), healthScore: 92.5, totalCostUsd: 1.06, costPerDocumentUsd: 0.0265, qualityScore: 80, dagDurations: {} });
 
 let server: MetricsServer | null = null;
 afterEach(async () => {
@@ -15,15 +22,20 @@ afterEach(async () => {
 });
 
 describe('metrics endpoint', () => {
-  it('serves the report families plus airtop_* in text format 0.0.4 that passes promtool', async () => {
-    let report: Report | null = sampleReport();
+  async function serve(getReport: () => Report | null): Promise<string> {
     server = await startMetricsServer({
       listen: '127.0.0.1:0',
-      getReport: () => report,
+      getReport,
       getStatus: () => ({ up: true, lastPollAt: new Date('2024-06-01T12:00:00Z'), pollFailures: 2, queueDepth: { slack: 3, pagerduty: 0 } }),
     });
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${server.url}/metrics`);
+    return server.url;
+  }
+
+  it('serves the report families plus airtop_* in text format 0.0.4', async () => {
+    let report: Report | null = sampleReport();
+    const url = await serve(() => report);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await res.text();
@@ -33,31 +45,40 @@ describe('metrics endpoint', () => {
     expect(text).toContain('airtop_poll_failures_total 2');
     expect(text).toContain('airtop_outbox_queue_depth{sink="slack"} 3');
     expect(text).toContain('capstone_health_score{pipeline="document-processor"} 92.5');
-    expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, output: '' });
 
     report = null; // before the first poll
-    const empty = await (await fetch(`${server.url}/metrics`)).text();
+    const empty = await (await fetch(`${url}/metrics`)).text();
     expect(empty).not.toContain('capstone_');
-    expect(await promtoolCheckMetrics(empty)).toEqual({ code: 0, output: '' });
+  });
+
+  it.skipIf(noPromtool)('serves text that passes promtool, with and without a report', async () => {
+    let report: Report | null = sampleReport();
+    const url = await serve(() => report);
+    expect(await promtoolCheckMetrics(await (await fetch(`${url}/metrics`)).text())).toEqual({ code: 0, output: '' });
+    report = null; // before the first poll
+    expect(await promtoolCheckMetrics(await (await fetch(`${url}/metrics`)).text())).toEqual({ code: 0, output: '' });
   });
 
   it('reads poll state from the store, counting failures as they happen', async () => {
-    const data = initialData();
-    server = await startMetricsServer({ listen: '127.0.0.1:0', getReport: () => null, getStore: () => data });
+    const store = createAirtopStore();
+    const at = new Date('2024-06-01T12:00:00.000Z');
+    server = await startMetricsServer({ listen: '127.0.0.1:0', getReport: () => null, getStore: () => store.getState() });
     const scrape = async () => (await fetch(`${server!.url}/metrics`)).text();
     expect(await scrape()).toContain('airtop_up 0');
-    data.poll = { ...data.poll, state: 'error', error: 'connection refused', consecutiveFailures: 2 };
+    store.getState().pollFailed({ error: 'connection refused', at });
+    store.getState().pollFailed({ error: 'connection refused', at });
     expect(await scrape()).toContain('airtop_poll_failures_total 2');
-    data.poll = { ...data.poll, state: 'ok', error: null, consecutiveFailures: 0, lastSuccessAt: '2024-06-01T12:00:00.000Z' };
-    data.sinks = { slack: { name: 'slack', lastSuccessAt: null, lastError: null, lastErrorAt: null, queueDepth: 4, deadLetters: 0 } };
+    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: sampleReport(), point: samplePoint(at), at });
+    store.getState().setSinkStatus({ name: 'slack', lastSuccessAt: null, lastError: null, lastErrorAt: null, queueDepth: 4, deadLetters: 0 });
     const ok = await scrape();
     expect(ok).toContain('airtop_up 1');
     expect(ok).toContain('airtop_poll_failures_total 2');
     expect(ok).toContain('airtop_outbox_queue_depth{sink="slack"} 4');
-    data.poll = { ...data.poll, state: 'error', error: 'x', consecutiveFailures: 1 };
+    // A failure and a recovery between two scrapes still counts: the store counts where the failure happens.
+    store.getState().pollFailed({ error: 'x', at });
+    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: sampleReport(), point: samplePoint(at), at });
     expect(await scrape()).toContain('airtop_poll_failures_total 3');
-    const count = statusFromStore();
-    expect(count(data).pollFailures).toBe(1);
+    expect(statusFromStore(store.getState())).toMatchObject({ up: true, pollFailures: 3 });
   });
 
   it('answers /healthz, 404 elsewhere, and stops listening on close', async () => {

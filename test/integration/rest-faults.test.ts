@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
+import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import { createRestSource, type RestSourceOptions } from '../../source/airflow/rest/index.js';
 import { expectAirflowError, FIXED_NOW, fixedClock, restOptionsFor } from '../helpers/http.js';
 

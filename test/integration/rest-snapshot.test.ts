@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanner, demoVariables, poolsAt, startDemoServer, worldBetween, type DemoServer } from '../../source/airflow/demo/index.js';
+import { createPlanner, demoVariables, poolsAt, startDemoServer, worldBetween, type DemoServer } from '../../source/demo/index.js';
 import { createRestSource } from '../../source/airflow/rest/index.js';
 import { CAPSTONE_DAGS, FIXED_NOW, fixedClock, numpyPercentile, REFERENCE_VARIABLES, restOptionsFor } from '../helpers/http.js';
 

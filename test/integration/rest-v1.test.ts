@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Recording } from '../../source/airflow/demo/recording.js';
-import { startReplayServer } from '../../source/airflow/demo/replay.js';
+import type { Recording } from '../helpers/recording.js';
+import { startReplayServer } from '../helpers/replay.js';
 import { createRestSource } from '../../source/airflow/rest/index.js';
 import { restOptionsFor } from '../helpers/http.js';
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createEmailSink } from '../../source/sinks/email.js';
 import { createOutbox } from '../../source/sinks/outbox.js';
 import type { Sink } from '../../source/sinks/types.js';
-import type { DeadLetter } from '../../source/state/types.js';
+import type { DeadLetter } from '../../source/sinks/status.js';
 import { slaNotification, thresholdNotification } from '../unit/sinks/notification-fixture.js';
 
 // A real SMTP server (smtp-server) on 127.0.0.1:0: mails are parsed back with mailparser; 451 is retried

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOutbox, type Outbox } from '../../source/sinks/outbox.js';
 import { createSlackSink } from '../../source/sinks/slack.js';
-import type { SinkStatus } from '../../source/state/types.js';
+import type { SinkStatus } from '../../source/sinks/status.js';
 import { startSlackReceiver, type Receiver } from '../helpers/receivers.js';
 import { waitFor } from '../helpers/servers.js';
 import { slaNotification, thresholdNotification } from '../unit/sinks/notification-fixture.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
+import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import { createRestSource, type RestSource } from '../../source/airflow/rest/index.js';
 import { variableWriterFor } from '../../source/modes/variable-writer.js';
 import { createAirflowVariablesSink } from '../../source/sinks/airflow-variables.js';

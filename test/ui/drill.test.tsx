@@ -117,12 +117,12 @@ describe('log view', () => {
     const { source, ui } = drillable();
     await openLog(ui);
     await ui.sendKeys('[');
-    let frame = await ui.waitForContent('ERROR - LLM timeout after 60s');
+    const frame = await ui.waitForContent('ERROR - LLM timeout after 60s');
     expect(frame).toContain('try 1/2');
     await ui.sendKeys('[');
     await ui.waitForContent('try 1 of 2: no earlier try');
     await ui.sendKeys(']');
-    frame = await ui.waitForContent('try 2 line 1');
+    await ui.waitForContent('try 2 line 1');
     expect(source.calls.filter((c) => c.startsWith('taskLog'))).toEqual(['taskLog generate_summary 2 -', 'taskLog generate_summary 1 -', 'taskLog generate_summary 2 -']);
   });
 

@@ -258,11 +258,10 @@ export function buildStore(options: FixtureOptions & { columns?: number; rows?: 
   const store = createAirtopStore({
     snapshot: buildSnapshot(options),
     report: buildReport(options),
-    alerts: buildAlerts(),
     history: buildHistory(),
     sinks: Object.fromEntries(SINKS.map((s) => [s.name, s])),
     deadLetters: DEAD_LETTERS,
-    poll: { state: 'ok', lastAttemptAt: NOW.toISOString(), lastSuccessAt: NOW.toISOString(), nextPollAt: new Date(NOW.getTime() + 5 * MIN).toISOString(), error: null, consecutiveFailures: 0 },
+    poll: { state: 'ok', lastAttemptAt: NOW.toISOString(), lastSuccessAt: NOW.toISOString(), nextPollAt: new Date(NOW.getTime() + 5 * MIN).toISOString(), error: null, consecutiveFailures: 0, failuresTotal: 0 },
   });
   store.getState().setSize(options.columns ?? 120, options.rows ?? 40);
   return store;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatAge, formatCountdown } from '../../source/ui/format.js';
+import { statusDriver } from '../../source/ui/model/status-driver.js';
 import { buildStore, NOW } from './fixtures.js';
 import { renderTui } from './render.js';
 
@@ -46,5 +47,17 @@ describe('header clock', () => {
     await ui.waitForContent('next in 9s');
     now += 1000;
     await ui.waitForContent('next in 8s');
+  });
+});
+
+describe('header status', () => {
+  it('says what drives a critical status beside it', async () => {
+    const store = buildStore({ columns: 140, rows: 40 });
+    const ui = renderTui({ store });
+    unmount = ui.unmount;
+    const report = store.getState().report!;
+    const first = (await ui.waitForContent('CRITICAL')).split('\n')[0]!;
+    expect(first).toContain(`CRITICAL: ${statusDriver(report)}`);
+    expect(statusDriver(report)).toMatch(/^\d+ threshold violations?/);
   });
 });

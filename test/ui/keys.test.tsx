@@ -64,7 +64,7 @@ describe('filter', () => {
     expect(dagNames(frame)).toEqual([DAGS.ingestion]);
     expect(frame).toContain('/inge');
     await ui.sendKeys(KEY.enter);
-    frame = await ui.waitForContent('filter: inge');
+    await ui.waitForContent('filter: inge');
     await ui.sendKeys(KEY.escape);
     frame = await ui.waitForContent(/\[1\] DAG health {2}4 DAGs/);
     expect(dagNames(frame)).toHaveLength(4);

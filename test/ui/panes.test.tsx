@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PaneId } from '../../source/state/types.js';
 import { buildStore, DAGS } from './fixtures.js';
 import { normalise, renderTui } from './render.js';
+import { act } from './act.js';
 
 let unmount: (() => void) | null = null;
 afterEach(() => {
@@ -13,7 +14,7 @@ afterEach(() => {
 /** 119x31 is below the grid threshold: one pane (the focused one) gets the screen, so lines hold one pane only. */
 function show(options: Parameters<typeof buildStore>[0] & { noColor?: boolean; focus?: PaneId } = {}) {
   const store = buildStore({ columns: 119, rows: 31, ...options });
-  if (options.focus) store.getState().focus(options.focus);
+  if (options.focus) act(store, { ui: { focus: options.focus } });
   const ui = renderTui({ store, noColor: options.noColor ?? true });
   unmount = ui.unmount;
   return { store, ui };
@@ -26,7 +27,7 @@ describe('main screen', () => {
   it('header: Airflow, component health, poll times, overall status and score', async () => {
     const { ui } = show();
     const frame = normalise(await ui.waitForContent('DAG health'));
-    expect(lines(frame)[0]).toMatch(/airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL {2}health 61\.4/);
+    expect(lines(frame)[0]).toMatch(/airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL: 2 threshold violations, 1 SLA miss at L2\+ {2}health 61\.4/);
     expect(lines(frame)[1]).toContain('scheduler ● ok  triggerer ● ok  dag_processor ✖ down');
     expect(lines(frame)[1]).toContain('last poll HH:MM:SS (N ago)  next in 5m');
     expect(lines(frame)[2]).toMatch(/^DAGs/);
@@ -35,7 +36,7 @@ describe('main screen', () => {
   it('header: STALE with the reason while polls fail, PAUSED while paused', async () => {
     const { store, ui } = show();
     await ui.waitForContent('DAG health');
-    store.getState().pollFailed({ error: '401 from http://127.0.0.1:8080/auth/token: check AIRFLOW_USERNAME', at: new Date(), nextPollAt: null });
+    store.getState().pollFailed({ error: '401 from http://127.0.0.1:8080/auth/token: check AIRFLOW_USERNAME', at: new Date() });
     const frame = await ui.waitForContent('STALE: 401 from');
     expect(lines(frame)[0]).toContain('STALE');
     await ui.sendKeys('p');
@@ -63,6 +64,14 @@ describe('main screen', () => {
     expect(end(row, '17m51s')).toBe(end(titles, 'p95'));
     expect(end(row, '16m30s')).toBe(end(titles, 'avg'));
     expect(row.indexOf('█▁')).toBe(titles.indexOf('recent runs'));
+  });
+
+  it('pane 1 at 120x40: the name gives way last, so columns drop before a DAG id is cut', async () => {
+    const { ui } = show({ columns: 120, rows: 40 });
+    const frame = await ui.waitForContent('DAG health');
+    for (const id of Object.values(DAGS)) expect(lineWith(frame, id)).toContain(id);
+    expect(frame).not.toMatch(/capstone_\w*…/);
+    expect(lineWith(frame, 'runs/1h')).toMatch(/runs\/1h +success/);
   });
 
   it('pane 2: pools as used / queued / open bars, fullest first', async () => {
@@ -152,7 +161,7 @@ describe('colour', () => {
   afterEach(() => {
     chalk.level = level;
   });
-  const COLOUR = /\x1b\[(3[0-7]|9[0-7]|38;)/;
+  const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[(3[0-7]|9[0-7]|38;)`);
 
   it('status colours come from the theme', async () => {
     chalk.level = 1;

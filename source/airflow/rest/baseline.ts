@@ -1,4 +1,4 @@
-import { own, setOwn } from '../../engines/own.js';
+import { own, setOwn } from '../../own.js';
 import type { DagRun, Snapshot, TaskInstance } from '../types.js';
 import { runKey, tiKey } from './map.js';
 import type { Reads } from './reads.js';

@@ -3,7 +3,7 @@ import { AirflowError, type AirflowErrorKind } from '../errors.js';
 import { encodeQuery, type QueryParams } from './query.js';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter, type BackoffPolicy } from './retry.js';
 import { createSemaphore } from './semaphore.js';
-import { safeDelayMs } from '../../collect/safe-delay.js';
+import { safeDelayMs } from '../../safe-delay.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH';

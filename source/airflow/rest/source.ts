@@ -5,10 +5,11 @@ import { createBaseline, type Baseline } from './baseline.js';
 import { createHttp, type Http, type HttpRequest, type HttpResult } from './http.js';
 import { newestRunsFirst, parseBody } from './map.js';
 import { createReads, type Api, type Reads } from './reads.js';
+import { writeVariable } from './variable-write.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry.js';
 import { versionSchema } from './schemas.js';
 import { sanitizeText } from '../../text/sanitize.js';
-import { safeDelayMs } from '../../collect/safe-delay.js';
+import { safeDelayMs } from '../../safe-delay.js';
 import { buildSnapshot } from './snapshot.js';
 import { createWindowCache, DEFAULT_WINDOW_CACHE, type WindowCache } from './window.js';
 
@@ -33,6 +34,7 @@ export interface RestSourceOptions {
 
 export interface RestSource extends AirflowSource {
   readVariables(names: string[]): Promise<Record<string, VariableRead>>;
+  writeVariable(key: string, value: string, description?: string): Promise<void>;
   /** Which API answered, after the first call; null before. */
   readonly api: Api | null;
   /** Contacts Airflow if not done yet: which API it speaks and its version. */
@@ -163,6 +165,10 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
       const c = await connect();
       const entries = await Promise.all(names.map(async (name) => [name, await c.reads.variable(name, opts.maxVariableBytes)] as const));
       return Object.fromEntries(entries);
+    },
+    async writeVariable(key: string, value: string, description?: string): Promise<void> {
+      const c = await connect();
+      return writeVariable(http, c.api, key, value, description);
     },
     async taskLog(ti, tryNumber, token): Promise<TaskLogPage> {
       return (await connect()).reads.log(ti, tryNumber, token);

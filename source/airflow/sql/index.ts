@@ -70,8 +70,13 @@ export function createSqlSource(opts: SqlSourceOptions): AirflowSource {
     limits: { runs: opts.limits?.runs ?? MAX_RUNS, taskInstances: opts.limits?.taskInstances ?? MAX_TASK_INSTANCES },
   };
 
+  // Variables are written through the REST source, when there is one (--url beside --db).
+  const rest = opts.variables.source;
+  const writeVariable = rest?.writeVariable?.bind(rest);
+
   return {
     url,
+    ...(writeVariable ? { writeVariable } : {}),
     async snapshot(now: Date): Promise<Snapshot> {
       const snapshot = await session.readOnly('the poll', (query, alongside) => pollSnapshot(query, alongside, pollOptions, now, state));
       const { values, issues } = await readVariables(opts.variables.source, opts.variables.names, now);

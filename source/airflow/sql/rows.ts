@@ -1,7 +1,7 @@
 // Row shapes of the queries in queries.ts and their mapping onto the records of ../types.ts.
 import type { Dag, DagRun, DagWindowStats, Pool, TaskInstance, TaskWindowStats } from '../types.js';
 import { sanitizeText } from '../../text/sanitize.js';
-import { setOwn } from '../../engines/own.js';
+import { setOwn } from '../../own.js';
 
 /** The session parses timestamptz straight into ISO text (session.ts); a Date is accepted too. */
 type Time = Date | string | null;

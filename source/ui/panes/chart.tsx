@@ -10,7 +10,10 @@ const LABEL_WIDTH = 9;
 export function chartLines(values: readonly number[], width: number, height: number, format: (v: number) => string): string[] {
   const points = values.filter((v) => Number.isFinite(v)).slice(-Math.max(1, width - LABEL_WIDTH - 2));
   if (points.length === 0) return [];
-  const label = (v: number) => format(v).slice(0, LABEL_WIDTH).padStart(LABEL_WIDTH);
+  // A flat series (one point, or all equal) is drawn on one row, which asciichart labels with that row's
+  // rounded index (1.38 → "$1.00") rather than the value; label it with the value itself.
+  const flat = points.every((v) => v === points[0]);
+  const label = (v: number) => format(flat ? points[0]! : v).slice(0, LABEL_WIDTH).padStart(LABEL_WIDTH);
   return asciichart.plot(points, { height: Math.max(1, height - 1), format: label }).split('\n');
 }
 

@@ -34,6 +34,12 @@ const COLUMNS: Column<DagRow>[] = [
 
 /** Long enough for real DAG ids; on a wide screen the numbers stay near the names. */
 const MAX_NAME = 64;
+/**
+ * The name gives way last: columns drop, least important first, until the longest name fits, up to this many
+ * characters; only a longer name is cut. Never narrower than MIN_NAME.
+ */
+const NAME_CLAIM = 40;
+const MIN_NAME = 16;
 /** Selection mark, status glyph and a space before the name. */
 const NAME_LEAD = 3;
 const dagKey = (row: DagRow) => row.dagId;
@@ -53,7 +59,9 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
   const total = useAirtop((s) => allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)).length);
   const selection = useAirtop((s) => s.ui.selection['dags'] ?? 0);
   const inner = box.width - 2;
-  const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - NAME_LEAD, 16), [inner]);
+  const longest = useMemo(() => rows.reduce((most, row) => Math.max(most, row.dagId.length), 0), [rows]);
+  const minName = Math.max(MIN_NAME, Math.min(longest, NAME_CLAIM));
+  const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - NAME_LEAD, minName), [inner, minName]);
   const nameWidth = Math.min(room, MAX_NAME);
   const height = tableRows(box);
   const selected = Math.max(0, Math.min(selection, rows.length - 1));

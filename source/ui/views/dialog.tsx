@@ -9,7 +9,7 @@ import { useTheme } from '../theme.js';
 export function Dialog({ width }: { width: number }) {
   const theme = useTheme();
   const dialog = useAirtop((s) => s.ui.dialog);
-  const alert = useAirtop((s) => (s.ui.dialog ? (s.alerts.find((a) => a.fingerprint === s.ui.dialog!.fingerprint) ?? null) : null));
+  const alert = useAirtop((s) => (s.ui.dialog ? (s.report?.alerts.find((a) => a.fingerprint === s.ui.dialog!.fingerprint) ?? null) : null));
   if (!dialog) return null;
   const subject = alert ? alertText(alert) : dialog.fingerprint;
   return (

@@ -59,7 +59,7 @@ export class Tmux {
         { timeoutMs, intervalMs: 200, what },
       );
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- last screen ---\n${last}`);
+      throw new Error(`${(error as Error).message}\n--- last screen ---\n${last}`, { cause: error });
     }
   }
 

@@ -10,7 +10,7 @@ export interface WaitOptions {
 /** `check` returns the value when the condition holds, or a string saying why not yet. */
 export async function waitFor<T>(check: () => Promise<T | { notYet: string }>, options: WaitOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
-  let last = 'never checked';
+  let last: string;
   for (;;) {
     try {
       const result = await check();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateWindow, percentileLinear } from '../../../source/airflow/aggregate.js';
+import { aggregateWindow } from '../../../source/airflow/aggregate.js';
+import { percentileLinear } from '../../../source/numbers.js';
 import type { DagRun, TaskInstance } from '../../../source/airflow/types.js';
 
 const SINCE = '2025-06-01T11:00:00.000Z';
@@ -77,5 +78,12 @@ describe('aggregateWindow: collect_task_metrics', () => {
     expect(tasks['d.a']).toEqual({ dagId: 'd', taskId: 'a', total: 4, success: 2, failed: 1, retries: 3, avgDurationSeconds: 120, maxDurationSeconds: 180 });
     expect(tasks['d.b']).toEqual({ dagId: 'd', taskId: 'b', total: 1, success: 0, failed: 0, retries: 0, avgDurationSeconds: 0, maxDurationSeconds: 0 });
     expect(Object.keys(tasks).sort()).toEqual(['d.a', 'd.b']);
+  });
+});
+
+describe('non-finite input', () => {
+  it('a run with an unreadable end time gives finite figures, as the engines\' number helpers promise', () => {
+    const { dags } = aggregateWindow([run('d', at(1), 'success', at(1), 'not a date')], [], SINCE, ['d']);
+    expect(dags.d).toMatchObject({ runs: 1, success: 1, avgSuccessDurationSeconds: 0, p95SuccessDurationSeconds: 0 });
   });
 });

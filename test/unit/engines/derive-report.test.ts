@@ -9,7 +9,7 @@ const healthy = { status: 'healthy' as const, latestHeartbeat: NOW.toISOString()
 const allHealthy: Health = { metadatabase: healthy, scheduler: healthy, triggerer: healthy, dagProcessor: healthy };
 
 function input(parts: Parameters<typeof snapshot>[0] = {}, now = NOW): EngineInput {
-  return { snapshot: snapshot(parts), history: [], config: config(), now, stale: fresh };
+  return { snapshot: snapshot(parts), config: config(), now, stale: fresh };
 }
 
 describe('deriveReport', () => {

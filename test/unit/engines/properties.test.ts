@@ -147,7 +147,6 @@ describe('properties', () => {
               pools: pools.map(([slots, occupied], i) => pool(`p${i}`, slots, occupied)),
               variables: { capstone_cost_metrics: costs },
             }),
-            history: [],
             config: cfg,
             now: NOW,
             stale: { stale: false, reason: null, lastSuccess: null },

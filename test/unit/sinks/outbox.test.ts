@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOutbox, type OutboxOptions } from '../../../source/sinks/outbox.js';
 import type { DeliveryResult, Sink } from '../../../source/sinks/types.js';
-import type { DeadLetter, SinkStatus } from '../../../source/state/types.js';
+import type { DeadLetter, SinkStatus } from '../../../source/sinks/status.js';
 
 let dir: string;
 let now: number;

@@ -5,7 +5,7 @@ import { screenSnapshot } from '../../../source/airflow/screen.js';
 import type { Snapshot } from '../../../source/airflow/types.js';
 import { checkArgs, checkConflicts } from '../../../source/cli-args.js';
 import { createPoller } from '../../../source/collect/poller.js';
-import { MAX_DELAY_MS, safeDelayMs } from '../../../source/collect/safe-delay.js';
+import { MAX_DELAY_MS, safeDelayMs } from '../../../source/safe-delay.js';
 import { loadConfig } from '../../../source/config/load.js';
 import { parseFilter } from '../../../source/ui/model/filter.js';
 

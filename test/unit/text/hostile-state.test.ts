@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlertManager } from '../../../source/alerts/manager.js';
-import { ensureDir, prepareStateDir } from '../../../source/alerts/state-dir.js';
+import { ensureDir, prepareStateDir } from '../../../source/persist/state-dir.js';
 import { createOutbox } from '../../../source/sinks/outbox.js';
 import { OUTBOX_VERSION } from '../../../source/sinks/outbox-state.js';
 import { clearSecrets, redactSecrets, registerSecret } from '../../../source/text/redact.js';

@@ -1,5 +1,5 @@
-// Small numeric helpers shared by the engines. Every one returns a finite number for any input, because the
-// report promises numbers that are never NaN or Infinity.
+// Small numeric helpers shared by the engines and the sources' window aggregation (airflow/aggregate.ts).
+// Every one returns a finite number for any input, because the report promises numbers that are never NaN or Infinity.
 
 /** The value when it is a finite number, else the fallback. */
 export function finiteOr(value: unknown, fallback = 0): number {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hash32 } from './random.js';
+import { hash32 } from '../../source/demo/random.js';
 
 // One recorded Airflow exchange per file (fixtures/airflow/recorded/README.md):
 // { method, path, query (params sorted by key), status, body, request? }.
