@@ -1,4 +1,6 @@
+import { groupViews } from '../alerts/group-views.js';
 import { createAlertManager } from '../alerts/manager.js';
+import { routingFromConfig } from '../alerts/routing-config.js';
 import type { AlertStage } from '../collect/cycle.js';
 import type { ModeContext } from './main.js';
 
@@ -9,8 +11,15 @@ export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertSta
     repeatIntervalSeconds: context.config.alerts.repeat_interval,
     clock: context.clock,
     readOnly: true,
+    routing: routingFromConfig(context.config),
     onProblem: (message) => process.stderr.write(`airtop: ${message}\n`),
   });
   await manager.load();
-  return { afterPoll: async (_report, candidates, now) => manager.update(candidates, now).alerts };
+  return {
+    afterPoll: async (report, candidates, now) => {
+      const { alerts } = manager.update(candidates, now);
+      report.alert_groups = groupViews(alerts);
+      return alerts;
+    },
+  };
 }

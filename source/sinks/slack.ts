@@ -1,6 +1,8 @@
 import type { Notification } from '../alerts/types.js';
 import { classify, httpSend } from './http.js';
 import { alertName, isSla, slaFields, subject, summary, thresholdValue } from './notification-fields.js';
+import { soleMember } from './group-render.js';
+import { groupSlackMessage } from './slack-group.js';
 import type { Sink } from './types.js';
 
 // Slack incoming webhook. Messages keep the reference's layout (legacy attachments with colour and fields)
@@ -99,6 +101,11 @@ function ackMessage(n: Notification): SlackMessage {
 }
 
 export function slackMessage(n: Notification): SlackMessage {
+  // A group of one is sent as that alert alone, in the reference's layout.
+  if (n.group) {
+    const sole = soleMember(n);
+    return sole ? slackMessage(sole) : groupSlackMessage(n, slackMessage);
+  }
   switch (n.kind) {
     case 'resolved':
       return resolvedMessage(n);
