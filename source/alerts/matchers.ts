@@ -39,6 +39,8 @@ export function compileMatcher(m: Matcher): Parsed<CompiledMatcher> {
   if (m.isRegex) {
     let re: RE2JS;
     try {
+      // The bare pattern first, so an error quotes what the user wrote rather than the anchored form.
+      RE2JS.compile(m.value);
       re = RE2JS.compile(`^(?:${m.value})$`);
     } catch (error) {
       return { ok: false, error: `regex ${JSON.stringify(m.value)} does not compile (RE2 syntax): ${(error as Error).message}` };
