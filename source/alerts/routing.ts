@@ -62,7 +62,7 @@ export function defaultInhibitRules(): InhibitRuleConfig[] {
     { source_matchers: ['alertname="airflow_unreachable"'], target_matchers: ['alertname!="airflow_unreachable"'], equal: [] },
     {
       source_matchers: ['alertname="component_unhealthy"', 'component="scheduler"'],
-      target_matchers: ['alertname!~"component_unhealthy|airflow_unreachable"'],
+      target_matchers: ['alertname!="airflow_unreachable"'],
       equal: [],
     },
   ];

@@ -126,7 +126,7 @@ describe('default inhibition', () => {
     const muted = inhibitions(subjects([...all, sched, trig]), defaultRules());
     for (const r of all) expect(muted.has(r.fingerprint)).toBe(true);
     expect(muted.has(sched.fingerprint)).toBe(false);
-    expect(muted.has(trig.fingerprint)).toBe(false);
+    expect(muted.get(trig.fingerprint)).toBe(sched.fingerprint);
     const down = rec({ alertname: 'airflow_unreachable', severity: 'critical' });
     const all2 = inhibitions(subjects([...all, sched, down]), defaultRules());
     expect(all2.get(sched.fingerprint)).toBe(down.fingerprint);
