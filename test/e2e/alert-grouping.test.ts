@@ -11,7 +11,8 @@ import { harness } from './support/context.js';
 import { notYet, waitFor } from './support/wait.js';
 
 const DAG = 'capstone_vector_store_pipeline';
-const SLOW_SECONDS = 60;
+const SLOW_SECONDS = 40;
+const GAP_SECONDS = 40;
 
 describe('a DAG run past its baseline', () => {
   const api = AirflowApi.as('admin');
@@ -24,14 +25,19 @@ describe('a DAG run past its baseline', () => {
     await api.waitQuiet();
     // A baseline of quick runs, then one that sleeps in generate_embeddings.
     for (let i = 0; i < 5; i++) await api.waitForRuns([await api.trigger(DAG, {})]);
+    // A gap, so the window below holds the slow run alone.
+    await new Promise((resolve) => setTimeout(resolve, (GAP_SECONDS + 5) * 1000));
+    const slowAt = Date.now();
     await api.waitForRuns([await api.trigger(DAG, { sleep: { generate_embeddings: SLOW_SECONDS } })]);
+    const recent = Math.ceil((Date.now() - slowAt) / 1000) + GAP_SECONDS;
     slack = await startSlackReceiver();
     const h = harness();
     env = cliEnv({ AIRFLOW_USERNAME: h.users.admin.username, AIRFLOW_PASSWORD: h.users.admin.password, SLACK_URL: slack.url });
     config = writeConfig({
       dags: { ids: [DAG] },
       // "The last hour" shrunk to the slow run, so its average stands out against the 7-day baseline.
-      window: { recent: `${SLOW_SECONDS + 20}s` },
+      // (it stays in it for GAP_SECONDS, long enough for the checks below).
+      window: { recent: `${recent}s` },
       sla: { definitions: {} },
       alerts: {
         group_wait: '1s',
