@@ -18,7 +18,7 @@ function single(n: Notification, m: GroupMember, kind: Notification['kind']): No
 export function members(n: Notification): MemberNotifications {
   if (!n.group) return n.kind === 'resolved' ? { firing: [], resolved: [n], newCount: 0 } : { firing: [n], resolved: [], newCount: 1 };
   return {
-    firing: n.group.firing.map((m) => single(n, m, m.isNew ? (n.kind === 'escalated' ? 'escalated' : 'firing') : 'repeat')),
+    firing: n.group.firing.map((m) => single(n, m, n.kind === 'acknowledged' ? 'acknowledged' : m.isNew ? (n.kind === 'escalated' ? 'escalated' : 'firing') : 'repeat')),
     resolved: n.group.resolved.map((m) => single(n, m, 'resolved')),
     newCount: n.group.firing.filter((m) => m.isNew).length,
   };

@@ -13,7 +13,7 @@ import { alertmanagerAlerts } from './alertmanager.js';
 import { ALERT_CHANNELS, buildSinks } from './build.js';
 import { reportMetricsText } from './metrics-registry.js';
 import { createOutbox, type Outbox } from './outbox.js';
-import { perSinkNotifications } from './group-items.js';
+import { ackBatcher, perSinkNotifications } from './group-items.js';
 import { dashboardStatus, latestMetrics, qualityReport } from './reference-shapes.js';
 import type { Sink } from './types.js';
 
@@ -118,6 +118,9 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
   handOff(alerts.pending());
   outbox.start();
 
+  // Acknowledging a group acks each member in the same tick: one message for them all, not one each.
+  const acks = ackBatcher(handOff);
+
   // Groups wait (group_wait, group_interval) between polls: a timer hands over what falls due meanwhile.
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -168,8 +171,8 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     async ack(fingerprint, by, note) {
       const result = alerts.ack(fingerprint, by, note);
       if (!result.ok) return result;
-      if (result.notification) handOff([result.notification]);
       log.info('alert acknowledged', { fingerprint, by: result.alert.ack?.by });
+      if (result.notification) await acks.add(result.notification);
       return { ok: true, alert: result.alert };
     },
 

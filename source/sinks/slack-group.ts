@@ -16,6 +16,26 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 
 export function groupSlackMessage(n: Notification, single: (n: Notification) => SlackMessage): SlackMessage {
   const m = members(n);
+  if (n.kind === 'acknowledged') {
+    const ack = n.alert.ack;
+    return {
+      text: `:eyes: Acknowledged by ${ack?.by ?? 'someone'}: ${m.firing.length} alerts`,
+      attachments: [
+        {
+          color: '#439fe0',
+          title: `Acknowledged - ${m.firing.length} alerts`,
+          text: m.firing
+            .slice(0, MAX_FIELDS)
+            .map((x) => `• ${escape(summary(x))}`)
+            .join('\n'),
+          fields: [
+            { title: 'By', value: ack?.by ?? '', short: true },
+            { title: 'Note', value: ack?.note || 'None', short: true },
+          ],
+        },
+      ],
+    };
+  }
   const footer = `${counts(n)} · ${groupLabelText(n)}`;
   const attachments: SlackAttachment[] = [];
   const sla = m.firing.filter(isSla);
