@@ -118,7 +118,8 @@ export function dispatch(input: DispatchInput): DispatchResult {
     const previous = input.groups[key];
     const route = group?.route ?? routes.get(previous?.routeId ?? '');
     // A group whose route left the config: forget it (its alerts are in their new routes' groups).
-    if (!route) continue;
+    // A route that tells nobody needs no memory of what it told: its groups are only shown.
+    if (!route || route.receivers.length === 0) continue;
     const members = group?.members ?? [];
     const sendable = members.filter(notifiable);
     const notified = previous?.notified ?? {};
