@@ -19,6 +19,9 @@ let pd: Awaited<ReturnType<typeof startPagerDutyReceiver>>;
 let dir: string;
 let now: Date;
 let notifier: Notifier;
+let config: ReturnType<typeof configSchema.parse>;
+const open = () =>
+  createNotifier({ config, stateDir: dir, variableWriter: null, clock: () => now, timers: false, random: () => 0, env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY }, closeTimeoutMs: 50 });
 
 const critical = (alertname: string, value: string): AlertCandidate => ({
   labels: { alertname, severity: 'critical', ...(alertname.startsWith('pool') ? { pool: value } : { dag_id: value }) },
@@ -31,14 +34,14 @@ beforeEach(async () => {
   now = T0;
   slack = await startSlackReceiver();
   pd = await startPagerDutyReceiver();
-  const config = configSchema.parse({
+  config = configSchema.parse({
     alerts: {
       // The reference's critical route, plus PagerDuty, to see both kinds of sink.
       routes: [{ matchers: ['alertname=~"success_rate_critical|pool_utilization_critical"'], receivers: ['slack', 'pagerduty'], group_by: [] }],
     },
     sinks: { slack: { webhook_url_env: 'SLACK_URL' }, pagerduty: { routing_key_env: 'PD_KEY', url: pd.url } },
   });
-  notifier = await createNotifier({ config, stateDir: dir, variableWriter: null, clock: () => now, timers: false, random: () => 0, env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY }, closeTimeoutMs: 50 });
+  notifier = await open();
 });
 afterEach(async () => {
   await notifier.close();
@@ -89,5 +92,31 @@ describe('group notifications', () => {
     const acks = pd.accepted.filter((e) => e.event_action === 'acknowledge').map((e) => e.dedup_key).sort();
     expect(acks).toEqual(fps);
     for (const a of notifier.alerts.alerts()) expect(a.ack).toMatchObject({ by: 'ann', note: 'on it' });
+  });
+
+  it('a restart remembers what each group told: no second first notification', async () => {
+    const candidates = [critical('success_rate_critical', 'dag_a'), critical('success_rate_critical', 'dag_b')];
+    await notifier.afterPoll(sampleReport({}, now), candidates, now);
+    now = new Date(T0.getTime() + 30_000);
+    notifier.flushDue(now);
+    await drain();
+    expect(slack.accepted).toHaveLength(1);
+    await notifier.close();
+    notifier = await open();
+    for (let s = 60; s <= 900; s += 60) {
+      now = new Date(T0.getTime() + s * 1000);
+      await notifier.afterPoll(sampleReport({}, now), candidates, now);
+      notifier.flushDue(now);
+      await drain();
+    }
+    expect(slack.accepted).toHaveLength(1);
+    // A third DAG joins: one more message, at the group's next flush, listing the new one first.
+    await notifier.afterPoll(sampleReport({}, now), [...candidates, critical('success_rate_critical', 'dag_c')], now);
+    notifier.flushDue(now);
+    await drain();
+    expect(slack.accepted).toHaveLength(2);
+    const fields = (slack.accepted[1]!.attachments as { fields: { title: string; value: string }[] }[])[0]!.fields;
+    expect(fields.map((f) => f.title)).toEqual(['NEW success_rate_critical', 'success_rate_critical', 'success_rate_critical']);
+    expect(fields[0]!.value).toBe('dag_c');
   });
 });
