@@ -85,6 +85,6 @@ export async function stormLines(dags = 500): Promise<{ lines: string[]; grouped
   const grouped = await runStorm(dags, {});
   const single = await runStorm(dags, { group_wait: 0, group_by: ['...'], receivers: ['slack'], routes: [] });
   const line = (name: string, r: StormResult) =>
-    `${name}: ${r.alertsIn} alerts in, ${r.messagesOut} Slack messages out, outbox empty after ${r.drainSeconds} s simulated (${r.realMs} ms real)`;
+    `${name}: ${r.alertsIn} alerts in, ${r.messagesOut} Slack message${r.messagesOut === 1 ? '' : 's'} out, outbox empty after ${r.drainSeconds} s simulated (${r.realMs} ms real)`;
   return { lines: [line('grouped (default routes)', grouped), line('one message per alert (before routing)', single)], grouped };
 }
