@@ -13,6 +13,8 @@ export interface LifecyclePolicy {
   defaultChannels: string[];
   /** How long a resolved alert stays listed for the log. */
   resolvedRetentionSeconds: number;
+  /** false: keep the records only and let the dispatcher (routing, grouping) decide what to send. */
+  notify?: boolean;
 }
 
 export type NextId = (fingerprint: string, kind: NotificationKind) => string;
@@ -144,7 +146,7 @@ export function step(
       channels: candidate.escalation_level !== undefined ? [...(candidate.channels ?? policy.defaultChannels)] : [...policy.defaultChannels],
     };
     if (candidate.details) record.details = candidate.details;
-    const kind = decide(record, silencedBy(record.labels, silences, now).length > 0, now, policy);
+    const kind = policy.notify === false ? null : decide(record, silencedBy(record.labels, silences, now).length > 0, now, policy);
     if (kind) {
       record.lastNotifiedAt = at;
       record.notifiedLevel = Math.max(record.notifiedLevel ?? 0, record.escalationLevel ?? 0) || null;
@@ -164,7 +166,7 @@ export function step(
     const resolved: AlertRecord = { ...old, resolvedAt: at };
     records[fp] = resolved;
     // Only what was announced needs closing; a pager incident left open would page on.
-    if (old.notifiedChannels.length > 0) {
+    if (old.notifiedChannels.length > 0 && policy.notify !== false) {
       notifications.push(makeNotification(resolved, 'resolved', old.notifiedChannels, silences, now, nextId));
     }
   }

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AlertView } from '../report/types.js';
+import { type AlertRouting, dispatch } from './dispatch.js';
+import type { InhibitRule } from './inhibition.js';
 import { alertView, makeNotification, sortViews, step, type LifecyclePolicy } from './lifecycle.js';
+import type { RouteNode } from './routing.js';
 import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } from './persisted.js';
 import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
 import { readBackup, readJsonState, writeJsonAtomic, type StateRead } from '../persist/json-file.js';
@@ -30,12 +33,21 @@ export interface AlertManagerOptions {
   onProblem?: (message: string) => void;
   /** Read acks and silences but never write (for --once, which must not change what the daemon sees). */
   readOnly?: boolean;
+  /**
+   * Routing, grouping and inhibition (Alertmanager's model). Without it every alert notifies on its own
+   * to its channels, as before routing existed.
+   */
+  routing?: { root: RouteNode; inhibitRules: InhibitRule[] };
 }
 
 export interface AlertManager {
   /** Reads the state dir; a corrupt file is moved aside and reported through onProblem, never thrown. */
   load(): Promise<void>;
   update(candidates: CandidateInput[], now: Date): { alerts: AlertView[]; notifications: Notification[] };
+  /** Sends what groups have due (group_wait, group_interval, repeat_interval) without a poll. */
+  flushDue(now: Date): { alerts: AlertView[]; notifications: Notification[] };
+  /** When a group next has something due, for the shell's timer; null when nothing waits. */
+  nextDueAt(): Date | null;
   ack(fingerprint: string, by?: string, note?: string): Result<{ alert: AlertView; notification: Notification | null }>;
   unack(fingerprint: string): Result<{ alert: AlertView }>;
   silence(request: Omit<SilenceRequest, 'createdBy'> & { createdBy?: string }): Result<{ silence: Silence }>;
@@ -58,7 +70,12 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     repeatIntervalSeconds: options.repeatIntervalSeconds,
     defaultChannels: options.defaultChannels ?? [],
     resolvedRetentionSeconds: options.resolvedRetentionSeconds ?? DAY_SECONDS,
+    notify: options.routing === undefined,
   };
+  let routingOf = new Map<string, AlertRouting>();
+  /** Resolved alerts keep the group they were last shown in. */
+  const lastRouting = new Map<string, AlertRouting>();
+  let nextDue: Date | null = null;
   const historySize = options.slaHistorySize ?? 100;
   const problem = options.onProblem ?? (() => {});
   let state: AlertStoreState = emptyAlertState(newEpoch());
@@ -77,15 +94,51 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   function record(notifications: Notification[]): void {
     for (const n of notifications) {
       state.log.push({ id: n.id, fingerprint: n.alert.fingerprint, kind: n.kind, at: n.createdAt, channels: n.channels, escalationLevel: n.alert.escalation_level });
-      const isSlaMiss = n.alert.escalation_level !== null && n.details && n.kind !== 'resolved' && n.kind !== 'acknowledged';
-      if (isSlaMiss) state.slaHistory.push({ ...n.details });
+      if (n.kind === 'resolved' || n.kind === 'acknowledged') continue;
+      // A group notification announces each of its new members: each SLA miss among them is history.
+      const announced = n.group ? n.group.firing.filter((m) => m.isNew) : [{ alert: n.alert, details: n.details }];
+      for (const m of announced) if (m.alert.escalation_level !== null && m.details) state.slaHistory.push({ ...m.details });
     }
     state.log = state.log.slice(-LOG_CAPACITY);
     state.slaHistory = state.slaHistory.slice(-historySize);
     state.pending = [...state.pending, ...notifications].slice(-PENDING_CAPACITY);
   }
 
-  const views = (now: Date) => sortViews(Object.values(state.alerts).map((r) => alertView(r, state.silences, now)));
+  function runDispatch(now: Date): Notification[] {
+    if (!options.routing) return [];
+    const result = dispatch({
+      records: state.alerts,
+      silences: state.silences,
+      groups: state.groups,
+      root: options.routing.root,
+      inhibitRules: options.routing.inhibitRules,
+      now,
+      nextId,
+    });
+    state.alerts = result.records;
+    state.groups = result.groups;
+    routingOf = result.routing;
+    for (const [fp, r] of routingOf) lastRouting.set(fp, r);
+    for (const fp of lastRouting.keys()) if (!state.alerts[fp]) lastRouting.delete(fp);
+    nextDue = result.nextDueAt;
+    return result.notifications;
+  }
+
+  function annotated(record: AlertRecord, now: Date): AlertView {
+    const view = alertView(record, state.silences, now);
+    if (!options.routing) return view;
+    const r = routingOf.get(record.fingerprint) ?? (record.resolvedAt ? null : lastRouting.get(record.fingerprint));
+    view.receivers = r ? [...r.receivers] : [];
+    view.inhibited_by = record.resolvedAt ? null : (r?.inhibitedBy ?? null);
+    const shown = r ?? lastRouting.get(record.fingerprint);
+    if (shown) {
+      view.group_key = shown.groupKey;
+      view.group_labels = { ...shown.groupLabels };
+    }
+    return view;
+  }
+
+  const views = (now: Date) => sortViews(Object.values(state.alerts).map((r) => annotated(r, now)));
   const by = (who: string | undefined) => (who && who.trim()) || options.user || osUser();
 
   return {
@@ -102,10 +155,22 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
       state.alerts = result.records;
       state.silences = pruneSilences(state.silences, now);
-      record(result.notifications);
+      const notifications = [...result.notifications, ...runDispatch(now)];
+      record(notifications);
       persist();
-      return { alerts: views(now), notifications: result.notifications };
+      return { alerts: views(now), notifications };
     },
+
+    flushDue(now) {
+      const notifications = runDispatch(now);
+      if (notifications.length > 0) {
+        record(notifications);
+        persist();
+      }
+      return { alerts: views(now), notifications };
+    },
+
+    nextDueAt: () => nextDue,
 
     ack(fp, who, note = '') {
       const now = clock();
@@ -119,7 +184,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
         acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
       if (notification) record([notification]);
       persist();
-      return { ok: true, alert: alertView(acked, state.silences, now), notification };
+      return { ok: true, alert: annotated(acked, now), notification };
     },
 
     unack(fp) {
@@ -128,7 +193,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
       state.alerts[fp] = { ...current, ack: null };
       persist();
-      return { ok: true, alert: alertView(state.alerts[fp]!, state.silences, now) };
+      return { ok: true, alert: annotated(state.alerts[fp]!, now) };
     },
 
     silence(request) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertRecord, Notification, NotificationLogEntry, Silence } from './types.js';
+import type { AlertRecord, GroupState, Notification, NotificationLogEntry, Silence } from './types.js';
 
 // The shape of <state dir>/alerts.json. Parsing it with a schema means a file from a different version or
 // a hand edit gone wrong is moved aside with a message instead of crashing the monitor later.
@@ -20,6 +20,8 @@ export interface AlertStoreState {
   pending: Notification[];
   /** The reference's sla_miss_history: SLA notification dicts, newest last. */
   slaHistory: Record<string, unknown>[];
+  /** The dispatcher's groups (when each last notified, and whom it told about). */
+  groups: Record<string, GroupState>;
 }
 
 const labels = z.record(z.string(), z.string());
@@ -73,6 +75,19 @@ export const notificationSchema = z.object({
   channels: z.array(z.string()),
   createdAt: z.string(),
   details: details.optional(),
+  // A group's members are views and details already checked at creation; kept whole for a re-hand.
+  group: z.record(z.string(), z.unknown()).optional(),
+});
+
+const groupState = z.object({
+  key: z.string(),
+  routeId: z.string(),
+  labels,
+  receivers: z.array(z.string()),
+  createdAt: z.string(),
+  nextFlushAt: z.string(),
+  lastNotifiedAt: z.string().nullable(),
+  notified: z.record(z.string(), z.number()),
 });
 
 const stateSchema = z.object({
@@ -86,6 +101,8 @@ const stateSchema = z.object({
   ),
   pending: z.array(notificationSchema),
   slaHistory: z.array(details),
+  // Absent in files written before routing: no group has notified yet.
+  groups: z.record(z.string(), groupState).default({}),
 });
 
 /** Throws with the first problem (path and what was expected) when the file is not airtop's alert state. */
@@ -97,5 +114,5 @@ export function parseAlertState(raw: unknown): AlertStoreState {
 }
 
 export function emptyAlertState(epoch: string): AlertStoreState {
-  return { version: STATE_VERSION, epoch, sequence: 0, alerts: {}, silences: [], log: [], pending: [], slaHistory: [] };
+  return { version: STATE_VERSION, epoch, sequence: 0, alerts: {}, silences: [], log: [], pending: [], slaHistory: [], groups: {} };
 }

@@ -1,3 +1,4 @@
+import type { Matcher } from '../config/matchers.js';
 import type { AlertCandidate, AlertView, Severity } from '../report/types.js';
 
 export type NotificationKind = 'firing' | 'escalated' | 'repeat' | 'resolved' | 'acknowledged';
@@ -14,6 +15,39 @@ export interface Notification {
    * lateness_human, blocking_tasks, ...) or a threshold finding (type, value, threshold). Sinks format from these.
    */
   details?: Record<string, unknown>;
+  /** Set when the notification is for a group (always, since routing): every member, the new ones first. */
+  group?: NotificationGroup;
+}
+
+export interface GroupMember {
+  alert: AlertView;
+  details?: Record<string, unknown>;
+  /** Not in the group's previous notification (or at a higher escalation level than then). */
+  isNew: boolean;
+}
+
+/** One notification per group: Slack and email render it as one message, PagerDuty one event per member. */
+export interface NotificationGroup {
+  key: string;
+  labels: Record<string, string>;
+  /** Firing members, the new ones first. */
+  firing: GroupMember[];
+  /** Members announced before that have resolved since. */
+  resolved: GroupMember[];
+}
+
+/** What the dispatcher remembers about one group between polls (Alertmanager's aggregation group + nflog). */
+export interface GroupState {
+  key: string;
+  routeId: string;
+  labels: Record<string, string>;
+  receivers: string[];
+  createdAt: string;
+  /** When the group may next notify: createdAt + group_wait, then every group_interval. */
+  nextFlushAt: string;
+  lastNotifiedAt: string | null;
+  /** fingerprint → escalation level (0 for none) as last notified; resolution goes to these. */
+  notified: Record<string, number>;
 }
 
 /** An AlertCandidate plus the reference fields the notifier looked up for it in the report. */
@@ -48,13 +82,7 @@ export interface AlertRecord {
   details?: Record<string, unknown>;
 }
 
-export interface Matcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  /** false negates the match (!= or !~). */
-  isEqual: boolean;
-}
+export type { Matcher };
 
 export interface Silence {
   id: string;

@@ -26,6 +26,8 @@ export interface PollCycleOptions {
  */
 export function createPollCycle(options: PollCycleOptions): () => Promise<void> {
   const { source, store, config, alerts, clock } = options;
+  /** The last good poll's findings: while Airflow is unreachable they still stand, with that on top. */
+  let lastCandidates: AlertCandidate[] = [];
   return async () => {
     const started = clock();
     store.getState().pollStarted(started);
@@ -44,7 +46,16 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
             stale: { stale: true, reason: message, lastSuccess: state.poll.lastSuccessAt },
           }).report
         : undefined;
-      if (report) report.alerts = state.report?.alerts ?? [];
+      if (report) {
+        report.alerts = state.report?.alerts ?? [];
+        // Airflow unreachable is an alert of its own; its default inhibit rule mutes every other one.
+        try {
+          report.alerts = await alerts.afterPoll(report, [...lastCandidates, unreachableCandidate(message)], clock());
+          state.setAlerts(report.alerts);
+        } catch {
+          // The poll's own error is the one to report.
+        }
+      }
       state.pollFailed({ error: message, at: clock(), ...(report ? { report } : {}) });
       throw error;
     }
@@ -55,8 +66,17 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
       now,
       stale: { stale: false, reason: null, lastSuccess: now.toISOString() },
     });
+    lastCandidates = candidates;
     report.alerts = await alerts.afterPoll(report, candidates, now, snapshot);
     store.getState().pollSucceeded({ snapshot, report, point, at: now });
     await options.onReport?.(report, snapshot);
+  };
+}
+
+export function unreachableCandidate(message: string): AlertCandidate {
+  return {
+    labels: { alertname: 'airflow_unreachable', severity: 'critical' },
+    annotations: { summary: 'Airflow is unreachable; showing the last good data', description: message.slice(0, 500) },
+    severity: 'critical',
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds, timerDuration } from './duration.js';
+import { alertRoutingKeys, unconfiguredReceivers } from './alerts-schema.js';
 import { sinksSchema } from './sinks-schema.js';
 
 // Every default below is the reference's value (shared/spec), so existing consumers of its
@@ -159,9 +160,17 @@ export const configSchema = z.strictObject({
       repeat_interval: durationSeconds.default(4 * 3600),
       /** Where acks, silences, alert state and the outbox live; default $XDG_STATE_HOME/airtop. */
       state_dir: z.string().optional(),
+      ...alertRoutingKeys,
     })
     .prefault({}),
   sinks: sinksSchema.prefault({}),
+}).superRefine((config, ctx) => {
+  // A route naming a receiver with no sink would drop its alerts without a word: refuse it.
+  const configured = new Set(Object.entries(config.sinks).filter(([, s]) => s && typeof s === 'object' && 'enabled' in s && s.enabled).map(([name]) => name));
+  for (const { path, receiver } of unconfiguredReceivers(config.alerts, configured)) {
+    const have = ['slack', 'email', 'pagerduty'].filter((r) => configured.has(r));
+    ctx.addIssue({ code: 'custom', path, message: `receiver "${receiver}" has no sink configured (add sinks.${receiver}); configured receivers: ${have.join(', ') || 'none'}` });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,6 +1,8 @@
+import { groupViews } from '../alerts/group-views.js';
 import { createAlertManager } from '../alerts/manager.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
+import { routingFromConfig } from '../alerts/routing-config.js';
 import type { AlertStage } from '../collect/cycle.js';
 import type { ModeContext } from './context.js';
 
@@ -11,9 +13,16 @@ export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertSta
     repeatIntervalSeconds: context.config.alerts.repeat_interval,
     clock: context.clock,
     readOnly: true,
+    routing: routingFromConfig(context.config),
     // The message may quote the damaged file (JSON.parse does): sanitised before it reaches the terminal.
     onProblem: (message) => process.stderr.write(`airtop: ${redactSecrets(sanitizeText(message))}\n`),
   });
   await manager.load();
-  return { afterPoll: async (_report, candidates, now) => manager.update(candidates, now).alerts };
+  return {
+    afterPoll: async (report, candidates, now) => {
+      const { alerts } = manager.update(candidates, now);
+      report.alert_groups = groupViews(alerts);
+      return alerts;
+    },
+  };
 }

@@ -159,6 +159,25 @@ export interface AlertView {
   since: string;
   escalation_level: number | null;
   ack: { by: string; at: string; note: string } | null;
+  /** Where its notifications go, by the routes it matched (empty: no person; TUI, /metrics and the latest-state sinks only). */
+  receivers?: string[];
+  /** The fingerprint of the firing alert that mutes it, or null. */
+  inhibited_by?: string | null;
+  /** The key of the group it is shown in (its first matching route's group). */
+  group_key?: string;
+  group_labels?: Record<string, string>;
+}
+
+/** Alerts with equal group_by labels on one route: one row in the alerts pane, one notification. */
+export interface AlertGroupView {
+  key: string;
+  labels: Record<string, string>;
+  /** firing if any member fires unmuted; else the state most of them are kept in (inhibited, silenced, acknowledged, resolved). */
+  state: 'firing' | 'inhibited' | 'acknowledged' | 'silenced' | 'resolved';
+  /** The worst of its members'. */
+  severity: Severity;
+  alerts: string[];
+  receivers: string[];
 }
 
 export interface ReferenceSummary {
@@ -194,6 +213,8 @@ export interface Report {
    */
   summary: { health_score: number; alerts: string[]; overall: Overall; reference: ReferenceSummary };
   alerts: AlertView[];
+  /** The alerts grouped as they are notified (set by the alert stage). */
+  alert_groups?: AlertGroupView[];
   issues: SourceIssue[];
 }
 

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Notification } from '../alerts/types.js';
 import { alertName, detail, isSla, slaFields, subject, summary, thresholdValue } from './notification-fields.js';
+import { counts, members, soleMember } from './group-render.js';
 import { scrub } from './secrets.js';
 import type { DeliveryResult, Sink } from './types.js';
 
@@ -49,6 +50,19 @@ function alertRows(n: Notification): [string, string][] {
 }
 
 export function emailContent(n: Notification): EmailContent {
+  if (n.group) {
+    const sole = soleMember(n);
+    if (sole) return emailContent(sole);
+    // One mail for the group: the first member's subject with the count, every member's section below.
+    const m = members(n);
+    const parts = [...m.firing, ...m.resolved].slice(0, 50).map(emailContent);
+    const first = parts[0]!;
+    return {
+      subject: `${first.subject} (+${parts.length - 1} more: ${counts(n)})`,
+      html: parts.map((p) => p.html).join('\n<hr>\n'),
+      text: parts.map((p) => p.text).join('\n\n----\n\n'),
+    };
+  }
   const target = subject(n);
   const sla = isSla(n);
   const rows = sla ? slaRows(n) : alertRows(n);

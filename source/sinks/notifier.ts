@@ -1,6 +1,8 @@
 import type { Snapshot } from '../airflow/types.js';
 import { withDetails } from '../alerts/details.js';
+import { groupViews } from '../alerts/group-views.js';
 import { createAlertManager, type AlertManager } from '../alerts/manager.js';
+import { routingFromConfig } from '../alerts/routing-config.js';
 import type { Notification, Result, Silence } from '../alerts/types.js';
 import type { Config } from '../config/schema.js';
 import type { LogFn } from '../log.js';
@@ -11,6 +13,7 @@ import { alertmanagerAlerts } from './alertmanager.js';
 import { ALERT_CHANNELS, buildSinks } from './build.js';
 import { reportMetricsText } from './metrics-registry.js';
 import { createOutbox, type Outbox } from './outbox.js';
+import { ackBatcher, perSinkNotifications } from './group-items.js';
 import { dashboardStatus, latestMetrics, qualityReport } from './reference-shapes.js';
 import type { Sink } from './types.js';
 
@@ -34,6 +37,8 @@ export interface NotifierOptions {
   random?: () => number;
   /** How long close() waits for queued notifications to go out (default 3 s; they stay on disk anyway). */
   closeTimeoutMs?: number;
+  /** false: no timer for groups falling due between polls; the caller calls flushDue (tests with a fake clock). */
+  timers?: boolean;
 }
 
 export interface Notifier {
@@ -46,6 +51,8 @@ export interface Notifier {
   unack(fingerprint: string): Promise<Result<{ alert: AlertView }>>;
   /** Silences exactly this alert (every label equal) for `durationSeconds`. */
   silence(fingerprint: string, durationSeconds: number, comment: string, by: string): Promise<Result<{ silence: Silence }>>;
+  /** Hands over what groups have due now (the timer calls it; tests with a fake clock call it themselves). */
+  flushDue(now: Date): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +82,7 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     defaultChannels: alertChannels,
     slaHistorySize: config.sla.history_size,
     onProblem: problem,
+    routing: routingFromConfig(config, new Set(alertChannels)),
   });
   await alerts.load();
 
@@ -99,7 +107,9 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
   /** Outbox first, then tell the alert store: a crash in between re-hands them, and the outbox drops repeats by id. */
   function handOff(notifications: Notification[]): void {
     if (notifications.length === 0) return;
-    const items = notifications.flatMap((n) => n.channels.filter((c) => names.has(c)).map((sink) => ({ id: `${n.id}>${sink}`, sink, payload: n })));
+    const items = notifications.flatMap((n) =>
+      n.channels.filter((c) => names.has(c)).flatMap((sink) => perSinkNotifications(n, sink).map((payload) => ({ id: `${payload.id}>${sink}`, sink, payload }))),
+    );
     outbox.enqueue(items);
     alerts.handedOff(notifications.map((n) => n.id));
     for (const n of notifications) log.info(`alert ${n.kind}`, { fingerprint: n.alert.fingerprint, alertname: n.alert.labels.alertname, channels: n.channels.filter((c) => names.has(c)), id: n.id });
@@ -107,6 +117,25 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
 
   handOff(alerts.pending());
   outbox.start();
+
+  // Acknowledging a group acks each member in the same tick: one message for them all, not one each.
+  const acks = ackBatcher(handOff);
+
+  // Groups wait (group_wait, group_interval) between polls: a timer hands over what falls due meanwhile.
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  function schedule(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const due = alerts.nextDueAt();
+    if (!due || closed || options.timers === false) return;
+    timer = setTimeout(() => flushDue(clock()), Math.max(0, due.getTime() - clock().getTime()) + 50);
+    timer.unref();
+  }
+  function flushDue(now: Date): void {
+    handOff(alerts.flushDue(now).notifications);
+    schedule();
+  }
 
   async function publishLatest(report: Report, views: AlertView[], now: Date, snapshot: Snapshot | null | undefined): Promise<void> {
     const withAlerts: Report = { ...report, alerts: views };
@@ -133,6 +162,8 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     async afterPoll(report, candidates, now, snapshot) {
       const { alerts: views, notifications } = alerts.update(withDetails(candidates, report), now);
       handOff(notifications);
+      schedule();
+      report.alert_groups = groupViews(views);
       await publishLatest(report, views, now, snapshot);
       return views;
     },
@@ -140,8 +171,8 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     async ack(fingerprint, by, note) {
       const result = alerts.ack(fingerprint, by, note);
       if (!result.ok) return result;
-      if (result.notification) handOff([result.notification]);
       log.info('alert acknowledged', { fingerprint, by: result.alert.ack?.by });
+      if (result.notification) await acks.add(result.notification);
       return { ok: true, alert: result.alert };
     },
 
@@ -160,7 +191,11 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
       return result;
     },
 
+    flushDue,
+
     async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
       outbox.stop();
       const drained = await outbox.flush(options.closeTimeoutMs ?? 3000);
       if (!drained) log.warn('some notifications are still queued; they are kept on disk and sent at the next start');

@@ -1,30 +1,16 @@
 import type { Notification } from '../alerts/types.js';
 import { classify, httpSend } from './http.js';
 import { alertName, isSla, slaFields, subject, summary, thresholdValue } from './notification-fields.js';
+import { soleMember } from './group-render.js';
+import { groupSlackMessage } from './slack-group.js';
+import type { SlackAttachment, SlackField, SlackMessage } from './slack-message.js';
 import type { Sink } from './types.js';
+
+export type { SlackAttachment, SlackField, SlackMessage };
 
 // Slack incoming webhook. Messages keep the reference's layout (legacy attachments with colour and fields)
 // so channels that already receive them see no change; resolution and acknowledgement are additions.
 
-export interface SlackField {
-  title: string;
-  value: string;
-  short: boolean;
-}
-
-export interface SlackAttachment {
-  color: string;
-  title: string;
-  text?: string;
-  fallback?: string;
-  fields: SlackField[];
-  footer?: string;
-}
-
-export interface SlackMessage {
-  text?: string;
-  attachments: SlackAttachment[];
-}
 
 const SLA_COLOURS: Record<string, string> = { warning: '#ffcc00', high: '#ff6600', critical: '#ff0000' };
 const RESOLVED_COLOUR = '#36a64f';
@@ -99,6 +85,11 @@ function ackMessage(n: Notification): SlackMessage {
 }
 
 export function slackMessage(n: Notification): SlackMessage {
+  // A group of one is sent as that alert alone, in the reference's layout.
+  if (n.group) {
+    const sole = soleMember(n);
+    return sole ? slackMessage(sole) : groupSlackMessage(n, slackMessage);
+  }
   switch (n.kind) {
     case 'resolved':
       return resolvedMessage(n);

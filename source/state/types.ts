@@ -40,8 +40,8 @@ export interface DrillData {
 }
 
 export type Dialog =
-  | { kind: 'ack'; fingerprint: string; note: string }
-  | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string };
+  | { kind: 'ack'; fingerprint: string; note: string; fingerprints?: string[] }
+  | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string; fingerprints?: string[] };
 
 export interface UiState {
   focus: PaneId;
@@ -54,6 +54,8 @@ export interface UiState {
   paused: boolean;
   help: boolean;
   dialog: Dialog | null;
+  /** Alert groups shown with their members (group keys). */
+  expandedGroups?: string[];
   size: { columns: number; rows: number };
   message: { text: string; level: 'info' | 'error' } | null;
 }

@@ -58,11 +58,15 @@ export function apply(store: AirtopStore, commands: Commands, effect: Effect, ex
     case 'quit':
       commands.quit();
       return exit();
+    // A group's action is the member action, once per member.
     case 'ack':
-      return commands.ack(call.fingerprint, call.note);
+      for (const fp of call.fingerprints ?? [call.fingerprint]) commands.ack(fp, call.note);
+      return;
     case 'unack':
-      return commands.unack(call.fingerprint);
+      for (const fp of call.fingerprints ?? [call.fingerprint]) commands.unack(fp);
+      return;
     case 'silence':
-      return commands.silence(call.fingerprint, call.durationSeconds, call.comment);
+      for (const fp of call.fingerprints ?? [call.fingerprint]) commands.silence(fp, call.durationSeconds, call.comment);
+      return;
   }
 }

@@ -4,8 +4,9 @@ import { PANES } from '../state/types.js';
 import { findBinding, helpLines, type Mode, SILENCE_CHOICES } from './keymap.js';
 import { alertSections, bodyHeight, paneBox, paneContentHeight, screenLayout, tableRows } from './layout.js';
 import { selectDagRows } from './model/dag-rows.js';
+import { type AlertPaneRow, rowTargets, rowText, selectAlertPaneRows } from './model/alert-rows.js';
 import { parseFilter } from './model/filter.js';
-import { alertText, selectAlertRows, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
+import { alertText, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
 
 // One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out;
 // key-names.ts turns Ink's (input, key) into the names the keymap uses.
@@ -13,9 +14,10 @@ import { alertText, selectAlertRows, selectDeadLetters, selectLogLines, selectPo
 export type CommandCall =
   | { name: 'refresh' }
   | { name: 'quit' }
-  | { name: 'ack'; fingerprint: string; note: string }
-  | { name: 'unack'; fingerprint: string }
-  | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string };
+  // `fingerprints`: a group's members; the command is carried out for each (who, when, note kept per member).
+  | { name: 'ack'; fingerprint: string; note: string; fingerprints?: string[] }
+  | { name: 'unack'; fingerprint: string; fingerprints?: string[] }
+  | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string; fingerprints?: string[] };
 
 export interface Effect {
   ui?: Partial<UiState>;
@@ -61,7 +63,7 @@ export function activeList(state: AirtopData): { id: string; length: number; pag
       return { id: 'pools', length: selectPoolRows(state).length, page };
     case 'alerts': {
       const rows = alertSections(paneContentHeight(box), selectSinks(state).length, selectDeadLetters(state).length).alerts;
-      return { id: 'alerts', length: selectAlertRows(state).length, page: rows };
+      return { id: 'alerts', length: selectAlertPaneRows(state).length, page: rows };
     }
     default:
       return { id: focus, length: 0, page };
@@ -114,9 +116,15 @@ function move(state: AirtopData, command: string, readonly: boolean): Effect | n
   return effect;
 }
 
-function selectedAlert(state: AirtopData) {
-  const rows = selectAlertRows(state);
+function selectedRow(state: AirtopData): AlertPaneRow | undefined {
+  const rows = selectAlertPaneRows(state);
   return rows[selected(state, 'alerts', rows.length)];
+}
+
+/** Enter on a group row: show or hide its members. */
+function toggleGroup(state: AirtopData, key: string): Effect {
+  const open = state.ui.expandedGroups ?? [];
+  return { ui: { expandedGroups: open.includes(key) ? open.filter((k) => k !== key) : [...open, key] } };
 }
 
 function drillIn(state: AirtopData): Effect | null {
@@ -128,7 +136,9 @@ function drillIn(state: AirtopData): Effect | null {
       return row ? { nav: { push: { kind: 'dag', dagId: row.dagId } } } : null;
     }
     if (state.ui.focus === 'alerts') {
-      const dagId = selectedAlert(state)?.labels['dag_id'];
+      const row = selectedRow(state);
+      if (row?.kind === 'group') return toggleGroup(state, row.group.key);
+      const dagId = row?.alert.labels['dag_id'];
       return dagId ? { nav: { push: { kind: 'dag', dagId } } } : info('this alert names no DAG to open');
     }
     return null;
@@ -153,20 +163,28 @@ function drillIn(state: AirtopData): Effect | null {
 }
 
 function alertAction(state: AirtopData, command: 'ack' | 'unack' | 'silence'): Effect {
-  const alert = selectedAlert(state);
-  if (!alert) return info('no alert selected: focus the alert log (5) and pick one with ↑/↓');
-  if (command === 'ack') return { ui: { dialog: { kind: 'ack', fingerprint: alert.fingerprint, note: '' } } };
-  if (command === 'silence') return { ui: { dialog: { kind: 'silence', fingerprint: alert.fingerprint, durationIndex: 0, comment: '' } } };
-  if (alert.state !== 'acknowledged' && !alert.ack) return info(`not acknowledged: ${alertText(alert)}`);
-  return { command: { name: 'unack', fingerprint: alert.fingerprint }, ...info(`acknowledgement withdrawn: ${alertText(alert)}`) };
+  const row = selectedRow(state);
+  if (!row) return info('no alert selected: focus the alert log (5) and pick one with ↑/↓');
+  const targets = rowTargets(row);
+  const first = targets[0];
+  if (!first) return info(`nothing to ${command} in this group: every member has resolved`);
+  const group = row.kind === 'group' ? { fingerprints: targets.map((a) => a.fingerprint) } : {};
+  if (command === 'ack') return { ui: { dialog: { kind: 'ack', fingerprint: first.fingerprint, note: '', ...group } } };
+  if (command === 'silence') return { ui: { dialog: { kind: 'silence', fingerprint: first.fingerprint, durationIndex: 0, comment: '', ...group } } };
+  const acked = targets.filter((a) => a.state === 'acknowledged' || a.ack);
+  if (acked.length === 0) return info(`not acknowledged: ${rowText(row)}`);
+  const many = row.kind === 'group' ? { fingerprints: acked.map((a) => a.fingerprint) } : {};
+  return { command: { name: 'unack', fingerprint: acked[0]!.fingerprint, ...many }, ...info(`acknowledgement withdrawn: ${rowText(row)}`) };
 }
 
 function dialogKey(state: AirtopData, command: string, input: string): Effect | null {
   const dialog = state.ui.dialog!;
   const summary = () => {
     const alert = state.report?.alerts.find((a) => a.fingerprint === dialog.fingerprint);
-    return alert ? alertText(alert) : dialog.fingerprint;
+    const text = alert ? alertText(alert) : dialog.fingerprint;
+    return dialog.fingerprints && dialog.fingerprints.length > 1 ? `${dialog.fingerprints.length} alerts (${text}, …)` : text;
   };
+  const many = dialog.fingerprints ? { fingerprints: [...dialog.fingerprints] } : {};
   const edit = (f: (text: string) => string): Effect =>
     dialog.kind === 'ack' ? { ui: { dialog: { ...dialog, note: f(dialog.note) } } } : { ui: { dialog: { ...dialog, comment: f(dialog.comment) } } };
   switch (command) {
@@ -184,12 +202,12 @@ function dialogKey(state: AirtopData, command: string, input: string): Effect | 
       return { ui: { dialog: null } };
     case 'confirm':
       if (dialog.kind === 'ack') {
-        return { command: { name: 'ack', fingerprint: dialog.fingerprint, note: dialog.note.trim() }, ui: { dialog: null, message: { text: `acknowledged: ${summary()}`, level: 'info' } } };
+        return { command: { name: 'ack', fingerprint: dialog.fingerprint, note: dialog.note.trim(), ...many }, ui: { dialog: null, message: { text: `acknowledged: ${summary()}`, level: 'info' } } };
       }
       {
         const choice = SILENCE_CHOICES[dialog.durationIndex] ?? SILENCE_CHOICES[0]!;
         return {
-          command: { name: 'silence', fingerprint: dialog.fingerprint, durationSeconds: choice.seconds, comment: dialog.comment.trim() },
+          command: { name: 'silence', fingerprint: dialog.fingerprint, durationSeconds: choice.seconds, comment: dialog.comment.trim(), ...many },
           ui: { dialog: null, message: { text: `silenced for ${choice.label}: ${summary()}`, level: 'info' } },
         };
       }

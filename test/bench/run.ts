@@ -16,6 +16,7 @@ import type { SizeName } from './generate.js';
 import { startCountingProxy, viaProxy } from './proxy.js';
 import { dropDatabase, ensureTemplate } from './schema.js';
 import { ensureSizeDb, type SizeDb } from './sizes.js';
+import { stormLines } from './storm.js';
 import { formatBytes, formatMs, formatRatio, ratio, table, targetLine, type Target } from './table.js';
 import type { WorkerResult } from './worker.js';
 
@@ -327,6 +328,11 @@ async function main(): Promise<void> {
   } else {
     console.log(`  not measured: ${ui.ok ? 'unexpected result' : ui.reason}`);
   }
+  log('bench: alert storm');
+  const storm = await stormLines(500);
+  console.log('\nalert storm: 500 DAGs failing at once (test/bench/storm.ts; Slack at 1 message/s on a simulated clock)');
+  for (const line of storm.lines) console.log(`  ${line}`);
+  console.log(targetLine({ name: 'storm: grouped Slack messages, outbox empty within 2 min', detail: `${storm.grouped.messagesOut} message(s), ${storm.grouped.drainSeconds} s`, pass: storm.grouped.messagesOut <= 10 && storm.grouped.drainSeconds <= 120 }));
   console.log(`\nbench took ${formatMs(Date.now() - benchStarted)}`);
   if (process.env.BENCH_DROP === '1') {
     for (const r of results) await dropDatabase(r.db.name);

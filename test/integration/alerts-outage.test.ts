@@ -30,7 +30,8 @@ beforeEach(async () => {
   slack = await startSlackReceiver();
   pd = await startPagerDutyReceiver();
   config = configSchema.parse({
-    alerts: { repeat_interval: '1h' },
+    // Every alert its own group, straight to both receivers: this test is about the outbox, not grouping.
+    alerts: { repeat_interval: '1h', group_wait: 0, group_by: ['...'], receivers: ['slack', 'pagerduty'], routes: [] },
     sinks: { slack: { webhook_url_env: 'SLACK_URL' }, pagerduty: { routing_key_env: 'PD_KEY', url: pd.url } },
   });
   notifier = await open();

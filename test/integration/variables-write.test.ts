@@ -100,7 +100,7 @@ describe('airflow variables sink', () => {
     expect(writer).not.toBeNull();
     expect(await createAirflowVariablesSink(writer!).deliver({ values: { sla_miss_history: [] } })).toEqual({ ok: true });
     expect(fake.calls).toEqual(['PATCH /api/v2/variables/sla_miss_history', 'POST /api/v2/variables']);
-    expect(fake.variables.get('sla_miss_history')).toEqual({ value: '[]', description: 'Last SLA miss notifications (written by airtop)' });
+    expect(fake.variables.get('sla_miss_history')).toEqual({ value: '[]', description: 'Last SLA miss notifications (appended to by airtop)' });
   });
 
   it('--source sql without --url has no way to write', async () => {

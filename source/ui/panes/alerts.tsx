@@ -4,6 +4,7 @@ import type { AlertView } from '../../report/types.js';
 import type { DeadLetter, SinkStatus } from '../../state/types.js';
 import { fit, formatClock, truncate } from '../format.js';
 import { alertSections, type PaneBox, paneContentHeight, visibleWindow } from '../layout.js';
+import { type AlertPaneRow, groupLabelText, inhibitedText, selectAlertPaneRows } from '../model/alert-rows.js';
 import { alertText, selectAlertRows, selectDeadLetters, selectSinks } from '../model/lists.js';
 import { useAirtop } from '../store-context.js';
 import { useTheme } from '../theme.js';
@@ -18,23 +19,57 @@ function ackText(alert: AlertView): string {
 
 const STATE_WIDTH = 12;
 
-/** One line: severity (the selection mark before it), since, state, message and the acknowledgement. */
-const AlertLine = memo(function AlertLine({ alert, width, selected }: { alert: AlertView; width: number; selected: boolean }) {
+/**
+ * One line: severity (the selection mark before it), since, state, message and the acknowledgement.
+ * A group's member is indented; an inhibited alert is dimmed and says what inhibits it.
+ */
+const AlertLine = memo(function AlertLine({
+  alert,
+  width,
+  selected,
+  member = false,
+  inhibited = null,
+}: {
+  alert: AlertView;
+  width: number;
+  selected: boolean;
+  member?: boolean;
+  inhibited?: string | null;
+}) {
   const theme = useTheme();
-  const ack = ackText(alert);
+  const ack = inhibited ?? ackText(alert);
   // The acknowledgement (who, and their note) gets up to a third of the line; the message the rest.
   const ackWidth = ack ? Math.min(ack.length, Math.max(12, Math.floor(width / 3))) : 0;
   const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
-  const state = truncate(alert.state, STATE_WIDTH);
-  const message = truncate(alertText(alert), messageWidth);
+  const state = truncate(inhibited ? 'inhibited' : alert.state, STATE_WIDTH);
+  const message = truncate(`${member ? '  ' : ''}${alertText(alert)}`, messageWidth);
   return (
-    <Text wrap="truncate">
+    <Text wrap="truncate" dimColor={inhibited !== null}>
       <Text color={theme.severity[alert.severity]} inverse={selected}>{`${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`}</Text>
       {` ${fit(formatClock(alert.since), 8)} `}
       <Text color={theme.alertState[alert.state]}>{state}</Text>
       {' '.repeat(STATE_WIDTH + 1 - state.length)}
       <Text bold={selected}>{message}</Text>
       {ack ? `${' '.repeat(messageWidth + 1 - message.length)}${truncate(ack, ackWidth)}` : ''}
+    </Text>
+  );
+});
+
+/** A group: worst severity, the newest member's time, the group's state, count, labels and newest summary. */
+const GroupLine = memo(function GroupLine({ row, width, selected }: { row: Extract<AlertPaneRow, { kind: 'group' }>; width: number; selected: boolean }) {
+  const theme = useTheme();
+  const { group, members, newest, expanded } = row;
+  const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1);
+  const state = truncate(group.state, STATE_WIDTH);
+  const colour = group.state === 'inhibited' ? theme.alertState.silenced : theme.alertState[group.state];
+  const message = truncate(`${expanded ? '▾' : '▸'} ${members.length} alerts · ${groupLabelText(group)} · ${alertText(newest)}`, messageWidth);
+  return (
+    <Text wrap="truncate">
+      <Text color={theme.severity[group.severity]} inverse={selected}>{`${selected ? '›' : ' '}${SEVERITY_LABEL[group.severity]}`}</Text>
+      {` ${fit(formatClock(newest.since), 8)} `}
+      <Text color={colour}>{state}</Text>
+      {' '.repeat(STATE_WIDTH + 1 - state.length)}
+      <Text bold>{message}</Text>
     </Text>
   );
 });
@@ -66,23 +101,35 @@ function DeadLetterLine({ letter }: { letter: DeadLetter }) {
 /** Alerts (firing first), then where notifications go (sinks) and what could not be delivered. */
 export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: PaneBox; focused: boolean }) {
   const alerts = useAirtop(selectAlertRows);
+  const rows = useAirtop(selectAlertPaneRows);
   const sinks = useAirtop(selectSinks);
   const dead = useAirtop(selectDeadLetters);
   const selection = useAirtop((s) => s.ui.selection['alerts'] ?? 0);
   const sections = alertSections(paneContentHeight(box), sinks.length, dead.length);
-  const selected = Math.max(0, Math.min(selection, alerts.length - 1));
-  const { start, end } = visibleWindow(alerts.length, selected, sections.alerts);
-  const firing = alerts.filter((a) => a.state === 'firing').length;
+  const selected = Math.max(0, Math.min(selection, rows.length - 1));
+  const { start, end } = visibleWindow(rows.length, selected, sections.alerts);
+  const firing = alerts.filter((a) => a.state === 'firing' && !a.inhibited_by).length;
   const width = box.width - 2;
   return (
-    <Frame width={box.width} height={box.height} focused={focused} title={`[5] Alerts  ${firing} firing · ${alerts.length} shown`}>
+    <Frame width={box.width} height={box.height} focused={focused} title={`[5] Alerts  ${firing} firing · ${alerts.length} shown · ${rows.filter((r) => r.kind === 'group' || !r.member).length} groups`}>
       <Text wrap="truncate" dimColor>
         {' sev  since    state        message'}
       </Text>
       {alerts.length === 0 ? <Empty text="no alerts" /> : null}
-      {alerts.slice(start, end).map((alert, i) => (
-        <AlertLine key={alert.fingerprint} alert={alert} width={width} selected={focused && start + i === selected} />
-      ))}
+      {rows.slice(start, end).map((row, i) =>
+        row.kind === 'group' ? (
+          <GroupLine key={`g:${row.group.key}`} row={row} width={width} selected={focused && start + i === selected} />
+        ) : (
+          <AlertLine
+            key={row.alert.fingerprint}
+            alert={row.alert}
+            width={width}
+            selected={focused && start + i === selected}
+            member={row.member}
+            inhibited={inhibitedText(row.alert, alerts)}
+          />
+        ),
+      )}
       {sections.sinks > 0 ? (
         <>
           <Text wrap="truncate" dimColor>

@@ -11,7 +11,9 @@ export function Dialog({ width }: { width: number }) {
   const dialog = useAirtop((s) => s.ui.dialog);
   const alert = useAirtop((s) => (s.ui.dialog ? (s.report?.alerts.find((a) => a.fingerprint === s.ui.dialog!.fingerprint) ?? null) : null));
   if (!dialog) return null;
-  const subject = alert ? alertText(alert) : dialog.fingerprint;
+  const one = alert ? alertText(alert) : dialog.fingerprint;
+  const count = dialog.fingerprints?.length ?? 1;
+  const subject = count > 1 ? `${count} alerts of a group (${one}, …)` : one;
   return (
     <Box flexDirection="column" width={width} height={DIALOG_HEIGHT} flexShrink={0} borderStyle="round" borderColor={theme.accent}>
       <Text wrap="truncate" bold>
