@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AlertView } from '../report/types.js';
 import { alertView, makeNotification, sortViews, step, type LifecyclePolicy } from './lifecycle.js';
 import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } from './persisted.js';
 import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
+import { withFileLock } from './file-lock.js';
 import { readJsonState, writeJsonAtomic, type StateRead } from './state-file.js';
 import type { AlertRecord, CandidateInput, Notification, NotificationKind, NotificationLogEntry, Result, Silence } from './types.js';
 
@@ -69,9 +70,35 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     if (options.readOnly) return;
     try {
       writeJsonAtomic(path, state);
+      seen = fileIdentity(path);
     } catch (error) {
       problem(`cannot save alert state to ${path}: ${(error as Error).message}; acks and silences will not survive a restart until this is fixed`);
     }
+  }
+
+  // Another process on the same state dir (a TUI beside the daemon, the standby of an HA pair) may have
+  // written since we last did. Every change is read-modify-write under a lock: re-read the file when its
+  // identity changed, apply the change to that, write. So an ack made elsewhere is never overwritten, and
+  // an alert another process already notified is not notified again.
+  let seen: string | null = null;
+  function refresh(): void {
+    const identity = fileIdentity(path);
+    if (identity === null || identity === seen) return;
+    try {
+      state = parseAlertState(JSON.parse(readFileSync(path, 'utf8')));
+      seen = identity;
+    } catch {
+      // Half-written by a writer without rename (not airtop) or corrupt: keep ours; load() moves bad files aside.
+    }
+  }
+  function transact<T>(change: () => T): T {
+    if (options.readOnly) return change();
+    return withFileLock(`${path}.lock`, () => {
+      refresh();
+      const result = change();
+      persist();
+      return result;
+    }, { onProblem: problem });
   }
 
   function record(notifications: Notification[]): void {
@@ -94,57 +121,34 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       const read = options.readOnly ? readOnlyState(path) : readJsonState(path, parseAlertState, clock());
       if (read.status === 'ok') state = read.value;
       else state = emptyAlertState(newEpoch());
+      seen = read.status === 'ok' ? fileIdentity(path) : null;
       if (read.status === 'corrupt') problem(read.message);
     },
 
     update(candidates, now) {
-      const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
-      state.alerts = result.records;
-      state.silences = pruneSilences(state.silences, now);
-      record(result.notifications);
-      persist();
-      return { alerts: views(now), notifications: result.notifications };
+      return transact(() => {
+        const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
+        state.alerts = result.records;
+        state.silences = pruneSilences(state.silences, now);
+        record(result.notifications);
+        return { alerts: views(now), notifications: result.notifications };
+      });
     },
 
     ack(fp, who, note = '') {
-      const now = clock();
-      const current = state.alerts[fp];
-      if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
-      if (current.resolvedAt) return { ok: false, error: `alert ${fp} is already resolved; nothing to acknowledge` };
-      const acked: AlertRecord = { ...current, ack: { by: by(who), at: now.toISOString(), note } };
-      state.alerts[fp] = acked;
-      // Tell whoever was paged (PagerDuty gets event_action acknowledge), nobody if nothing went out yet.
-      const notification =
-        acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
-      if (notification) record([notification]);
-      persist();
-      return { ok: true, alert: alertView(acked, state.silences, now), notification };
+      return transact(() => ackNow(fp, who, note));
     },
 
     unack(fp) {
-      const now = clock();
-      const current = state.alerts[fp];
-      if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
-      state.alerts[fp] = { ...current, ack: null };
-      persist();
-      return { ok: true, alert: alertView(state.alerts[fp]!, state.silences, now) };
+      return transact(() => unackNow(fp));
     },
 
     silence(request) {
-      const created = createSilence({ ...request, createdBy: by(request.createdBy) }, clock());
-      if (!created.ok) return created;
-      state.silences = [...state.silences, created.silence];
-      persist();
-      return created;
+      return transact(() => silenceNow(request));
     },
 
     expireSilence(id) {
-      const found = state.silences.find((s) => s.id === id);
-      if (!found) return { ok: false, error: `no silence with id ${id}` };
-      const expired = expire(found, clock());
-      state.silences = state.silences.map((s) => (s.id === id ? expired : s));
-      persist();
-      return { ok: true, silence: expired };
+      return transact(() => expireNow(id));
     },
 
     silences: () => state.silences.map((s) => ({ ...s })),
@@ -153,13 +157,61 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     pending: () => [...state.pending],
     handedOff(ids) {
       const done = new Set(ids);
-      const before = state.pending.length;
-      state.pending = state.pending.filter((n) => !done.has(n.id));
-      if (state.pending.length !== before) persist();
+      if (!state.pending.some((n) => done.has(n.id))) return;
+      transact(() => {
+        state.pending = state.pending.filter((n) => !done.has(n.id));
+      });
     },
     slaHistory: () => state.slaHistory.map((h) => ({ ...h })),
     log: () => [...state.log],
   };
+
+  function ackNow(fp: string, who: string | undefined, note: string): ReturnType<AlertManager['ack']> {
+    const now = clock();
+    const current = state.alerts[fp];
+    if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
+    if (current.resolvedAt) return { ok: false, error: `alert ${fp} is already resolved; nothing to acknowledge` };
+    const acked: AlertRecord = { ...current, ack: { by: by(who), at: now.toISOString(), note } };
+    state.alerts[fp] = acked;
+    // Tell whoever was paged (PagerDuty gets event_action acknowledge), nobody if nothing went out yet.
+    const notification =
+      acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
+    if (notification) record([notification]);
+    return { ok: true, alert: alertView(acked, state.silences, now), notification };
+  }
+
+  function unackNow(fp: string): ReturnType<AlertManager['unack']> {
+    const now = clock();
+    const current = state.alerts[fp];
+    if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
+    state.alerts[fp] = { ...current, ack: null };
+    return { ok: true, alert: alertView(state.alerts[fp]!, state.silences, now) };
+  }
+
+  function silenceNow(request: Parameters<AlertManager['silence']>[0]): ReturnType<AlertManager['silence']> {
+    const created = createSilence({ ...request, createdBy: by(request.createdBy) }, clock());
+    if (!created.ok) return created;
+    state.silences = [...state.silences, created.silence];
+    return created;
+  }
+
+  function expireNow(id: string): ReturnType<AlertManager['expireSilence']> {
+    const found = state.silences.find((s) => s.id === id);
+    if (!found) return { ok: false, error: `no silence with id ${id}` };
+    const expired = expire(found, clock());
+    state.silences = state.silences.map((s) => (s.id === id ? expired : s));
+    return { ok: true, silence: expired };
+  }
+}
+
+/** Changes whenever the file is replaced (a rename gives a new inode) or rewritten. */
+function fileIdentity(path: string): string | null {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return null;
+  }
 }
 
 function readOnlyState(path: string): StateRead<AlertStoreState> {
