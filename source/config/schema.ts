@@ -160,6 +160,21 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   sinks: sinksSchema.prefault({}),
+  /** The team hub (README "Hub"). Tokens are never here: AIRTOP_HUB_TOKEN / AIRTOP_HUB_READONLY_TOKEN (or *_FILE). */
+  hub: z
+    .strictObject({
+      /** Attach the TUI to this hub (like --attach) instead of polling Airflow. */
+      url: z.string().url().optional(),
+      /** The daemon serves the metrics listener (and hub) over HTTPS with these PEM files. */
+      tls_cert: z.string().optional(),
+      tls_key: z.string().optional(),
+      /** An attached TUI trusts this PEM CA (a hub with a private certificate). */
+      ca: z.string().optional(),
+      max_streams: z.number().int().min(1).max(10_000).default(100),
+      /** HA: a daemon that has not renewed its lease on the state dir for this long is replaced by a standby. */
+      lease_ttl: durationSeconds.pipe(z.number().min(3)).default(30),
+    })
+    .prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;
