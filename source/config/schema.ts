@@ -164,7 +164,7 @@ export const configSchema = z.strictObject({
   hub: z
     .strictObject({
       /** Attach the TUI to this hub (like --attach) instead of polling Airflow. */
-      url: z.string().url().optional(),
+      url: z.url({ protocol: /^https?$/, error: 'must be the hub URL, e.g. https://airtop-hub:9464' }).optional(),
       /** The daemon serves the metrics listener (and hub) over HTTPS with these PEM files. */
       tls_cert: z.string().optional(),
       tls_key: z.string().optional(),

@@ -34,6 +34,6 @@ export function startDaemonHub(options: { config: Config; env: NodeJS.ProcessEnv
     return null;
   }
   const hub = createHub({ tokens, store: options.store, notifier: options.notifier, stateDir: options.stateDir, maxStreams: options.config.hub.max_streams, log: options.log });
-  options.log('info', 'hub API on /api/v1', { write_tokens: tokens.entries.filter((e) => e.role === 'write').length, read_tokens: tokens.entries.filter((e) => e.role === 'read').length });
+  options.log('info', 'hub API on /api/v1', { writers: tokens.entries.filter((e) => e.role === 'write').length, viewers: tokens.entries.filter((e) => e.role === 'read').length });
   return hub;
 }

@@ -37,6 +37,15 @@ export interface LeaseOptions {
   signal?: AbortSignal;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function readHolder(path: string): LeaseHolder | null {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LeaseHolder>;
@@ -51,7 +60,9 @@ function readHolder(path: string): LeaseHolder | null {
 function attempt(path: string, me: Omit<LeaseHolder, 'renewedAt'>, now: Date): { mine: boolean; holder: LeaseHolder } {
   return withFileLock(`${path}.lock`, () => {
     const current = readHolder(path);
-    const expired = !current || now.getTime() - Date.parse(current.renewedAt) > current.ttlSeconds * 1000;
+    // A holder on this host whose process is gone (kill -9, crash) is replaced at once, not after the ttl.
+    const dead = current !== null && current.host === me.host && current.pid !== me.pid && !alive(current.pid);
+    const expired = !current || dead || now.getTime() - Date.parse(current.renewedAt) > current.ttlSeconds * 1000;
     if (current && !expired && current.id !== me.id) return { mine: false, holder: current };
     const holder = { ...me, renewedAt: now.toISOString() };
     writeJsonAtomic(path, holder);

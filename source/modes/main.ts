@@ -21,6 +21,8 @@ export interface MainFlags {
   source?: string;
   db?: string;
   readonly: boolean;
+  /** Attach the TUI to this hub instead of polling Airflow (README "Hub"). */
+  attach?: string;
 }
 
 export interface ModeContext {
@@ -59,6 +61,12 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       // The demo polls often and watches every simulated DAG unless the config chose otherwise.
       if (flags.interval === undefined) config.interval = 10;
       if (config.dags.patterns.length === 0) config.dags.patterns = ['*'];
+    }
+    const attachTo = flags.attach ?? (flags.headless || flags.once || flags.demo ? undefined : config.hub.url);
+    if (attachTo) {
+      const { runAttach } = await import('./attach.js');
+      const stateDir = config.alerts.state_dir ?? defaultStateDir(env);
+      return await runAttach({ url: attachTo, config, env, stateDir });
     }
     const source = await connectSource(config);
     cleanups.push(() => source.close());
