@@ -13,6 +13,7 @@ import { DEFAULT_WINDOW_CACHE } from '../../source/airflow/rest/window.js';
 import { airflowVenv, startApiServer, type ApiServer } from './api-server.js';
 import { runReference, runWorker, type Outcome, type ReferenceFigures } from './children.js';
 import type { SizeName } from './generate.js';
+import { printHubBench, runHubBench } from './hub-bench.js';
 import { startCountingProxy, viaProxy } from './proxy.js';
 import { dropDatabase, ensureTemplate } from './schema.js';
 import { ensureSizeDb, type SizeDb } from './sizes.js';
@@ -265,6 +266,8 @@ function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=hub: just the hub under 50 attached TUIs (no databases needed).
+  if (process.env.BENCH_ONLY === 'hub') return printHubBench(await runHubBench(log));
   const sizes = sizesFromEnv();
   const regenerate = process.env.BENCH_REGENERATE === '1';
   await ensureTemplate(log);
@@ -327,6 +330,7 @@ async function main(): Promise<void> {
   } else {
     console.log(`  not measured: ${ui.ok ? 'unexpected result' : ui.reason}`);
   }
+  printHubBench(await runHubBench(log));
   console.log(`\nbench took ${formatMs(Date.now() - benchStarted)}`);
   if (process.env.BENCH_DROP === '1') {
     for (const r of results) await dropDatabase(r.db.name);
