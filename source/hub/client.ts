@@ -179,7 +179,7 @@ export function openHubStream(endpoint: HubEndpoint, handlers: StreamHandlers, o
       res.on('error', (error) => end(error.message));
     });
     req.setTimeout(idleMs, () => end(`no data from the hub for ${Math.round(idleMs / 1000)} s`));
-    req.on('error', (error: NodeJS.ErrnoException) => end(error.code ? `${error.code} ${error.message.replace(/^\S+\s/, '')}` : error.message));
+    req.on('error', (error: Error) => end(error.message));
     req.end();
     current = req;
   }

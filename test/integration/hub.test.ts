@@ -106,6 +106,16 @@ describe('hub', () => {
       await ui.sendKeys('5', '/', ...'ml_feature_refresh: success', KEY.enter);
       const frame = await ui.waitForContent(/acknowledged +ml_feature_refresh: success rate/, 5000);
       expect(frame).not.toMatch(/firing +ml_feature_refresh: success rate/);
+
+      // And the other way: an ack typed in the TUI reaches console A within a second.
+      await ui.sendKeys('/', ...Array.from('ml_feature_refresh: success', () => KEY.backspace), ...'pool embedding_pool', KEY.enter);
+      await ui.waitForContent(/firing +pool embedding_pool: utilization/, 5000);
+      const pool = b.store.getState().alerts.find((x) => x.labels.alertname === 'pool_utilization_critical' && x.labels.pool === 'embedding_pool')!.fingerprint;
+      const typed = Date.now();
+      await ui.sendKeys('a', ...'mine', KEY.enter);
+      await until('console a to see the ack typed in the TUI', () => alertState(a.store, pool) === 'acknowledged', 1000, 5);
+      expect(Date.now() - typed).toBeLessThan(1000);
+      expect(a.store.getState().alerts.find((x) => x.fingerprint === pool)?.ack).toMatchObject({ by: 'console-b', note: 'mine' });
     } finally {
       ui.unmount();
     }
@@ -156,8 +166,12 @@ describe('hub', () => {
 
   it('a daemon killed with -9 mid-ack loses nothing: the console says STALE, queues the ack and sends it after the restart', async () => {
     const a = attach('console-c');
-    const fp = await until('a pool alert', () => a.store.getState().alerts.find((x) => x.labels.alertname === 'pool_utilization_critical' && x.state === 'firing')?.fingerprint, 20_000);
-    await until('it was paged', () => pdEvents(fp, 'trigger').length >= 1, 20_000);
+    // A paged alert whose labels do not name a run, so the restarted demo raises the same one again.
+    const fp = await until(
+      'a paged alert',
+      () => a.store.getState().alerts.find((x) => x.state === 'firing' && !x.labels.run_id && pdEvents(x.fingerprint, 'trigger').length > 0)?.fingerprint,
+      20_000,
+    );
     const alertsBefore = a.store.getState().alerts.length;
     a.session.commands.ack(fp, 'during the crash');
     await daemon.kill9();
