@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,18 +55,22 @@ describe('alert state shared by two processes', () => {
     expect(two.update([candidate('a')], T(1)).notifications).toEqual([]);
   });
 
-  it('the second process is told it shares the dir, and by whom', () => {
-    const first = announcePresence(dir, 'headless');
+  it('the second process is told it shares the dir, and by whom; entries of processes that are gone are removed', () => {
+    const processes = join(dir, 'processes');
+    mkdirSync(processes, { recursive: true });
+    // The test runner's parent stands in for a live daemon; a pid that cannot exist, for a crashed one.
+    writeFileSync(join(processes, 'other.json'), JSON.stringify({ pid: process.ppid, host: hostname(), role: 'headless', startedAt: '2025-01-01T00:00:00Z' }));
+    writeFileSync(join(processes, 'gone.json'), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), role: 'tui', startedAt: '2025-01-01T00:00:00Z' }));
+    const me = announcePresence(dir, 'tui');
     try {
-      const second = announcePresence(dir, 'tui');
-      // Both entries are this test's pid; the first one is "another process" to the second only by file.
-      expect(second.others.map((o) => o.role)).toEqual([]);
-      second.leave();
-      expect(describeSharing(dir, [{ pid: 4242, host: 'h', role: 'headless', startedAt: '' }])).toMatch(/shared with airtop headless pid 4242 on h: acks and silences are merged/);
+      expect(me.others.map((o) => [o.role, o.pid])).toEqual([['headless', process.ppid]]);
+      expect(readdirSync(processes)).not.toContain('gone.json');
+      expect(describeSharing(dir, me.others)).toMatch(new RegExp(`is shared with airtop headless pid ${process.ppid}: acks and silences are merged`));
       expect(describeSharing(dir, [])).toBeNull();
     } finally {
-      first.leave();
+      me.leave();
     }
+    expect(readdirSync(processes)).toEqual(['other.json']);
   });
 });
 
