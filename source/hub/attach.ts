@@ -56,10 +56,10 @@ export function startAttachSession(options: AttachOptions): AttachSession {
 
   const onState = (state: HubState) => {
     hubPoll = state.poll;
+    // A hub that just restarted has not polled yet: keep showing the data we had until its first poll.
+    const keep = state.report === null && store.getState().report !== null;
     store.setState({
-      snapshot: state.snapshot,
-      report: state.report,
-      history: state.history,
+      ...(keep ? {} : { snapshot: state.snapshot, report: state.report, history: state.history }),
       alerts: state.alerts,
       sinks: state.sinks,
       deadLetters: state.deadLetters,

@@ -67,6 +67,8 @@ export async function runHeadless(context: ModeContext): Promise<number> {
         retry_at: at.toISOString(),
       }),
   });
+  // Until the first poll, the hub shows the alert states (acks, silences) as alerts.json has them.
+  if (store.getState().alerts.length === 0) store.getState().setAlerts(live.notifier.alerts.alerts());
   hub = startDaemonHub({ config: context.config, env: process.env, store, notifier: live.notifier, stateDir: context.stateDir, listening: metrics !== null, log });
   const lost = lease.lost.then((reason) => {
     log('error', 'lost the lease; stopping so that only one daemon pages', { reason });

@@ -188,6 +188,6 @@ describe('hub', () => {
     await until('the console is attached again', () => a.session.connected && a.store.getState().poll.error === null, 20_000);
     await until('the queue emptied', () => a.session.queue.size === 0, 5000);
     await until('PagerDuty acknowledge', () => pdEvents(fp, 'acknowledge').length >= 1, 15_000);
-    expect(alertState(a.store, fp)).toBe('acknowledged');
+    await until('the console shows it acknowledged', () => alertState(a.store, fp) === 'acknowledged', 15_000);
   }, 90_000);
 });
