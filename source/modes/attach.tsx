@@ -22,6 +22,13 @@ function unavailableSource(reason: string): AirflowSource {
 }
 
 export async function runAttach(options: { url: string; config: Config; env: NodeJS.ProcessEnv; stateDir: string }): Promise<number> {
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(options.url);
+  } catch {
+    // said below
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) throw new Error(`--attach ${options.url} is not a hub URL; expected e.g. https://monitor.internal:9464`);
   const token = clientToken(options.env);
   if (!token) throw new Error('--attach needs AIRTOP_HUB_TOKEN (or AIRTOP_HUB_READONLY_TOKEN for a read-only view), as the hub has it');
   let ca: Buffer | undefined;
