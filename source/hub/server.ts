@@ -86,7 +86,12 @@ export function createHub(options: HubOptions): Hub {
     if (write) {
       if (method !== 'POST') return sendError(res, 405, `${path} takes POST`, { allow: 'POST' });
       if (!guard(req, res, 'write')) return void req.resume();
-      const target = decodeURIComponent(write[1]!);
+      let target: string;
+      try {
+        target = decodeURIComponent(write[1]!);
+      } catch {
+        return sendError(res, 400, `${write[1]} is not a valid URL-encoded identifier`);
+      }
       if (write[2] === 'ack') return routes.ack(req, res, target);
       if (write[2] === 'unack') return routes.unack(req, res, target);
       if (write[2] === 'silence') return routes.silence(req, res, target);

@@ -136,6 +136,25 @@ describe('hub', () => {
     expect(pdEvents(fp, 'acknowledge')).toHaveLength(1);
   }, 60_000);
 
+  it('a silence from one console reaches the other within 1 s, is listed, and a resend does not add another', async () => {
+    const a = attach('console-s1');
+    const b = attach('console-s2');
+    const fp = await until('a firing alert in both', () => {
+      const found = a.store.getState().alerts.find((x) => x.state === 'firing' && x.labels.alertname === 'high_retry_rate');
+      return found && alertState(b.store, found.fingerprint) === 'firing' ? found.fingerprint : null;
+    }, 20_000);
+    const started = Date.now();
+    a.session.commands.silence(fp, 3600, 'known flaky');
+    await until('console b sees it silenced', () => alertState(b.store, fp) === 'silenced', 1000, 5);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const listed = (await hubRequest({ url, token: READ }, 'GET', '/api/v1/silences')).body as { silences: { comment: string; createdBy: string }[] };
+    expect(listed.silences.filter((s) => s.comment === 'known flaky')).toEqual([expect.objectContaining({ createdBy: 'console-s1' })]);
+    const again = await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/silence`, { duration_seconds: 3600, comment: 'known flaky', by: 'console-s1' });
+    expect(again).toMatchObject({ status: 200, body: { unchanged: true } });
+    const bad = await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/silence`, { duration_seconds: 5 });
+    expect(bad).toMatchObject({ status: 400, body: { error: 'duration_seconds: at least 60 seconds' } });
+  }, 30_000);
+
   it('50 change streams all receive an un-ack', async () => {
     const seen = new Set<number>();
     let fp = '';
