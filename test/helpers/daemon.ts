@@ -28,8 +28,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `airtop --headless` with `args`; with `--demo` unless args name an Airflow (`--url`). */
 export function startDaemon(args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = spawn(process.execPath, [CLI, '--demo', '--headless', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...(args.includes('--url') ? [] : ['--demo']), '--headless', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const waiters: { text: string; resolve: (line: Record<string, unknown>) => void }[] = [];
   let buffer = '';
