@@ -76,10 +76,10 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     }
   }
 
-  // Another process on the same state dir (a TUI beside the daemon, the standby of an HA pair) may have
+  // Another process on the same state dir (a TUI beside the daemon, an HA standby taking over) may have
   // written since we last did. Every change is read-modify-write under a lock: re-read the file when its
-  // identity changed, apply the change to that, write. So an ack made elsewhere is never overwritten, and
-  // an alert another process already notified is not notified again.
+  // identity changed, apply the change to that, write (persist). So an ack made elsewhere is never
+  // overwritten, and an alert another process already notified is not notified again.
   let seen: string | null = null;
   function refresh(): void {
     const identity = fileIdentity(path);
@@ -88,17 +88,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       state = parseAlertState(JSON.parse(readFileSync(path, 'utf8')));
       seen = identity;
     } catch {
-      // Half-written by a writer without rename (not airtop) or corrupt: keep ours; load() moves bad files aside.
+      // Corrupt or not ours: keep what we have; load() moves bad files aside.
     }
   }
-  function transact<T>(change: () => T): T {
-    if (options.readOnly) return change();
-    return withFileLock(`${path}.lock`, () => {
-      refresh();
-      const result = change();
-      persist();
-      return result;
-    }, { onProblem: problem });
+  function locked<A extends unknown[], R>(change: (...args: A) => R): (...args: A) => R {
+    return (...args) => (options.readOnly ? change(...args) : withFileLock(`${path}.lock`, () => (refresh(), change(...args)), { onProblem: problem }));
   }
 
   function record(notifications: Notification[]): void {
@@ -125,82 +119,77 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       if (read.status === 'corrupt') problem(read.message);
     },
 
-    update(candidates, now) {
-      return transact(() => {
-        const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
-        state.alerts = result.records;
-        state.silences = pruneSilences(state.silences, now);
-        record(result.notifications);
-        return { alerts: views(now), notifications: result.notifications };
-      });
-    },
+    update: locked((candidates: CandidateInput[], now: Date) => {
+      const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
+      state.alerts = result.records;
+      state.silences = pruneSilences(state.silences, now);
+      record(result.notifications);
+      persist();
+      return { alerts: views(now), notifications: result.notifications };
+    }),
 
-    ack(fp, who, note = '') {
-      return transact(() => ackNow(fp, who, note));
-    },
+    ack: locked((fp: string, who?: string, note = '') => {
+      const now = clock();
+      const current = state.alerts[fp];
+      if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
+      if (current.resolvedAt) return { ok: false, error: `alert ${fp} is already resolved; nothing to acknowledge` };
+      const acked: AlertRecord = { ...current, ack: { by: by(who), at: now.toISOString(), note } };
+      state.alerts[fp] = acked;
+      // Tell whoever was paged (PagerDuty gets event_action acknowledge), nobody if nothing went out yet.
+      const notification =
+        acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
+      if (notification) record([notification]);
+      persist();
+      return { ok: true as const, alert: alertView(acked, state.silences, now), notification };
+    }),
 
-    unack(fp) {
-      return transact(() => unackNow(fp));
-    },
+    unack: locked((fp: string) => {
+      const now = clock();
+      const current = state.alerts[fp];
+      if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
+      state.alerts[fp] = { ...current, ack: null };
+      persist();
+      return { ok: true as const, alert: alertView(state.alerts[fp]!, state.silences, now) };
+    }),
 
-    silence(request) {
-      return transact(() => silenceNow(request));
-    },
+    silence: locked((request: Parameters<AlertManager['silence']>[0]) => {
+      const created = createSilence({ ...request, createdBy: by(request.createdBy) }, clock());
+      if (!created.ok) return created;
+      state.silences = [...state.silences, created.silence];
+      persist();
+      return created;
+    }),
 
-    expireSilence(id) {
-      return transact(() => expireNow(id));
-    },
+    expireSilence: locked((id: string) => {
+      const found = state.silences.find((s) => s.id === id);
+      if (!found) return { ok: false, error: `no silence with id ${id}` };
+      const expired = expire(found, clock());
+      state.silences = state.silences.map((s) => (s.id === id ? expired : s));
+      persist();
+      return { ok: true as const, silence: expired };
+    }),
 
     silences: () => state.silences.map((s) => ({ ...s })),
     alerts: () => views(clock()),
     records: () => Object.values(state.alerts).map((r) => ({ ...r })),
     pending: () => [...state.pending],
-    handedOff(ids) {
+    handedOff: locked((ids: string[]) => {
       const done = new Set(ids);
-      if (!state.pending.some((n) => done.has(n.id))) return;
-      transact(() => {
-        state.pending = state.pending.filter((n) => !done.has(n.id));
-      });
-    },
+      const before = state.pending.length;
+      state.pending = state.pending.filter((n) => !done.has(n.id));
+      if (state.pending.length !== before) persist();
+    }),
     slaHistory: () => state.slaHistory.map((h) => ({ ...h })),
     log: () => [...state.log],
   };
+}
 
-  function ackNow(fp: string, who: string | undefined, note: string): ReturnType<AlertManager['ack']> {
-    const now = clock();
-    const current = state.alerts[fp];
-    if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
-    if (current.resolvedAt) return { ok: false, error: `alert ${fp} is already resolved; nothing to acknowledge` };
-    const acked: AlertRecord = { ...current, ack: { by: by(who), at: now.toISOString(), note } };
-    state.alerts[fp] = acked;
-    // Tell whoever was paged (PagerDuty gets event_action acknowledge), nobody if nothing went out yet.
-    const notification =
-      acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
-    if (notification) record([notification]);
-    return { ok: true, alert: alertView(acked, state.silences, now), notification };
-  }
-
-  function unackNow(fp: string): ReturnType<AlertManager['unack']> {
-    const now = clock();
-    const current = state.alerts[fp];
-    if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
-    state.alerts[fp] = { ...current, ack: null };
-    return { ok: true, alert: alertView(state.alerts[fp]!, state.silences, now) };
-  }
-
-  function silenceNow(request: Parameters<AlertManager['silence']>[0]): ReturnType<AlertManager['silence']> {
-    const created = createSilence({ ...request, createdBy: by(request.createdBy) }, clock());
-    if (!created.ok) return created;
-    state.silences = [...state.silences, created.silence];
-    return created;
-  }
-
-  function expireNow(id: string): ReturnType<AlertManager['expireSilence']> {
-    const found = state.silences.find((s) => s.id === id);
-    if (!found) return { ok: false, error: `no silence with id ${id}` };
-    const expired = expire(found, clock());
-    state.silences = state.silences.map((s) => (s.id === id ? expired : s));
-    return { ok: true, silence: expired };
+function readOnlyState(path: string): StateRead<AlertStoreState> {
+  try {
+    return { status: 'ok', value: parseAlertState(JSON.parse(readFileSync(path, 'utf8'))) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences` };
   }
 }
 
@@ -211,15 +200,6 @@ function fileIdentity(path: string): string | null {
     return `${s.ino}:${s.size}:${s.mtimeMs}`;
   } catch {
     return null;
-  }
-}
-
-function readOnlyState(path: string): StateRead<AlertStoreState> {
-  try {
-    return { status: 'ok', value: parseAlertState(JSON.parse(readFileSync(path, 'utf8'))) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences` };
   }
 }
 
