@@ -13,6 +13,9 @@ export interface LockOptions {
   onProblem?: (message: string) => void;
 }
 
+/** How long a lock file may stay empty before it counts as abandoned. */
+const EMPTY_GRACE_MS = 500;
+
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 function sleepMs(ms: number): void {
@@ -48,8 +51,11 @@ function abandoned(path: string, staleMs: number): boolean {
   try {
     const [pidText] = readFileSync(path, 'utf8').split(' ');
     const pid = Number(pidText);
-    if (Date.now() - statSync(path).mtimeMs > staleMs) return true;
-    return Number.isInteger(pid) && pid > 0 && !alive(pid);
+    const age = Date.now() - statSync(path).mtimeMs;
+    if (age > staleMs) return true;
+    // Empty: its creator was killed between creating and writing it (the two are microseconds apart).
+    if (!Number.isInteger(pid) || pid <= 0) return age > EMPTY_GRACE_MS;
+    return !alive(pid);
   } catch {
     // Removed between our create and our read: try again.
     return false;
