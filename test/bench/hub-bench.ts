@@ -8,7 +8,7 @@ import { hubRequest, openHubStream, type HubStream } from '../../source/hub/clie
 import { targetLine, type Target } from './table.js';
 
 // The hub under load: a real `airtop --demo --headless` serving 50 attached change streams (and an ack or
-// un-ack every 2 s, as busy engineers would), measured from outside: are its polls still on schedule, does
+// un-ack every half second, busier than any team), measured from outside: are its polls still on schedule, does
 // every stream get every poll, and does its RSS stay under 200 MB. Env: BENCH_HUB_SECONDS (60), BENCH_HUB_CLIENTS (50).
 
 const CLI = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
