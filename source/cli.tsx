@@ -28,9 +28,12 @@ const cli = meow(
     --source rest|sql     Read Airflow through its REST API (default) or its PostgreSQL metadata DB
     --db POSTGRES_URL     With --source sql: the metadata DB, read-only
     --readonly            Hide and refuse actions that change state (ack, silence)
+    --attach URL          Show a headless daemon's state (its hub) instead of polling Airflow;
+                          acks and silences go to it (token in AIRTOP_HUB_TOKEN)
 
   Environment
     AIRFLOW_URL, AIRFLOW_USERNAME, AIRFLOW_PASSWORD, AIRFLOW_TOKEN, AIRTOP_CONFIG,
+    AIRTOP_HUB_TOKEN, AIRTOP_HUB_READONLY_TOKEN (or *_FILE): the hub's tokens, for --headless and --attach
     XDG_CONFIG_HOME, XDG_STATE_HOME (acks, silences, alert state and the outbox live in $XDG_STATE_HOME/airtop)
 
   Examples
@@ -54,6 +57,7 @@ const cli = meow(
       source: { type: 'string' },
       db: { type: 'string' },
       readonly: { type: 'boolean', default: false },
+      attach: { type: 'string' },
     },
   },
 );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AlertView } from '../report/types.js';
@@ -9,6 +9,7 @@ import { alertView, makeNotification, sortViews, step, type LifecyclePolicy } fr
 import type { RouteNode } from './routing.js';
 import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } from './persisted.js';
 import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
+import { withFileLock } from './file-lock.js';
 import { readBackup, readJsonState, writeJsonAtomic, type StateRead } from '../persist/json-file.js';
 import type { AlertRecord, CandidateInput, Notification, NotificationKind, NotificationLogEntry, Result, Silence } from './types.js';
 
@@ -86,9 +87,29 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     if (options.readOnly) return;
     try {
       writeJsonAtomic(path, state, { backup: true });
+      seen = fileIdentity(path);
     } catch (error) {
       problem(`cannot save alert state to ${path}: ${(error as Error).message}; acks and silences will not survive a restart until this is fixed`);
     }
+  }
+
+  // Another process on the same state dir (a TUI beside the daemon, an HA standby taking over) may have
+  // written since we last did. Every change is read-modify-write under a lock: re-read the file when its
+  // identity changed, apply the change to that, write (persist). So an ack made elsewhere is never
+  // overwritten, and an alert another process already notified is not notified again.
+  let seen: string | null = null;
+  function refresh(): void {
+    const identity = fileIdentity(path);
+    if (identity === null || identity === seen) return;
+    try {
+      state = parseAlertState(JSON.parse(readFileSync(path, 'utf8')));
+      seen = identity;
+    } catch {
+      // Corrupt or not ours: keep what we have; load() moves bad files aside.
+    }
+  }
+  function locked<A extends unknown[], R>(change: (...args: A) => R): (...args: A) => R {
+    return (...args) => (options.readOnly ? change(...args) : withFileLock(`${path}.lock`, () => (refresh(), change(...args)), { onProblem: problem }));
   }
 
   function record(notifications: Notification[]): void {
@@ -148,10 +169,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       if (read.status === 'ok') state = read.value;
       else if (read.status === 'corrupt' && read.fallback) state = read.fallback;
       else state = emptyAlertState(newEpoch());
+      seen = read.status === 'ok' ? fileIdentity(path) : null;
       if (read.status === 'corrupt') problem(read.message);
     },
 
-    update(candidates, now) {
+    update: locked((candidates: CandidateInput[], now: Date) => {
       const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
       state.alerts = result.records;
       state.silences = pruneSilences(state.silences, now);
@@ -159,20 +181,20 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       record(notifications);
       persist();
       return { alerts: views(now), notifications };
-    },
+    }),
 
-    flushDue(now) {
+    flushDue: locked((now: Date) => {
       const notifications = runDispatch(now);
       if (notifications.length > 0) {
         record(notifications);
         persist();
       }
       return { alerts: views(now), notifications };
-    },
+    }),
 
     nextDueAt: () => nextDue,
 
-    ack(fp, who, note = '') {
+    ack: locked((fp: string, who?: string, note = '') => {
       const now = clock();
       const current = state.alerts[fp];
       if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
@@ -184,45 +206,45 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
         acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
       if (notification) record([notification]);
       persist();
-      return { ok: true, alert: annotated(acked, now), notification };
-    },
+      return { ok: true as const, alert: annotated(acked, now), notification };
+    }),
 
-    unack(fp) {
+    unack: locked((fp: string) => {
       const now = clock();
       const current = state.alerts[fp];
       if (!current) return { ok: false, error: `no alert with fingerprint ${fp}` };
       state.alerts[fp] = { ...current, ack: null };
       persist();
-      return { ok: true, alert: annotated(state.alerts[fp]!, now) };
-    },
+      return { ok: true as const, alert: annotated(state.alerts[fp]!, now) };
+    }),
 
-    silence(request) {
+    silence: locked((request: Parameters<AlertManager['silence']>[0]) => {
       const created = createSilence({ ...request, createdBy: by(request.createdBy) }, clock());
       if (!created.ok) return created;
       state.silences = [...state.silences, created.silence];
       persist();
       return created;
-    },
+    }),
 
-    expireSilence(id) {
+    expireSilence: locked((id: string) => {
       const found = state.silences.find((s) => s.id === id);
       if (!found) return { ok: false, error: `no silence with id ${id}` };
       const expired = expire(found, clock());
       state.silences = state.silences.map((s) => (s.id === id ? expired : s));
       persist();
-      return { ok: true, silence: expired };
-    },
+      return { ok: true as const, silence: expired };
+    }),
 
     silences: () => state.silences.map((s) => ({ ...s })),
     alerts: () => views(clock()),
     records: () => Object.values(state.alerts).map((r) => ({ ...r })),
     pending: () => [...state.pending],
-    handedOff(ids) {
+    handedOff: locked((ids: string[]) => {
       const done = new Set(ids);
       const before = state.pending.length;
       state.pending = state.pending.filter((n) => !done.has(n.id));
       if (state.pending.length !== before) persist();
-    },
+    }),
     slaHistory: () => state.slaHistory.map((h) => ({ ...h })),
     log: () => [...state.log],
   };
@@ -236,6 +258,16 @@ function readOnlyState(path: string): StateRead<AlertStoreState> {
     const fallback = readBackup(path, parseAlertState);
     if (fallback) return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); using the last good copy ${path}.bak`, fallback };
     return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences` };
+  }
+}
+
+/** Changes whenever the file is replaced (a rename gives a new inode) or rewritten. */
+function fileIdentity(path: string): string | null {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return null;
   }
 }
 

@@ -164,6 +164,21 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   sinks: sinksSchema.prefault({}),
+  /** The team hub (README "Hub"). Tokens are never here: AIRTOP_HUB_TOKEN / AIRTOP_HUB_READONLY_TOKEN (or *_FILE). */
+  hub: z
+    .strictObject({
+      /** Attach the TUI to this hub (like --attach) instead of polling Airflow. */
+      url: z.url({ protocol: /^https?$/, error: 'must be the hub URL, e.g. https://airtop-hub:9464' }).optional(),
+      /** The daemon serves the metrics listener (and hub) over HTTPS with these PEM files. */
+      tls_cert: z.string().optional(),
+      tls_key: z.string().optional(),
+      /** An attached TUI trusts this PEM CA (a hub with a private certificate). */
+      ca: z.string().optional(),
+      max_streams: z.number().int().min(1).max(10_000).default(100),
+      /** HA: a daemon that has not renewed its lease on the state dir for this long is replaced by a standby. */
+      lease_ttl: durationSeconds.pipe(z.number().min(3)).default(30),
+    })
+    .prefault({}),
 }).superRefine((config, ctx) => {
   // A route naming a receiver with no sink would drop its alerts without a word: refuse it.
   const configured = new Set(Object.entries(config.sinks).filter(([, s]) => s && typeof s === 'object' && 'enabled' in s && s.enabled).map(([name]) => name));

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Report } from '../report/types.js';
@@ -31,6 +32,10 @@ export interface MetricsServerOptions {
   getStore?: () => Pick<AirtopData, 'poll' | 'sinks'>;
   /** More text-format families appended verbatim. */
   getExtra?: () => string;
+  /** Asked first for every request (the hub's /api/v1); true when it answered. */
+  handle?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Serve HTTPS with this PEM certificate chain and key. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface MetricsServer {
@@ -98,6 +103,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const getStore = options.getStore;
   const render = { ...options, getStatus: options.getStatus ?? (getStore ? () => statusFromStore(getStore()) : undefined) };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (options.handle?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -120,7 +126,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');
   };
-  const server = createServer((req, res) => void handle(req, res));
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
+  // A slow or stuck client cannot hold a request open: headers within 10 s, a whole request within 30 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'EADDRINUSE' ? ': the port is in use; set sinks.metrics.listen to another port' : '';
@@ -130,7 +140,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       resolve({
-        url: `http://${shownHost}:${address.port}`,
+        url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

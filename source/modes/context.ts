@@ -17,6 +17,8 @@ export interface MainFlags {
   source?: string;
   db?: string;
   readonly: boolean;
+  /** Attach the TUI to this hub instead of polling Airflow (README "Hub"). */
+  attach?: string;
 }
 
 export interface ModeContext {

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../airflow/types.js';
+import { announcePresence, describeSharing } from '../alerts/shared-dir.js';
 import { createPollCycle } from '../collect/cycle.js';
 import { createPoller } from '../collect/poller.js';
 import type { LogFn } from '../log.js';
@@ -19,7 +20,7 @@ export interface Live {
 export async function startLive(
   context: ModeContext,
   store: AirtopStore,
-  hooks: { log: LogFn; onReport?: (report: Report, snapshot: Snapshot) => void; onPollError?: (error: unknown, retryAt: Date) => void },
+  hooks: { log: LogFn; role?: string; onReport?: (report: Report, snapshot: Snapshot) => void; onPollError?: (error: unknown, retryAt: Date) => void },
 ): Promise<Live> {
   const notifier = await createNotifier({
     config: context.config,
@@ -47,6 +48,9 @@ export async function startLive(
       hooks.onPollError?.(error, at);
     },
   });
+  const presence = announcePresence(context.stateDir, hooks.role ?? 'tui');
+  const sharing = describeSharing(context.stateDir, presence.others);
+  if (sharing) hooks.log('warn', sharing, { scope: 'state' });
   poller.start();
   return {
     notifier,
@@ -54,6 +58,7 @@ export async function startLive(
     async stop() {
       await poller.stop();
       await notifier.close();
+      presence.leave();
     },
   };
 }

@@ -37,6 +37,12 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       if (flags.interval === undefined) config.interval = 10;
       if (config.dags.patterns.length === 0) config.dags.patterns = ['*'];
     }
+    const attachTo = flags.attach ?? (flags.headless || flags.once || flags.demo ? undefined : config.hub.url);
+    if (attachTo) {
+      const { runAttach } = await import('./attach.js');
+      const stateDir = config.alerts.state_dir ?? defaultStateDir(env);
+      return await runAttach({ url: attachTo, config, env, stateDir });
+    }
     const source = await connectSource(config, configFile ?? defaultConfigPath(env));
     cleanups.push(() => source.close());
     const context: ModeContext = {

@@ -13,6 +13,7 @@ import { DEFAULT_WINDOW_CACHE } from '../../source/airflow/rest/window.js';
 import { airflowVenv, startApiServer, type ApiServer } from './api-server.js';
 import { runReference, runWorker, type Outcome, type ReferenceFigures } from './children.js';
 import type { SizeName } from './generate.js';
+import { printHubBench, runHubBench } from './hub-bench.js';
 import { startCountingProxy, viaProxy } from './proxy.js';
 import { dropDatabase, ensureTemplate } from './schema.js';
 import { ensureSizeDb, type SizeDb } from './sizes.js';
@@ -266,6 +267,8 @@ function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=hub: just the hub under 50 attached TUIs (no databases needed).
+  if (process.env.BENCH_ONLY === 'hub') return printHubBench(await runHubBench(log));
   const sizes = sizesFromEnv();
   const regenerate = process.env.BENCH_REGENERATE === '1';
   await ensureTemplate(log);
@@ -333,6 +336,7 @@ async function main(): Promise<void> {
   console.log('\nalert storm: 500 DAGs failing at once (test/bench/storm.ts; Slack at 1 message/s on a simulated clock)');
   for (const line of storm.lines) console.log(`  ${line}`);
   console.log(targetLine({ name: 'storm: grouped Slack messages, outbox empty within 2 min', detail: `${storm.grouped.messagesOut} message(s), ${storm.grouped.drainSeconds} s`, pass: storm.grouped.messagesOut <= 10 && storm.grouped.drainSeconds <= 120 }));
+  printHubBench(await runHubBench(log));
   console.log(`\nbench took ${formatMs(Date.now() - benchStarted)}`);
   if (process.env.BENCH_DROP === '1') {
     for (const r of results) await dropDatabase(r.db.name);

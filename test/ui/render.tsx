@@ -25,12 +25,12 @@ class FakeStdout extends EventEmitter {
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function renderTui(options: { store: AirtopStore; readonly?: boolean; noColor?: boolean; clock?: () => Date; tickMs?: number }) {
+export function renderTui(options: { store: AirtopStore; readonly?: boolean; noColor?: boolean; clock?: () => Date; tickMs?: number; commands?: Commands }) {
   const { columns, rows } = options.store.getState().ui.size;
   const stdout = new FakeStdout(columns, rows);
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
   const commands = { refresh: vi.fn(), quit: vi.fn(), ack: vi.fn(), unack: vi.fn(), silence: vi.fn() } satisfies Commands;
-  const instance = render(<App store={options.store} commands={commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date('2025-03-14T12:00:30Z'))} tickMs={options.tickMs ?? 1000} />, {
+  const instance = render(<App store={options.store} commands={options.commands ?? commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date('2025-03-14T12:00:30Z'))} tickMs={options.tickMs ?? 1000} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     debug: true,

@@ -1,0 +1,167 @@
+import { HISTORY_CAPACITY, type AirtopStore } from '../state/store.js';
+import { appendBounded } from '../state/ring.js';
+import type { PollStatus } from '../state/types.js';
+import type { Commands } from '../ui/commands.js';
+import { answerReason, hubRequest, openHubStream, type HubEndpoint, type HubStream, type StreamOptions } from './client.js';
+import type { HubState, HubUpdate } from './feed.js';
+import { createActionQueue, type ActionQueue, type NewAction, type QueuedAction, type SendOutcome } from './queue.js';
+
+// An attached TUI: the hub's state lands in the same store the panes read, so panes, keys and drill-down
+// work as they do when polling. Nothing here talks to Airflow. Acks and silences go through an on-disk
+// queue to the hub; while the hub is unreachable the header says STALE with the reason and the last state stays.
+
+export interface AttachOptions {
+  endpoint: HubEndpoint;
+  store: AirtopStore;
+  /** Where the queue of unsent actions lives (the TUI's state dir). */
+  stateDir: string;
+  /** Recorded as who acked or silenced. */
+  user: string;
+  stream?: StreamOptions;
+  /** How often queued actions are retried while they wait (default 5 s). */
+  retryEveryMs?: number;
+}
+
+export interface AttachSession {
+  commands: Commands;
+  queue: ActionQueue;
+  readonly connected: boolean;
+  stop(): void;
+}
+
+/** 5xx, 429 and timeouts are worth retrying; other refusals are final and said as they are. */
+function outcomeOf(status: number, reason: string): SendOutcome {
+  if (status >= 200 && status < 300) return { status: 'done' };
+  if (status === 429 || status === 408 || status >= 500) return { status: 'retry', reason };
+  return { status: 'refused', reason };
+}
+
+const VERB: Record<QueuedAction['kind'], string> = { ack: 'ack', unack: 'un-ack', silence: 'silence' };
+
+export function startAttachSession(options: AttachOptions): AttachSession {
+  const { store, endpoint } = options;
+  let hubPoll: PollStatus | null = null;
+  let lostReason: string | null = null;
+  let lostAt: Date | null = null;
+  let stream: HubStream | null = null;
+  const say = (text: string, level: 'info' | 'error') => store.getState().setUi({ message: { text, level } });
+
+  /** The hub's own poll status, or, while the hub is unreachable, that status marked stale with why. */
+  const showPoll = () => {
+    const base = hubPoll ?? store.getState().poll;
+    if (!lostReason) return store.setState({ poll: base });
+    const since = lostAt ? ` since ${lostAt.toISOString().slice(11, 19)}Z` : '';
+    store.setState({ poll: { ...base, state: 'error', error: `hub ${endpoint.url} unreachable${since}: ${lostReason}; showing its last state` } });
+  };
+
+  const onState = (state: HubState) => {
+    hubPoll = state.poll;
+    // A hub that just restarted has not polled yet: keep showing the data we had until its first poll.
+    const keep = state.report === null && store.getState().report !== null;
+    store.setState({
+      ...(keep ? {} : { snapshot: state.snapshot, report: state.report, history: state.history }),
+      sinks: state.sinks,
+      deadLetters: state.deadLetters,
+    });
+    // The report's alerts are the one alert list; the hub sends the live alert states beside its report.
+    store.getState().setAlerts(state.alerts);
+    showPoll();
+  };
+
+  const onUpdate = (update: HubUpdate) => {
+    const s = store.getState();
+    const patch: Partial<typeof s> = {};
+    if (update.snapshot !== undefined) patch.snapshot = update.snapshot;
+    if (update.report !== undefined) patch.report = update.report;
+    if (update.point) patch.history = appendBounded(s.history, update.point, HISTORY_CAPACITY);
+    if (update.sinks) patch.sinks = update.sinks;
+    if (update.deadLetters) patch.deadLetters = update.deadLetters;
+    store.setState(patch);
+    if (update.alerts) store.getState().setAlerts(update.alerts);
+    if (update.poll) {
+      hubPoll = update.poll;
+      showPoll();
+    }
+  };
+
+  const path = (a: QueuedAction) => `/api/v1/alerts/${encodeURIComponent(a.fingerprint)}/${a.kind}`;
+  const body = (a: QueuedAction) =>
+    a.kind === 'ack'
+      ? { id: a.id, by: a.by, note: a.note }
+      : a.kind === 'silence'
+        ? { id: a.id, by: a.by, duration_seconds: a.durationSeconds, comment: a.comment }
+        : { id: a.id, by: a.by };
+
+  const queue = createActionQueue({
+    stateDir: options.stateDir,
+    hub: endpoint.url,
+    async send(action) {
+      const answer = await hubRequest(endpoint, 'POST', path(action), body(action));
+      return outcomeOf(answer.status, answerReason(answer));
+    },
+    onOutcome(action, outcome) {
+      if (outcome.status === 'refused') say(`hub refused the ${VERB[action.kind]} of ${action.name}: ${outcome.reason}`, 'error');
+      else if (outcome.status === 'retry') say(`${VERB[action.kind]} of ${action.name} queued (${queue.size} waiting): ${outcome.reason}; sent when the hub is back`, 'error');
+      else if (action.kind === 'unack') say(`un-acked ${action.name} on the hub`, 'info');
+    },
+    onProblem: (message) => say(message, 'error'),
+  });
+
+  stream = openHubStream(
+    endpoint,
+    {
+      onState,
+      onUpdate,
+      onConnection(connected, reason) {
+        if (connected) {
+          const waiting = queue.size;
+          lostReason = null;
+          lostAt = null;
+          showPoll();
+          say(`attached to hub ${endpoint.url}${waiting > 0 ? `; sending ${waiting} queued action(s)` : ''}`, 'info');
+          if (waiting > 0) void queue.flush();
+          return;
+        }
+        lostAt ??= new Date();
+        lostReason = reason ?? 'disconnected';
+        showPoll();
+      },
+    },
+    options.stream,
+  );
+
+  // Queued actions are retried on their own too: the stream may be up while a POST failed (e.g. 503).
+  const retry = setInterval(() => {
+    if (queue.size > 0 && stream?.connected) void queue.flush();
+  }, options.retryEveryMs ?? 5000);
+  retry.unref();
+
+  const act = (action: NewAction) => {
+    queue.add(action);
+    void queue.flush();
+  };
+  const nameOf = (fingerprint: string) => (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fingerprint)?.labels.alertname ?? fingerprint;
+  const commands: Commands = {
+    // The hub polls Airflow for everyone; refresh fetches its state again instead of adding a poll.
+    refresh: () => stream?.reconnect(),
+    quit: () => undefined,
+    ack: (fingerprint, note) => act({ kind: 'ack', fingerprint, name: nameOf(fingerprint), note, by: options.user }),
+    unack: (fingerprint) => act({ kind: 'unack', fingerprint, name: nameOf(fingerprint), by: options.user }),
+    silence: (fingerprint, durationSeconds, comment) => act({ kind: 'silence', fingerprint, name: nameOf(fingerprint), durationSeconds, comment, by: options.user }),
+  };
+
+  // Actions left queued by an earlier run go out as soon as the hub answers.
+  if (queue.size > 0) say(`${queue.size} action(s) from an earlier session wait for the hub`, 'info');
+
+  return {
+    commands,
+    queue,
+    get connected() {
+      return stream?.connected ?? false;
+    },
+    stop() {
+      clearInterval(retry);
+      stream?.stop();
+    },
+  };
+}
