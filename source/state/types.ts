@@ -1,3 +1,5 @@
+import type { ActionDialog } from '../actions/dialog.js';
+import type { ActionAvailability, AuditRecord } from '../actions/types.js';
 import type { DagRun, Snapshot, TaskInstance } from '../airflow/types.js';
 import type { AlertView, Report } from '../report/types.js';
 
@@ -62,7 +64,8 @@ export interface DeadLetter {
 
 export type Dialog =
   | { kind: 'ack'; fingerprint: string; note: string }
-  | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string };
+  | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string }
+  | ActionDialog;
 
 export interface UiState {
   focus: PaneId;
@@ -99,6 +102,8 @@ export interface AirtopData {
   deadLetters: DeadLetter[];
   drill: DrillData;
   ui: UiState;
+  /** Acting on Airflow (clear, mark, trigger, pause): whether this user may, and the latest records. */
+  actions?: { availability: ActionAvailability; recent: AuditRecord[] };
   /** Set while paused (see setPaused); null or absent otherwise. */
   frozen?: FrozenData | null;
 }

@@ -1,3 +1,4 @@
+import type { ActionRequest, PreviewItem } from '../actions/types.js';
 import { topView } from '../state/store.js';
 import type { AirtopData, PaneId, UiState, View } from '../state/types.js';
 import { PANES } from '../state/types.js';
@@ -5,6 +6,7 @@ import { findBinding, helpLines, type Mode, SILENCE_CHOICES } from './keymap.js'
 import { alertSections, bodyHeight, paneBox, paneContentHeight, screenLayout, tableRows } from './layout.js';
 import { selectDagRows } from './model/dag-rows.js';
 import { parseFilter } from './model/filter.js';
+import { actionDialogKey, jumpToAlert, openAction } from './action-keys.js';
 import { alertText, selectAlertRows, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
 
 // One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out;
@@ -15,13 +17,15 @@ export type CommandCall =
   | { name: 'quit' }
   | { name: 'ack'; fingerprint: string; note: string }
   | { name: 'unack'; fingerprint: string }
-  | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string };
+  | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string }
+  | { name: 'actionPreview'; request: ActionRequest; seq: number }
+  | { name: 'actionApply'; request: ActionRequest; seq: number; dryRun: PreviewItem[] | null; ack: { fingerprint: string; note: string } | null };
 
 export interface Effect {
   ui?: Partial<UiState>;
   /** [list, index]: a row selection or a scroll offset. */
   select?: [string, number];
-  nav?: { push: View } | { pop: true } | { replace: View };
+  nav?: { push: View } | { pop: true } | { replace: View } | { pushAll: View[] };
   paused?: boolean;
   follow?: boolean;
   command?: CommandCall;
@@ -161,8 +165,7 @@ function alertAction(state: AirtopData, command: 'ack' | 'unack' | 'silence'): E
   return { command: { name: 'unack', fingerprint: alert.fingerprint }, ...info(`acknowledgement withdrawn: ${alertText(alert)}`) };
 }
 
-function dialogKey(state: AirtopData, command: string, input: string): Effect | null {
-  const dialog = state.ui.dialog!;
+function dialogKey(state: AirtopData, dialog: Exclude<NonNullable<AirtopData['ui']['dialog']>, { kind: 'action' }>, command: string, input: string): Effect | null {
   const summary = () => {
     const alert = state.alerts.find((a) => a.fingerprint === dialog.fingerprint);
     return alert ? alertText(alert) : dialog.fingerprint;
@@ -213,7 +216,11 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
     return refused?.dangerous ? error(`read-only mode: ${refused.description} is disabled`) : null;
   }
   const command = binding.command;
-  if (mode === 'dialog') return command === 'quit' ? { command: { name: 'quit' } } : dialogKey(state, command, input);
+  if (mode === 'dialog') {
+    if (command === 'quit') return { command: { name: 'quit' } };
+    const dialog = state.ui.dialog!;
+    return dialog.kind === 'action' ? actionDialogKey(dialog, command, input) : dialogKey(state, dialog, command, input);
+  }
   const focus = FOCUS[command];
   if (focus) return { ui: { focus } };
   const list = activeList(state);
@@ -263,6 +270,13 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
     case 'unack':
     case 'silence':
       return alertAction(state, command);
+    case 'clear':
+    case 'mark':
+    case 'trigger':
+    case 'pauseDag':
+      return openAction(state, command);
+    case 'jump':
+      return jumpToAlert(state);
     case 'follow':
       return { follow: !(state.drill.log?.follow ?? false) };
     case 'prevTry':

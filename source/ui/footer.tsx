@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { currentMode } from './dispatch.js';
 import { fit } from './format.js';
-import { footerHints } from './keymap.js';
+import { actionsOff } from './action-keys.js';
+import { footerHintsMarked } from './keymap.js';
 import { useAirtop } from './store-context.js';
 import { useTheme } from './theme.js';
 
@@ -15,6 +16,7 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   const sort = useAirtop((s) => s.ui.sort);
   const atMain = useAirtop((s) => s.ui.stack.length <= 1);
   const dialogKind = useAirtop((s) => s.ui.dialog?.kind ?? null);
+  const off = useAirtop(actionsOff);
   const chips = [
     filter.text && !filter.editing ? `filter: ${fit(filter.text, 24).trimEnd()}` : '',
     faultsOnly ? 'faults only' : '',
@@ -40,14 +42,15 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   } else {
     left = (
       <Text wrap="truncate">
-        {footerHints(mode, readonly)
-          .filter((h) => !(dialogKind === 'ack' && h.text === 'duration'))
+        {footerHintsMarked(mode, readonly, off)
+          .filter((h) => !(dialogKind === 'ack' && h.text === 'duration') && !(dialogKind !== 'action' && h.text === 'option'))
           .map((h) => (
-            <Text key={h.key + h.text}>
-              <Text bold>{h.key}</Text>
+            <Text key={h.key + h.text} dimColor={h.off}>
+              <Text bold={!h.off}>{h.key}</Text>
               <Text dimColor>{` ${h.text}  `}</Text>
             </Text>
           ))}
+        {off && mode !== 'dialog' ? <Text dimColor>{`(actions off: ${off})`}</Text> : null}
       </Text>
     );
   }

@@ -1,11 +1,13 @@
 import { Text } from 'ink';
 import { useMemo } from 'react';
 import { Frame } from '../panes/frame.js';
+import { actionsOff } from '../action-keys.js';
 import { helpLines } from '../keymap.js';
 import { useAirtop } from '../store-context.js';
 
 export function HelpView({ width, height, readonly }: { width: number; height: number; readonly: boolean }) {
-  const lines = useMemo(() => helpLines(readonly), [readonly]);
+  const off = useAirtop(actionsOff);
+  const lines = useMemo(() => helpLines(readonly, off), [readonly, off]);
   const scroll = useAirtop((s) => s.ui.selection['help'] ?? 0);
   const page = Math.max(1, height - 3);
   const offset = Math.max(0, Math.min(scroll, lines.length - page));
@@ -13,7 +15,7 @@ export function HelpView({ width, height, readonly }: { width: number; height: n
   return (
     <Frame width={width} height={height} focused title={`Keys${readonly ? ' (read-only: ack and silence are off)' : ''}  ? or Esc closes${more}`}>
       {lines.slice(offset, offset + page).map((line, i) => (
-        <Text key={offset + i} wrap="truncate" bold={line.heading}>
+        <Text key={offset + i} wrap="truncate" bold={line.heading} dimColor={line.off === true}>
           {line.text}
         </Text>
       ))}
