@@ -1,3 +1,4 @@
+import { triggeredRuns } from './actions-overlay.js';
 import { around, rngFor } from './random.js';
 import type { DemoDagSpec, DemoScenario, DemoTaskSpec } from './scenario.js';
 
@@ -31,6 +32,8 @@ export interface RunPlan {
   endMs: number;
   outcome: 'success' | 'failed';
   tasks: TaskPlan[];
+  /** Runs started by a trigger (routes-actions.ts): their conf and note. */
+  manual?: { conf: Record<string, unknown>; note: string | null };
 }
 
 const MINUTE = 60_000;
@@ -128,11 +131,14 @@ export function createPlanner(scenario: DemoScenario) {
       const offset = dag.offsetMinutes * MINUTE;
       const plans: RunPlan[] = [];
       for (let k = Math.ceil((from - offset) / period); k * period + offset <= to; k += 1) plans.push(plan(dag, k));
-      return plans;
+      const manual = triggeredRuns(dag).filter((p) => p.runAfterMs >= Math.max(fromMs, earliest) && p.runAfterMs <= Math.min(toMs, nowMs));
+      return manual.length === 0 ? plans : [...plans, ...manual].sort((a, b) => a.runAfterMs - b.runAfterMs);
     },
     /** The run with this id, if it exists at `nowMs`. */
     planFor(dagId: string, runId: string, nowMs: number): RunPlan | null {
       const dag = scenario.dags.find((d) => d.dagId === dagId);
+      const manual = dag ? triggeredRuns(dag).find((p) => p.runId === runId && p.runAfterMs <= nowMs) : undefined;
+      if (manual) return manual;
       const match = /^scheduled__(.+)$/.exec(runId);
       if (!dag || !match) return null;
       const runAfterMs = Date.parse(match[1]!);

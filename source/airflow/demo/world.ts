@@ -1,3 +1,4 @@
+import { hasOverlay, overlayRun, overlayTask } from './actions-overlay.js';
 import type { Planner, RunPlan, TaskPlan } from './plan.js';
 import type { DemoDagSpec, DemoPoolSpec, DemoScenario } from './scenario.js';
 
@@ -13,6 +14,8 @@ export interface DemoRunState {
   startMs: number | null;
   endMs: number | null;
   runAfterMs: number;
+  /** Runs started by a trigger (not the timetable): their conf and note. */
+  manual?: { conf: Record<string, unknown>; note: string | null };
 }
 
 export interface DemoTaskState {
@@ -44,11 +47,13 @@ const finalRuns = new WeakMap<RunPlan, DemoRunState>();
 /** The run at `nowMs`; once it has ended it never changes, so that state is kept. */
 export function runStateAt(plan: RunPlan, dagIndex: number, nowMs: number): DemoRunState {
   const done = nowMs >= plan.endMs;
-  const cached = done ? finalRuns.get(plan) : undefined;
-  if (cached) return cached;
-  const run = computeRunState(plan, dagIndex, nowMs);
-  if (done) finalRuns.set(plan, run);
-  return run;
+  let run = done ? finalRuns.get(plan) : undefined;
+  if (!run) {
+    run = computeRunState(plan, dagIndex, nowMs);
+    if (done) finalRuns.set(plan, run);
+  }
+  // Cleared or marked from airtop: the plan's run, rewritten from that moment on.
+  return hasOverlay(plan.dag, plan.runId) ? overlayRun(run, plan, () => taskStatesAt(plan, nowMs), nowMs) : run;
 }
 
 function computeRunState(plan: RunPlan, dagIndex: number, nowMs: number): DemoRunState {
@@ -62,6 +67,7 @@ function computeRunState(plan: RunPlan, dagIndex: number, nowMs: number): DemoRu
     startMs: nowMs >= plan.startMs ? plan.startMs : null,
     endMs: nowMs >= plan.endMs ? plan.endMs : null,
     runAfterMs: plan.runAfterMs,
+    ...(plan.manual ? { manual: plan.manual } : {}),
   };
 }
 
@@ -96,6 +102,11 @@ const finalTasks = new WeakMap<RunPlan, DemoTaskState[]>();
 
 /** The run's task instances at `nowMs`. Once the run has ended they never change, so that list is kept. */
 export function taskStatesAt(plan: RunPlan, nowMs: number): DemoTaskState[] {
+  const planned = plannedTaskStatesAt(plan, nowMs);
+  return hasOverlay(plan.dag, plan.runId) ? planned.map((ti) => overlayTask(ti, plan.dag, nowMs)) : planned;
+}
+
+function plannedTaskStatesAt(plan: RunPlan, nowMs: number): DemoTaskState[] {
   const done = nowMs >= plan.endMs;
   const cached = done ? finalTasks.get(plan) : undefined;
   if (cached) return cached;
