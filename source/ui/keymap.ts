@@ -1,5 +1,5 @@
 // Keys are data: the dispatcher routes by this table, and the help overlay and footer are drawn from it.
-// `dangerous` actions change alert state; --readonly hides them here and the dispatcher refuses them.
+// `dangerous` actions change alert state or Airflow; --readonly hides them here and the dispatcher refuses them.
 
 export type Mode = 'normal' | 'drill' | 'log' | 'filter' | 'dialog' | 'help';
 
