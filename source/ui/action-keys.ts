@@ -160,18 +160,23 @@ export function actionDialogKey(d: ActionDialog, command: string, input: string)
   }
 }
 
-/** The selected alert's object: its task's log (latest try), its run, or its DAG. */
+/**
+ * The selected alert's object: the log of its failed task (newest), else its run, else its DAG. An alert on a
+ * whole DAG (success rate) leads to the DAG's newest failed task when there is one: page to fix in three keys.
+ */
 export function jumpToAlert(state: AirtopData): Effect {
   const alert = pick(state, 'alerts', selectAlertRows(state));
   if (!alert) return info('no alert selected: focus the alert log (5) and pick one with ↑/↓');
   const dagId = alert.labels['dag_id'];
   if (!dagId) return info(`this alert names no DAG, run or task: ${alertText(alert)}`);
-  const taskId = alert.labels['task_id'] ?? alert.labels['task'];
+  const label = alert.labels['task_id'] ?? alert.labels['task'];
+  const taskId = label === '__dag__' ? undefined : label;
   const runId = alert.labels['run_id'];
-  const tis = (state.snapshot?.taskInstances ?? []).filter((t) => t.dagId === dagId && (taskId === undefined || t.taskId === taskId) && (runId === undefined || t.runId === runId));
-  // The newest matching task instance that has a log: failed ones first, as the alert is about them.
-  const withLog = tis.filter((t) => t.tryNumber >= 1).sort((a, b) => Number(b.state === 'failed') - Number(a.state === 'failed') || (b.startDate ?? '').localeCompare(a.startDate ?? ''));
-  const ti = taskId !== undefined && taskId !== '__dag__' ? withLog[0] : undefined;
+  const tis = (state.snapshot?.taskInstances ?? []).filter((t) => t.dagId === dagId && (taskId === undefined || t.taskId === taskId) && (runId === undefined || t.runId === runId) && t.tryNumber >= 1);
+  const failed = (t: { state: string | null }) => Number(t.state === 'failed');
+  const newest = tis.sort((a, b) => failed(b) - failed(a) || (b.startDate ?? '').localeCompare(a.startDate ?? ''));
+  // A DAG-wide alert leads to a task only when one failed; a task's alert to its newest try either way.
+  const ti = newest.find((t) => taskId !== undefined || t.state === 'failed');
   const views: View[] = [{ kind: 'dag', dagId }];
   if (ti) {
     views.push({ kind: 'run', dagId, runId: ti.runId });

@@ -17,11 +17,14 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   const atMain = useAirtop((s) => s.ui.stack.length <= 1);
   const dialogKind = useAirtop((s) => s.ui.dialog?.kind ?? null);
   const off = useAirtop(actionsOff);
+  const role = useAirtop((s) => s.actions?.availability.role ?? null);
   const chips = [
     filter.text && !filter.editing ? `filter: ${fit(filter.text, 24).trimEnd()}` : '',
     faultsOnly ? 'faults only' : '',
     atMain ? `sort: ${sort.replace('_', ' ')}` : '',
     readonly ? 'read-only' : '',
+    // The greyed action keys' reason, short enough to always fit; the help and a key press give it whole.
+    off && !readonly ? `actions off: ${role ? `${role} role` : fit(off, 32).trimEnd()}` : '',
   ].filter(Boolean);
   let left;
   if (mode === 'filter') {
@@ -50,7 +53,6 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
               <Text dimColor>{` ${h.text}  `}</Text>
             </Text>
           ))}
-        {off && mode !== 'dialog' ? <Text dimColor>{`(actions off: ${off})`}</Text> : null}
       </Text>
     );
   }

@@ -188,7 +188,7 @@ describe('the alert', () => {
     expect(lastCommand()).toMatchObject({ name: 'actionApply', ack: { fingerprint: 'a1b2c3d4e5f60001', note: `cleared ${DAGS.processing}.generate_summary in ${RUN}` } });
   });
 
-  it('l jumps from an alert naming a task to that task\'s log; from a DAG-wide one to the DAG', () => {
+  it('l jumps from an alert naming a task to that task\'s log; from a DAG-wide one to its failed task, else the DAG', () => {
     store.getState().focus('alerts');
     const rows = store.getState().alerts;
     store.getState().select('alerts', rows.findIndex((a) => a.fingerprint === 'a1b2c3d4e5f60003'));
@@ -197,6 +197,11 @@ describe('the alert', () => {
     expect(store.getState().ui.stack.at(-1)).toMatchObject({ kind: 'log', taskId: 'generate_summary', runId: RUN, tryNumber: 2 });
     store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }] } }));
     store.getState().select('alerts', store.getState().alerts.findIndex((a) => a.fingerprint === 'a1b2c3d4e5f60001'));
+    press('l');
+    expect(store.getState().ui.stack.map((v) => v.kind)).toEqual(['main', 'dag', 'run', 'log']);
+    expect(store.getState().ui.stack.at(-1)).toMatchObject({ taskId: 'generate_summary' });
+    store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }] } }));
+    store.getState().select('alerts', store.getState().alerts.findIndex((a) => a.fingerprint === 'a1b2c3d4e5f60004'));
     press('l');
     expect(store.getState().ui.stack.map((v) => v.kind)).toEqual(['main', 'dag']);
   });
