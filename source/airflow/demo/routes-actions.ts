@@ -73,9 +73,16 @@ const clearTaskInstances: Handler = (ctx, p, req, user) => {
   let chosen = related(plan, all, ids, flag(b, 'include_upstream', false), flag(b, 'include_downstream', false));
   // Airflow's default is only_failed: true.
   if (flag(b, 'only_failed', true)) chosen = chosen.filter((t) => FAILED.has(t.state ?? ''));
-  if (!flag(b, 'dry_run', true)) clearTasks(plan, chosen, ctx.nowMs);
-  return tiList(ctx, plan, chosen);
+  if (flag(b, 'dry_run', true)) return tiList(ctx, plan, chosen);
+  clearTasks(plan, chosen, ctx.nowMs);
+  // As Airflow answers: the task instances as they are after clearing (no status).
+  return tiList(ctx, plan, after(ctx, plan, chosen));
 };
+
+function after(ctx: DemoContext, plan: RunPlan, chosen: DemoTaskState[]): DemoTaskState[] {
+  const keys = new Set(chosen.map((t) => `${t.taskId}\0${t.mapIndex}`));
+  return taskStatesAt(plan, ctx.nowMs).filter((t) => keys.has(`${t.taskId}\0${t.mapIndex}`));
+}
 
 const clearRun: Handler = (ctx, p, req, user) => {
   needsOp(user);
@@ -104,8 +111,9 @@ function patchTaskInstance(dryRun: boolean): Handler {
     }
     // Airflow leaves out what is already in the new state.
     const chosen = related(plan, all, new Set([p.task!]), flag(b, 'include_upstream', false), flag(b, 'include_downstream', false)).filter((t) => t.state !== state);
-    if (!dryRun) markTasks(plan, chosen, state, ctx.nowMs);
-    return tiList(ctx, plan, chosen);
+    if (dryRun) return tiList(ctx, plan, chosen);
+    markTasks(plan, chosen, state, ctx.nowMs);
+    return tiList(ctx, plan, after(ctx, plan, chosen));
   };
 }
 
