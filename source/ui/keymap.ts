@@ -191,11 +191,16 @@ export interface HelpLine {
 /** The help overlay's lines: every binding the user may use, grouped by where it works. `actionsOff` greys the Airflow actions with why. */
 export function helpLines(readonly: boolean, actionsOff: string | null = null): HelpLine[] {
   const lines: HelpLine[] = [];
+  // The reason once, first, where it is not cut off; each greyed key is marked (off).
+  if (actionsOff !== null && !readonly) {
+    const keys = KEYMAP.filter((b) => b.airflowAction).map(keyLabel).join(' ');
+    lines.push({ heading: false, off: true, text: `Actions on Airflow (${keys}) are off: ${actionsOff}` });
+  }
   for (const section of helpSections(readonly)) {
     lines.push({ heading: true, text: section.title });
     for (const b of section.bindings) {
       const off = actionsOff !== null && b.airflowAction === true;
-      lines.push({ heading: false, text: `  ${keyLabel(b).padEnd(14)} ${b.description}${off ? ` (off: ${actionsOff})` : ''}`, ...(off ? { off } : {}) });
+      lines.push({ heading: false, text: `  ${keyLabel(b).padEnd(14)} ${off ? '(off) ' : ''}${b.description}`, ...(off ? { off } : {}) });
     }
   }
   return lines;
