@@ -76,3 +76,9 @@ export function actionLabels(req: ActionRequest): { dagId: string; taskId: strin
       return { dagId: req.dagId, taskId: null, runId: null };
   }
 }
+
+/** Text bound for the terminal (ids and answers come from Airflow): control characters and escapes removed. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x1f\x7f\x9b]/g, ' ');
+}

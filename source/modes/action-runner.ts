@@ -1,5 +1,5 @@
 import { appendAudit, readRecentAudit } from '../actions/audit-log.js';
-import { actionLabels, doneText, targetText, verbText } from '../actions/describe.js';
+import { actionLabels, doneText, targetText, terminalSafe, verbText } from '../actions/describe.js';
 import type { ActionAvailability, ActionRequest, AuditRecord, PreviewItem } from '../actions/types.js';
 import { restOptions } from '../airflow/connect.js';
 import { createActionClient, type ActionClient } from '../airflow/rest/actions.js';
@@ -84,7 +84,7 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
       if (action === undefined || a.state !== 'resolved') continue;
       linked.delete(a.fingerprint);
       const summary = a.annotations['summary'] ?? a.labels['alertname'] ?? a.fingerprint;
-      store.setState((now) => ({ ui: { ...now.ui, message: { text: `resolved after ${action}: ${summary}`, level: 'info' } } }));
+      store.setState((now) => ({ ui: { ...now.ui, message: { text: terminalSafe(`resolved after ${action}: ${summary}`), level: 'info' } } }));
     }
   });
 
@@ -155,7 +155,7 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
           const problem = await record(request, dryRun, 'failed', null, describe(error), null);
           if (problem) text += ` (${problem})`;
         }
-        setUi({ dialog: dialogFor(seq) ? null : store.getState().ui.dialog, message: { text, level: ok ? 'info' : 'error' } });
+        setUi({ dialog: dialogFor(seq) ? null : store.getState().ui.dialog, message: { text: terminalSafe(text), level: ok ? 'info' : 'error' } });
         // Show the change now rather than at the next tick: the view on screen reloads after this poll.
         if (ok) {
           link(request);

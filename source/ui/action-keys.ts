@@ -1,6 +1,6 @@
 import { type ActionDialog, actionFields, focusedField, toggleField } from '../actions/dialog.js';
 import { parseConf } from '../actions/conf.js';
-import { doneText, targetText, verbText } from '../actions/describe.js';
+import { doneText, targetText, terminalSafe, verbText } from '../actions/describe.js';
 import type { ActionRequest, TaskRef } from '../actions/types.js';
 import { topView } from '../state/store.js';
 import type { AirtopData, View } from '../state/types.js';
@@ -131,7 +131,7 @@ function confirm(d: ActionDialog): Effect {
   }
   const ack = d.ack?.on ? { fingerprint: d.ack.fingerprint, note: d.ack.note.trim() } : null;
   return {
-    ui: { dialog: { ...d, request, phase: 'sending' }, message: { text: `${verbText(request)} ${targetText(request)}: sending…`, level: 'info' } },
+    ui: { dialog: { ...d, request, phase: 'sending' }, message: { text: terminalSafe(`${verbText(request)} ${targetText(request)}: sending…`), level: 'info' } },
     command: { name: 'actionApply', request, seq: d.seq, dryRun: d.preview.status === 'ready' ? d.preview.items : null, ack },
   };
 }

@@ -29,7 +29,17 @@ const PROBE_RUN = 'airtop-permission-probe';
 
 const enc = encodeURIComponent;
 
+/** Airflow's words go to the terminal and the audit log: no control characters (escape sequences) in them. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f\x9b]/g, ' ').slice(0, 300);
+}
+
 function detail(body: unknown): string {
+  return clean(rawDetail(body));
+}
+
+function rawDetail(body: unknown): string {
   if (body && typeof body === 'object' && 'detail' in body) {
     const d = (body as { detail: unknown }).detail;
     if (typeof d === 'string') return d;
@@ -169,7 +179,7 @@ export function createActionClient(transport: ActionTransport, who: { role: () =
         const found = items(result.body, refOf(req));
         return { status: 'ready', items: found, total: found.length };
       } catch (error) {
-        return { status: 'error', reason: error instanceof Error ? error.message : String(error) };
+        return { status: 'error', reason: clean(error instanceof Error ? error.message : String(error)) };
       }
     },
     async apply(req) {
@@ -211,7 +221,7 @@ function answerText(req: ActionRequest, body: unknown, changed: PreviewItem[]): 
     case 'markRun':
       return `Airflow set the run to ${typeof b.state === 'string' ? b.state : req.state}`;
     case 'trigger':
-      return `Airflow created run ${typeof b.dag_run_id === 'string' ? b.dag_run_id : '(id not returned)'}${typeof b.state === 'string' ? ` (${b.state})` : ''}`;
+      return `Airflow created run ${typeof b.dag_run_id === 'string' ? clean(b.dag_run_id) : '(id not returned)'}${typeof b.state === 'string' ? ` (${b.state})` : ''}`;
     case 'pause':
       return `Airflow says the DAG is ${b.is_paused === true ? 'paused' : b.is_paused === false ? 'active' : req.paused ? 'paused' : 'active'}`;
   }
