@@ -32,6 +32,9 @@ export interface ActionRunner {
 
 type RestLike = RestSource;
 
+/** The second refresh after an action, to show the change moving (queued → running → done). */
+const FOLLOW_UP_MS = 4000;
+
 function isRest(source: AirflowSource): source is RestLike {
   const s = source as Partial<RestLike>;
   return typeof s.request === 'function' && typeof s.detect === 'function' && typeof s.tokenClaims === 'function';
@@ -99,6 +102,7 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     });
   });
 
+  const followUps = new Set<ReturnType<typeof setTimeout>>();
   const dialogFor = (seq: number) => {
     const d = store.getState().ui.dialog;
     return d?.kind === 'action' && d.seq === seq ? d : null;
@@ -160,6 +164,12 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
         if (ok) {
           link(request);
           void opts.refresh();
+          // And once more a little later: a cleared task is queued, then runs; the interval may be minutes.
+          const timer = setTimeout(() => {
+            followUps.delete(timer);
+            void opts.refresh();
+          }, FOLLOW_UP_MS);
+          followUps.add(timer);
         }
       })();
     },
@@ -170,6 +180,7 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     async close() {
       unsubscribe();
       unsubscribeResolved();
+      for (const timer of followUps) clearTimeout(timer);
       if (owned) await rest?.close();
     },
   };
