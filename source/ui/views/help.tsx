@@ -13,7 +13,7 @@ export function HelpView({ width, height, readonly }: { width: number; height: n
   const offset = Math.max(0, Math.min(scroll, lines.length - page));
   const more = lines.length > page ? `  ↑/↓ scroll (${offset + 1}-${Math.min(lines.length, offset + page)} of ${lines.length})` : '';
   return (
-    <Frame width={width} height={height} focused title={`Keys${readonly ? ' (read-only: ack and silence are off)' : ''}  ? or Esc closes${more}`}>
+    <Frame width={width} height={height} focused title={`Keys${readonly ? ' (read-only: ack, silence and actions on Airflow are off)' : ''}  ? or Esc closes${more}`}>
       {lines.slice(offset, offset + page).map((line, i) => (
         <Text key={offset + i} wrap="truncate" bold={line.heading} dimColor={line.off === true}>
           {line.text}
