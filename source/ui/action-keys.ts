@@ -123,6 +123,7 @@ function confirm(d: ActionDialog): Effect {
   if (d.phase === 'sending') return {};
   if (d.preview.status === 'loading') return info("waiting for Airflow's dry run; Enter again once it is listed");
   if (d.preview.status === 'error') return error(`not sent: ${d.preview.reason}`);
+  if (d.preview.status === 'ready' && d.preview.total === 0) return info("Airflow's dry run lists nothing to change: nothing sent (change an option, or Esc)");
   let request = d.request;
   if (request.verb === 'trigger') {
     const conf = parseConf(d.confText);

@@ -82,6 +82,15 @@ describe('c on a failed task instance', () => {
     expect(dialog()).not.toBeNull();
   });
 
+  it('a dry run that lists nothing: Enter sends nothing and says so', () => {
+    openTaskList();
+    press('c');
+    answerPreview([]);
+    press('enter', '');
+    expect(effects.some((e) => e.command?.name === 'actionApply')).toBe(false);
+    expect(store.getState().ui.message?.text).toMatch(/lists nothing to change: nothing sent/);
+  });
+
   it('Esc cancels and sends nothing', () => {
     openTaskList();
     press('c');
