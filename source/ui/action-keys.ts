@@ -99,7 +99,8 @@ export function openAction(state: AirtopData, key: ActionKey): Effect {
     preview: { status: 'loading' },
     phase: 'editing',
     error: null,
-    ack: alert ? { ...alert, on: true, note: doneText(request) } : null,
+    // Offered on for a fix (clear, mark); off for trigger and pause, which seldom fix what the alert is about.
+    ack: alert ? { ...alert, on: request.verb !== 'trigger' && request.verb !== 'pause', note: doneText(request) } : null,
   };
   return { ui: { dialog }, command: { name: 'actionPreview', request, seq: 1 } };
 }

@@ -154,6 +154,13 @@ describe('t and P on a DAG', () => {
     expect(lastCommand()).toMatchObject({ name: 'actionApply', request: { verb: 'trigger', conf: { docs: 3 }, note: 'rerun' }, dryRun: null });
   });
 
+  it('t and P offer the firing alert too, but unticked: they seldom fix what it is about', () => {
+    store.getState().focus('dags');
+    store.getState().select('dags', selectDagRows(store.getState()).findIndex((r) => r.dagId === DAGS.processing));
+    press('P');
+    expect(dialog().ack).toMatchObject({ fingerprint: 'a1b2c3d4e5f60001', on: false, note: `paused ${DAGS.processing}` });
+  });
+
   it('P on a paused DAG unpauses it, on an active one pauses it', () => {
     const rows = () => store.getState().snapshot!.dags;
     press('P');
