@@ -1,37 +1,13 @@
+import { triggeredRuns } from './actions-overlay.js';
 import { around, rngFor } from './random.js';
 import type { DemoDagSpec, DemoScenario, DemoTaskSpec } from './scenario.js';
+import type { RunPlan, TaskPlan, TryPlan } from './shapes.js';
+
+export type { RunPlan, TaskPlan, TryPlan };
 
 // A run's whole life is decided when it is planned (from the seed, the DAG and its index), so its state at
 // any instant is a pure function of that instant: the demo moves with the clock and is deterministic for a
 // fixed one.
-
-export interface TryPlan {
-  startMs: number;
-  endMs: number;
-  ok: boolean;
-}
-
-export interface TaskPlan {
-  spec: DemoTaskSpec;
-  /** When its upstream finished: it is queued from then until its first try starts. */
-  readyMs: number;
-  tries: TryPlan[];
-  outcome: 'success' | 'failed' | 'upstream_failed';
-  /** upstream_failed only: when the scheduler marked it. */
-  markedMs: number | null;
-}
-
-export interface RunPlan {
-  dag: DemoDagSpec;
-  k: number;
-  runId: string;
-  runAfterMs: number;
-  queuedAtMs: number;
-  startMs: number;
-  endMs: number;
-  outcome: 'success' | 'failed';
-  tasks: TaskPlan[];
-}
 
 const MINUTE = 60_000;
 
@@ -128,11 +104,14 @@ export function createPlanner(scenario: DemoScenario) {
       const offset = dag.offsetMinutes * MINUTE;
       const plans: RunPlan[] = [];
       for (let k = Math.ceil((from - offset) / period); k * period + offset <= to; k += 1) plans.push(plan(dag, k));
-      return plans;
+      const manual = triggeredRuns(dag).filter((p) => p.runAfterMs >= Math.max(fromMs, earliest) && p.runAfterMs <= Math.min(toMs, nowMs));
+      return manual.length === 0 ? plans : [...plans, ...manual].sort((a, b) => a.runAfterMs - b.runAfterMs);
     },
     /** The run with this id, if it exists at `nowMs`. */
     planFor(dagId: string, runId: string, nowMs: number): RunPlan | null {
       const dag = scenario.dags.find((d) => d.dagId === dagId);
+      const manual = dag ? triggeredRuns(dag).find((p) => p.runId === runId && p.runAfterMs <= nowMs) : undefined;
+      if (manual) return manual;
       const match = /^scheduled__(.+)$/.exec(runId);
       if (!dag || !match) return null;
       const runAfterMs = Date.parse(match[1]!);

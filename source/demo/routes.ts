@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { invalid, likeToRegExp, page, pagingFromQuery, Reply, sortBy } from './filters.js';
 import type { Planner } from './plan.js';
+import { ACTION_ROUTES } from './routes-actions.js';
 import { dagOr404, getLog, getRun, getRuns, getTaskInstances, postRunsList, postTaskInstancesList, type DemoContext } from './routes-runs.js';
 import type { DemoScenario, DemoUser } from './scenario.js';
 import { dagJson, healthJson, poolJson } from './serialize.js';
@@ -120,6 +121,8 @@ export function createRouter(scenario: DemoScenario, planner: Planner) {
       written.set(p.key!, entry);
       return variableJson(p.key!, entry);
     }],
+    // clear, mark, trigger, pause (with their dry runs): routes-actions.ts
+    ...ACTION_ROUTES,
   ];
 
   function match(method: string, segments: string[]): { handler: Handler; params: Params } | null {
@@ -140,7 +143,9 @@ export function createRouter(scenario: DemoScenario, planner: Planner) {
       const body = req.body as { username?: unknown; password?: unknown } | null;
       const user = scenario.users.find((u) => u.username === body?.username && u.password === body?.password);
       if (!user) return { status: 401, json: { detail: 'Invalid credentials' } };
-      const token = randomBytes(24).toString('base64url');
+      // Shaped like Airflow 3's JWT (its claims name the user and role); the signature part is random.
+      const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const token = [part({ alg: 'HS512', typ: 'JWT' }), part({ sub: user.username, role: user.role }), randomBytes(24).toString('base64url')].join('.');
       tokens.set(token, user);
       return { status: 201, json: { access_token: token } };
     }

@@ -222,7 +222,8 @@ export function createScenario(options: { seed?: number; anchor: Date }): DemoSc
     anchorMs: options.anchor.getTime(),
     historyDays: 8,
     version: '3.3.2',
-    dags: DEMO_DAGS,
+    // Copies: pausing from airtop changes a scenario's DAG, never the shared table (nor another server's).
+    dags: DEMO_DAGS.map((dag) => ({ ...dag })),
     pools: DEMO_POOLS,
     users: DEMO_USERS,
   };

@@ -1,40 +1,11 @@
-import type { Planner, RunPlan, TaskPlan } from './plan.js';
+import { hasOverlay, overlayRun, overlayTask } from './actions-overlay.js';
+import type { Planner } from './plan.js';
+import type { DemoRunState, DemoTaskState, RunPlan, TaskPlan } from './shapes.js';
+
+export type { DemoRunState, DemoTaskState };
 import type { DemoDagSpec, DemoPoolSpec, DemoScenario } from './scenario.js';
 
 // What the simulated Airflow holds at one instant, in milliseconds, before it is written out as JSON.
-
-export interface DemoRunState {
-  /** Airflow's integer primary key: creation order. */
-  id: number;
-  dagId: string;
-  runId: string;
-  state: 'queued' | 'running' | 'success' | 'failed';
-  queuedAtMs: number | null;
-  startMs: number | null;
-  endMs: number | null;
-  runAfterMs: number;
-}
-
-export interface DemoTaskState {
-  /** Creation order: Airflow's uuid7 ids sort this way; the JSON id is derived from the names. */
-  order: number;
-  dagId: string;
-  runId: string;
-  taskId: string;
-  mapIndex: number;
-  state: string | null;
-  tryNumber: number;
-  maxTries: number;
-  startMs: number | null;
-  endMs: number | null;
-  pool: string;
-  poolSlots: number;
-  operator: string;
-  queuedWhenMs: number | null;
-  runAfterMs: number;
-  /** The tries that have begun by now, for logs. */
-  tries: { startMs: number; endMs: number | null; ok: boolean | null }[];
-}
 
 /** Longer than any demo run lasts: a run older than this has finished. */
 export const ACTIVE_LOOKBACK_MS = 6 * 3600_000;
@@ -44,11 +15,13 @@ const finalRuns = new WeakMap<RunPlan, DemoRunState>();
 /** The run at `nowMs`; once it has ended it never changes, so that state is kept. */
 export function runStateAt(plan: RunPlan, dagIndex: number, nowMs: number): DemoRunState {
   const done = nowMs >= plan.endMs;
-  const cached = done ? finalRuns.get(plan) : undefined;
-  if (cached) return cached;
-  const run = computeRunState(plan, dagIndex, nowMs);
-  if (done) finalRuns.set(plan, run);
-  return run;
+  let run = done ? finalRuns.get(plan) : undefined;
+  if (!run) {
+    run = computeRunState(plan, dagIndex, nowMs);
+    if (done) finalRuns.set(plan, run);
+  }
+  // Cleared or marked from airtop: the plan's run, rewritten from that moment on.
+  return hasOverlay(plan.dag, plan.runId) ? overlayRun(run, plan, () => taskStatesAt(plan, nowMs), nowMs) : run;
 }
 
 function computeRunState(plan: RunPlan, dagIndex: number, nowMs: number): DemoRunState {
@@ -62,6 +35,7 @@ function computeRunState(plan: RunPlan, dagIndex: number, nowMs: number): DemoRu
     startMs: nowMs >= plan.startMs ? plan.startMs : null,
     endMs: nowMs >= plan.endMs ? plan.endMs : null,
     runAfterMs: plan.runAfterMs,
+    ...(plan.manual ? { manual: plan.manual } : {}),
   };
 }
 
@@ -96,6 +70,11 @@ const finalTasks = new WeakMap<RunPlan, DemoTaskState[]>();
 
 /** The run's task instances at `nowMs`. Once the run has ended they never change, so that list is kept. */
 export function taskStatesAt(plan: RunPlan, nowMs: number): DemoTaskState[] {
+  const planned = plannedTaskStatesAt(plan, nowMs);
+  return hasOverlay(plan.dag, plan.runId) ? planned.map((ti) => overlayTask(ti, plan.dag, nowMs)) : planned;
+}
+
+function plannedTaskStatesAt(plan: RunPlan, nowMs: number): DemoTaskState[] {
   const done = nowMs >= plan.endMs;
   const cached = done ? finalTasks.get(plan) : undefined;
   if (cached) return cached;

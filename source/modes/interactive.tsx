@@ -3,6 +3,7 @@ import { createDrillController } from '../collect/drill.js';
 import { createAirtopStore } from '../state/store.js';
 import type { Commands } from '../ui/commands.js';
 import { runTui } from '../ui/run.js';
+import { createActionRunner } from './action-runner.js';
 import { startLive } from './live.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
@@ -26,7 +27,18 @@ export async function runInteractive(context: ModeContext): Promise<number> {
     store.getState().setAlerts(notifier.alerts.alerts());
     if (!result.ok) store.getState().setUi({ message: { text: result.error, level: 'error' } });
   };
+  const actions = await createActionRunner({
+    store,
+    config: context.config,
+    source: context.source,
+    stateDir: context.stateDir,
+    osUser: who,
+    clock: context.clock,
+    refresh: () => poller.refreshNow(),
+    ack: async (fingerprint, note) => refreshAlerts(await notifier.ack(fingerprint, who, note)),
+  });
   const commands: Commands = {
+    actions: actions.commands,
     refresh: () => void poller.refreshNow(),
     quit: () => undefined,
     ack: (fingerprint, note) => void notifier.ack(fingerprint, who, note).then(refreshAlerts),
@@ -37,6 +49,7 @@ export async function runInteractive(context: ModeContext): Promise<number> {
     await runTui({ store, commands, readonly: context.config.readonly });
   } finally {
     drill.stop();
+    await actions.close();
     await live.stop();
   }
   return 0;

@@ -1,3 +1,4 @@
+import { readRecentAudit } from '../actions/audit-log.js';
 import { createPollCycle } from '../collect/cycle.js';
 import { safeDelayMs } from '../safe-delay.js';
 import { exitCodeFor } from '../engines/index.js';
@@ -40,7 +41,9 @@ export async function runOnce(context: ModeContext): Promise<number> {
   }
   const report = store.getState().report;
   if (!report) return EXIT_UNKNOWN;
-  process.stdout.write(context.flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${summaryLine(report)}\n`);
+  // The last 20 actions taken from airtop (actions.log in the state dir) ride along in the JSON report.
+  const json = () => readRecentAudit(context.stateDir, 20).then((actions) => JSON.stringify({ ...report, actions }, null, 2));
+  process.stdout.write(context.flags.json ? `${await json()}\n` : `${summaryLine(report)}\n`);
   return exitCodeFor(report);
 }
 

@@ -1,3 +1,5 @@
+import type { ActionDialog } from '../actions/dialog.js';
+import type { ActionAvailability, AuditRecord } from '../actions/types.js';
 import type { DagRun, Snapshot, TaskInstance } from '../airflow/types.js';
 import type { Report } from '../report/types.js';
 import type { HistoryPoint } from '../report/history.js';
@@ -41,7 +43,8 @@ export interface DrillData {
 
 export type Dialog =
   | { kind: 'ack'; fingerprint: string; note: string; fingerprints?: string[] }
-  | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string; fingerprints?: string[] };
+  | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string; fingerprints?: string[] }
+  | ActionDialog;
 
 export interface UiState {
   focus: PaneId;
@@ -79,6 +82,8 @@ export interface AirtopData {
   deadLetters: DeadLetter[];
   drill: DrillData;
   ui: UiState;
+  /** Acting on Airflow (clear, mark, trigger, pause): whether this user may, and the latest records. */
+  actions?: { availability: ActionAvailability; recent: AuditRecord[] };
   /** Set while paused (ui/actions.ts's reduce); null or absent otherwise. */
   frozen?: FrozenData | null;
 }

@@ -31,6 +31,14 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
     const top = stack[stack.length - 1]!;
     ui = { ...ui, stack, filter: { editing: false, text: top.filter ?? '' } };
     drill = { ...EMPTY_DRILL, loading: top.kind !== 'main' };
+  } else if (nav && 'pushAll' in nav && nav.pushAll.length > 0) {
+    // A jump: several views at once, each starting at its first row; the one on top fetches.
+    const below = ui.stack.slice(0, -1);
+    const top = ui.stack[ui.stack.length - 1] ?? { kind: 'main' as const };
+    const selection = { ...ui.selection };
+    for (const view of nav.pushAll) selection[listOf(view)] = 0;
+    ui = { ...ui, stack: [...below, { ...top, filter: ui.filter.text }, ...nav.pushAll], filter: { editing: false, text: '' }, selection };
+    drill = { ...EMPTY_DRILL };
   } else if (nav && 'replace' in nav) {
     ui = { ...ui, stack: [...ui.stack.slice(0, -1), nav.replace], selection: { ...ui.selection, [listOf(nav.replace)]: 0 } };
     drill = { ...EMPTY_DRILL, loading: true };
@@ -68,5 +76,11 @@ export function apply(store: AirtopStore, commands: Commands, effect: Effect, ex
     case 'silence':
       for (const fp of call.fingerprints ?? [call.fingerprint]) commands.silence(fp, call.durationSeconds, call.comment);
       return;
+    case 'actionPreview':
+      if (!commands.actions) return store.setState({ ui: { ...store.getState().ui, dialog: null, message: { text: 'actions are not available here', level: 'error' } } });
+      return commands.actions.preview(call.request, call.seq);
+    case 'actionApply':
+      if (!commands.actions) return;
+      return commands.actions.apply(call);
   }
 }

@@ -14,6 +14,7 @@ import { StoreContext, useAirtop } from './store-context.js';
 import { colourDisabled, createTheme, ThemeContext } from './theme.js';
 import type { Clock } from './use-now.js';
 import { DagView } from './views/dag.js';
+import { ActionDialogView } from './views/action-dialog.js';
 import { Dialog } from './views/dialog.js';
 import { HelpView } from './views/help.js';
 import { LogView } from './views/log.js';
@@ -52,9 +53,11 @@ function Body({ width, height, readonly }: { width: number; height: number; read
   const top = useAirtop(topView);
   const focus = useAirtop((s) => s.ui.focus);
   const size = useAirtop((s) => s.ui.size);
-  const dialogOpen = useAirtop((s) => s.ui.dialog !== null);
+  const dialogOpen = useAirtop((s) => s.ui.dialog !== null && s.ui.dialog.kind !== 'action');
+  const actionOpen = useAirtop((s) => s.ui.dialog?.kind === 'action');
   const layout = useMemo(() => screenLayout(size, focus, dialogOpen), [size, focus, dialogOpen]);
   if (help) return <HelpView width={width} height={height} readonly={readonly} />;
+  if (actionOpen) return <ActionDialogView width={width} height={height} />;
   switch (top.kind) {
     case 'main':
       return <MainPanes layout={layout} focus={focus} />;
@@ -69,7 +72,7 @@ function Body({ width, height, readonly }: { width: number; height: number; read
 
 function Screen({ readonly, clock, tickMs }: { readonly: boolean; clock: Clock; tickMs: number }) {
   const size = useAirtop((s) => s.ui.size);
-  const dialogOpen = useAirtop((s) => s.ui.dialog !== null);
+  const dialogOpen = useAirtop((s) => s.ui.dialog !== null && s.ui.dialog.kind !== 'action');
   const focus = useAirtop((s) => s.ui.focus);
   const layout = useMemo(() => screenLayout(size, focus, dialogOpen), [size, focus, dialogOpen]);
   // Never as tall as the terminal: Ink 6 would clear and redraw the whole screen on every frame.

@@ -1,3 +1,13 @@
+import type { ActionRequest, PreviewItem } from '../actions/types.js';
+
+/** Acting on Airflow: both write their outcome into the store (dialog preview, result message, audit list). */
+export interface ActionCommands {
+  /** Airflow's dry run for the dialog whose seq this is. */
+  preview(request: ActionRequest, seq: number): void;
+  /** Send it once, audit it, refresh that DAG. */
+  apply(call: { request: ActionRequest; seq: number; dryRun: PreviewItem[] | null; ack: { fingerprint: string; note: string } | null }): void;
+}
+
 /**
  * What the TUI asks of the rest of airtop. The lead wires these to the poller and the alert lifecycle;
  * the TUI never fetches or writes state files itself.
@@ -10,4 +20,6 @@ export interface Commands {
   ack(fingerprint: string, note: string): void;
   unack(fingerprint: string): void;
   silence(fingerprint: string, durationSeconds: number, comment: string): void;
+  /** Absent where airtop cannot act on Airflow (tests, --once). */
+  actions?: ActionCommands;
 }

@@ -1,33 +1,19 @@
 import { topView } from '../state/store.js';
-import type { AirtopData, PaneId, UiState, View } from '../state/types.js';
+import type { AirtopData, PaneId, UiState } from '../state/types.js';
+import type { CommandCall, Effect } from './effect.js';
 import { PANES } from '../state/types.js';
 import { findBinding, helpLines, type Mode, SILENCE_CHOICES } from './keymap.js';
 import { alertSections, bodyHeight, paneBox, paneContentHeight, screenLayout, tableRows } from './layout.js';
 import { selectDagRows } from './model/dag-rows.js';
 import { type AlertPaneRow, rowTargets, rowText, selectAlertPaneRows } from './model/alert-rows.js';
 import { parseFilter } from './model/filter.js';
+import { actionDialogKey, jumpToAlert, openAction } from './action-keys.js';
 import { alertText, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
 
 // One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out;
 // key-names.ts turns Ink's (input, key) into the names the keymap uses.
 
-export type CommandCall =
-  | { name: 'refresh' }
-  | { name: 'quit' }
-  // `fingerprints`: a group's members; the command is carried out for each (who, when, note kept per member).
-  | { name: 'ack'; fingerprint: string; note: string; fingerprints?: string[] }
-  | { name: 'unack'; fingerprint: string; fingerprints?: string[] }
-  | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string; fingerprints?: string[] };
-
-export interface Effect {
-  ui?: Partial<UiState>;
-  /** [list, index]: a row selection or a scroll offset. */
-  select?: [string, number];
-  nav?: { push: View } | { pop: true } | { replace: View };
-  paused?: boolean;
-  follow?: boolean;
-  command?: CommandCall;
-}
+export type { CommandCall, Effect };
 
 export interface DispatchContext {
   readonly: boolean;
@@ -177,8 +163,7 @@ function alertAction(state: AirtopData, command: 'ack' | 'unack' | 'silence'): E
   return { command: { name: 'unack', fingerprint: acked[0]!.fingerprint, ...many }, ...info(`acknowledgement withdrawn: ${rowText(row)}`) };
 }
 
-function dialogKey(state: AirtopData, command: string, input: string): Effect | null {
-  const dialog = state.ui.dialog!;
+function dialogKey(state: AirtopData, dialog: Exclude<NonNullable<AirtopData['ui']['dialog']>, { kind: 'action' }>, command: string, input: string): Effect | null {
   const summary = () => {
     const alert = state.report?.alerts.find((a) => a.fingerprint === dialog.fingerprint);
     const text = alert ? alertText(alert) : dialog.fingerprint;
@@ -231,7 +216,11 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
     return refused?.dangerous ? error(`read-only mode: ${refused.description} is disabled`) : null;
   }
   const command = binding.command;
-  if (mode === 'dialog') return command === 'quit' ? { command: { name: 'quit' } } : dialogKey(state, command, input);
+  if (mode === 'dialog') {
+    if (command === 'quit') return { command: { name: 'quit' } };
+    const dialog = state.ui.dialog!;
+    return dialog.kind === 'action' ? actionDialogKey(dialog, command, input) : dialogKey(state, dialog, command, input);
+  }
   const focus = FOCUS[command];
   if (focus) return { ui: { focus } };
   const list = activeList(state);
@@ -281,6 +270,13 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
     case 'unack':
     case 'silence':
       return alertAction(state, command);
+    case 'clear':
+    case 'mark':
+    case 'trigger':
+    case 'pauseDag':
+      return openAction(state, command);
+    case 'jump':
+      return jumpToAlert(state);
     case 'follow':
       return { follow: !(state.drill.log?.follow ?? false) };
     case 'prevTry':

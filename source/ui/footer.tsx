@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { currentMode } from './dispatch.js';
 import { fit } from './format.js';
-import { footerHints } from './keymap.js';
+import { actionsOff } from './action-keys.js';
+import { footerHintsMarked } from './keymap.js';
 import { useAirtop } from './store-context.js';
 import { useTheme } from './theme.js';
 
@@ -15,11 +16,15 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   const sort = useAirtop((s) => s.ui.sort);
   const atMain = useAirtop((s) => s.ui.stack.length <= 1);
   const dialogKind = useAirtop((s) => s.ui.dialog?.kind ?? null);
+  const off = useAirtop(actionsOff);
+  const role = useAirtop((s) => s.actions?.availability.role ?? null);
   const chips = [
     filter.text && !filter.editing ? `filter: ${fit(filter.text, 24).trimEnd()}` : '',
     faultsOnly ? 'faults only' : '',
     atMain ? `sort: ${sort.replace('_', ' ')}` : '',
     readonly ? 'read-only' : '',
+    // The greyed action keys' reason, short enough to always fit; the help and a key press give it whole.
+    off && !readonly ? `actions off: ${role ? `${role} role` : fit(off, 32).trimEnd()}` : '',
   ].filter(Boolean);
   let left;
   if (mode === 'filter') {
@@ -40,11 +45,11 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   } else {
     left = (
       <Text wrap="truncate">
-        {footerHints(mode, readonly)
-          .filter((h) => !(dialogKind === 'ack' && h.text === 'duration'))
+        {footerHintsMarked(mode, readonly, off)
+          .filter((h) => !(dialogKind !== 'silence' && h.text === 'duration') && !(dialogKind !== 'action' && h.text === 'option'))
           .map((h) => (
-            <Text key={h.key + h.text}>
-              <Text bold>{h.key}</Text>
+            <Text key={h.key + h.text} dimColor={h.off}>
+              <Text bold={!h.off}>{h.key}</Text>
               <Text dimColor>{` ${h.text}  `}</Text>
             </Text>
           ))}

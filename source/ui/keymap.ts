@@ -1,5 +1,5 @@
 // Keys are data: the dispatcher routes by this table, and the help overlay and footer are drawn from it.
-// `dangerous` actions change alert state; --readonly hides them here and the dispatcher refuses them.
+// `dangerous` actions change alert state or Airflow; --readonly hides them here and the dispatcher refuses them.
 
 export type Mode = 'normal' | 'drill' | 'log' | 'filter' | 'dialog' | 'help';
 
@@ -39,7 +39,13 @@ export type CommandName =
   | 'confirm'
   | 'cancel'
   | 'durationPrev'
-  | 'durationNext';
+  | 'durationNext'
+  | 'clear'
+  | 'mark'
+  | 'trigger'
+  | 'pauseDag'
+  | 'jump'
+  | 'dialogNext';
 
 export interface Binding {
   /** Key names as keyName() produces them: 'up', 'enter', 'escape', 'shift-tab', 'ctrl-c', or the character. 'text' = any printable text. */
@@ -50,6 +56,8 @@ export interface Binding {
   short?: string;
   modes: Mode[];
   dangerous?: boolean;
+  /** Changes Airflow itself: needs the op role and a REST URL; greyed with the reason when those are missing. */
+  airflowAction?: boolean;
 }
 
 const BROWSE: Mode[] = ['normal', 'drill'];
@@ -79,6 +87,11 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['a'], command: 'ack', description: 'acknowledge the selected alert (a group: each of its alerts), with an optional note', short: 'ack', modes: ['normal'], dangerous: true },
   { keys: ['u'], command: 'unack', description: 'withdraw the acknowledgement of the selected alert (a group: of each alert)', modes: ['normal'], dangerous: true },
   { keys: ['s'], command: 'silence', description: 'silence the selected alert (a group: each of its alerts) for 15m, 1h, 4h or 24h', short: 'silence', modes: ['normal'], dangerous: true },
+  { keys: ['c'], command: 'clear', description: "clear the selected task instance (task list, log) or run (runs list): Airflow's dry run lists what changes", short: 'clear', modes: ['drill', 'log'], dangerous: true, airflowAction: true },
+  { keys: ['m'], command: 'mark', description: 'mark the selected task instance or run success or failed', short: 'mark', modes: ['drill', 'log'], dangerous: true, airflowAction: true },
+  { keys: ['t'], command: 'trigger', description: 'trigger a run of the selected DAG, with an optional JSON conf and note', short: 'trigger', modes: ['normal', 'drill', 'log'], dangerous: true, airflowAction: true },
+  { keys: ['P'], command: 'pauseDag', description: 'pause or unpause the selected DAG in Airflow', short: 'pause DAG', modes: ['normal', 'drill', 'log'], dangerous: true, airflowAction: true },
+  { keys: ['l'], command: 'jump', description: "go to the selected alert's object: its task's log, its run or its DAG", short: 'jump', modes: ['normal'] },
   { keys: ['up', 'k'], command: 'up', description: 'scroll the log up a line (stops following)', modes: ['log'] },
   { keys: ['down', 'j'], command: 'down', description: 'scroll the log down a line', short: 'scroll', modes: ['log'] },
   { keys: ['pageup'], command: 'pageUp', description: 'scroll the log up a page', modes: ['log'] },
@@ -101,7 +114,8 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['text'], command: 'type', description: 'type the note (ack) or comment (silence)', modes: ['dialog'] },
   { keys: ['left'], command: 'durationPrev', description: 'silence: a shorter duration', modes: ['dialog'] },
   { keys: ['right'], command: 'durationNext', description: 'silence: a longer duration', short: 'duration', modes: ['dialog'] },
-  { keys: ['enter'], command: 'confirm', description: 'confirm the acknowledgement or silence', short: 'confirm', modes: ['dialog'] },
+  { keys: ['tab'], command: 'dialogNext', description: 'action dialog: the next option (Space or ←/→ toggles it)', short: 'option', modes: ['dialog'] },
+  { keys: ['enter'], command: 'confirm', description: 'confirm the acknowledgement, silence or action', short: 'confirm', modes: ['dialog'] },
   { keys: ['escape'], command: 'cancel', description: 'cancel the dialog', short: 'cancel', modes: ['dialog'] },
 ];
 
@@ -148,7 +162,7 @@ export const MODE_TITLES: Record<Mode, string> = {
   drill: 'Runs and task instances',
   log: 'Task log',
   filter: 'Editing the filter',
-  dialog: 'Ack and silence dialogs',
+  dialog: 'Ack, silence and action dialogs',
   help: 'This help',
 };
 
@@ -170,14 +184,31 @@ export function footerHints(mode: Mode, readonly: boolean): { key: string; text:
 export interface HelpLine {
   heading: boolean;
   text: string;
+  /** An Airflow action this user cannot take now: drawn greyed. */
+  off?: boolean;
 }
 
-/** The help overlay's lines: every binding the user may use, grouped by where it works. */
-export function helpLines(readonly: boolean): HelpLine[] {
+/** The help overlay's lines: every binding the user may use, grouped by where it works. `actionsOff` greys the Airflow actions with why. */
+export function helpLines(readonly: boolean, actionsOff: string | null = null): HelpLine[] {
   const lines: HelpLine[] = [];
+  // The reason once, first, where it is not cut off; each greyed key is marked (off).
+  if (actionsOff !== null && !readonly) {
+    const keys = KEYMAP.filter((b) => b.airflowAction).map(keyLabel).join(' ');
+    lines.push({ heading: false, off: true, text: `Actions on Airflow (${keys}) are off: ${actionsOff}` });
+  }
   for (const section of helpSections(readonly)) {
     lines.push({ heading: true, text: section.title });
-    for (const b of section.bindings) lines.push({ heading: false, text: `  ${keyLabel(b).padEnd(14)} ${b.description}` });
+    for (const b of section.bindings) {
+      const off = actionsOff !== null && b.airflowAction === true;
+      lines.push({ heading: false, text: `  ${keyLabel(b).padEnd(14)} ${off ? '(off) ' : ''}${b.description}`, ...(off ? { off } : {}) });
+    }
   }
   return lines;
+}
+
+/** Footer hints marking the Airflow actions this user cannot take now. */
+export function footerHintsMarked(mode: Mode, readonly: boolean, actionsOff: string | null): { key: string; text: string; off: boolean }[] {
+  return activeBindings(readonly)
+    .filter((b) => b.short && b.modes.includes(mode))
+    .map((b) => ({ key: keyLabel(b), text: b.short!, off: actionsOff !== null && b.airflowAction === true }));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSource } from '../../source/airflow/connect.js';
-import { startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
+import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import type { AirflowSource } from '../../source/airflow/types.js';
 import { createPollCycle } from '../../source/collect/cycle.js';
 import { configSchema } from '../../source/config/schema.js';

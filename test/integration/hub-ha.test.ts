@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../source/airflow/demo/index.js';
+import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import { startDaemon, until, type Daemon } from '../helpers/daemon.js';
 import { startSlackReceiver, type Receiver } from '../helpers/receivers.js';
 

@@ -95,8 +95,8 @@ describe('dispatch', () => {
     }
   });
 
-  it('every dangerous binding is an alert action, and only those', () => {
-    expect(KEYMAP.filter((b) => b.dangerous).map((b) => b.command)).toEqual(['ack', 'unack', 'silence']);
+  it('every dangerous binding is an alert action or an action on Airflow, and only those', () => {
+    expect(KEYMAP.filter((b) => b.dangerous).map((b) => b.command)).toEqual(['ack', 'unack', 'silence', 'clear', 'mark', 'trigger', 'pauseDag']);
   });
 
   it('moves the selection within the list and pages by what fits', () => {

@@ -18,6 +18,8 @@ export interface HttpRequest {
   maxBodyBytes?: number;
   /** Non-2xx statuses handed back to the caller instead of thrown, e.g. 404 for a missing Variable. */
   expect?: readonly number[];
+  /** Retries for this request (default: the client's). Writes that must not repeat pass 0. */
+  retries?: number;
 }
 
 export interface HttpResult {
@@ -206,7 +208,8 @@ export function createHttp(options: HttpOptions): Http {
 
   async function send(req: HttpRequest): Promise<HttpResult> {
     const url = baseUrl + req.path;
-    const tries = options.retries + 1;
+    const retries = req.retries ?? options.retries;
+    const tries = retries + 1;
     let refreshed = false;
     for (let attemptIndex = 0; ; attemptIndex += 1) {
       // A closed client neither starts nor retries requests (leftovers of a failed snapshot stop here).
@@ -220,7 +223,7 @@ export function createHttp(options: HttpOptions): Http {
       } finally {
         slots.release();
       }
-      const last = attemptIndex >= options.retries;
+      const last = attemptIndex >= retries;
       if (closed) throw abandoned(req);
 
       if (outcome.kind === 'timeout') {

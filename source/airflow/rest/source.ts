@@ -44,6 +44,8 @@ export interface RestSource extends AirflowSource {
    * for writers such as the airflow_variables sink. Statuses in `expect` come back instead of throwing.
    */
   request(req: HttpRequest): Promise<HttpResult>;
+  /** Claims of the bearer token (Airflow 3's JWT: sub, role), for naming the user's role; null otherwise. */
+  tokenClaims(): Promise<Record<string, unknown> | null>;
 }
 
 interface Connection {
@@ -99,11 +101,13 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
   });
   let connection: Promise<Connection> | null = null;
   let api: Api | null = null;
+  let authorizer: ReturnType<typeof createAuthorizer> | null = null;
 
   function connect(): Promise<Connection> {
     connection ??= detectApi(http).then(
       (found) => {
-        http.useAuthorizer(createAuthorizer(opts.auth, found.api, http));
+        authorizer = createAuthorizer(opts.auth, found.api, http);
+        http.useAuthorizer(authorizer);
         api = found.api;
         const reads = createReads(http, found.api);
         return {
@@ -133,6 +137,11 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
     async request(req: HttpRequest): Promise<HttpResult> {
       await connect();
       return http.request(req);
+    },
+    async tokenClaims() {
+      await connect();
+      const header = authorizer ? await authorizer.header().catch(() => null) : null;
+      return jwtClaims(header);
     },
     async snapshot(now: Date): Promise<Snapshot> {
       const c = await connect();
@@ -175,4 +184,16 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
     },
     close: () => http.close(),
   };
+}
+
+/** The payload of a Bearer JWT, unverified: only used to name the role in messages. */
+function jwtClaims(header: string | null): Record<string, unknown> | null {
+  const token = /^Bearer ([^.]+)\.([^.]+)\./.exec(header ?? '')?.[2];
+  if (!token) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

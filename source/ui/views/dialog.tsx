@@ -9,8 +9,12 @@ import { useTheme } from '../theme.js';
 export function Dialog({ width }: { width: number }) {
   const theme = useTheme();
   const dialog = useAirtop((s) => s.ui.dialog);
-  const alert = useAirtop((s) => (s.ui.dialog ? (s.report?.alerts.find((a) => a.fingerprint === s.ui.dialog!.fingerprint) ?? null) : null));
-  if (!dialog) return null;
+  const alert = useAirtop((s) => {
+    const d = s.ui.dialog;
+    return d && d.kind !== 'action' ? (s.report?.alerts.find((a) => a.fingerprint === d.fingerprint) ?? null) : null;
+  });
+  // The action dialog takes the body's place (views/action-dialog.tsx).
+  if (!dialog || dialog.kind === 'action') return null;
   const one = alert ? alertText(alert) : dialog.fingerprint;
   const count = dialog.fingerprints?.length ?? 1;
   const subject = count > 1 ? `${count} alerts of a group (${one}, …)` : one;

@@ -13,6 +13,8 @@ export interface RunRef {
 export interface RunConf {
   fail?: string[];
   flaky?: string[];
+  /** Fails try 1 without retrying; succeeds once cleared (the actions test). */
+  fail_first?: string[];
   sleep?: Record<string, number>;
   pool?: string;
   docs?: Doc[];
