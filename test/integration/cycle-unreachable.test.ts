@@ -46,13 +46,13 @@ describe('Airflow unreachable', () => {
     const store = createAirtopStore();
     const cycle = createPollCycle({ source, store, config, alerts: stage, clock: () => NOW });
     await cycle();
-    const before = store.getState().alerts.filter((a) => a.state !== 'resolved');
+    const before = (store.getState().report?.alerts ?? []).filter((a) => a.state !== 'resolved');
     expect(before.map((a) => a.labels.component).sort()).toEqual(['scheduler', 'triggerer']);
     // The scheduler down already mutes the triggerer.
     expect(before.find((a) => a.labels.component === 'triggerer')!.inhibited_by).toBe(before.find((a) => a.labels.component === 'scheduler')!.fingerprint);
     source.down = true;
     await expect(cycle()).rejects.toThrow(/ECONNREFUSED/);
-    const after = store.getState().alerts.filter((a) => a.state !== 'resolved');
+    const after = (store.getState().report?.alerts ?? []).filter((a) => a.state !== 'resolved');
     const down = after.find((a) => a.labels.alertname === 'airflow_unreachable');
     expect(down).toMatchObject({ severity: 'critical', inhibited_by: null });
     expect(after.length).toBe(before.length + 1);

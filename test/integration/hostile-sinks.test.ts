@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,8 @@ describe('a receiver that echoes the request and one that fails', () => {
       config,
       [
         `alerts:\n  state_dir: ${stateDir}`,
+        // Every alert to both receivers at once, so their failures show within the test's time.
+        '  routes:\n    - receivers: [slack, pagerduty]\n      group_wait: 0s',
         'sinks:',
         '  slack: {}',
         `  pagerduty:\n    url: ${echo.url}/pd`,
@@ -100,7 +102,9 @@ describe('a receiver that echoes the request and one that fails', () => {
     expect(letters.map((l) => l.sink)).toEqual(expect.arrayContaining(['slack', 'pagerduty']));
     // The echo reached the reason (so the test is real), with the secrets cut out.
     expect(letters.map((l) => l.reason).join('\n')).toContain('blocked by WAF');
-    const files = readdirSync(stateDir).map((name) => readFileSync(join(stateDir, name), 'utf8'));
+    const files = readdirSync(stateDir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => statSync(join(stateDir, name)).isFile())
+      .map((name) => readFileSync(join(stateDir, name), 'utf8'));
     const everything = [stderr, healthText, metrics, ...files].join('\n');
     expect(files.join('\n')).toContain('blocked by WAF');
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
