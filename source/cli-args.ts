@@ -4,7 +4,7 @@ import { sanitizeText } from './text/sanitize.js';
 // value silently, and combinations that cannot both hold would be quietly overridden. Each of those is a
 // mistake a person should hear about (exit 3, the monitoring-plugin "unknown"), naming the flag.
 
-const VALUE_FLAGS = new Set(['url', 'config', 'metrics-listen', 'interval', 'source', 'db', 'deadline']);
+const VALUE_FLAGS = new Set(['url', 'config', 'metrics-listen', 'interval', 'source', 'db', 'deadline', 'attach']);
 const BOOLEAN_FLAGS = new Set(['demo', 'once', 'json', 'headless', 'readonly', 'help', 'version']);
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -65,12 +65,17 @@ function example(flag: string): string {
 }
 
 /** Flags that cannot hold together: which, and what to do. */
-export function checkConflicts(flags: { demo: boolean; url?: string | undefined; once: boolean; headless: boolean }): string | null {
+export function checkConflicts(flags: { demo: boolean; url?: string | undefined; once: boolean; headless: boolean; attach?: string | undefined }): string | null {
   if (flags.demo && flags.url !== undefined) {
     return '--demo and --url exclude each other: --demo watches the embedded simulated Airflow; drop --url, or drop --demo to watch that URL';
   }
   if (flags.once && flags.headless) {
     return '--once and --headless exclude each other: --once polls once and exits, --headless runs until stopped; choose one';
+  }
+  if (flags.attach !== undefined) {
+    const other = flags.headless ? '--headless' : flags.once ? '--once' : flags.demo ? '--demo' : null;
+    // The attached TUI shows the hub's state and polls nothing itself.
+    if (other) return `--attach and ${other} exclude each other: --attach shows a hub's state in this terminal; run ${other} without it`;
   }
   return null;
 }

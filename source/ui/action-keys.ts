@@ -5,7 +5,8 @@ import type { ActionRequest, TaskRef } from '../actions/types.js';
 import { topView } from '../state/store.js';
 import type { AirtopData, View } from '../state/types.js';
 import { selectDagRows } from './model/dag-rows.js';
-import { alertText, selectAlertRows, selectRunRows, selectTaskRows } from './model/lists.js';
+import { rowTargets, selectAlertPaneRows } from './model/alert-rows.js';
+import { alertText, selectRunRows, selectTaskRows } from './model/lists.js';
 import type { Effect } from './effect.js';
 
 // The keys that act on Airflow (c, m, t, P), the action dialog's keys and the alert's jump key: pure
@@ -167,7 +168,9 @@ export function actionDialogKey(d: ActionDialog, command: string, input: string)
  * whole DAG (success rate) leads to the DAG's newest failed task when there is one: page to fix in three keys.
  */
 export function jumpToAlert(state: AirtopData): Effect {
-  const alert = pick(state, 'alerts', selectAlertRows(state));
+  const row = pick(state, 'alerts', selectAlertPaneRows(state));
+  // A group row leads to its most specific live member: one naming a task, else the group's newest.
+  const alert = row && (row.kind === 'alert' ? row.alert : (rowTargets(row).find((a) => a.labels['task_id'] ?? a.labels['task']) ?? row.newest));
   if (!alert) return info('no alert selected: focus the alert log (5) and pick one with ↑/↓');
   const dagId = alert.labels['dag_id'];
   if (!dagId) return info(`this alert names no DAG, run or task: ${alertText(alert)}`);

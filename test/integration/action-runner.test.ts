@@ -1,6 +1,7 @@
 // The action runner between the TUI and the demo Airflow: the role probe, the dry run written into the open
 // dialog, one request on Enter, the audit record in actions.log, the ack, the refresh; Airflow down mid-action
 // shows the error and records nothing as done; --source sql without a URL turns the keys off with the reason.
+import { buildReport } from '../ui/fixtures.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,8 +91,9 @@ function press(store: AirtopStore, runner: ActionRunner, key: string, input = ke
 
 async function openClear(store: AirtopStore, source: AirflowSource) {
   const ti = await failedTask(source);
+  // The report's alerts are the one alert list.
   store.setState((s) => ({
-    alerts: [{ fingerprint: 'f1', labels: { alertname: 'task_failed', dag_id: ti.dagId, task_id: ti.taskId }, annotations: { summary: `${ti.taskId} failed` }, severity: 'warning', state: 'firing', since: new Date().toISOString(), escalation_level: null, ack: null }],
+    report: { ...(s.report ?? buildReport()), alerts: [{ fingerprint: 'f1', labels: { alertname: 'task_failed', dag_id: ti.dagId, task_id: ti.taskId }, annotations: { summary: `${ti.taskId} failed` }, severity: 'warning', state: 'firing', since: new Date().toISOString(), escalation_level: null, ack: null }] },
     ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: ti.dagId }, { kind: 'run', dagId: ti.dagId, runId: ti.runId }] },
     drill: { ...s.drill, loading: false, taskInstances: [ti] },
   }));

@@ -46,7 +46,7 @@ function attach(name: string): { store: AirtopStore; session: AttachSession } {
   return { store, session };
 }
 
-const alertState = (store: AirtopStore, fp: string) => store.getState().alerts.find((a) => a.fingerprint === fp)?.state;
+const alertState = (store: AirtopStore, fp: string) => (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fp)?.state;
 const alertsFile = () => JSON.parse(readFileSync(join(stateDir, 'alerts.json'), 'utf8')) as { alerts: Record<string, { ack: { by: string; note: string } | null }> };
 const pdEvents = (fp: string, action: string) => pd.accepted.filter((e) => e.dedup_key === fp && e.event_action === action);
 
@@ -58,7 +58,10 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   configPath = join(work, 'config.yaml');
   // Repeats every 3 s, so "the ack stopped the repeats" is visible within the test.
-  writeFileSync(configPath, `alerts:\n  repeat_interval: 3s\nsinks:\n  pagerduty:\n    routing_key_env: TEST_PD_KEY\n    url: ${pd.url}\n`);
+  writeFileSync(configPath, `alerts:\n  repeat_interval: 3s\n` +
+    // Every alert paged at once and repeated every 3 s, so an ack's effect on repeats shows quickly.
+    `  routes:\n    - receivers: [pagerduty]\n      group_wait: 0s\n      group_interval: 1s\n      repeat_interval: 3s\n      group_by: [alertname, dag_id, task_id, run_id, pool]\n` +
+    `sinks:\n  pagerduty:\n    routing_key_env: TEST_PD_KEY\n    url: ${pd.url}\n`);
   daemon = await launch();
 }, 30_000);
 
@@ -91,7 +94,7 @@ describe('hub', () => {
     const a = attach('console-a');
     const b = attach('console-b');
     // The critical one goes to PagerDuty (every alert sink); wait until it has been paged and repeated once.
-    const fp = await until('a paged critical alert', () => a.store.getState().alerts.find((x) => x.labels.alertname === 'success_rate_critical' && x.state === 'firing')?.fingerprint, 20_000);
+    const fp = await until('a paged critical alert', () => (a.store.getState().report?.alerts ?? []).find((x) => x.labels.alertname === 'success_rate_critical' && x.state === 'firing')?.fingerprint, 20_000);
     await until('a PagerDuty repeat', () => pdEvents(fp, 'trigger').length >= 2, 20_000);
     await until('console b has the alert', () => alertState(b.store, fp) === 'firing');
 
@@ -104,13 +107,13 @@ describe('hub', () => {
       await until('console b to see the ack', () => alertState(b.store, fp) === 'acknowledged', 1000, 5);
       expect(Date.now() - started).toBeLessThan(1000);
       // Which DAG fails depends on the simulated clock: filter the alerts pane to this alert's DAG.
-      const filter = `${a.store.getState().alerts.find((x) => x.fingerprint === fp)!.labels.dag_id}: success`;
+      const filter = `${(a.store.getState().report?.alerts ?? []).find((x) => x.fingerprint === fp)!.labels.dag_id}: success`;
       await ui.sendKeys('5', '/', ...filter, KEY.enter);
       const frame = await ui.waitForContent(new RegExp(`acknowledged +${filter} rate`), 5000);
       expect(frame).not.toMatch(new RegExp(`firing +${filter} rate`));
 
       // And the other way: an ack typed in the TUI reaches console A within a second.
-      const poolAlert = b.store.getState().alerts.find((x) => x.state === 'firing' && x.labels.alertname?.startsWith('pool_utilization'));
+      const poolAlert = (b.store.getState().report?.alerts ?? []).find((x) => x.state === 'firing' && x.labels.alertname?.startsWith('pool_utilization'));
       if (!poolAlert) throw new Error('the simulated Airflow has no pool near capacity right now');
       const pool = poolAlert.fingerprint;
       const poolFilter = `pool ${poolAlert.labels.pool}: utilization`;
@@ -120,7 +123,7 @@ describe('hub', () => {
       await ui.sendKeys('a', ...'mine', KEY.enter);
       await until('console a to see the ack typed in the TUI', () => alertState(a.store, pool) === 'acknowledged', 1000, 5);
       expect(Date.now() - typed).toBeLessThan(1000);
-      expect(a.store.getState().alerts.find((x) => x.fingerprint === pool)?.ack).toMatchObject({ by: 'console-b', note: 'mine' });
+      expect((a.store.getState().report?.alerts ?? []).find((x) => x.fingerprint === pool)?.ack).toMatchObject({ by: 'console-b', note: 'mine' });
     } finally {
       ui.unmount();
     }
@@ -145,7 +148,7 @@ describe('hub', () => {
     const a = attach('console-s1');
     const b = attach('console-s2');
     const fp = await until('a firing alert in both', () => {
-      const found = a.store.getState().alerts.find((x) => x.state === 'firing' && x.labels.alertname === 'high_retry_rate');
+      const found = (a.store.getState().report?.alerts ?? []).find((x) => x.state === 'firing' && x.labels.alertname === 'high_retry_rate');
       return found && alertState(b.store, found.fingerprint) === 'firing' ? found.fingerprint : null;
     }, 20_000);
     const started = Date.now();
@@ -193,15 +196,15 @@ describe('hub', () => {
     // A paged alert whose labels do not name a run, so the restarted demo raises the same one again.
     const fp = await until(
       'a paged alert',
-      () => a.store.getState().alerts.find((x) => x.state === 'firing' && !x.labels.run_id && pdEvents(x.fingerprint, 'trigger').length > 0)?.fingerprint,
+      () => (a.store.getState().report?.alerts ?? []).find((x) => x.state === 'firing' && !x.labels.run_id && pdEvents(x.fingerprint, 'trigger').length > 0)?.fingerprint,
       20_000,
     );
-    const alertsBefore = a.store.getState().alerts.length;
+    const alertsBefore = (a.store.getState().report?.alerts ?? []).length;
     a.session.commands.ack(fp, 'during the crash');
     await daemon.kill9();
     await until('STALE with the reason', () => /hub .* unreachable.*ECONNREFUSED/.test(a.store.getState().poll.error ?? ''), 5000);
     // The last state stays on screen.
-    expect(a.store.getState().alerts.length).toBe(alertsBefore);
+    expect((a.store.getState().report?.alerts ?? []).length).toBe(alertsBefore);
     // Either the ack reached the daemon before the kill, or it waits in the console's queue on disk.
     const queued = JSON.parse(readFileSync(join(work, 'console-c', 'hub-queue.json'), 'utf8')) as unknown[];
     const persisted = alertsFile().alerts[fp]?.ack?.note === 'during the crash';

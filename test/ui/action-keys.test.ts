@@ -1,6 +1,8 @@
 // The action keys and dialog, as pure dispatch → effect → reduce: which request each key builds where, the
 // defaults, toggles re-asking for the dry run, Enter sending exactly what was previewed once, Esc sending
 // nothing, the conf checked before sending, and the keys refused with the reason when the user may not act.
+import { act } from './act.js';
+import { selectAlertPaneRows } from '../../source/ui/model/alert-rows.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ActionDialog } from '../../source/actions/dialog.js';
 import { reduce } from '../../source/ui/actions.js';
@@ -31,9 +33,18 @@ function answerPreview(items = [{ dagId: DAGS.processing, runId: RUN, taskId: 'g
   store.setState((s) => ({ ui: { ...s.ui, dialog: { ...dialog(), preview: { status: 'ready', items, total: items.length } } } }));
 }
 
+/** The alerts pane's row of one alert, every group expanded so each alert has a row of its own. */
+function alertRow(fingerprint: string): number {
+  const groups = selectAlertPaneRows(store.getState()).flatMap((r) => (r.kind === 'group' ? [r.group.key] : []));
+  store.setState((s) => ({ ui: { ...s.ui, expandedGroups: groups } }));
+  const index = selectAlertPaneRows(store.getState()).findIndex((r) => r.kind === 'alert' && r.alert.fingerprint === fingerprint);
+  if (index < 0) throw new Error(`no alerts-pane row for ${fingerprint}`);
+  return index;
+}
+
 function openTaskList() {
   store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: DAGS.processing }, { kind: 'run', dagId: DAGS.processing, runId: RUN }] }, drill: { ...s.drill, loading: false, taskInstances: processingTaskInstances(RUN) } }));
-  store.getState().select('run', 1); // generate_summary, failed
+  act(store, { select: ['run', 1] }); // generate_summary, failed
 }
 
 beforeEach(() => {
@@ -122,7 +133,7 @@ describe('m, and the run-level c', () => {
 
   it('c in the runs list clears the run, failed tasks only by default; m marks it', () => {
     store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: DAGS.processing }] }, drill: { ...s.drill, loading: false, runs: processingRuns() } }));
-    store.getState().select('dag', 1);
+    act(store, { select: ['dag', 1] });
     press('c');
     expect(dialog().request).toEqual({ verb: 'clearRun', dagId: DAGS.processing, runId: RUN, onlyFailed: true });
     press('escape', '');
@@ -155,8 +166,8 @@ describe('t and P on a DAG', () => {
   });
 
   it('t and P offer the firing alert too, but unticked: they seldom fix what it is about', () => {
-    store.getState().focus('dags');
-    store.getState().select('dags', selectDagRows(store.getState()).findIndex((r) => r.dagId === DAGS.processing));
+    act(store, { ui: { focus: 'dags' } });
+    act(store, { select: ['dags', selectDagRows(store.getState()).findIndex((r) => r.dagId === DAGS.processing)] });
     press('P');
     expect(dialog().ack).toMatchObject({ fingerprint: 'a1b2c3d4e5f60001', on: false, note: `paused ${DAGS.processing}` });
   });
@@ -207,19 +218,18 @@ describe('the alert', () => {
   });
 
   it('l jumps from an alert naming a task to that task\'s log; from a DAG-wide one to its failed task, else the DAG', () => {
-    store.getState().focus('alerts');
-    const rows = store.getState().alerts;
-    store.getState().select('alerts', rows.findIndex((a) => a.fingerprint === 'a1b2c3d4e5f60003'));
+    act(store, { ui: { focus: 'alerts' } });
+    act(store, { select: ['alerts', alertRow('a1b2c3d4e5f60003')] });
     press('l');
     expect(store.getState().ui.stack.map((v) => v.kind)).toEqual(['main', 'dag', 'run', 'log']);
     expect(store.getState().ui.stack.at(-1)).toMatchObject({ kind: 'log', taskId: 'generate_summary', runId: RUN, tryNumber: 2 });
     store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }] } }));
-    store.getState().select('alerts', store.getState().alerts.findIndex((a) => a.fingerprint === 'a1b2c3d4e5f60001'));
+    act(store, { select: ['alerts', alertRow('a1b2c3d4e5f60001')] });
     press('l');
     expect(store.getState().ui.stack.map((v) => v.kind)).toEqual(['main', 'dag', 'run', 'log']);
     expect(store.getState().ui.stack.at(-1)).toMatchObject({ taskId: 'generate_summary' });
     store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }] } }));
-    store.getState().select('alerts', store.getState().alerts.findIndex((a) => a.fingerprint === 'a1b2c3d4e5f60004'));
+    act(store, { select: ['alerts', alertRow('a1b2c3d4e5f60004')] });
     press('l');
     expect(store.getState().ui.stack.map((v) => v.kind)).toEqual(['main', 'dag']);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHubFeed, type HubUpdate } from '../../../source/hub/feed.js';
 import { createAirtopStore } from '../../../source/state/store.js';
 import type { AlertView } from '../../../source/report/types.js';
+import { buildReport } from '../../ui/fixtures.js';
 
 const alert = (fingerprint: string, state: AlertView['state']): AlertView => ({
   fingerprint,
@@ -21,12 +22,15 @@ describe('hub feed', () => {
     const store = createAirtopStore();
     const updates: HubUpdate[] = [];
     const jsons: string[] = [];
+    // The report's alerts are the one alert list: the console has a report before any alert changes.
+    store.setState({ report: { ...buildReport(), alerts: [] } });
     const feed = createHubFeed({ store, silences: () => [], onUpdate: (u, json) => (updates.push(u), jsons.push(json)), coalesceMs: 5 });
     store.getState().setAlerts([alert('a', 'firing')]);
     store.getState().pollStarted(new Date('2025-01-01T00:00:00Z'));
     await settle();
     expect(updates).toHaveLength(1);
-    expect(Object.keys(updates[0]!).sort()).toEqual(['alerts', 'poll', 'seq', 'silences']);
+    // setAlerts replaces the report's alerts, so the report is sent too.
+    expect(Object.keys(updates[0]!).sort()).toEqual(['alerts', 'poll', 'report', 'seq', 'silences']);
     expect(JSON.parse(jsons[0]!)).toEqual(updates[0]);
     store.getState().setUi({ help: true });
     await settle();
@@ -36,7 +40,7 @@ describe('hub feed', () => {
     await settle();
     expect(updates.map((u) => u.seq)).toEqual([2, 3]);
     expect(updates[1]!.alerts![0]!.state).toBe('acknowledged');
-    expect(feed.full()).toMatchObject({ api: 1, seq: 3, alerts: [{ state: 'acknowledged' }], report: null });
+    expect(feed.full()).toMatchObject({ api: 1, seq: 3, alerts: [{ state: 'acknowledged' }] });
     // Serialised once per seq for every client that connects.
     expect(feed.fullJson()).toBe(feed.fullJson());
     feed.stop();

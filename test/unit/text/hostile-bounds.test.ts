@@ -143,6 +143,8 @@ describe('the command line', () => {
     expect(checkConflicts({ demo: true, url: 'http://x', once: false, headless: false })).toMatch(/--demo and --url/);
     expect(checkConflicts({ demo: false, once: true, headless: true })).toMatch(/--once and --headless/);
     expect(checkConflicts({ demo: true, once: true, headless: false })).toBeNull();
+    expect(checkConflicts({ demo: false, once: false, headless: true, attach: 'http://hub:9464' })).toMatch(/--attach and --headless/);
+    expect(checkConflicts({ demo: false, once: false, headless: false, attach: 'http://hub:9464' })).toBeNull();
   });
 });
 
