@@ -29,7 +29,8 @@ const tis = [
 ];
 
 const recordings: Recording[] = [
-  { method: 'GET', path: '/api/v2/version', query: '', status: 404, body: { detail: 'Not Found' } },
+  // What a real Airflow 2.11 webserver answers: its HTML 404 page, not JSON.
+  { method: 'GET', path: '/api/v2/version', query: '', status: 404, body: '<!DOCTYPE html>\n<html lang="en"><head><title>Airflow 404 = lots of circles</title></head><body>404</body></html>', contentType: 'text/html; charset=utf-8' },
   { method: 'GET', path: '/api/v1/version', query: '', status: 200, body: { version: '2.10.5', git_version: null } },
   { method: 'GET', path: '/api/v1/health', query: '', status: 200, body: { metadatabase: { status: 'healthy' }, scheduler: { status: 'healthy', latest_scheduler_heartbeat: '2025-06-01T11:59:58.123456+00:00' }, triggerer: { status: null, latest_triggerer_heartbeat: null }, dag_processor: { status: null, latest_dag_processor_heartbeat: null } } },
   { method: 'GET', path: '/api/v1/dags', query: 'limit=100&offset=0', status: 200, body: { dags: [{ dag_id: 'etl', is_paused: false, is_active: true, tags: [{ name: 'etl' }], owners: ['airflow'], fileloc: '/dags/etl.py' }], total_entries: 1 } },

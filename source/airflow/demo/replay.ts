@@ -68,6 +68,11 @@ export async function startReplayServer(recordings: Recording[], options: { port
         misses.push({ method, path: url.pathname, query: url.search.slice(1) });
         return send(404, { detail: `no recording for ${method} ${url.pathname}?${url.search.slice(1)}` });
       }
+      if (found.contentType !== undefined) {
+        res.writeHead(found.status, { 'content-type': found.contentType });
+        res.end(String(found.body));
+        return;
+      }
       send(found.status, found.body);
     });
   });

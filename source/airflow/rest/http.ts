@@ -203,6 +203,14 @@ export function createHttp(options: HttpOptions): Http {
     }
   }
 
+  function parseLenient(text: string): unknown {
+    try {
+      return text === '' ? null : JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+
   async function send(req: HttpRequest): Promise<HttpResult> {
     const url = baseUrl + req.path;
     const tries = options.retries + 1;
@@ -240,8 +248,10 @@ export function createHttp(options: HttpOptions): Http {
 
       const { status, text, headers } = outcome;
       noteServerDate(headers.date);
-      if (status < 300 || (req.expect ?? []).includes(status)) {
-        return { status, url, body: parseJson(req, url, status, text, headers['content-type']) };
+      if (status < 300) return { status, url, body: parseJson(req, url, status, text, headers['content-type']) };
+      if ((req.expect ?? []).includes(status)) {
+        // An expected error's body is a hint at most: Airflow 2 answers a missing route with its HTML 404 page.
+        return { status, url, body: parseLenient(text) };
       }
       if (status === 401 && req.auth !== false && authorizer !== null) {
         if (!refreshed && (await authorizer.refresh(authHeader))) {
