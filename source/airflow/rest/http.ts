@@ -36,6 +36,11 @@ export interface Authorizer {
   refresh(stale: string | null): Promise<boolean>;
   /** What a person should check after a 401 from `url`. */
   explain401(url: string): string;
+  /**
+   * Airflow 2 answers 403 to refused or missing credentials as well as to a missing permission: when set, a
+   * 403 is an auth error with this explanation instead of "the user lacks a role".
+   */
+  explain403?(url: string): string;
 }
 
 export interface HttpOptions {
@@ -275,6 +280,7 @@ export function createHttp(options: HttpOptions): Http {
         throw fail('server', `${status} from ${req.method} ${url} after ${tries} tries: Airflow failed (${detail}); check the API server's log`, status);
       }
       if (status === 401) throw fail('auth', `401 from ${req.method} ${url}: ${detail}`, 401);
+      if (status === 403 && req.auth !== false && authorizer?.explain403) throw fail('auth', authorizer.explain403(url), 403);
       if (status === 403) {
         throw fail('forbidden', `403 from ${req.method} ${url}: the Airflow user lacks a role for this (${detail}); ask an admin for the Viewer role or higher`, 403);
       }
