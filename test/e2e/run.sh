@@ -25,7 +25,7 @@ for major in $versions; do
     status=1
     continue
   fi
-  echo "e2e: the suite against Apache Airflow $major ($(sed -n 's/^apache-airflow==//p' "test/e2e/airflow/requirements$([[ $major == 2 ]] && echo -2).lock"))"
+  echo "e2e: the suite against Apache Airflow $major ($(sed -n 's/^apache-airflow==//p' "test/e2e/airflow/requirements$([[ $major != 2 ]] || echo -2).lock"))"
   if AIRTOP_E2E_AIRFLOW="$major" npx vitest run --project e2e "$@"; then
     summary+=("Airflow $major: passed in $((SECONDS - started)) s")
   else

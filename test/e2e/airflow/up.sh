@@ -8,7 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export AIRTOP_E2E_AIRFLOW="${1:-${AIRTOP_E2E_AIRFLOW:-3}}"
-suffix="$([[ "$AIRTOP_E2E_AIRFLOW" == 2 ]] && echo 2)"
+suffix="$([[ "$AIRTOP_E2E_AIRFLOW" != 2 ]] || echo 2)"
 export AIRTOP_E2E_HOME="${AIRTOP_E2E_HOME:-$(cd "$here/../../.." && pwd)/.airtop-e2e/airflow$suffix}"
 export AIRTOP_E2E_DB="${AIRTOP_E2E_DB:-airtop_e2e${suffix}_manual}"
 if [[ -f "$AIRTOP_E2E_HOME/harness.env" ]]; then

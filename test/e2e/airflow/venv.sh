@@ -23,7 +23,7 @@ hash="$(sha256sum "$lock" | cut -c1-16)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/airtop"
 # Airflow 2's venv has a prefix of its own: tools that look for "the" Airflow venv (test/bench/schema.ts)
 # match airflow-venv-* and must never find a 2.x one.
-venv="$cache/airflow$([[ "$major" == 2 ]] && echo 2)-venv-$hash"
+venv="$cache/airflow$([[ "$major" != 2 ]] || echo 2)-venv-$hash"
 
 # A venv is usable only once this marker exists: an interrupted install never passes for a good one.
 marker="$venv/.airtop-ready"
