@@ -23,7 +23,10 @@ describe('write-back of the reference Variables (headless, op user)', () => {
   beforeAll(async () => {
     await admin().waitQuiet();
     // Start from nothing, so what the test reads can only have been written by airtop.
-    for (const key of ['capstone_quality_report', 'capstone_latest_metrics']) await admin().request('DELETE', `${admin().prefix}/variables/${key}`);
+    for (const key of ['capstone_quality_report', 'capstone_latest_metrics']) {
+      const deleted = await admin().request('DELETE', `${admin().prefix}/variables/${key}`);
+      expect([204, 404], `DELETE variable ${key}: ${deleted.status} ${JSON.stringify(deleted.body)}`).toContain(deleted.status);
+    }
     expect(await variableJson('capstone_quality_report')).toBeNull();
     cli = new RunningCli(['--url', harness().url, '--headless', '--interval', '2', '--config', config()], env());
   }, 120_000);

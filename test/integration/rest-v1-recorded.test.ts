@@ -71,7 +71,7 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
     }
   });
 
-  it("reads a failed task's log as the text blob Airflow 2 sends", async () => {
+  it("reads a failed task's log from the Python repr Airflow 2 sends, one line per record", async () => {
     const logRecording = recorded.find((r) => r.path.includes('/logs/'))!;
     const [, , , , dagId, , runId, , taskId] = normalisePath(logRecording.path).split('/');
     const replay = await startReplayServer(recorded);
@@ -79,8 +79,11 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
     const source = await createRestSource(restOptionsFor({ url: replay.url, credentials: { username: 'admin', password: 'pw' } }, { dags: { ids: DAGS, patterns: [] }, clock: () => now }));
     try {
       const log = await source.taskLog({ dagId: dagId!, runId: runId!, taskId: taskId!, mapIndex: -1 }, 1);
-      expect(log.lines.some((line) => line.includes('capstone: download_documents fails as conf.fail asks'))).toBe(true);
-      expect(log.lines.every((line) => !line.includes('\n'))).toBe(true);
+      // Airflow 2 sends a Python repr of [(host, text)]: decoded, each log record is a line of its own.
+      const failed = log.lines.find((line) => line.includes('capstone: download_documents fails as conf.fail asks'));
+      expect(failed).toMatch(/^\[\d{4}-\d\d-\d\dT[\d:.]+\+0000\] \{/);
+      expect(log.lines.length).toBeGreaterThan(10);
+      expect(log.lines.some((line) => line.includes('\\n') || line.startsWith("[('"))).toBe(false);
     } finally {
       await source.close();
       await replay.close();
@@ -108,5 +111,15 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
       await source.close();
       await replay.close();
     }
+  });
+});
+
+describe('Airflow 2 log content', () => {
+  it('decodes the repr of (host, text) tuples, escapes included, and leaves other text alone', async () => {
+    const { pythonLogChunks, renderLogContent } = await import('../../source/airflow/rest/log-lines.js');
+    expect(pythonLogChunks(`[('w1', 'a\\nb \\'q\\' \\\\ \\x41'), ("w2", "it's")]`)).toEqual(["a\nb 'q' \\ A", "it's"]);
+    expect(renderLogContent(`[('w1', 'one\\ntwo\\n')]`)).toEqual(['one', 'two']);
+    expect(pythonLogChunks('[2026-01-01] plain text')).toBeNull();
+    expect(renderLogContent('plain\ntext\n')).toEqual(['plain', 'text']);
   });
 });

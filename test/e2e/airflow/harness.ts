@@ -1,4 +1,4 @@
-// Starts and stops one real Apache Airflow 3 (the scripts next to this file do the work; up.sh/down.sh run
+// Starts and stops one real Apache Airflow 3, or 2.11 with major: 2 (the scripts next to this file do the work; up.sh/down.sh run
 // the same scripts by hand). Used by the e2e suite's globalSetup and by the bench. Node built-ins only, so
 // it compiles in both builds.
 import { spawn, spawnSync } from 'node:child_process';

@@ -57,7 +57,8 @@ export class AirflowApi {
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${this.url}${path}`, {
       method,
-      headers: { authorization: await this.authorization(), 'content-type': 'application/json', accept: 'application/json' },
+      // No content type without a body: Airflow 2's Connexion answers a bodiless JSON DELETE with 400.
+      headers: { authorization: await this.authorization(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
