@@ -101,7 +101,7 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
       api.trigger('capstone_ingestion_pipeline', { fail: ['download_documents'] }),
       api.trigger('capstone_processing_pipeline', { docs: [doc('ref-1', { confidence: 0.95 }), doc('ref-2', { confidence: 0.6, complete: false })] }),
       api.trigger('capstone_processing_pipeline', { docs: [doc('ref-3', { json_valid: false })], flaky: ['extract_text'] }),
-      api.trigger('capstone_vector_store_pipeline', { docs: [doc('ref-1'), doc('ref-2', { norm: 1.3 })] }),
+      api.trigger('capstone_vector_store_pipeline', { docs: [doc('ref-1'), doc('ref-2')] }),
       api.trigger('capstone_vector_store_pipeline', { docs: [doc('ref-3')], fail: ['upsert_vectors'] }),
     ]);
     await api.waitForRuns(scenario);
