@@ -1,7 +1,8 @@
 // The SQL source's queries are written for Airflow 3's metadata schema. Airflow 2 (2.6 – 2.11) differs in
 // what they read in two places: dag_run has execution_date where Airflow 3 has run_after and logical_date, and
-// dag has is_active where Airflow 3 has is_stale (its negation). The schema is asked once per session, from
-// information_schema, not guessed from a version; on Airflow 2 every statement is rewritten before it runs.
+// dag has is_active where Airflow 3 has is_stale (its negation). The schema is asked from information_schema
+// (not guessed from a version) the first time an Airflow 3 column is missing; on Airflow 2 every statement is
+// then rewritten before it runs.
 import type { RunQuery, Session } from './session.js';
 
 export type SchemaDialect = 'airflow3' | 'airflow2';
@@ -33,22 +34,33 @@ export function rewrite(sql: string, dialect: SchemaDialect): string {
   return sql.replace(/\bFROM dag_run\b/g, `FROM ${AIRFLOW2_DAG_RUN}`).replace(/\bNOT d\.is_stale\b/g, 'd.is_active');
 }
 
-/** A session whose statements are rewritten for the schema it finds on first use. */
+/** An Airflow 3 column a statement names that an Airflow 2 schema lacks: the sign to look at the schema. */
+const AIRFLOW3_ONLY_COLUMN = /column "?(?:\w+\.)?(?:run_after|logical_date|is_stale)"? does not exist/;
+
+/**
+ * A session whose statements are rewritten for the schema it holds. It assumes Airflow 3 (no extra query per
+ * poll); when a statement fails because an Airflow 3 column is missing, it asks information_schema once and,
+ * on an Airflow 2 schema, runs the work again rewritten, and every later one too.
+ */
 export function withDialect(session: Session, onDetect?: (dialect: SchemaDialect) => void): Session {
   let dialect: SchemaDialect | null = null;
   const adapt =
     (query: RunQuery): RunQuery =>
     (name, sql, params) =>
       query(name, rewrite(sql, dialect ?? 'airflow3'), params);
+  const run = <T>(during: string, work: (query: RunQuery, alongside: RunQuery) => Promise<T>) =>
+    session.readOnly(during, (query, alongside) => work(adapt(query), adapt(alongside)));
   return {
     async readOnly(during, work) {
-      return session.readOnly(during, async (query, alongside) => {
-        if (dialect === null) {
-          dialect = await detectDialect(query);
-          onDetect?.(dialect);
-        }
-        return work(adapt(query), adapt(alongside));
-      });
+      try {
+        return await run(during, work);
+      } catch (error) {
+        if (dialect !== null || !(error instanceof Error) || !AIRFLOW3_ONLY_COLUMN.test(error.message)) throw error;
+        dialect = await session.readOnly('reading which Airflow schema this is', (query) => detectDialect(query));
+        onDetect?.(dialect);
+        if (dialect === 'airflow3') throw error;
+        return run(during, work);
+      }
     },
     close: () => session.close(),
   };
