@@ -41,7 +41,11 @@ export function findAirflowVenv(): string | null {
     .filter((name) => name.startsWith('airflow-venv-') || name === 'venv-probe')
     .sort((a, b) => (a === 'venv-probe' ? 1 : b === 'venv-probe' ? -1 : a.localeCompare(b)))
     .map((name) => join(cache, name));
-  return candidates.find((venv) => existsSync(join(venv, 'bin', 'airflow'))) ?? null;
+  // Only an Airflow 3 venv (api_fastapi exists from 3.0): the template must hold the schema the SQL source reads.
+  const isAirflow3 = (venv: string) =>
+    existsSync(join(venv, 'bin', 'airflow')) &&
+    (existsSync(join(venv, 'lib')) ? readdirSync(join(venv, 'lib')) : []).some((lib) => existsSync(join(venv, 'lib', lib, 'site-packages', 'airflow', 'api_fastapi')));
+  return candidates.find(isAirflow3) ?? null;
 }
 
 /** Runs `run` on a fresh connection to the maintenance database. */

@@ -2,7 +2,7 @@
 // few seconds, then after its first poll it asks only for rows updated since (updated_at_gte on Airflow's
 // clock, read from its Date header), and its window ends equal to a fresh source's whole read.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRestSource, type RestSource } from '../../source/airflow/rest/index.js';
 import type { Snapshot } from '../../source/airflow/types.js';
 import { AirflowApi, type RunRef } from './support/api.js';
@@ -49,7 +49,8 @@ async function poll(source: RestSource, now = new Date()): Promise<{ snapshot: S
   }
 }
 
-describe('incremental REST polling against the real Airflow', () => {
+// Airflow 3 only: airtop reads Airflow 2's /api/v1 whole every poll (source/airflow/rest/window.ts).
+describe.skipIf(inject('airflow').major === 2)('incremental REST polling against the real Airflow', () => {
   const api = AirflowApi.as('admin');
   let source: RestSource;
   let first: string[];

@@ -10,7 +10,7 @@ import { notYet, waitFor } from './support/wait.js';
 const admin = () => AirflowApi.as('admin');
 
 async function variableJson(key: string): Promise<Record<string, unknown> | null> {
-  const { status, body } = await admin().request('GET', `/api/v2/variables/${key}`);
+  const { status, body } = await admin().request('GET', `${admin().prefix}/variables/${key}`);
   if (status !== 200) return null;
   return JSON.parse((body as { value: string }).value) as Record<string, unknown>;
 }
@@ -23,7 +23,10 @@ describe('write-back of the reference Variables (headless, op user)', () => {
   beforeAll(async () => {
     await admin().waitQuiet();
     // Start from nothing, so what the test reads can only have been written by airtop.
-    for (const key of ['capstone_quality_report', 'capstone_latest_metrics']) await admin().request('DELETE', `/api/v2/variables/${key}`);
+    for (const key of ['capstone_quality_report', 'capstone_latest_metrics']) {
+      const deleted = await admin().request('DELETE', `${admin().prefix}/variables/${key}`);
+      expect([204, 404], `DELETE variable ${key}: ${deleted.status} ${JSON.stringify(deleted.body)}`).toContain(deleted.status);
+    }
     expect(await variableJson('capstone_quality_report')).toBeNull();
     cli = new RunningCli(['--url', harness().url, '--headless', '--interval', '2', '--config', config()], env());
   }, 120_000);

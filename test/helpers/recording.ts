@@ -15,6 +15,8 @@ export interface Recording {
   request?: unknown;
   /** Where it was loaded from, for messages. */
   file?: string;
+  /** A body that is not JSON (Airflow 2's HTML 404 page): `body` is its text, sent with this content type. */
+  contentType?: string;
 }
 
 /** Query parameters sorted by key (then value), percent-encoding normalised: the form recordings are matched on. */
@@ -59,6 +61,16 @@ export function loadRecordings(dir: string): Recording[] {
     }
     // `request_body` is accepted as an older spelling of `request`.
     const request = parsed.request ?? parsed.request_body;
-    return { method: parsed.method.toUpperCase(), path: parsed.path, query: normaliseQuery(parsed.query ?? ''), status: parsed.status, body: parsed.body, request, file };
+    const contentType = (parsed as { content_type?: unknown }).content_type;
+    return {
+      method: parsed.method.toUpperCase(),
+      path: parsed.path,
+      query: normaliseQuery(parsed.query ?? ''),
+      status: parsed.status,
+      body: parsed.body,
+      request,
+      file,
+      ...(typeof contentType === 'string' ? { contentType } : {}),
+    };
   });
 }

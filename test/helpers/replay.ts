@@ -68,6 +68,11 @@ export async function startReplayServer(recordings: Recording[], options: { port
         misses.push({ method, path: url.pathname, query: url.search.slice(1) });
         return send(404, { detail: `no recording for ${method} ${url.pathname}?${url.search.slice(1)}` });
       }
+      if (found.contentType !== undefined) {
+        res.writeHead(found.status, { 'content-type': found.contentType });
+        res.end(String(found.body));
+        return;
+      }
       send(found.status, found.body);
     });
   });
@@ -112,6 +117,9 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
             if (url.pathname === '/auth/token' && requestBody && typeof requestBody === 'object') requestBody = { ...requestBody, password: '<redacted>' };
             const recording: Recording = { method, path: url.pathname, query: normaliseQuery(url.search.slice(1)), status: answer.statusCode ?? 0, body };
             if (requestBody !== undefined) recording.request = requestBody;
+            // Airflow 2 answers unknown routes with an HTML page: keep its type so a replay sends it back as such.
+            const type = answer.headers['content-type'];
+            if (typeof type === 'string' && !type.includes('json') && typeof body === 'string') recording.contentType = type;
             recordings.push({ ...recording, fileName: recordingFileName(recording) });
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(reply);

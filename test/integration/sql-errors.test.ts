@@ -113,15 +113,23 @@ describe('SQL source errors', () => {
     await session.close();
   });
 
-  it('refuses an Airflow 2 schema and flags an unknown one', async () => {
+  it('reads an Airflow 2 schema (execution_date, is_active) and flags an unknown revision', async () => {
     const other = await createScratchDb('sqlrev');
     const client = new pg.Client({ connectionString: other.url });
     await client.connect();
     try {
+      // Airflow 2.10.3's revision, and its dag_run/dag columns where Airflow 3 has others.
       await client.query("UPDATE alembic_version SET version_num = '5f2621c13b39'");
-      const error = await failure(other.url);
-      expect(error.kind).toBe('config');
-      expect(error.message).toContain('holds an Airflow 2.10.3+ schema; the SQL source reads Airflow 3 metadata DBs: use --source rest');
+      await client.query('ALTER TABLE dag_run DROP COLUMN IF EXISTS logical_date CASCADE');
+      await client.query('ALTER TABLE dag_run RENAME COLUMN run_after TO execution_date');
+      await client.query('ALTER TABLE dag ADD COLUMN is_active boolean');
+      await client.query('UPDATE dag SET is_active = NOT is_stale');
+      await client.query('ALTER TABLE dag DROP COLUMN is_stale CASCADE');
+      const old = createSqlSource(options(other.url));
+      const read = await old.snapshot(NOW);
+      await old.close();
+      expect(read.airflow.version).toBe('2.10.3+');
+      expect(read.issues.filter((issue) => issue.scope === 'version')).toEqual([]);
       await client.query("UPDATE alembic_version SET version_num = 'f00dfeedbeef'");
       const source = createSqlSource(options(other.url));
       const snapshot = await source.snapshot(NOW);

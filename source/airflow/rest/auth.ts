@@ -55,9 +55,13 @@ function jwtAuthorizer(http: Http, username: string, password: string): Authoriz
   };
 }
 
-function fixedAuthorizer(header: string | null, explain: (url: string) => string): Authorizer {
-  return { header: async () => header, refresh: async () => false, explain401: explain };
+function fixedAuthorizer(header: string | null, explain: (url: string) => string, explain403?: (url: string) => string): Authorizer {
+  return { header: async () => header, refresh: async () => false, explain401: explain, ...(explain403 ? { explain403 } : {}) };
 }
+
+/** Airflow 2.11's FAB API answers 403 "Forbidden" (detail null) to a wrong password, to none, and to a user without a role. */
+const V1_FORBIDDEN = (url: string, who: string) =>
+  `403 from ${url}: Airflow 2 refuses with 403 both credentials it does not accept and a user without the permission: ${who}; [api] auth_backends must include airflow.api.auth.backend.basic_auth, and the user needs the Viewer role or higher`;
 
 export function createAuthorizer(auth: RestAuth, api: 'v2' | 'v1', http: Http): Authorizer {
   if (auth.kind === 'password' && api === 'v2') return jwtAuthorizer(http, auth.username, auth.password);
@@ -66,12 +70,18 @@ export function createAuthorizer(auth: RestAuth, api: 'v2' | 'v1', http: Http): 
     return fixedAuthorizer(
       `Basic ${basic}`,
       (url) => `401 from ${url}: ${CHECK_CREDENTIALS}; Airflow 2 also needs [api] auth_backends to include airflow.api.auth.backend.basic_auth`,
+      (url) => V1_FORBIDDEN(url, CHECK_CREDENTIALS),
     );
   }
   if (auth.kind === 'token') {
     return fixedAuthorizer(`Bearer ${auth.token}`, (url) => `401 from ${url}: the token was refused: check AIRFLOW_TOKEN (it may have expired)`);
   }
-  return fixedAuthorizer(null, (url) => `401 from ${url}: Airflow requires credentials: set AIRFLOW_USERNAME and AIRFLOW_PASSWORD, or AIRFLOW_TOKEN`);
+  const none = 'no credentials were sent: set AIRFLOW_USERNAME and AIRFLOW_PASSWORD';
+  return fixedAuthorizer(
+    null,
+    (url) => `401 from ${url}: Airflow requires credentials: set AIRFLOW_USERNAME and AIRFLOW_PASSWORD, or AIRFLOW_TOKEN`,
+    api === 'v1' ? (url) => V1_FORBIDDEN(url, none) : undefined,
+  );
 }
 
 /** Values that must be masked in every message. */

@@ -39,6 +39,11 @@ export interface Authorizer {
   refresh(stale: string | null): Promise<boolean>;
   /** What a person should check after a 401 from `url`. */
   explain401(url: string): string;
+  /**
+   * Airflow 2 answers 403 to refused or missing credentials as well as to a missing permission: when set, a
+   * 403 is an auth error with this explanation instead of "the user lacks a role".
+   */
+  explain403?(url: string): string;
 }
 
 export interface HttpOptions {
@@ -206,6 +211,14 @@ export function createHttp(options: HttpOptions): Http {
     }
   }
 
+  function parseLenient(text: string): unknown {
+    try {
+      return text === '' ? null : JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+
   async function send(req: HttpRequest): Promise<HttpResult> {
     const url = baseUrl + req.path;
     const retries = req.retries ?? options.retries;
@@ -244,8 +257,10 @@ export function createHttp(options: HttpOptions): Http {
 
       const { status, text, headers } = outcome;
       noteServerDate(headers.date);
-      if (status < 300 || (req.expect ?? []).includes(status)) {
-        return { status, url, body: parseJson(req, url, status, text, headers['content-type']) };
+      if (status < 300) return { status, url, body: parseJson(req, url, status, text, headers['content-type']) };
+      if ((req.expect ?? []).includes(status)) {
+        // An expected error's body is a hint at most: Airflow 2 answers a missing route with its HTML 404 page.
+        return { status, url, body: parseLenient(text) };
       }
       if (status === 401 && req.auth !== false && authorizer !== null) {
         if (!refreshed && (await authorizer.refresh(authHeader))) {
@@ -269,6 +284,7 @@ export function createHttp(options: HttpOptions): Http {
         throw fail('server', `${status} from ${req.method} ${url} after ${tries} tries: Airflow failed (${detail}); check the API server's log`, status);
       }
       if (status === 401) throw fail('auth', `401 from ${req.method} ${url}: ${detail}`, 401);
+      if (status === 403 && req.auth !== false && authorizer?.explain403) throw fail('auth', authorizer.explain403(url), 403);
       if (status === 403) {
         throw fail('forbidden', `403 from ${req.method} ${url}: the Airflow user lacks a role for this (${detail}); ask an admin for the Viewer role or higher`, 403);
       }

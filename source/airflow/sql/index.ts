@@ -6,6 +6,7 @@ import { AirflowError } from '../errors.js';
 import type { AirflowSource, Snapshot, VariableRead } from '../types.js';
 import { parseDbUrl, redactDbUrl } from './db-url.js';
 import { pollSnapshot, type PollState, type TaskRead } from './poll.js';
+import { withDialect } from './dialect.js';
 import { DAG_RUNS_SQL, MAX_RUNS, MAX_TASK_INSTANCES, RUN_TASK_INSTANCES_SQL } from './queries.js';
 import { toDagRun, toTaskInstance, type RunRow, type TaskInstanceRow } from './rows.js';
 import { openSession, type QueryEvent } from './session.js';
@@ -57,7 +58,8 @@ async function readVariables(source: AirflowSource | null, names: string[], now:
 
 export function createSqlSource(opts: SqlSourceOptions): AirflowSource {
   const target = parseDbUrl(opts.dbUrl);
-  const session = openSession(target, opts.statementTimeoutSeconds, opts.onQuery);
+  // Airflow 3 or Airflow 2 (2.6+) metadata: the schema is read on the first query (dialect.ts).
+  const session = withDialect(openSession(target, opts.statementTimeoutSeconds, opts.onQuery));
   const url = opts.url ?? redactDbUrl(target.connectionString);
   const state: PollState = { baseline: null };
   const pollOptions = {

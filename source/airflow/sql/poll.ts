@@ -67,12 +67,9 @@ export function chooseTaskRead(choice: TaskRead, windowRuns: number, dagRunRows:
 
 const MERGE_MARGIN_MS = 5 * 60_000;
 
-/** The Airflow version the schema belongs to; an Airflow 2 schema is refused, an unknown one flagged. */
+/** The Airflow version the schema belongs to (Airflow 2.6+ and 3); an unknown revision is flagged. */
 function schemaVersion(revision: string | null, label: string, issues: SourceIssue[]): string | null {
   const schema = versionFromRevision(revision);
-  if (schema.kind === 'airflow2') {
-    throw new AirflowError('config', `${label} holds an Airflow ${schema.version} schema; the SQL source reads Airflow 3 metadata DBs: use --source rest`);
-  }
   if (schema.kind === 'unknown') {
     issues.push({ scope: 'version', message: `unknown Airflow schema revision ${schema.revision ?? '(none)'} in ${label}: figures may be wrong if the schema changed` });
     return null;

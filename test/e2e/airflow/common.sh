@@ -4,7 +4,18 @@
 
 harness_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_dir="$(cd "$harness_dir/../../.." && pwd)"
-DAEMONS=(api-server scheduler dag-processor triggerer)
+# Airflow 3 by default; AIRTOP_E2E_AIRFLOW=2 (recorded in harness.env) runs Airflow 2.11, whose REST API is the
+# webserver's /api/v1 and whose DAG files are parsed inside the scheduler.
+set_daemons() {
+  if [[ "${AIRTOP_E2E_AIRFLOW:-3}" == 2 ]]; then
+    DAEMONS=(webserver scheduler triggerer)
+    API_DAEMON=webserver
+  else
+    DAEMONS=(api-server scheduler dag-processor triggerer)
+    API_DAEMON=api-server
+  fi
+}
+set_daemons
 
 die() {
   echo "airflow harness: $*" >&2
@@ -23,7 +34,38 @@ load_harness_env() {
   # shellcheck disable=SC1091
   source "$home/harness.env"
   set +a
+  set_daemons
   export_airflow_env
+  if [[ "${AIRTOP_E2E_AIRFLOW:-3}" == 2 ]]; then export_airflow2_env; fi
+}
+
+# Airflow 2.11: FAB users (created by start.sh), HTTP Basic on /api/v1, one gunicorn worker that is never
+# recycled (a rolling restart on 2 busy cores looks like an outage to the tests).
+export_airflow2_env() {
+  local base="http://127.0.0.1:$AIRTOP_E2E_PORT"
+  unset AIRFLOW__CORE__EXECUTION_API_SERVER_URL AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE
+  unset AIRFLOW__API__HOST AIRFLOW__API__PORT AIRFLOW__API__BASE_URL AIRFLOW__API__WORKERS AIRFLOW__API__SECRET_KEY AIRFLOW__API_AUTH__JWT_SECRET
+  export AIRFLOW__API__AUTH_BACKENDS=airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session
+  export AIRFLOW__WEBSERVER__BASE_URL="$base"
+  export AIRFLOW__WEBSERVER__WEB_SERVER_HOST=127.0.0.1
+  export AIRFLOW__WEBSERVER__WEB_SERVER_PORT="$AIRTOP_E2E_PORT"
+  export AIRFLOW__WEBSERVER__WORKERS=1
+  export AIRFLOW__WEBSERVER__WORKER_REFRESH_BATCH_SIZE=0
+  export AIRFLOW__WEBSERVER__WORKER_REFRESH_INTERVAL=86400
+  export AIRFLOW__WEBSERVER__WEB_SERVER_MASTER_TIMEOUT=600
+  export AIRFLOW__WEBSERVER__WEB_SERVER_WORKER_TIMEOUT=600
+  export AIRFLOW__WEBSERVER__SECRET_KEY=airtop-e2e-webserver-secret
+  export AIRFLOW__WEBSERVER__EXPOSE_CONFIG=False
+  export AIRFLOW__SCHEDULER__PARSING_PROCESSES=1
+  export AIRFLOW__SCHEDULER__DAG_DIR_LIST_INTERVAL=5
+  export AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL=10
+  export AIRFLOW__SCHEDULER__STANDALONE_DAG_PROCESSOR=False
+  # SLAs are checked for scheduled runs only; on by default in 2.x, said here because the oracle relies on it.
+  export AIRFLOW__CORE__CHECK_SLAS=True
+  # The reference DAGs run every 5 minutes: created paused, wait_ready.py unpauses only the pipeline DAGs.
+  export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True
+  export AIRFLOW__METRICS__TIMER_UNIT_CONSISTENCY=True
+  export AIRFLOW__CORE__LAZY_LOAD_PLUGINS=True
 }
 
 # The pinned test credentials; nothing here guards real data.
@@ -90,6 +132,7 @@ start_daemon() {
 
 daemon_args() {
   case "$1" in
+    webserver) echo "--hostname 127.0.0.1 --port $AIRTOP_E2E_PORT --workers 1" ;;
     api-server) echo "--host 127.0.0.1 --port $AIRTOP_E2E_PORT --workers 1" ;;
     scheduler | triggerer) echo "--skip-serve-logs" ;;
     *) echo "" ;;

@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 load_harness_env
 action="${1:-}"
 name="${2:-}"
+# "api" (or "api-server"): whichever daemon serves the REST API (Airflow 3 api-server, Airflow 2 webserver).
+[[ "$name" == api || "$name" == api-server ]] && name="$API_DAEMON"
 [[ " ${DAEMONS[*]} " == *" $name "* ]] || die "usage: daemon.sh start|stop ${DAEMONS[*]// /|}"
 case "$action" in
   stop) stop_daemon "$name" ;;

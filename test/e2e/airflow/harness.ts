@@ -1,4 +1,4 @@
-// Starts and stops one real Apache Airflow 3 (the scripts next to this file do the work; up.sh/down.sh run
+// Starts and stops one real Apache Airflow 3, or 2.11 with major: 2 (the scripts next to this file do the work; up.sh/down.sh run
 // the same scripts by hand). Used by the e2e suite's globalSetup and by the bench. Node built-ins only, so
 // it compiles in both builds.
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,8 +13,12 @@ export interface AirflowUser {
   password: string;
 }
 
+export type AirflowMajor = 2 | 3;
+
 export interface AirflowHarness {
-  /** The api-server, e.g. http://127.0.0.1:41234 */
+  /** 3: Airflow 3.3 (api-server, /api/v2, JWT); 2: Airflow 2.11 (webserver, /api/v1, HTTP Basic). */
+  major: AirflowMajor;
+  /** The api-server (Airflow 2: the webserver), e.g. http://127.0.0.1:41234 */
   url: string;
   /** postgres://postgres@127.0.0.1:5432/<db> */
   dbUrl: string;
@@ -31,6 +35,8 @@ export interface AirflowHarness {
 }
 
 export interface StartOptions {
+  /** Default: AIRTOP_E2E_AIRFLOW, else 3. */
+  major?: AirflowMajor;
   dbName?: string;
   dagsFolder?: string;
   log?: (line: string) => void;
@@ -38,7 +44,14 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-/** Pinned in start.sh (passwords.json); SimpleAuthManager roles admin, op, viewer. */
+/** Which Airflow AIRTOP_E2E_AIRFLOW asks for (2 or 3; 3 when unset); anything else is a mistake worth saying. */
+export function majorFromEnv(value = process.env.AIRTOP_E2E_AIRFLOW): AirflowMajor {
+  if (value === undefined || value === '' || value === '3') return 3;
+  if (value === '2') return 2;
+  throw new Error(`AIRTOP_E2E_AIRFLOW must be 2 or 3, got '${value}'`);
+}
+
+/** Pinned in start.sh (passwords.json); SimpleAuthManager roles admin, op, viewer (Airflow 2: FAB Admin, Op, Viewer). */
 export const HARNESS_USERS = {
   admin: { username: 'admin', password: 'admin-pw' },
   op: { username: 'op', password: 'op-pw' },
@@ -140,8 +153,9 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const home = mkdtempSync(join(tmpdir(), 'airtop-e2e-'));
   const port = await freePort();
-  const db = opts.dbName ?? `airtop_e2e_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const extra: Record<string, string> = { AIRTOP_E2E_DB: db, AIRTOP_E2E_PORT: String(port) };
+  const major = opts.major ?? majorFromEnv();
+  const db = opts.dbName ?? `airtop_e2e${major === 2 ? '2' : ''}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const extra: Record<string, string> = { AIRTOP_E2E_DB: db, AIRTOP_E2E_PORT: String(port), AIRTOP_E2E_AIRFLOW: String(major) };
   if (opts.dagsFolder) extra.AIRTOP_E2E_DAGS = resolve(opts.dagsFolder);
   const env = scriptEnv(home, extra);
 
@@ -173,11 +187,12 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
   }
 
   const daemon = async (action: 'start' | 'stop') => {
-    const result = await runScript('daemon.sh', [action, 'api-server'], env, log, 300_000);
-    if (result.code !== 0) throw new Error(`daemon.sh ${action} api-server failed (exit ${result.code}); see ${home}/logs/api-server.log`);
+    const result = await runScript('daemon.sh', [action, 'api'], env, log, 300_000);
+    if (result.code !== 0) throw new Error(`daemon.sh ${action} api failed (exit ${result.code}); see ${home}/logs/${major === 2 ? 'webserver' : 'api-server'}.log`);
   };
 
   return {
+    major,
     url: `http://127.0.0.1:${port}`,
     dbUrl: `postgres://postgres@127.0.0.1:5432/${db}`,
     home,
@@ -209,10 +224,11 @@ export function attachAirflow(home: string): AirflowHarness {
   const env = scriptEnv(home);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const daemon = async (action: 'start' | 'stop') => {
-    const result = await runScript('daemon.sh', [action, 'api-server'], env, log, 300_000);
-    if (result.code !== 0) throw new Error(`daemon.sh ${action} api-server failed (exit ${result.code}); see ${home}/logs/api-server.log`);
+    const result = await runScript('daemon.sh', [action, 'api'], env, log, 300_000);
+    if (result.code !== 0) throw new Error(`daemon.sh ${action} api failed (exit ${result.code}); see ${home}/logs`);
   };
   return {
+    major: majorFromEnv(values.AIRTOP_E2E_AIRFLOW ?? '3'),
     url: `http://127.0.0.1:${values.AIRTOP_E2E_PORT}`,
     dbUrl: `postgres://postgres@127.0.0.1:5432/${values.AIRTOP_E2E_DB}`,
     home,

@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
-# Starts one real Apache Airflow 3 for the e2e tests (and for a person, through up.sh):
+# Starts one real Apache Airflow 3 (AIRTOP_E2E_AIRFLOW=2: Airflow 2.11, see below) for the e2e tests (and for a person, through up.sh):
 # a fresh PostgreSQL database, AIRFLOW_HOME under $AIRTOP_E2E_HOME, LocalExecutor, SimpleAuthManager users
 # admin/op/viewer, the capstone DAGs, the capstone_small pool; then api-server, scheduler, dag-processor and
 # triggerer, each in its own process group, PIDs in $AIRTOP_E2E_HOME/pids. Returns once everything is ready.
 # On failure it prints the log tails and stops whatever it started.
 #
 # Env: AIRTOP_E2E_HOME (required), AIRTOP_E2E_DB (airtop_e2e), AIRTOP_E2E_PORT (a free port),
-#      AIRTOP_E2E_DAGS (fixtures/airflow/dags), AIRTOP_E2E_READY_TIMEOUT (300 s).
+#      AIRTOP_E2E_DAGS (fixtures/airflow/dags), AIRTOP_E2E_READY_TIMEOUT (300 s), AIRTOP_E2E_AIRFLOW (3|2).
+# Airflow 2.11: webserver (REST /api/v1, HTTP Basic), scheduler (parses the DAGs too) and triggerer; FAB users
+# admin/op/viewer with the roles Admin/Op/Viewer; the DAG folder is a copy of the pipeline DAGs beside the
+# reference's five DAGs (fixtures/reference, patched by reference.patch so they run on 2.11).
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_home
+major="${AIRTOP_E2E_AIRFLOW:-3}"
+[[ "$major" == 2 || "$major" == 3 ]] || die "AIRTOP_E2E_AIRFLOW must be 2 or 3, got '$major'"
 
 db="${AIRTOP_E2E_DB:-airtop_e2e}"
 [[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || die "AIRTOP_E2E_DB must be a plain lower-case name, got '$db'"
 dags="$(cd "${AIRTOP_E2E_DAGS:-$repo_dir/fixtures/airflow/dags}" && pwd)"
-venv="$("$harness_dir/venv.sh")"
+venv="$("$harness_dir/venv.sh" "$major")"
 port="${AIRTOP_E2E_PORT:-$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 pg_dsn="postgresql://postgres@127.0.0.1:5432/postgres"
 
 mkdir -p "$home/logs" "$home/pids" "$home/airflow/config"
+if [[ "$major" == 2 && -z "${AIRTOP_E2E_DAGS:-}" ]]; then
+  dags="$("$harness_dir/reference_dags.sh" "$home/dags")"
+fi
 cat >"$home/harness.env" <<ENV
+AIRTOP_E2E_AIRFLOW=$major
 AIRTOP_E2E_DB=$db
 AIRTOP_E2E_PORT=$port
 AIRTOP_E2E_DAGS=$dags
@@ -43,13 +52,26 @@ cat >"$home/passwords.json" <<'JSON'
 {"admin": "admin-pw", "op": "op-pw", "viewer": "viewer-pw"}
 JSON
 cp "$harness_dir/airflow_local_settings.py" "$AIRFLOW_HOME/config/airflow_local_settings.py"
+if [[ "$major" == 2 ]]; then
+  # The airflow.sdk shim first: every Airflow 2 process imports this file before it parses a DAG.
+  cat "$harness_dir/airflow2_sdk_shim.py" "$harness_dir/airflow_local_settings.py" >"$AIRFLOW_HOME/config/airflow_local_settings.py"
+fi
 
 python "$harness_dir/pgdb.py" create "$db" "$pg_dsn"
 echo "airflow harness: database $db created; migrating (log $home/logs/migrate.log)" >&2
 airflow db migrate >"$home/logs/migrate.log" 2>&1
 airflow pools set capstone_small 2 "e2e: two slots the capstone runs compete for" >>"$home/logs/migrate.log" 2>&1
+if [[ "$major" == 2 ]]; then
+  # FAB creates its standard roles (Op, Viewer...) on sync-perm, not on migrate.
+  airflow sync-perm >>"$home/logs/migrate.log" 2>&1
+  for user in admin:Admin op:Op viewer:Viewer; do
+    name="${user%%:*}"
+    airflow users create --username "$name" --password "$name-pw" --role "${user#*:}" \
+      --firstname "$name" --lastname e2e --email "$name@example.invalid" >>"$home/logs/migrate.log" 2>&1
+  done
+fi
 
-# The api-server first: task processes reach it over /execution/.
+# The api-server first: task processes reach it over /execution/ (Airflow 2: the webserver, for order's sake).
 for name in "${DAEMONS[@]}"; do
   # shellcheck disable=SC2046
   start_daemon "$name" $(daemon_args "$name")

@@ -7,12 +7,12 @@ require_home
 [[ -f "$home/harness.env" ]] || exit 0
 load_harness_env
 
-# The api-server last, so running tasks can still report their end; the others drain in parallel.
+# The api-server (Airflow 2: webserver) last, so running tasks can still report their end; the others drain in parallel.
 for name in "${DAEMONS[@]}"; do
-  [[ "$name" == api-server ]] || stop_daemon "$name" &
+  [[ "$name" == "$API_DAEMON" ]] || stop_daemon "$name" &
 done
 wait
-stop_daemon api-server
+stop_daemon "$API_DAEMON"
 sweep_leftovers
 python "$harness_dir/pgdb.py" drop "$AIRTOP_E2E_DB" "postgresql://postgres@127.0.0.1:5432/postgres"
 echo "airflow harness: database $AIRTOP_E2E_DB dropped" >&2

@@ -6,6 +6,8 @@ import { inject } from 'vitest';
 import type { AirflowUser } from '../airflow/harness.js';
 
 export interface HarnessInfo {
+  /** 3: /api/v2 with JWT, dag_run.run_after; 2: Airflow 2.11, /api/v1 with HTTP Basic, dag_run.execution_date. */
+  major: 2 | 3;
   url: string;
   dbUrl: string;
   home: string;
@@ -33,6 +35,11 @@ export function cliPath(): string {
 
 export function harness(): HarnessInfo {
   return inject('airflow');
+}
+
+/** The REST prefix of the harness Airflow: /api/v2 (Airflow 3) or /api/v1 (Airflow 2). */
+export function apiPrefix(): '/api/v2' | '/api/v1' {
+  return harness().major === 2 ? '/api/v1' : '/api/v2';
 }
 
 /** A fresh directory for one test's files, removed with the suite's scratch dir. */

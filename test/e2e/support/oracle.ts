@@ -88,12 +88,15 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
   const baselineSince = new Date(now.getTime() - (options.baselineSeconds ?? 7 * 86400) * 1000);
   const cap = options.baselineSamples ?? 50;
   return withDb(dbUrl, async (db) => {
+    // Airflow 2's dag_run has no run_after: its runs are windowed on execution_date (asked, not assumed).
+    const probe = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'dag_run' AND column_name = 'run_after'`);
+    const anchor = probe.rowCount ? 'run_after' : 'execution_date';
     const dags: Record<string, DagFigures> = {};
     for (const dagId of dagIds) {
       const { rows } = await db.query(
         `WITH w AS (
            SELECT state, extract(epoch FROM end_date - start_date)::float8 AS d
-           FROM dag_run WHERE dag_id = $1 AND run_after >= $2)
+           FROM dag_run WHERE dag_id = $1 AND ${anchor} >= $2)
          SELECT count(*)::int AS runs,
                 count(*) FILTER (WHERE state = 'success')::int AS success,
                 count(*) FILTER (WHERE state = 'failed')::int AS failed,
@@ -106,8 +109,8 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
       const base = await db.query(
         `SELECT count(*)::int AS n, avg(d)::float8 AS avg FROM (
            SELECT extract(epoch FROM end_date - start_date)::float8 AS d FROM dag_run
-           WHERE dag_id = $1 AND state = 'success' AND run_after >= $2 AND start_date IS NOT NULL AND end_date IS NOT NULL
-           ORDER BY run_after DESC LIMIT $3) s`,
+           WHERE dag_id = $1 AND state = 'success' AND ${anchor} >= $2 AND start_date IS NOT NULL AND end_date IS NOT NULL
+           ORDER BY ${anchor} DESC LIMIT $3) s`,
         [dagId, baselineSince, cap],
       );
       const r = rows[0];
@@ -172,8 +175,8 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
 
     const epoch = (col: string) => `extract(epoch FROM ${col})::float8`;
     const runRows = await db.query(
-      `SELECT dag_id, run_id, state, ${epoch('run_after')} AS run_after, ${epoch('start_date')} AS start, ${epoch('end_date')} AS "end"
-       FROM dag_run WHERE dag_id = ANY($1) AND (run_after >= $2 OR state IN ('queued', 'running'))`,
+      `SELECT dag_id, run_id, state, ${epoch(anchor)} AS run_after, ${epoch('start_date')} AS start, ${epoch('end_date')} AS "end"
+       FROM dag_run WHERE dag_id = ANY($1) AND (${anchor} >= $2 OR state IN ('queued', 'running'))`,
       [dagIds, since],
     );
     const tiRows = await db.query(
