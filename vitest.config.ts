@@ -6,7 +6,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.{ts,tsx}', 'test/ui/**/*.test.{ts,tsx}', 'test/integration/**/*.test.{ts,tsx}'],
+          include: [
+            'test/unit/**/*.test.{ts,tsx}',
+            'test/ui/**/*.test.{ts,tsx}',
+            'test/integration/**/*.test.{ts,tsx}',
+          ],
           testTimeout: 20_000,
           // One line naming the Debian tools that are missing (their tests skip), or a failed run under CI=true.
           globalSetup: ['test/setup/binaries.ts'],

@@ -71,7 +71,8 @@ if (cycles.length === 0) {
   for (const cycle of cycles) {
     console.error(`folder cycle: ${cycle.join(' ⇄ ')}`);
     for (const from of cycle) {
-      for (const [to, where] of edges.get(from) ?? []) if (cycle.includes(to)) console.error(`  ${from} → ${to}  (${where})`);
+      for (const [to, where] of edges.get(from) ?? [])
+        if (cycle.includes(to)) console.error(`  ${from} → ${to}  (${where})`);
     }
   }
   process.exitCode = 1;

@@ -21,7 +21,9 @@ function firstProblem(argv: readonly string[]): string | null {
     if (arg === '--') return 'unexpected "--": airtop takes no positional arguments';
     if (arg === '-h') continue;
     if (!arg.startsWith('--')) {
-      return arg.startsWith('-') ? `unknown option ${arg}; see airtop --help` : `unexpected argument "${arg}": airtop takes no positional arguments; see airtop --help`;
+      return arg.startsWith('-')
+        ? `unknown option ${arg}; see airtop --help`
+        : `unexpected argument "${arg}": airtop takes no positional arguments; see airtop --help`;
     }
     const eq = arg.indexOf('=');
     const name = kebab(arg.slice(2, eq === -1 ? undefined : eq));
@@ -36,7 +38,8 @@ function firstProblem(argv: readonly string[]): string | null {
         continue;
       }
       const next = argv[i + 1];
-      if (next === undefined || next === '' || next.startsWith('--')) return `--${name} needs a value, e.g. ${example(name)}`;
+      if (next === undefined || next === '' || next.startsWith('--'))
+        return `--${name} needs a value, e.g. ${example(name)}`;
       i += 1;
       continue;
     }
@@ -65,7 +68,13 @@ function example(flag: string): string {
 }
 
 /** Flags that cannot hold together: which, and what to do. */
-export function checkConflicts(flags: { demo: boolean; url?: string | undefined; once: boolean; headless: boolean; attach?: string | undefined }): string | null {
+export function checkConflicts(flags: {
+  demo: boolean;
+  url?: string | undefined;
+  once: boolean;
+  headless: boolean;
+  attach?: string | undefined;
+}): string | null {
   if (flags.demo && flags.url !== undefined) {
     return '--demo and --url exclude each other: --demo watches the embedded simulated Airflow; drop --url, or drop --demo to watch that URL';
   }
@@ -75,7 +84,8 @@ export function checkConflicts(flags: { demo: boolean; url?: string | undefined;
   if (flags.attach !== undefined) {
     const other = flags.headless ? '--headless' : flags.once ? '--once' : flags.demo ? '--demo' : null;
     // The attached TUI shows the hub's state and polls nothing itself.
-    if (other) return `--attach and ${other} exclude each other: --attach shows a hub's state in this terminal; run ${other} without it`;
+    if (other)
+      return `--attach and ${other} exclude each other: --attach shows a hub's state in this terminal; run ${other} without it`;
   }
   return null;
 }

@@ -31,7 +31,8 @@ export async function readRecentAudit(stateDir: string, limit = 20): Promise<Aud
     if (!line.trim()) continue;
     try {
       const parsed: unknown = JSON.parse(line);
-      if (parsed && typeof parsed === 'object' && 'action' in parsed && 'at' in parsed) records.push(parsed as AuditRecord);
+      if (parsed && typeof parsed === 'object' && 'action' in parsed && 'at' in parsed)
+        records.push(parsed as AuditRecord);
     } catch {
       // a line cut by a crash mid-write: the others still count
     }

@@ -22,7 +22,10 @@ export function parseConf(text: string): ConfParse {
   } catch {
     const offset = Math.min(jsonErrorOffset(text) ?? text.length, text.length);
     const rest = text.slice(offset, offset + 12).replace(/\s+/g, ' ');
-    return { ok: false, error: `conf is not JSON at ${position(text, offset)}${rest ? `, near "${rest}"` : ', at the end'}` };
+    return {
+      ok: false,
+      error: `conf is not JSON at ${position(text, offset)}${rest ? `, near "${rest}"` : ', at the end'}`,
+    };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, error: 'conf must be a JSON object, e.g. {"key": "value"}' };

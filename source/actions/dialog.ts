@@ -77,10 +77,13 @@ export function toggleField(d: ActionDialog, id: FieldId): { dialog: ActionDialo
   const r = d.request;
   if (id === 'ack' && d.ack) return { dialog: { ...d, ack: { ...d.ack, on: !d.ack.on } }, requestChanged: false };
   let next: ActionRequest = r;
-  if (id === 'downstream' && (r.verb === 'clearTask' || r.verb === 'markTask')) next = { ...r, downstream: !r.downstream };
+  if (id === 'downstream' && (r.verb === 'clearTask' || r.verb === 'markTask'))
+    next = { ...r, downstream: !r.downstream };
   else if (id === 'upstream' && r.verb === 'clearTask') next = { ...r, upstream: !r.upstream };
-  else if (id === 'onlyFailed' && (r.verb === 'clearTask' || r.verb === 'clearRun')) next = { ...r, onlyFailed: !r.onlyFailed };
-  else if (id === 'state' && (r.verb === 'markTask' || r.verb === 'markRun')) next = { ...r, state: r.state === 'success' ? 'failed' : 'success' };
+  else if (id === 'onlyFailed' && (r.verb === 'clearTask' || r.verb === 'clearRun'))
+    next = { ...r, onlyFailed: !r.onlyFailed };
+  else if (id === 'state' && (r.verb === 'markTask' || r.verb === 'markRun'))
+    next = { ...r, state: r.state === 'success' ? 'failed' : 'success' };
   if (next === r) return { dialog: d, requestChanged: false };
   return { dialog: { ...d, request: next, seq: d.seq + 1, preview: { status: 'loading' } }, requestChanged: true };
 }

@@ -53,7 +53,11 @@ export function aggregateDagWindow(runs: DagRun[], sinceIso: string, dagIds: str
   return stats;
 }
 
-export function aggregateTaskWindow(tis: TaskInstance[], sinceIso: string, dagIds: string[]): Record<string, TaskWindowStats> {
+export function aggregateTaskWindow(
+  tis: TaskInstance[],
+  sinceIso: string,
+  dagIds: string[],
+): Record<string, TaskWindowStats> {
   const since = Date.parse(sinceIso);
   const selected = new Set(dagIds);
   const stats: Record<string, TaskWindowStats> = {};

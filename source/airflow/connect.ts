@@ -5,13 +5,14 @@ import { createSqlSource } from './sql/index.js';
 import type { AirflowSource } from './types.js';
 
 /** What to say when nothing names an Airflow; `configPath` is where the config would be read ($XDG_CONFIG_HOME honoured). */
-export const noAirflowMessage = (configPath = '~/.config/airtop/config.yaml'): string => [
-  'airtop: no Airflow to watch.',
-  `  Point it at one:   airtop --url http://localhost:8080   (or AIRFLOW_URL, or airflow.url in ${configPath})`,
-  '  with credentials:  AIRFLOW_USERNAME / AIRFLOW_PASSWORD, or AIRFLOW_TOKEN',
-  '  or read its metadata DB: airtop --source sql --db postgres://user@host:5432/airflow',
-  '  or try the demo:   airtop --demo',
-].join('\n');
+export const noAirflowMessage = (configPath = '~/.config/airtop/config.yaml'): string =>
+  [
+    'airtop: no Airflow to watch.',
+    `  Point it at one:   airtop --url http://localhost:8080   (or AIRFLOW_URL, or airflow.url in ${configPath})`,
+    '  with credentials:  AIRFLOW_USERNAME / AIRFLOW_PASSWORD, or AIRFLOW_TOKEN',
+    '  or read its metadata DB: airtop --source sql --db postgres://user@host:5432/airflow',
+    '  or try the demo:   airtop --demo',
+  ].join('\n');
 export const NO_AIRFLOW_MESSAGE = noAirflowMessage();
 
 function variableNames(config: Config): string[] {
@@ -33,7 +34,11 @@ export function restOptions(config: Config, url: string): RestSourceOptions {
     maxInFlight: airflow.max_in_flight,
     retries: airflow.retries,
     dags: config.dags,
-    window: { recentSeconds: config.window.recent, baselineSeconds: config.window.baseline, baselineSamples: config.window.baseline_samples },
+    window: {
+      recentSeconds: config.window.recent,
+      baselineSeconds: config.window.baseline,
+      baselineSamples: config.window.baseline_samples,
+    },
     variables: variableNames(config),
     maxVariableBytes: config.variables.max_bytes,
   };
@@ -43,13 +48,18 @@ export function restOptions(config: Config, url: string): RestSourceOptions {
 export async function connectSource(config: Config, configPath?: string): Promise<AirflowSource> {
   const url = config.airflow.url;
   if (config.source === 'sql') {
-    if (!config.db.url) throw new ConfigError('--source sql needs --db postgres://user@host:5432/airflow (or db.url in the config file)');
+    if (!config.db.url)
+      throw new ConfigError('--source sql needs --db postgres://user@host:5432/airflow (or db.url in the config file)');
     const rest = url ? await createRestSource(restOptions(config, url)) : null;
     return createSqlSource({
       dbUrl: config.db.url,
       statementTimeoutSeconds: config.db.statement_timeout,
       dags: config.dags,
-      window: { recentSeconds: config.window.recent, baselineSeconds: config.window.baseline, baselineSamples: config.window.baseline_samples },
+      window: {
+        recentSeconds: config.window.recent,
+        baselineSeconds: config.window.baseline,
+        baselineSamples: config.window.baseline_samples,
+      },
       variables: { source: rest, names: variableNames(config) },
       ...(url ? { url } : {}),
     });

@@ -23,7 +23,13 @@ export function impossibleTaskInstance(ti: TaskInstance): string | null {
 export function impossiblePool(pool: Pool): string | null {
   // -1 slots means unlimited; anything lower, or a negative count, is not a pool state.
   if (pool.slots < -1) return `has ${pool.slots} slots`;
-  const counts = { running: pool.runningSlots, queued: pool.queuedSlots, scheduled: pool.scheduledSlots, deferred: pool.deferredSlots, occupied: pool.occupiedSlots };
+  const counts = {
+    running: pool.runningSlots,
+    queued: pool.queuedSlots,
+    scheduled: pool.scheduledSlots,
+    deferred: pool.deferredSlots,
+    occupied: pool.occupiedSlots,
+  };
   const negative = Object.entries(counts).find(([, n]) => n < 0);
   return negative ? `has ${negative[1]} ${negative[0]} slots` : null;
 }
@@ -41,7 +47,9 @@ export function screenSnapshot(snapshot: Snapshot): Snapshot {
   const badRuns = snapshot.runs.map((run) => [run, impossibleRun(run)] as const).filter(([, why]) => why !== null);
   if (badRuns.length > 0) {
     const [run, why] = badRuns[0]!;
-    issues.push(issue(badRuns.length === 1 ? 'DAG run' : 'DAG runs', badRuns.length, `${run.dagId} run ${run.runId} ${why}`));
+    issues.push(
+      issue(badRuns.length === 1 ? 'DAG run' : 'DAG runs', badRuns.length, `${run.dagId} run ${run.runId} ${why}`),
+    );
   }
   const badTis = new Set<TaskInstance>();
   let tiExample = '';
@@ -51,20 +59,40 @@ export function screenSnapshot(snapshot: Snapshot): Snapshot {
     if (badTis.size === 0) tiExample = `${ti.dagId}.${ti.taskId} in ${ti.runId} ${why}`;
     badTis.add(ti);
   }
-  if (badTis.size > 0) issues.push(issue(badTis.size === 1 ? 'task instance' : 'task instances', badTis.size, tiExample));
+  if (badTis.size > 0)
+    issues.push(issue(badTis.size === 1 ? 'task instance' : 'task instances', badTis.size, tiExample));
   const badPools = snapshot.pools.filter((pool) => impossiblePool(pool) !== null);
-  if (badPools.length > 0) issues.push(issue(badPools.length === 1 ? 'pool' : 'pools', badPools.length, `${badPools[0]!.name} ${impossiblePool(badPools[0]!)}`));
+  if (badPools.length > 0)
+    issues.push(
+      issue(
+        badPools.length === 1 ? 'pool' : 'pools',
+        badPools.length,
+        `${badPools[0]!.name} ${impossiblePool(badPools[0]!)}`,
+      ),
+    );
   const nonNegative = (table: Record<string, number[]>): Record<string, number[]> =>
-    Object.fromEntries(Object.entries(table).map(([key, values]) => [key, values.filter((v) => Number.isFinite(v) && v >= 0)]));
-  const dropped = [...Object.values(snapshot.baseline.dags), ...Object.values(snapshot.baseline.tasks)].some((values) => values.some((v) => !(Number.isFinite(v) && v >= 0)));
+    Object.fromEntries(
+      Object.entries(table).map(([key, values]) => [key, values.filter((v) => Number.isFinite(v) && v >= 0)]),
+    );
+  const dropped = [...Object.values(snapshot.baseline.dags), ...Object.values(snapshot.baseline.tasks)].some((values) =>
+    values.some((v) => !(Number.isFinite(v) && v >= 0)),
+  );
   if (issues.length === 0 && !dropped) return snapshot;
-  if (dropped) issues.push({ scope: 'data', message: 'some baseline durations are negative or not numbers: left out of the baselines' });
+  if (dropped)
+    issues.push({
+      scope: 'data',
+      message: 'some baseline durations are negative or not numbers: left out of the baselines',
+    });
   return {
     ...snapshot,
     // An impossible run stays listed (it happened, in some state); the aggregates already took no duration from it.
     taskInstances: snapshot.taskInstances.filter((ti) => !badTis.has(ti)),
     pools: snapshot.pools.filter((pool) => !badPools.includes(pool)),
-    baseline: { ...snapshot.baseline, dags: nonNegative(snapshot.baseline.dags), tasks: nonNegative(snapshot.baseline.tasks) },
+    baseline: {
+      ...snapshot.baseline,
+      dags: nonNegative(snapshot.baseline.dags),
+      tasks: nonNegative(snapshot.baseline.tasks),
+    },
     issues: [...snapshot.issues, ...issues],
   };
 }

@@ -152,7 +152,11 @@ export interface AirflowSource {
   snapshot(now: Date): Promise<Snapshot>;
   dagRuns(dagId: string, limit: number): Promise<DagRun[]>;
   taskInstances(dagId: string, runId: string): Promise<TaskInstance[]>;
-  taskLog(ti: { dagId: string; runId: string; taskId: string; mapIndex: number }, tryNumber: number, token?: string | null): Promise<TaskLogPage>;
+  taskLog(
+    ti: { dagId: string; runId: string; taskId: string; mapIndex: number },
+    tryNumber: number,
+    token?: string | null,
+  ): Promise<TaskLogPage>;
   close(): Promise<void>;
   /**
    * Optional: read just these Variables (no DAGs, runs, task instances). The SQL source reads Variables

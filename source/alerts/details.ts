@@ -30,7 +30,8 @@ function findMiss(labels: Record<string, string>, misses: readonly SlaMiss[]): S
     (m) =>
       m.dag_id === labels.dag_id &&
       // The engines label a whole-run miss task_id="__dag__".
-      (m.task_id ?? '__dag__') === (labels.task_id === undefined || labels.task_id === '' ? '__dag__' : labels.task_id) &&
+      (m.task_id ?? '__dag__') ===
+        (labels.task_id === undefined || labels.task_id === '' ? '__dag__' : labels.task_id) &&
       (labels.run_id === undefined || labels.run_id === m.run_id),
   );
 }
@@ -43,7 +44,10 @@ function findingMatches(f: ThresholdFinding, labels: Record<string, string>): bo
   return true;
 }
 
-export function withDetails(candidates: readonly (AlertCandidate | CandidateInput)[], report: Report): CandidateInput[] {
+export function withDetails(
+  candidates: readonly (AlertCandidate | CandidateInput)[],
+  report: Report,
+): CandidateInput[] {
   const findings = [...report.thresholds.violations, ...report.thresholds.warnings];
   return candidates.map((candidate) => {
     if ('details' in candidate && candidate.details) return candidate;

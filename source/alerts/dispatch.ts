@@ -176,7 +176,8 @@ export function dispatch(input: DispatchInput): DispatchResult {
       }
       // Notified: what is sendable now, plus muted members announced before (their resolution is news).
       const next: Record<string, number> = {};
-      for (const fp of Object.keys(notified)) if (!resolved.includes(fp) && members.includes(fp)) next[fp] = notified[fp]!;
+      for (const fp of Object.keys(notified))
+        if (!resolved.includes(fp) && members.includes(fp)) next[fp] = notified[fp]!;
       for (const fp of sendable) next[fp] = level(records[fp]!);
       state.notified = next;
       if (sendable.length > 0) state.lastNotifiedAt = at;
@@ -185,10 +186,12 @@ export function dispatch(input: DispatchInput): DispatchResult {
       due(flushAt);
     }
     // Members that moved to another route (an SLA miss escalating) leave quietly.
-    for (const fp of Object.keys(state.notified)) if (!members.includes(fp) && records[fp] && !records[fp]!.resolvedAt) delete state.notified[fp];
+    for (const fp of Object.keys(state.notified))
+      if (!members.includes(fp) && records[fp] && !records[fp]!.resolvedAt) delete state.notified[fp];
     if (members.length === 0 && Object.keys(state.notified).length === 0) continue;
     groups[key] = state;
-    if (sendable.length > 0 && state.lastNotifiedAt) due(Math.max(Date.parse(state.nextFlushAt), Date.parse(state.lastNotifiedAt) + route.repeatInterval * 1000));
+    if (sendable.length > 0 && state.lastNotifiedAt)
+      due(Math.max(Date.parse(state.nextFlushAt), Date.parse(state.lastNotifiedAt) + route.repeatInterval * 1000));
     else if (sendable.length > 0) due(Date.parse(state.nextFlushAt));
   }
   return { records, groups, notifications, routing, nextDueAt: nextDue === null ? null : new Date(nextDue) };
@@ -202,7 +205,9 @@ function kindOf(
   notified: Readonly<Record<string, number>>,
 ): NotificationKind {
   if (fresh.length > 0) {
-    const escalated = fresh.some((fp) => (records[fp]?.notifiedLevel ?? 0) > 0 && level(records[fp]!) > (records[fp]!.notifiedLevel ?? 0));
+    const escalated = fresh.some(
+      (fp) => (records[fp]?.notifiedLevel ?? 0) > 0 && level(records[fp]!) > (records[fp]!.notifiedLevel ?? 0),
+    );
     return escalated || fresh.some((fp) => fp in notified) ? 'escalated' : 'firing';
   }
   if (resolved.length > 0) return sendable.length > 0 ? 'firing' : 'resolved';

@@ -85,7 +85,9 @@ export function withFileLock<T>(lockPath: string, fn: () => T, options: LockOpti
         continue;
       }
       if (Date.now() > deadline) {
-        options.onProblem?.(`${lockPath} is held by another airtop process for over ${timeoutMs} ms; writing without it`);
+        options.onProblem?.(
+          `${lockPath} is held by another airtop process for over ${timeoutMs} ms; writing without it`,
+        );
         break;
       }
       sleepMs(wait);

@@ -20,7 +20,14 @@ export function groupViews(views: readonly AlertView[]): AlertGroupView[] {
     let entry = groups.get(key);
     if (!entry) {
       entry = {
-        view: { key, labels: { ...(view.group_labels ?? view.labels) }, state: 'resolved', severity: view.severity, alerts: [], receivers: [] },
+        view: {
+          key,
+          labels: { ...(view.group_labels ?? view.labels) },
+          state: 'resolved',
+          severity: view.severity,
+          alerts: [],
+          receivers: [],
+        },
         members: [],
       };
       groups.set(key, entry);
@@ -34,7 +41,10 @@ export function groupViews(views: readonly AlertView[]): AlertGroupView[] {
     return {
       ...view,
       state: STATE_ORDER.find((s) => states.has(s)) ?? 'resolved',
-      severity: members.reduce<Severity>((worst, m) => (SEVERITY_RANK[m.severity] < SEVERITY_RANK[worst] ? m.severity : worst), 'info'),
+      severity: members.reduce<Severity>(
+        (worst, m) => (SEVERITY_RANK[m.severity] < SEVERITY_RANK[worst] ? m.severity : worst),
+        'info',
+      ),
       receivers: [...receivers].sort(),
     };
   });

@@ -143,10 +143,14 @@ export function step(
       severity: candidate.severity,
       lastSeenAt: at,
       escalationLevel: candidate.escalation_level ?? null,
-      channels: candidate.escalation_level !== undefined ? [...(candidate.channels ?? policy.defaultChannels)] : [...policy.defaultChannels],
+      channels:
+        candidate.escalation_level !== undefined
+          ? [...(candidate.channels ?? policy.defaultChannels)]
+          : [...policy.defaultChannels],
     };
     if (candidate.details) record.details = candidate.details;
-    const kind = policy.notify === false ? null : decide(record, silencedBy(record.labels, silences, now).length > 0, now, policy);
+    const kind =
+      policy.notify === false ? null : decide(record, silencedBy(record.labels, silences, now).length > 0, now, policy);
     if (kind) {
       record.lastNotifiedAt = at;
       record.notifiedLevel = Math.max(record.notifiedLevel ?? 0, record.escalationLevel ?? 0) || null;

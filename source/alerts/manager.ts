@@ -11,7 +11,15 @@ import { emptyAlertState, LOG_CAPACITY, parseAlertState, type AlertStoreState } 
 import { createSilence, expire, pruneSilences, type SilenceRequest } from './silences.js';
 import { withFileLock } from './file-lock.js';
 import { readBackup, readJsonState, writeJsonAtomic, type StateRead } from '../persist/json-file.js';
-import type { AlertRecord, CandidateInput, Notification, NotificationKind, NotificationLogEntry, Result, Silence } from './types.js';
+import type {
+  AlertRecord,
+  CandidateInput,
+  Notification,
+  NotificationKind,
+  NotificationLogEntry,
+  Result,
+  Silence,
+} from './types.js';
 
 export const ALERT_STATE_FILE = 'alerts.json';
 const DAY_SECONDS = 86400;
@@ -89,7 +97,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       writeJsonAtomic(path, state, { backup: true });
       seen = fileIdentity(path);
     } catch (error) {
-      problem(`cannot save alert state to ${path}: ${(error as Error).message}; acks and silences will not survive a restart until this is fixed`);
+      problem(
+        `cannot save alert state to ${path}: ${(error as Error).message}; acks and silences will not survive a restart until this is fixed`,
+      );
     }
   }
 
@@ -109,16 +119,27 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     }
   }
   function locked<A extends unknown[], R>(change: (...args: A) => R): (...args: A) => R {
-    return (...args) => (options.readOnly ? change(...args) : withFileLock(`${path}.lock`, () => (refresh(), change(...args)), { onProblem: problem }));
+    return (...args) =>
+      options.readOnly
+        ? change(...args)
+        : withFileLock(`${path}.lock`, () => (refresh(), change(...args)), { onProblem: problem });
   }
 
   function record(notifications: Notification[]): void {
     for (const n of notifications) {
-      state.log.push({ id: n.id, fingerprint: n.alert.fingerprint, kind: n.kind, at: n.createdAt, channels: n.channels, escalationLevel: n.alert.escalation_level });
+      state.log.push({
+        id: n.id,
+        fingerprint: n.alert.fingerprint,
+        kind: n.kind,
+        at: n.createdAt,
+        channels: n.channels,
+        escalationLevel: n.alert.escalation_level,
+      });
       if (n.kind === 'resolved' || n.kind === 'acknowledged') continue;
       // A group notification announces each of its new members: each SLA miss among them is history.
       const announced = n.group ? n.group.firing.filter((m) => m.isNew) : [{ alert: n.alert, details: n.details }];
-      for (const m of announced) if (m.alert.escalation_level !== null && m.details) state.slaHistory.push({ ...m.details });
+      for (const m of announced)
+        if (m.alert.escalation_level !== null && m.details) state.slaHistory.push({ ...m.details });
     }
     state.log = state.log.slice(-LOG_CAPACITY);
     state.slaHistory = state.slaHistory.slice(-historySize);
@@ -165,7 +186,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   return {
     async load() {
       // Read-only: do not move a bad file aside either; the daemon that owns it will.
-      const read = options.readOnly ? readOnlyState(path) : readJsonState(path, parseAlertState, clock(), { backup: true });
+      const read = options.readOnly
+        ? readOnlyState(path)
+        : readJsonState(path, parseAlertState, clock(), { backup: true });
       if (read.status === 'ok') state = read.value;
       else if (read.status === 'corrupt' && read.fallback) state = read.fallback;
       else state = emptyAlertState(newEpoch());
@@ -203,7 +226,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       state.alerts[fp] = acked;
       // Tell whoever was paged (PagerDuty gets event_action acknowledge), nobody if nothing went out yet.
       const notification =
-        acked.notifiedChannels.length > 0 ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId) : null;
+        acked.notifiedChannels.length > 0
+          ? makeNotification(acked, 'acknowledged', acked.notifiedChannels, state.silences, now, nextId)
+          : null;
       if (notification) record([notification]);
       persist();
       return { ok: true as const, alert: annotated(acked, now), notification };
@@ -256,8 +281,16 @@ function readOnlyState(path: string): StateRead<AlertStoreState> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     const fallback = readBackup(path, parseAlertState);
-    if (fallback) return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); using the last good copy ${path}.bak`, fallback };
-    return { status: 'corrupt', message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences` };
+    if (fallback)
+      return {
+        status: 'corrupt',
+        message: `${path} could not be read (${(error as Error).message}); using the last good copy ${path}.bak`,
+        fallback,
+      };
+    return {
+      status: 'corrupt',
+      message: `${path} could not be read (${(error as Error).message}); showing alerts without acks and silences`,
+    };
   }
 }
 

@@ -97,7 +97,14 @@ const stateSchema = z.object({
   alerts: z.record(z.string(), record),
   silences: z.array(silence),
   log: z.array(
-    z.object({ id: z.string(), fingerprint: z.string(), kind, at: z.string(), channels: z.array(z.string()), escalationLevel: z.number().nullable() }),
+    z.object({
+      id: z.string(),
+      fingerprint: z.string(),
+      kind,
+      at: z.string(),
+      channels: z.array(z.string()),
+      escalationLevel: z.number().nullable(),
+    }),
   ),
   pending: z.array(notificationSchema),
   slaHistory: z.array(details),
@@ -114,5 +121,15 @@ export function parseAlertState(raw: unknown): AlertStoreState {
 }
 
 export function emptyAlertState(epoch: string): AlertStoreState {
-  return { version: STATE_VERSION, epoch, sequence: 0, alerts: {}, silences: [], log: [], pending: [], slaHistory: [], groups: {} };
+  return {
+    version: STATE_VERSION,
+    epoch,
+    sequence: 0,
+    alerts: {},
+    silences: [],
+    log: [],
+    pending: [],
+    slaHistory: [],
+    groups: {},
+  };
 }

@@ -36,17 +36,21 @@ export const CRITICAL_THRESHOLD_ALERTS = ['success_rate_critical', 'pool_utiliza
  * misses to their escalation level's channels (ESCALATION_LEVELS), everything else to no person.
  */
 export function defaultRoutes(slaChannels: Record<1 | 2 | 3, readonly string[]>): RouteConfig[] {
-  const sla = ([1, 2, 3] as const).map(
-    (level): RouteConfig => ({
-      matchers: ['alertname="sla_miss"', `escalation_level="${level}"`],
-      receivers: [...slaChannels[level]] as RouteConfig['receivers'],
-      continue: false,
-      group_by: ['alertname', 'dag_id'],
-      routes: [],
-    }),
-  );
+  const sla = ([1, 2, 3] as const).map((level): RouteConfig => ({
+    matchers: ['alertname="sla_miss"', `escalation_level="${level}"`],
+    receivers: [...slaChannels[level]] as RouteConfig['receivers'],
+    continue: false,
+    group_by: ['alertname', 'dag_id'],
+    routes: [],
+  }));
   return [
-    { matchers: [`alertname=~"${CRITICAL_THRESHOLD_ALERTS.join('|')}"`], receivers: ['slack'], continue: false, group_by: [], routes: [] },
+    {
+      matchers: [`alertname=~"${CRITICAL_THRESHOLD_ALERTS.join('|')}"`],
+      receivers: ['slack'],
+      continue: false,
+      group_by: [],
+      routes: [],
+    },
     ...sla,
   ];
 }
@@ -54,12 +58,28 @@ export function defaultRoutes(slaChannels: Record<1 | 2 | 3, readonly string[]>)
 export function defaultInhibitRules(): InhibitRuleConfig[] {
   return [
     // One slow DAG is one cause: its slow runs, slow tasks and long runs say the same thing again.
-    { source_matchers: ['alertname="avg_duration_increase"'], target_matchers: ['alertname=~"slow_run|slow_task|running_long"'], equal: ['dag_id'] },
+    {
+      source_matchers: ['alertname="avg_duration_increase"'],
+      target_matchers: ['alertname=~"slow_run|slow_task|running_long"'],
+      equal: ['dag_id'],
+    },
     // A run that missed its SLA is already known to run long.
-    { source_matchers: ['alertname="sla_miss"'], target_matchers: ['alertname="running_long"'], equal: ['dag_id', 'run_id'] },
-    { source_matchers: ['alertname="pool_utilization_critical"'], target_matchers: ['alertname="pool_utilization_warning"'], equal: ['pool'] },
+    {
+      source_matchers: ['alertname="sla_miss"'],
+      target_matchers: ['alertname="running_long"'],
+      equal: ['dag_id', 'run_id'],
+    },
+    {
+      source_matchers: ['alertname="pool_utilization_critical"'],
+      target_matchers: ['alertname="pool_utilization_warning"'],
+      equal: ['pool'],
+    },
     // With Airflow unreachable or its scheduler down, every other finding is a consequence.
-    { source_matchers: ['alertname="airflow_unreachable"'], target_matchers: ['alertname!="airflow_unreachable"'], equal: [] },
+    {
+      source_matchers: ['alertname="airflow_unreachable"'],
+      target_matchers: ['alertname!="airflow_unreachable"'],
+      equal: [],
+    },
     {
       source_matchers: ['alertname="component_unhealthy"', 'component="scheduler"'],
       target_matchers: ['alertname!="airflow_unreachable"'],
@@ -81,7 +101,11 @@ export function compileMatchers(texts: readonly string[], where: string): Compil
  * settings → the tree. `configured`: receivers with a sink; the default routes drop the others quietly
  * (Slack not configured means the reference would not have sent there either), user routes were checked.
  */
-export function compileRoutes(settings: RoutingSettings, slaChannels: Record<1 | 2 | 3, readonly string[]>, configured: ReadonlySet<string>): RouteNode {
+export function compileRoutes(
+  settings: RoutingSettings,
+  slaChannels: Record<1 | 2 | 3, readonly string[]>,
+  configured: ReadonlySet<string>,
+): RouteNode {
   const routes = settings.routes ?? defaultRoutes(slaChannels);
   const build = (route: RouteConfig, id: string, parent: RouteNode): RouteNode => {
     const node: RouteNode = {
@@ -133,7 +157,11 @@ export function matchRoutes(node: RouteNode, labels: Readonly<Record<string, str
  * What routes and inhibit rules see: the identity labels plus severity and, for SLA misses, the
  * escalation level. Those two change while an alert fires, so they are not part of its fingerprint.
  */
-export function routingLabels(alert: { labels: Readonly<Record<string, string>>; severity: string; escalationLevel: number | null }): Record<string, string> {
+export function routingLabels(alert: {
+  labels: Readonly<Record<string, string>>;
+  severity: string;
+  escalationLevel: number | null;
+}): Record<string, string> {
   const out: Record<string, string> = { ...alert.labels };
   out.severity = alert.labels.severity ?? alert.severity;
   if (alert.escalationLevel !== null) out.escalation_level = String(alert.escalationLevel);
@@ -141,7 +169,10 @@ export function routingLabels(alert: { labels: Readonly<Record<string, string>>;
 }
 
 /** The labels that make a group on this route, and the group's key (route id + those labels). */
-export function groupOf(route: RouteNode, labels: Readonly<Record<string, string>>): { key: string; labels: Record<string, string> } {
+export function groupOf(
+  route: RouteNode,
+  labels: Readonly<Record<string, string>>,
+): { key: string; labels: Record<string, string> } {
   const names = route.groupBy === 'all' ? Object.keys(labels) : route.groupBy;
   const picked: Record<string, string> = {};
   for (const name of [...names].sort()) {

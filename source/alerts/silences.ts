@@ -18,7 +18,8 @@ export interface SilenceRequest {
 export function validateMatchers(matchers: Matcher[]): string | null {
   if (matchers.length === 0) return 'a silence needs at least one matcher, e.g. alertname=sla_miss';
   for (const m of matchers) {
-    if (!LABEL_NAME.test(m.name)) return `"${m.name}" is not a label name (letters, digits and _; not starting with a digit)`;
+    if (!LABEL_NAME.test(m.name))
+      return `"${m.name}" is not a label name (letters, digits and _; not starting with a digit)`;
     if (m.isRegex) {
       try {
         new RegExp(`^(?:${m.value})$`);
@@ -36,7 +37,8 @@ export function validateMatchers(matchers: Matcher[]): string | null {
 export function createSilence(request: SilenceRequest, now: Date): Result<{ silence: Silence }> {
   const problem = validateMatchers(request.matchers);
   if (problem) return { ok: false, error: problem };
-  if (!(request.durationSeconds > 0)) return { ok: false, error: `a silence must last more than 0 seconds (got ${request.durationSeconds})` };
+  if (!(request.durationSeconds > 0))
+    return { ok: false, error: `a silence must last more than 0 seconds (got ${request.durationSeconds})` };
   if (!request.createdBy.trim()) return { ok: false, error: 'a silence needs createdBy: who is silencing' };
   const at = now.toISOString();
   return {

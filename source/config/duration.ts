@@ -16,7 +16,10 @@ export function parseDuration(text: string | number): number | null {
 export const durationSeconds = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const seconds = parseDuration(value);
   if (seconds === null) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration: use seconds or a string like 90s, 5m, 1h30m, 2d` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a duration: use seconds or a string like 90s, 5m, 1h30m, 2d`,
+    });
     return z.NEVER;
   }
   return seconds;

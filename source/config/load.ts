@@ -42,7 +42,8 @@ export function defaultStateDir(env: NodeJS.ProcessEnv): string {
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const explicit = flags.config ?? env.AIRTOP_CONFIG;
   const file = explicit ? resolve(explicit) : defaultConfigPath(env);
-  if (explicit && !existsSync(file)) throw new ConfigError(`config file ${file} does not exist: check --config / AIRTOP_CONFIG`);
+  if (explicit && !existsSync(file))
+    throw new ConfigError(`config file ${file} does not exist: check --config / AIRTOP_CONFIG`);
   const fromFile = existsSync(file) ? readYaml(file) : {};
   const merged = applyOverrides(fromFile, flags, env);
   const parsed = configSchema.safeParse(merged);
@@ -78,7 +79,11 @@ function readYaml(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function applyOverrides(base: Record<string, unknown>, flags: ConfigFlags, env: NodeJS.ProcessEnv): Record<string, unknown> {
+function applyOverrides(
+  base: Record<string, unknown>,
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
   const airflow = { ...((base.airflow as Record<string, unknown> | undefined) ?? {}) };
   const set = (key: string, value: string | undefined) => {
     if (value !== undefined && value !== '') airflow[key] = value;
@@ -92,7 +97,8 @@ function applyOverrides(base: Record<string, unknown>, flags: ConfigFlags, env: 
   if (flags.interval !== undefined) merged.interval = flags.interval;
   if (flags.deadline !== undefined) merged.once_deadline = flags.deadline;
   if (flags.source !== undefined) merged.source = flags.source;
-  if (flags.db !== undefined) merged.db = { ...((base.db as Record<string, unknown> | undefined) ?? {}), url: flags.db };
+  if (flags.db !== undefined)
+    merged.db = { ...((base.db as Record<string, unknown> | undefined) ?? {}), url: flags.db };
   if (flags.readonly) merged.readonly = true;
   return merged;
 }
@@ -101,7 +107,9 @@ export function readSecretFile(path: string, key: string): string {
   try {
     return readFileSync(path, 'utf8').split('\n')[0]!.trim();
   } catch (error) {
-    throw new ConfigError(`${key}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(
+      `${key}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 

@@ -23,11 +23,13 @@ export interface CompiledMatcher extends Matcher {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export const MATCHER_HELP = 'a matcher is label="value", label!="value", label=~"regex" or label!~"regex" (RE2, anchored)';
+export const MATCHER_HELP =
+  'a matcher is label="value", label!="value", label=~"regex" or label!~"regex" (RE2, anchored)';
 
 function unquote(raw: string): Parsed<string> {
   if (!raw.startsWith('"')) {
-    if (/[\s",{}]/.test(raw)) return { ok: false, error: `unquoted value ${JSON.stringify(raw)} holds a space, quote or brace; quote it` };
+    if (/[\s",{}]/.test(raw))
+      return { ok: false, error: `unquoted value ${JSON.stringify(raw)} holds a space, quote or brace; quote it` };
     return { ok: true, value: raw };
   }
   if (raw.length < 2 || !raw.endsWith('"')) return { ok: false, error: `value ${raw} has no closing quote` };
@@ -42,7 +44,8 @@ function unquote(raw: string): Parsed<string> {
 
 /** Compiles a matcher; a regex that RE2 does not accept is an error naming the problem. */
 export function compileMatcher(m: Matcher): Parsed<CompiledMatcher> {
-  if (!LABEL_NAME.test(m.name)) return { ok: false, error: `"${m.name}" is not a label name (letters, digits and _; not starting with a digit)` };
+  if (!LABEL_NAME.test(m.name))
+    return { ok: false, error: `"${m.name}" is not a label name (letters, digits and _; not starting with a digit)` };
   let test: (value: string) => boolean;
   if (m.isRegex) {
     let re: RE2JS;
@@ -51,7 +54,10 @@ export function compileMatcher(m: Matcher): Parsed<CompiledMatcher> {
       RE2JS.compile(m.value);
       re = RE2JS.compile(`^(?:${m.value})$`);
     } catch (error) {
-      return { ok: false, error: `regex ${JSON.stringify(m.value)} does not compile (RE2 syntax): ${(error as Error).message}` };
+      return {
+        ok: false,
+        error: `regex ${JSON.stringify(m.value)} does not compile (RE2 syntax): ${(error as Error).message}`,
+      };
     }
     test = (value) => re.matches(value) === m.isEqual;
   } else {
@@ -66,7 +72,12 @@ export function parseMatcher(text: string): Parsed<CompiledMatcher> {
   const [, name, op, raw] = found as unknown as [string, string, string, string];
   const value = unquote(raw);
   if (!value.ok) return value;
-  return compileMatcher({ name, value: value.value, isRegex: op === '=~' || op === '!~', isEqual: op === '=' || op === '=~' });
+  return compileMatcher({
+    name,
+    value: value.value,
+    isRegex: op === '=~' || op === '!~',
+    isEqual: op === '=' || op === '=~',
+  });
 }
 
 export function matchesAll(matchers: readonly CompiledMatcher[], labels: Readonly<Record<string, string>>): boolean {

@@ -63,7 +63,11 @@ export const sinksSchema = z.strictObject({
     })
     .optional(),
   alertmanager: z
-    .strictObject({ url: z.string(), resolve_timeout: durationSeconds.default(900), enabled: z.boolean().default(true) })
+    .strictObject({
+      url: z.string(),
+      resolve_timeout: durationSeconds.default(900),
+      enabled: z.boolean().default(true),
+    })
     .optional(),
   airflow_variables: z.strictObject({ enabled: z.boolean().default(true) }).optional(),
   /** The headless daemon's Prometheus scrape endpoint (/metrics, /healthz). */

@@ -48,7 +48,13 @@ export function clearTasks(plan: RunPlan, tasks: DemoTaskState[], nowMs: number)
   const overlay = overlayOf(plan.dag, plan.runId, true)!;
   let cursor = nowMs + WAIT_MS + QUEUE_MS;
   for (const ti of tasks) {
-    overlay.tasks.set(key(ti.taskId, ti.mapIndex), { kind: 'clear', atMs: nowMs, startMs: cursor, endMs: cursor + RERUN_MS, state: 'success' });
+    overlay.tasks.set(key(ti.taskId, ti.mapIndex), {
+      kind: 'clear',
+      atMs: nowMs,
+      startMs: cursor,
+      endMs: cursor + RERUN_MS,
+      state: 'success',
+    });
     cursor += RERUN_MS + 500;
   }
   overlay.clearedAtMs = nowMs;
@@ -57,7 +63,14 @@ export function clearTasks(plan: RunPlan, tasks: DemoTaskState[], nowMs: number)
 
 export function markTasks(plan: RunPlan, tasks: DemoTaskState[], state: string, nowMs: number): void {
   const overlay = overlayOf(plan.dag, plan.runId, true)!;
-  for (const ti of tasks) overlay.tasks.set(key(ti.taskId, ti.mapIndex), { kind: 'mark', atMs: nowMs, startMs: ti.startMs ?? nowMs, endMs: nowMs, state });
+  for (const ti of tasks)
+    overlay.tasks.set(key(ti.taskId, ti.mapIndex), {
+      kind: 'mark',
+      atMs: nowMs,
+      startMs: ti.startMs ?? nowMs,
+      endMs: nowMs,
+      state,
+    });
 }
 
 export function markRun(plan: RunPlan, state: DemoRunState['state'], nowMs: number): void {
@@ -73,20 +86,42 @@ export function hasOverlay(dag: DemoDagSpec, runId: string): boolean {
 export function overlayTask(ti: DemoTaskState, dag: DemoDagSpec, nowMs: number): DemoTaskState {
   const o = overlayOf(dag, ti.runId, false)?.tasks.get(key(ti.taskId, ti.mapIndex));
   if (!o || nowMs < o.atMs) return ti;
-  if (o.kind === 'mark') return { ...ti, state: o.state, startMs: ti.startMs ?? o.atMs, endMs: ti.endMs ?? o.atMs, queuedWhenMs: ti.queuedWhenMs ?? o.atMs };
+  if (o.kind === 'mark')
+    return {
+      ...ti,
+      state: o.state,
+      startMs: ti.startMs ?? o.atMs,
+      endMs: ti.endMs ?? o.atMs,
+      queuedWhenMs: ti.queuedWhenMs ?? o.atMs,
+    };
   const tries = [...ti.tries];
   if (nowMs < o.startMs - QUEUE_MS) return { ...ti, state: null, startMs: null, endMs: null, queuedWhenMs: o.atMs };
-  if (nowMs < o.startMs) return { ...ti, state: 'queued', startMs: null, endMs: null, queuedWhenMs: o.startMs - QUEUE_MS };
+  if (nowMs < o.startMs)
+    return { ...ti, state: 'queued', startMs: null, endMs: null, queuedWhenMs: o.startMs - QUEUE_MS };
   const done = nowMs >= o.endMs;
   tries.push({ startMs: o.startMs, endMs: done ? o.endMs : null, ok: done ? true : null });
-  return { ...ti, state: done ? 'success' : 'running', tryNumber: tries.length, startMs: o.startMs, endMs: done ? o.endMs : null, queuedWhenMs: o.startMs - QUEUE_MS, tries };
+  return {
+    ...ti,
+    state: done ? 'success' : 'running',
+    tryNumber: tries.length,
+    startMs: o.startMs,
+    endMs: done ? o.endMs : null,
+    queuedWhenMs: o.startMs - QUEUE_MS,
+    tries,
+  };
 }
 
 /** The run as the overrides make it: marked, or queued and running again after a clear until its tasks are done. */
-export function overlayRun(run: DemoRunState, plan: RunPlan, tasks: () => DemoTaskState[], nowMs: number): DemoRunState {
+export function overlayRun(
+  run: DemoRunState,
+  plan: RunPlan,
+  tasks: () => DemoTaskState[],
+  nowMs: number,
+): DemoRunState {
   const overlay = overlayOf(plan.dag, plan.runId, false);
   if (!overlay) return run;
-  if (overlay.run && nowMs >= overlay.run.atMs) return { ...run, state: overlay.run.state, endMs: run.endMs ?? overlay.run.atMs };
+  if (overlay.run && nowMs >= overlay.run.atMs)
+    return { ...run, state: overlay.run.state, endMs: run.endMs ?? overlay.run.atMs };
   const at = overlay.clearedAtMs;
   if (at === null || nowMs < at) return run;
   const tis = tasks();

@@ -62,7 +62,12 @@ function parseTime(value: unknown, loc: (string | number)[]): number {
 }
 
 /** `<field>_<op>` filters for the given fields, from a query string or a batch body. */
-export function rangesFrom(source: URLSearchParams | Record<string, unknown>, fields: string[], where: 'query' | 'body', numeric: string[] = []): Range[] {
+export function rangesFrom(
+  source: URLSearchParams | Record<string, unknown>,
+  fields: string[],
+  where: 'query' | 'body',
+  numeric: string[] = [],
+): Range[] {
   const ranges: Range[] = [];
   for (const field of [...fields, ...numeric]) {
     for (const op of OPS) {
@@ -93,26 +98,46 @@ export function inRange(value: number | null, range: Range): boolean {
 
 /** The body of a batch list, refusing fields the real endpoint does not declare (it forbids extras). */
 export function batchBody(body: unknown, allowed: string[]): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) invalid(['body'], 'Input should be a valid dictionary', body);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    invalid(['body'], 'Input should be a valid dictionary', body);
   for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) throw new Reply(422, { detail: [{ type: 'extra_forbidden', loc: ['body', key], msg: 'Extra inputs are not permitted', input: (body as Record<string, unknown>)[key] }] });
+    if (!allowed.includes(key))
+      throw new Reply(422, {
+        detail: [
+          {
+            type: 'extra_forbidden',
+            loc: ['body', key],
+            msg: 'Extra inputs are not permitted',
+            input: (body as Record<string, unknown>)[key],
+          },
+        ],
+      });
   }
   return body as Record<string, unknown>;
 }
 
 export function stringList(value: unknown, loc: (string | number)[]): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' && v !== null)) invalid(loc, 'Input should be a valid list', value);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' && v !== null))
+    invalid(loc, 'Input should be a valid list', value);
   return value as string[];
 }
 
 /** Sort by Airflow's order_by (`-field` descending), nulls last, the primary key breaking ties. */
-export function sortBy<T>(items: T[], orderBy: string[], fields: Record<string, (item: T) => string | number | null>, id: (item: T) => number): T[] {
+export function sortBy<T>(
+  items: T[],
+  orderBy: string[],
+  fields: Record<string, (item: T) => string | number | null>,
+  id: (item: T) => number,
+): T[] {
   const keys = orderBy.map((spec) => {
     const desc = spec.startsWith('-');
     const name = desc ? spec.slice(1) : spec;
     const get = fields[name];
-    if (!get) throw new Reply(400, { detail: `Ordering with '${name}' is disallowed or the attribute does not exist on the model` });
+    if (!get)
+      throw new Reply(400, {
+        detail: `Ordering with '${name}' is disallowed or the attribute does not exist on the model`,
+      });
     return { desc, get };
   });
   return [...items].sort((a, b) => {
@@ -131,6 +156,8 @@ export function sortBy<T>(items: T[], orderBy: string[], fields: Record<string, 
 
 /** SQL LIKE, case-insensitive as Airflow's ilike: `%` any run, `_` one character. */
 export function likeToRegExp(pattern: string): RegExp {
-  const source = [...pattern].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'))).join('');
+  const source = [...pattern]
+    .map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`, 'is');
 }

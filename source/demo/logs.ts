@@ -20,7 +20,10 @@ const FAILURES: Record<string, [string, string]> = {
   ml_feature_refresh: ['psycopg2.errors.LockNotAvailable', 'could not obtain lock on relation "features.daily"'],
   partner_sftp_sync: ['ConnectionResetError', '[Errno 104] Connection reset by peer'],
   capstone_processing_pipeline: ['openai.RateLimitError', 'Error code: 429 - Rate limit reached for requests'],
-  capstone_ingestion_pipeline: ['requests.exceptions.ReadTimeout', "HTTPSConnectionPool(host='docs.example.com', port=443): Read timed out. (read timeout=30)"],
+  capstone_ingestion_pipeline: [
+    'requests.exceptions.ReadTimeout',
+    "HTTPSConnectionPool(host='docs.example.com', port=443): Read timed out. (read timeout=30)",
+  ],
 };
 
 function failure(ti: DemoTaskState): [string, string] {
@@ -33,8 +36,20 @@ const TASK_RUNNER = '/opt/airflow/.venv/lib/python3.12/site-packages/airflow/sdk
 export function demoLogLines(ti: DemoTaskState, tryNumber: number, nowMs: number): DemoLogLine[] | null {
   const attempt = ti.tries[tryNumber - 1];
   if (attempt === undefined) return null;
-  const context = { task_id: ti.taskId, run_id: ti.runId, dag_id: ti.dagId, map_index: ti.mapIndex, try_number: tryNumber };
-  const line = (ms: number, level: string, event: string, logger = 'task', extra: Partial<DemoLogLine> = {}): DemoLogLine => ({
+  const context = {
+    task_id: ti.taskId,
+    run_id: ti.runId,
+    dag_id: ti.dagId,
+    map_index: ti.mapIndex,
+    try_number: tryNumber,
+  };
+  const line = (
+    ms: number,
+    level: string,
+    event: string,
+    logger = 'task',
+    extra: Partial<DemoLogLine> = {},
+  ): DemoLogLine => ({
     timestamp: isoMicros(ms),
     event,
     level,
@@ -47,16 +62,35 @@ export function demoLogLines(ti: DemoTaskState, tryNumber: number, nowMs: number
     { event: `/opt/airflow/logs/dag_id=${ti.dagId}/run_id=${ti.runId}/task_id=${ti.taskId}/attempt=${tryNumber}.log` },
     { event: '::endgroup::' },
     line(attempt.startMs, 'info', '::group::Pre Execute'),
-    line(attempt.startMs + 90, 'info', 'DAG bundles loaded: dags-folder', 'airflow.dag_processing.bundles.manager.DagBundlesManager'),
+    line(
+      attempt.startMs + 90,
+      'info',
+      'DAG bundles loaded: dags-folder',
+      'airflow.dag_processing.bundles.manager.DagBundlesManager',
+    ),
     line(attempt.startMs + 300, 'info', '::endgroup::'),
   ];
   const until = attempt.endMs ?? nowMs;
   for (let ms = attempt.startMs + 15_000, i = 1; ms < until; ms += 15_000, i += 1) {
-    lines.push(line(ms, 'info', `Processed batch ${i} (${(hash32(ti.dagId, ti.runId, ti.taskId, tryNumber, i) % 90) + 10} documents)`, 'task.stdout'));
+    lines.push(
+      line(
+        ms,
+        'info',
+        `Processed batch ${i} (${(hash32(ti.dagId, ti.runId, ti.taskId, tryNumber, i) % 90) + 10} documents)`,
+        'task.stdout',
+      ),
+    );
   }
   if (attempt.endMs === null) return lines;
   if (attempt.ok) {
-    lines.push(line(attempt.endMs - 5, 'info', 'Done. Returned value was: None', 'airflow.task.operators.airflow.providers.standard.decorators.python._PythonDecoratedOperator'));
+    lines.push(
+      line(
+        attempt.endMs - 5,
+        'info',
+        'Done. Returned value was: None',
+        'airflow.task.operators.airflow.providers.standard.decorators.python._PythonDecoratedOperator',
+      ),
+    );
   } else {
     const [type, message] = failure(ti);
     lines.push(

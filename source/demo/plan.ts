@@ -37,7 +37,8 @@ export function planRun(scenario: DemoScenario, dag: DemoDagSpec, k: number): Ru
   const random = rngFor(scenario.seed, dag.dagId, k);
   const runAfterMs = (k * dag.periodMinutes + dag.offsetMinutes) * MINUTE;
   const queuedAtMs = runAfterMs + 500 + Math.floor(random() * 1500);
-  const startMs = queuedAtMs + 1000 + Math.floor(random() * 3000) + Math.floor(random() * (dag.queueDelaySeconds ?? 0) * 1000);
+  const startMs =
+    queuedAtMs + 1000 + Math.floor(random() * 3000) + Math.floor(random() * (dag.queueDelaySeconds ?? 0) * 1000);
   const failIndex = random() < dag.failureRate ? pickFailing(random, dag.tasks) : -1;
   const tasks: TaskPlan[] = [];
   let cursor = startMs + 1000;
@@ -69,7 +70,17 @@ export function planRun(scenario: DemoScenario, dag: DemoDagSpec, k: number): Ru
   }
   for (const task of tasks) if (task.outcome === 'upstream_failed') task.markedMs = markedMs;
   const endMs = (markedMs ?? cursor) + 1000;
-  return { dag, k, runId: runIdFor(runAfterMs), runAfterMs, queuedAtMs, startMs, endMs, outcome: failIndex >= 0 ? 'failed' : 'success', tasks };
+  return {
+    dag,
+    k,
+    runId: runIdFor(runAfterMs),
+    runAfterMs,
+    queuedAtMs,
+    startMs,
+    endMs,
+    outcome: failIndex >= 0 ? 'failed' : 'success',
+    tasks,
+  };
 }
 
 /** Memoised plans, and the arithmetic from a time range or a run id to the runs that exist. */
@@ -104,7 +115,9 @@ export function createPlanner(scenario: DemoScenario) {
       const offset = dag.offsetMinutes * MINUTE;
       const plans: RunPlan[] = [];
       for (let k = Math.ceil((from - offset) / period); k * period + offset <= to; k += 1) plans.push(plan(dag, k));
-      const manual = triggeredRuns(dag).filter((p) => p.runAfterMs >= Math.max(fromMs, earliest) && p.runAfterMs <= Math.min(toMs, nowMs));
+      const manual = triggeredRuns(dag).filter(
+        (p) => p.runAfterMs >= Math.max(fromMs, earliest) && p.runAfterMs <= Math.min(toMs, nowMs),
+      );
       return manual.length === 0 ? plans : [...plans, ...manual].sort((a, b) => a.runAfterMs - b.runAfterMs);
     },
     /** The run with this id, if it exists at `nowMs`. */

@@ -35,6 +35,12 @@ export function around(random: () => number, mean: number, spread: number): numb
 
 /** Deterministic hex id in UUID layout (version nibble 7, like Airflow's uuid7 task instance ids). */
 export function uuidFor(...parts: (string | number)[]): string {
-  const hex = [0, 1, 2, 3].map((i) => hash32(i, ...parts).toString(16).padStart(8, '0')).join('');
+  const hex = [0, 1, 2, 3]
+    .map((i) =>
+      hash32(i, ...parts)
+        .toString(16)
+        .padStart(8, '0'),
+    )
+    .join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

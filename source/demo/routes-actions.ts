@@ -16,10 +16,42 @@ interface ActionRequestLike {
 }
 type Handler = (ctx: DemoContext, params: Record<string, string>, req: ActionRequestLike, user: DemoUser) => unknown;
 
-const CLEAR_TI_FIELDS = ['dry_run', 'start_date', 'end_date', 'only_failed', 'only_running', 'reset_dag_runs', 'task_ids', 'dag_run_id', 'include_upstream', 'include_downstream', 'include_future', 'include_past', 'run_on_latest_version', 'prevent_running_task', 'note'];
+const CLEAR_TI_FIELDS = [
+  'dry_run',
+  'start_date',
+  'end_date',
+  'only_failed',
+  'only_running',
+  'reset_dag_runs',
+  'task_ids',
+  'dag_run_id',
+  'include_upstream',
+  'include_downstream',
+  'include_future',
+  'include_past',
+  'run_on_latest_version',
+  'prevent_running_task',
+  'note',
+];
 const CLEAR_RUN_FIELDS = ['dry_run', 'only_failed', 'only_new', 'run_on_latest_version', 'note'];
-const PATCH_TI_FIELDS = ['new_state', 'note', 'include_upstream', 'include_downstream', 'include_future', 'include_past'];
-const TRIGGER_FIELDS = ['dag_run_id', 'data_interval_start', 'data_interval_end', 'logical_date', 'run_after', 'conf', 'note', 'partition_key'];
+const PATCH_TI_FIELDS = [
+  'new_state',
+  'note',
+  'include_upstream',
+  'include_downstream',
+  'include_future',
+  'include_past',
+];
+const TRIGGER_FIELDS = [
+  'dag_run_id',
+  'data_interval_start',
+  'data_interval_end',
+  'logical_date',
+  'run_after',
+  'conf',
+  'note',
+  'partition_key',
+];
 const FAILED = new Set(['failed', 'upstream_failed']);
 const TI_STATES = new Set(['success', 'failed', 'skipped']);
 
@@ -28,7 +60,8 @@ function needsOp(user: DemoUser): void {
   if (user.role === 'viewer') throw new Reply(403, { detail: 'Forbidden' });
 }
 
-const flag = (b: Record<string, unknown>, name: string, fallback: boolean) => (typeof b[name] === 'boolean' ? (b[name] as boolean) : fallback);
+const flag = (b: Record<string, unknown>, name: string, fallback: boolean) =>
+  typeof b[name] === 'boolean' ? (b[name] as boolean) : fallback;
 
 function runOr404(ctx: DemoContext, dag: DemoDagSpec, runId: string): RunPlan {
   const plan = ctx.planner.planFor(dag.dagId, runId, ctx.nowMs);
@@ -37,7 +70,13 @@ function runOr404(ctx: DemoContext, dag: DemoDagSpec, runId: string): RunPlan {
 }
 
 /** The demo DAGs are chains: downstream is every later task, upstream every earlier one. */
-function related(plan: RunPlan, all: DemoTaskState[], chosen: Set<string>, upstream: boolean, downstream: boolean): DemoTaskState[] {
+function related(
+  plan: RunPlan,
+  all: DemoTaskState[],
+  chosen: Set<string>,
+  upstream: boolean,
+  downstream: boolean,
+): DemoTaskState[] {
   const order = plan.dag.tasks.map((t) => t.taskId);
   const indexes = [...chosen].map((id) => order.indexOf(id)).filter((i) => i >= 0);
   if (indexes.length === 0) return [];
@@ -54,7 +93,8 @@ const tiList = (ctx: DemoContext, plan: RunPlan, tis: DemoTaskState[]) => ({
   ...listEnvelope(tis.length),
 });
 
-const runOut = (ctx: DemoContext, plan: RunPlan) => runJson(runStateAt(plan, ctx.scenario.dags.indexOf(plan.dag), ctx.nowMs), plan.dag, ctx.scenario.anchorMs);
+const runOut = (ctx: DemoContext, plan: RunPlan) =>
+  runJson(runStateAt(plan, ctx.scenario.dags.indexOf(plan.dag), ctx.nowMs), plan.dag, ctx.scenario.anchorMs);
 
 function taskIdsOf(value: unknown): Set<string> | null {
   if (value === undefined || value === null) return null;
@@ -66,7 +106,8 @@ const clearTaskInstances: Handler = (ctx, p, req, user) => {
   needsOp(user);
   const dag = dagOr404(ctx, p.dag!);
   const b = batchBody(req.body, CLEAR_TI_FIELDS);
-  if (typeof b.dag_run_id !== 'string') throw new Reply(400, { detail: 'the demo clears task instances of one run: give dag_run_id' });
+  if (typeof b.dag_run_id !== 'string')
+    throw new Reply(400, { detail: 'the demo clears task instances of one run: give dag_run_id' });
   const plan = runOr404(ctx, dag, b.dag_run_id);
   const all = taskStatesAt(plan, ctx.nowMs);
   const ids = taskIdsOf(b.task_ids) ?? new Set(all.map((t) => t.taskId));
@@ -103,14 +144,23 @@ function patchTaskInstance(dryRun: boolean): Handler {
     const plan = runOr404(ctx, dag, p.run!);
     const b = batchBody(req.body, PATCH_TI_FIELDS);
     const state = b.new_state;
-    if (typeof state !== 'string' || !TI_STATES.has(state)) invalid(['body', 'new_state'], "Input should be 'success', 'failed' or 'skipped'", state);
+    if (typeof state !== 'string' || !TI_STATES.has(state))
+      invalid(['body', 'new_state'], "Input should be 'success', 'failed' or 'skipped'", state);
     const mapIndex = Number(req.query.get('map_index') ?? -1);
     const all = taskStatesAt(plan, ctx.nowMs);
     if (!all.some((t) => t.taskId === p.task && t.mapIndex === mapIndex)) {
-      throw new Reply(404, { detail: `The Task Instance with dag_id: \`${dag.dagId}\`, run_id: \`${plan.runId}\`, task_id: \`${p.task}\` and map_index: \`${mapIndex}\` was not found` });
+      throw new Reply(404, {
+        detail: `The Task Instance with dag_id: \`${dag.dagId}\`, run_id: \`${plan.runId}\`, task_id: \`${p.task}\` and map_index: \`${mapIndex}\` was not found`,
+      });
     }
     // Airflow leaves out what is already in the new state.
-    const chosen = related(plan, all, new Set([p.task!]), flag(b, 'include_upstream', false), flag(b, 'include_downstream', false)).filter((t) => t.state !== state);
+    const chosen = related(
+      plan,
+      all,
+      new Set([p.task!]),
+      flag(b, 'include_upstream', false),
+      flag(b, 'include_downstream', false),
+    ).filter((t) => t.state !== state);
     if (dryRun) return tiList(ctx, plan, chosen);
     markTasks(plan, chosen, state, ctx.nowMs);
     return tiList(ctx, plan, after(ctx, plan, chosen));
@@ -123,11 +173,13 @@ const patchRun: Handler = (ctx, p, req, user) => {
   const plan = runOr404(ctx, dag, p.run!);
   const b = batchBody(req.body, ['state', 'note']);
   const state = b.state;
-  if (state !== 'success' && state !== 'failed' && state !== 'queued') invalid(['body', 'state'], "Input should be 'queued', 'success' or 'failed'", state);
+  if (state !== 'success' && state !== 'failed' && state !== 'queued')
+    invalid(['body', 'state'], "Input should be 'queued', 'success' or 'failed'", state);
   const all = taskStatesAt(plan, ctx.nowMs);
   // As set_dag_run_state_to_success/failed: unfinished tasks follow the run.
   const unfinished = all.filter((t) => !['success', 'failed', 'upstream_failed', 'skipped'].includes(t.state ?? ''));
-  if (state !== 'queued') markTasks(plan, state === 'success' ? all.filter((t) => t.state !== 'success') : unfinished, state, ctx.nowMs);
+  if (state !== 'queued')
+    markTasks(plan, state === 'success' ? all.filter((t) => t.state !== 'success') : unfinished, state, ctx.nowMs);
   markRun(plan, state, ctx.nowMs);
   return runOut(ctx, plan);
 };
@@ -137,14 +189,28 @@ const trigger: Handler = (ctx, p, req, user) => {
   const dag = dagOr404(ctx, p.dag!);
   const b = batchBody(req.body, TRIGGER_FIELDS);
   if (!('logical_date' in b)) invalid(['body', 'logical_date'], 'Field required', b);
-  if (b.conf !== undefined && b.conf !== null && (typeof b.conf !== 'object' || Array.isArray(b.conf))) invalid(['body', 'conf'], 'Input should be a valid dictionary', b.conf);
+  if (b.conf !== undefined && b.conf !== null && (typeof b.conf !== 'object' || Array.isArray(b.conf)))
+    invalid(['body', 'conf'], 'Input should be a valid dictionary', b.conf);
   const runAfterMs = ctx.nowMs;
-  const runId = typeof b.dag_run_id === 'string' ? b.dag_run_id : `manual__${new Date(runAfterMs).toISOString().slice(0, 23)}000+00:00`;
-  if (ctx.planner.planFor(dag.dagId, runId, ctx.nowMs)) throw new Reply(409, { detail: `DAG Run already exists: ${runId}` });
+  const runId =
+    typeof b.dag_run_id === 'string'
+      ? b.dag_run_id
+      : `manual__${new Date(runAfterMs).toISOString().slice(0, 23)}000+00:00`;
+  if (ctx.planner.planFor(dag.dagId, runId, ctx.nowMs))
+    throw new Reply(409, { detail: `DAG Run already exists: ${runId}` });
   // A triggered run of the demo succeeds: planned as the DAG's runs are, without its failure rate.
   const k = (runAfterMs / 60_000 - dag.offsetMinutes) / dag.periodMinutes;
   // runAfterMs exactly now: k is fractional, and the float arithmetic may land a hair later.
-  const plan = { ...planRun(ctx.scenario, { ...dag, failureRate: 0 }, k), dag, runId, runAfterMs, manual: { conf: (b.conf as Record<string, unknown> | null) ?? {}, note: typeof b.note === 'string' ? b.note : null } };
+  const plan = {
+    ...planRun(ctx.scenario, { ...dag, failureRate: 0 }, k),
+    dag,
+    runId,
+    runAfterMs,
+    manual: {
+      conf: (b.conf as Record<string, unknown> | null) ?? {},
+      note: typeof b.note === 'string' ? b.note : null,
+    },
+  };
   addTriggeredRun(plan);
   return runOut(ctx, plan);
 };

@@ -1,4 +1,17 @@
-import { batchBody, inRange, likeToRegExp, page, pagingFromBody, pagingFromQuery, rangesFrom, Reply, sortBy, stringList, type Paging, type Range } from './filters.js';
+import {
+  batchBody,
+  inRange,
+  likeToRegExp,
+  page,
+  pagingFromBody,
+  pagingFromQuery,
+  rangesFrom,
+  Reply,
+  sortBy,
+  stringList,
+  type Paging,
+  type Range,
+} from './filters.js';
 import { decodeLogToken, demoLogLines, encodeLogToken } from './logs.js';
 import type { Planner, RunPlan } from './plan.js';
 import type { DemoDagSpec, DemoScenario } from './scenario.js';
@@ -14,9 +27,37 @@ export interface DemoContext {
 }
 
 const TIME_FIELDS = ['run_after', 'logical_date', 'start_date', 'end_date', 'updated_at'];
-const UNFINISHED_TI = new Set(['queued', 'scheduled', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting', 'no_status']);
-const RUN_BATCH_FIELDS = ['order_by', 'page_offset', 'page_limit', 'dag_ids', 'states', ...suffixed(['run_after', 'logical_date', 'start_date', 'end_date'])];
-const TI_BATCH_FIELDS = ['dag_ids', 'dag_run_ids', 'task_ids', 'state', 'pool', 'queue', 'executor', 'page_offset', 'page_limit', 'order_by', ...suffixed(['run_after', 'logical_date', 'start_date', 'end_date', 'duration'])];
+const UNFINISHED_TI = new Set([
+  'queued',
+  'scheduled',
+  'running',
+  'up_for_retry',
+  'up_for_reschedule',
+  'deferred',
+  'restarting',
+  'no_status',
+]);
+const RUN_BATCH_FIELDS = [
+  'order_by',
+  'page_offset',
+  'page_limit',
+  'dag_ids',
+  'states',
+  ...suffixed(['run_after', 'logical_date', 'start_date', 'end_date']),
+];
+const TI_BATCH_FIELDS = [
+  'dag_ids',
+  'dag_run_ids',
+  'task_ids',
+  'state',
+  'pool',
+  'queue',
+  'executor',
+  'page_offset',
+  'page_limit',
+  'order_by',
+  ...suffixed(['run_after', 'logical_date', 'start_date', 'end_date', 'duration']),
+];
 
 function suffixed(fields: string[]): string[] {
   return fields.flatMap((f) => ['gte', 'gt', 'lte', 'lt'].map((op) => `${f}_${op}`));
@@ -31,7 +72,8 @@ export function dagOr404(ctx: DemoContext, dagId: string): DemoDagSpec {
 function planOr404(ctx: DemoContext, dagId: string, runId: string): RunPlan {
   dagOr404(ctx, dagId);
   const plan = ctx.planner.planFor(dagId, runId, ctx.nowMs);
-  if (!plan) throw new Reply(404, { detail: `The DagRun with dag_id: \`${dagId}\` and run_id: \`${runId}\` was not found` });
+  if (!plan)
+    throw new Reply(404, { detail: `The DagRun with dag_id: \`${dagId}\` and run_id: \`${runId}\` was not found` });
   return plan;
 }
 
@@ -61,7 +103,12 @@ function scanWindow(ctx: DemoContext, ranges: Range[], unfinishedOnly: boolean):
   let to = ctx.nowMs;
   for (const { field, op, value } of ranges) {
     if (op === 'gte' || op === 'gt') {
-      const bound = field === 'run_after' || field === 'logical_date' ? value : field === 'duration' ? -Infinity : value - ACTIVE_LOOKBACK_MS;
+      const bound =
+        field === 'run_after' || field === 'logical_date'
+          ? value
+          : field === 'duration'
+            ? -Infinity
+            : value - ACTIVE_LOOKBACK_MS;
       from = Math.max(from, bound);
     } else if (field === 'run_after' || field === 'logical_date' || field === 'start_date') to = Math.min(to, value);
   }
@@ -120,7 +167,10 @@ function listRuns(ctx: DemoContext, q: RunQuery) {
     (r) => r.id,
   );
   const dagOf = (id: string) => ctx.scenario.dags.find((d) => d.dagId === id)!;
-  return { dag_runs: page(sorted, q.paging).map((r) => runJson(r, dagOf(r.dagId), ctx.scenario.anchorMs)), ...listEnvelope(sorted.length) };
+  return {
+    dag_runs: page(sorted, q.paging).map((r) => runJson(r, dagOf(r.dagId), ctx.scenario.anchorMs)),
+    ...listEnvelope(sorted.length),
+  };
 }
 
 export function getRuns(ctx: DemoContext, dagId: string, query: URLSearchParams) {
@@ -140,7 +190,11 @@ export function postRunsList(ctx: DemoContext, body: unknown) {
   return listRuns(ctx, {
     dagIds: stringList(b.dag_ids, ['body', 'dag_ids']),
     states: stringList(b.states, ['body', 'states']),
-    ranges: rangesFrom(b, TIME_FIELDS.filter((f) => f !== 'updated_at'), 'body'),
+    ranges: rangesFrom(
+      b,
+      TIME_FIELDS.filter((f) => f !== 'updated_at'),
+      'body',
+    ),
     orderBy: typeof b.order_by === 'string' ? [b.order_by] : ['id'],
     paging: pagingFromBody(b),
   });
@@ -167,7 +221,11 @@ function listTaskInstances(ctx: DemoContext, q: TaskQuery) {
   const unfinishedOnly = states !== undefined && states.every((s) => UNFINISHED_TI.has(s));
   let plans: RunPlan[];
   if (q.runIds !== undefined) {
-    plans = dagsFor(ctx, q.dagIds).flatMap((dag) => q.runIds!.map((runId) => ctx.planner.planFor(dag.dagId, runId, ctx.nowMs)).filter((p): p is RunPlan => p !== null));
+    plans = dagsFor(ctx, q.dagIds).flatMap((dag) =>
+      q
+        .runIds!.map((runId) => ctx.planner.planFor(dag.dagId, runId, ctx.nowMs))
+        .filter((p): p is RunPlan => p !== null),
+    );
   } else {
     const [from, to] = scanWindow(ctx, q.ranges, unfinishedOnly);
     plans = dagsFor(ctx, q.dagIds).flatMap((dag) => ctx.planner.plansBetween(dag, from, to, ctx.nowMs));
@@ -203,7 +261,10 @@ function listTaskInstances(ctx: DemoContext, q: TaskQuery) {
     (t) => t.order,
   );
   const dagOf = (id: string) => ctx.scenario.dags.find((d) => d.dagId === id)!;
-  return { task_instances: page(sorted, q.paging).map((t) => taskInstanceJson(t, dagOf(t.dagId), ctx.scenario.anchorMs)), ...listEnvelope(sorted.length) };
+  return {
+    task_instances: page(sorted, q.paging).map((t) => taskInstanceJson(t, dagOf(t.dagId), ctx.scenario.anchorMs)),
+    ...listEnvelope(sorted.length),
+  };
 }
 
 export function getTaskInstances(ctx: DemoContext, dagId: string, runId: string, query: URLSearchParams) {
@@ -231,15 +292,27 @@ export function postTaskInstancesList(ctx: DemoContext, body: unknown) {
     taskIds: stringList(b.task_ids, ['body', 'task_ids']),
     states: stringList(b.state, ['body', 'state']),
     pools: stringList(b.pool, ['body', 'pool']),
-    ranges: rangesFrom(b, TIME_FIELDS.filter((f) => f !== 'updated_at'), 'body', ['duration']),
+    ranges: rangesFrom(
+      b,
+      TIME_FIELDS.filter((f) => f !== 'updated_at'),
+      'body',
+      ['duration'],
+    ),
     orderBy: typeof b.order_by === 'string' ? [b.order_by] : ['map_index'],
     paging: pagingFromBody(b),
   });
 }
 
-export function getLog(ctx: DemoContext, path: { dagId: string; runId: string; taskId: string; tryNumber: string }, query: URLSearchParams, accept: string) {
+export function getLog(
+  ctx: DemoContext,
+  path: { dagId: string; runId: string; taskId: string; tryNumber: string },
+  query: URLSearchParams,
+  accept: string,
+) {
   const plan = planOr404(ctx, path.dagId, path.runId);
-  const ti = taskStatesAt(plan, ctx.nowMs).find((t) => t.taskId === path.taskId && String(t.mapIndex) === (query.get('map_index') ?? '-1'));
+  const ti = taskStatesAt(plan, ctx.nowMs).find(
+    (t) => t.taskId === path.taskId && String(t.mapIndex) === (query.get('map_index') ?? '-1'),
+  );
   const tryNumber = Number(path.tryNumber);
   const lines = ti && Number.isInteger(tryNumber) ? demoLogLines(ti, tryNumber, ctx.nowMs) : null;
   if (lines === null) throw new Reply(404, { detail: 'TaskInstance not found' });

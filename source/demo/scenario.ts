@@ -206,9 +206,27 @@ export const DEMO_DAGS: DemoDagSpec[] = [
 ];
 
 export const DEMO_POOLS: DemoPoolSpec[] = [
-  { name: 'default_pool', slots: 128, description: 'Default pool', includeDeferred: false, background: { running: 0, queued: 0 } },
-  { name: 'llm_pool', slots: 8, description: 'LLM API calls (rate-limited upstream)', includeDeferred: false, background: { running: 6, queued: 1 } },
-  { name: 'embedding_pool', slots: 4, description: 'Embedding API calls', includeDeferred: false, background: { running: 3, queued: 2 } },
+  {
+    name: 'default_pool',
+    slots: 128,
+    description: 'Default pool',
+    includeDeferred: false,
+    background: { running: 0, queued: 0 },
+  },
+  {
+    name: 'llm_pool',
+    slots: 8,
+    description: 'LLM API calls (rate-limited upstream)',
+    includeDeferred: false,
+    background: { running: 6, queued: 1 },
+  },
+  {
+    name: 'embedding_pool',
+    slots: 4,
+    description: 'Embedding API calls',
+    includeDeferred: false,
+    background: { running: 3, queued: 2 },
+  },
 ];
 
 export const DEMO_USERS: DemoUser[] = [

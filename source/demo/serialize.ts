@@ -11,7 +11,9 @@ export function isoMicros(ms: number): string {
 const maybeIso = (ms: number | null) => (ms === null ? null : isoMicros(ms));
 
 function cron(dag: DemoDagSpec): string {
-  return dag.periodMinutes < 60 ? `${dag.offsetMinutes}-59/${dag.periodMinutes} * * * *` : `${dag.offsetMinutes} * * * *`;
+  return dag.periodMinutes < 60
+    ? `${dag.offsetMinutes}-59/${dag.periodMinutes} * * * *`
+    : `${dag.offsetMinutes} * * * *`;
 }
 
 const versions = new Map<string, ReturnType<typeof makeVersion>>();

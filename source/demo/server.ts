@@ -144,11 +144,20 @@ export async function startDemoServer(options: StartDemoOptions = {}): Promise<D
       try {
         body = JSON.parse(text);
       } catch {
-        return send(res, { status: 422, json: { detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {} }] } });
+        return send(res, {
+          status: 422,
+          json: { detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {} }] },
+        });
       }
     }
     const accept = req.headers.accept ?? '*/*';
-    send(res, router.handle({ method, segments, query: url.searchParams, body, accept, authorization: req.headers.authorization }, nowMs()));
+    send(
+      res,
+      router.handle(
+        { method, segments, query: url.searchParams, body, accept, authorization: req.headers.authorization },
+        nowMs(),
+      ),
+    );
   }
 
   const server = createServer((req, res) => {
@@ -159,7 +168,11 @@ export async function startDemoServer(options: StartDemoOptions = {}): Promise<D
       stats.inFlight -= 1;
     });
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, json: { detail: `demo server error: ${error instanceof Error ? error.message : String(error)}` } });
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          json: { detail: `demo server error: ${error instanceof Error ? error.message : String(error)}` },
+        });
       else res.destroy();
     });
   });

@@ -55,7 +55,13 @@ function costDay(seed: number, dayStart: number, fraction: number) {
 }
 
 /** One log entry per simulated minute; `count` newest up to now, oldest first (the reference appends). */
-function perMinute<T>(seed: number, name: string, nowMs: number, count: number, make: (random: () => number, atMs: number, n: number) => T): T[] {
+function perMinute<T>(
+  seed: number,
+  name: string,
+  nowMs: number,
+  count: number,
+  make: (random: () => number, atMs: number, n: number) => T,
+): T[] {
   const last = Math.floor(nowMs / MINUTE);
   const out: T[] = [];
   for (let n = last - count + 1; n <= last; n += 1) out.push(make(rngFor(seed, name, n), n * MINUTE, n));
@@ -71,11 +77,16 @@ export function demoVariables(scenario: DemoScenario, nowMs: number): Record<str
   }
   const costs: Record<string, unknown> = {};
   const today = Math.floor(nowMs / DAY) * DAY;
-  for (let d = today - 13 * DAY; d <= today; d += DAY) costs[dayKey(d)] = costDay(seed, d, d === today ? (nowMs - d) / DAY : 1);
+  for (let d = today - 13 * DAY; d <= today; d += DAY)
+    costs[dayKey(d)] = costDay(seed, d, d === today ? (nowMs - d) / DAY : 1);
 
   const quality = {
-    embedding_similarity_scores: perMinute(seed, 'similarity', nowMs, 100, (r) => Number(Math.min(1, around(r, 0.86, 0.08)).toFixed(4))),
-    extraction_confidence_scores: perMinute(seed, 'confidence', nowMs, 100, (r) => Number(Math.min(1, around(r, 0.83, 0.2)).toFixed(4))),
+    embedding_similarity_scores: perMinute(seed, 'similarity', nowMs, 100, (r) =>
+      Number(Math.min(1, around(r, 0.86, 0.08)).toFixed(4)),
+    ),
+    extraction_confidence_scores: perMinute(seed, 'confidence', nowMs, 100, (r) =>
+      Number(Math.min(1, around(r, 0.83, 0.2)).toFixed(4)),
+    ),
   };
   const doc = (n: number) => `doc-${n.toString(36)}`;
   const at = (ms: number) => new Date(ms).toISOString();

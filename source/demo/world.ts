@@ -41,7 +41,14 @@ function computeRunState(plan: RunPlan, dagIndex: number, nowMs: number): DemoRu
 
 type TaskTiming = Pick<DemoTaskState, 'state' | 'tryNumber' | 'startMs' | 'endMs' | 'queuedWhenMs' | 'tries'>;
 
-function timing(state: string | null, tryNumber: number, startMs: number | null, endMs: number | null, queuedWhenMs: number | null, tries: DemoTaskState['tries']): TaskTiming {
+function timing(
+  state: string | null,
+  tryNumber: number,
+  startMs: number | null,
+  endMs: number | null,
+  queuedWhenMs: number | null,
+  tries: DemoTaskState['tries'],
+): TaskTiming {
   return { state, tryNumber, startMs, endMs, queuedWhenMs, tries };
 }
 
@@ -49,7 +56,9 @@ function taskStateAt(plan: RunPlan, task: TaskPlan, nowMs: number): TaskTiming {
   if (task.outcome === 'upstream_failed') {
     const marked = task.markedMs;
     // The scheduler stamps start and end when it marks the task.
-    return marked !== null && nowMs >= marked ? timing('upstream_failed', 0, marked, marked, null, []) : timing(null, 0, null, null, null, []);
+    return marked !== null && nowMs >= marked
+      ? timing('upstream_failed', 0, marked, marked, null, [])
+      : timing(null, 0, null, null, null, []);
   }
   if (nowMs < task.readyMs || nowMs < plan.startMs) return timing(null, 0, null, null, null, []);
   const queuedWhenMs = task.readyMs + 300;
@@ -137,8 +146,10 @@ export function poolsAt(scenario: DemoScenario, planner: Planner, nowMs: number)
   const { tasks } = worldBetween(scenario, planner, nowMs, { fromMs: nowMs - ACTIVE_LOOKBACK_MS, toMs: nowMs });
   return scenario.pools.map((spec) => {
     const mine = tasks.filter((t) => t.pool === spec.name);
-    const wantRunning = spec.background.running + mine.filter((t) => t.state === 'running').reduce((n, t) => n + t.poolSlots, 0);
-    const wantQueued = spec.background.queued + mine.filter((t) => t.state === 'queued').reduce((n, t) => n + t.poolSlots, 0);
+    const wantRunning =
+      spec.background.running + mine.filter((t) => t.state === 'running').reduce((n, t) => n + t.poolSlots, 0);
+    const wantQueued =
+      spec.background.queued + mine.filter((t) => t.state === 'queued').reduce((n, t) => n + t.poolSlots, 0);
     const running = Math.min(spec.slots, wantRunning);
     const queued = Math.min(spec.slots - running, wantQueued);
     const scheduled = wantRunning + wantQueued - running - queued;

@@ -44,7 +44,8 @@ function anomaly(
   baseline: Baseline,
 ): Anomaly {
   const ratio = safeRatio(duration, baseline.median);
-  const what = ids.task_id === null ? `${ids.dag_id} run ${ids.run_id}` : `${ids.dag_id}.${ids.task_id} in ${ids.run_id}`;
+  const what =
+    ids.task_id === null ? `${ids.dag_id} run ${ids.run_id}` : `${ids.dag_id}.${ids.task_id} in ${ids.run_id}`;
   const verb = type === 'running_long' ? 'has been running' : 'took';
   return {
     type,
@@ -76,7 +77,8 @@ export function detectAnomalies(
   const found: Anomaly[] = [];
   const dagBaselines = new Map<string, Baseline | null>();
   const dagBaseline = (dagId: string) => {
-    if (!dagBaselines.has(dagId)) dagBaselines.set(dagId, robustBaseline(own(snapshot.baseline.dags, dagId), config.anomalies));
+    if (!dagBaselines.has(dagId))
+      dagBaselines.set(dagId, robustBaseline(own(snapshot.baseline.dags, dagId), config.anomalies));
     return dagBaselines.get(dagId) ?? null;
   };
 
@@ -108,12 +110,15 @@ export function detectAnomalies(
   const taskBaselines = new Map<string, Baseline | null>();
   for (const { ti, duration, running } of slowest.values()) {
     const key = `${ti.dagId}.${ti.taskId}`;
-    if (!taskBaselines.has(key)) taskBaselines.set(key, robustBaseline(own(snapshot.baseline.tasks, key), config.anomalies));
+    if (!taskBaselines.has(key))
+      taskBaselines.set(key, robustBaseline(own(snapshot.baseline.tasks, key), config.anomalies));
     const baseline = taskBaselines.get(key);
     if (!baseline || !(duration > baseline.bound)) continue;
     const ids = { dag_id: ti.dagId, task_id: ti.taskId, run_id: ti.runId };
     found.push(anomaly(running ? 'running_long' : 'slow_task', ids, duration, baseline));
   }
 
-  return found.sort((a, b) => b.ratio - a.ratio || a.dag_id.localeCompare(b.dag_id) || a.run_id.localeCompare(b.run_id));
+  return found.sort(
+    (a, b) => b.ratio - a.ratio || a.dag_id.localeCompare(b.dag_id) || a.run_id.localeCompare(b.run_id),
+  );
 }

@@ -48,13 +48,20 @@ export function anomalyCandidate(a: Anomaly): AlertCandidate {
   if (a.task_id !== null) labels.task_id = a.task_id;
   return {
     labels,
-    annotations: { summary: a.message, description: `${a.ratio.toFixed(1)}× the median of ${a.samples} recent durations` },
+    annotations: {
+      summary: a.message,
+      description: `${a.ratio.toFixed(1)}× the median of ${a.samples} recent durations`,
+    },
     severity: 'warning',
   };
 }
 
 export function metricAlertCandidate(alert: string): AlertCandidate {
-  return { labels: { alertname: 'metric_alert', severity: 'warning', alert }, annotations: { summary: alert }, severity: 'warning' };
+  return {
+    labels: { alertname: 'metric_alert', severity: 'warning', alert },
+    annotations: { summary: alert },
+    severity: 'warning',
+  };
 }
 
 /** One alert per bad status; degraded and critical are different alerts, as their severities differ. */

@@ -29,7 +29,12 @@ export function embeddingSimilarity(
   const raw = parsed.value.embedding_similarity_scores;
   if (raw === undefined) return { value: null, problems: [] };
   if (!Array.isArray(raw)) {
-    return { value: null, problems: [`Variable ${name}: embedding_similarity_scores should be a list of numbers, found ${kindOf(raw)}: ignored`] };
+    return {
+      value: null,
+      problems: [
+        `Variable ${name}: embedding_similarity_scores should be a list of numbers, found ${kindOf(raw)}: ignored`,
+      ],
+    };
   }
   const valid = (s: unknown): s is number => typeof s === 'number' && Number.isFinite(s) && s >= -1 && s <= 1;
   const scores = raw.filter(valid);

@@ -33,7 +33,11 @@ export function priceDay(day: DayBucket, rates: Rates): CostReport['costs'] {
   };
 }
 
-export function costMetrics(read: VariableRead | undefined, config: Pick<Config, 'variables' | 'costs'>, now: Date): CostReport {
+export function costMetrics(
+  read: VariableRead | undefined,
+  config: Pick<Config, 'variables' | 'costs'>,
+  now: Date,
+): CostReport {
   const name = config.variables.cost_metrics;
   const today = dayKey(now);
   const parsed = parseVariable(read, name, config.variables.max_bytes);
@@ -42,7 +46,10 @@ export function costMetrics(read: VariableRead | undefined, config: Pick<Config,
   let buckets: Record<string, unknown> = {};
   if (parsed.value !== null) {
     if (isRecord(parsed.value)) buckets = parsed.value;
-    else problems.push(`Variable ${name} should be a JSON object keyed by day ("${today}"), found ${kindOf(parsed.value)}: ignored`);
+    else
+      problems.push(
+        `Variable ${name} should be a JSON object keyed by day ("${today}"), found ${kindOf(parsed.value)}: ignored`,
+      );
   }
 
   const tally = new ProblemTally();
@@ -62,7 +69,12 @@ export function costMetrics(read: VariableRead | undefined, config: Pick<Config,
     problems.push(`Variable ${name}: ${keys} (YYYY-MM-DD), e.g. "${ignoredKeys[0]}": ignored`);
   }
 
-  const todayBucket = days[today] ?? { embedding_tokens: 0, llm_input_tokens: 0, llm_output_tokens: 0, documents_processed: 0 };
+  const todayBucket = days[today] ?? {
+    embedding_tokens: 0,
+    llm_input_tokens: 0,
+    llm_output_tokens: 0,
+    documents_processed: 0,
+  };
   const costs = priceDay(todayBucket, config.costs.rates);
   const budget = config.costs.daily_budget_usd;
   const by_day = Object.keys(days)

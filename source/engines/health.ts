@@ -1,7 +1,16 @@
 // _calculate_health_score, _check_metric_alerts and _determine_overall_status, and the summary that combines
 // them with the threshold and SLA findings.
 import type { Config } from '../config/schema.js';
-import type { CostReport, Overall, ProcessingReport, QualityReport, Report, SlaMiss, ThresholdFinding, ThresholdReport } from '../report/types.js';
+import type {
+  CostReport,
+  Overall,
+  ProcessingReport,
+  QualityReport,
+  Report,
+  SlaMiss,
+  ThresholdFinding,
+  ThresholdReport,
+} from '../report/types.js';
 import { costAlerts } from './costs.js';
 import { clamp } from '../numbers.js';
 import { processingAlerts, totalErrors } from './processing.js';
@@ -17,7 +26,12 @@ type HealthConfig = Pick<Config, 'processing' | 'costs'>;
  * no samples, so a pipeline that records no confidences at all would lose 40 points for it; "unknown" is not
  * "bad", so airtop deducts nothing (the same as the reference's own default of 1.0 when the key is absent).
  */
-export function healthScore(processing: ProcessingReport, costs: CostReport, confidence: Confidence, config: HealthConfig): number {
+export function healthScore(
+  processing: ProcessingReport,
+  costs: CostReport,
+  confidence: Confidence,
+  config: HealthConfig,
+): number {
   let score = 100;
   score -= Math.min(totalErrors(processing) * 5, 30);
   const avgConfidence = confidence?.avg_confidence ?? 1.0;
@@ -29,7 +43,12 @@ export function healthScore(processing: ProcessingReport, costs: CostReport, con
 }
 
 /** The alert strings, in the reference's order. Low confidence needs samples (see healthScore). */
-export function metricAlerts(processing: ProcessingReport, costs: CostReport, confidence: Confidence, config: HealthConfig): string[] {
+export function metricAlerts(
+  processing: ProcessingReport,
+  costs: CostReport,
+  confidence: Confidence,
+  config: HealthConfig,
+): string[] {
   const alerts = processingAlerts(processing, config);
   if (confidence !== null && confidence.avg_confidence < config.processing.low_confidence_threshold) {
     alerts.push('Low extraction confidence');

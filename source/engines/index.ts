@@ -25,14 +25,20 @@ export interface EngineInput {
   stale: { stale: boolean; reason: string | null; lastSuccess: string | null };
 }
 
-export function deriveReport(input: EngineInput): { report: Report; candidates: AlertCandidate[]; point: HistoryPoint } {
+export function deriveReport(input: EngineInput): {
+  report: Report;
+  candidates: AlertCandidate[];
+  point: HistoryPoint;
+} {
   const { snapshot, config, now, stale } = input;
   const timestamp = now.toISOString();
 
   const dags = pipelineMetrics(snapshot);
   const tasks = taskMetrics(snapshot.window);
   const pools = poolMetrics(snapshot.pools);
-  const baselineSamples = Object.fromEntries(Object.keys(dags).map((id) => [id, cleanSamples(own(snapshot.baseline.dags, id)).length]));
+  const baselineSamples = Object.fromEntries(
+    Object.keys(dags).map((id) => [id, cleanSamples(own(snapshot.baseline.dags, id)).length]),
+  );
   const thresholds = checkThresholds({ dags, tasks, pools, baselineSamples }, config, now);
 
   const variables = snapshot.variables;
@@ -41,7 +47,10 @@ export function deriveReport(input: EngineInput): { report: Report; candidates: 
   const quality = qualityReport(variables, config, now);
   const misses = slaMisses(snapshot.runs, snapshot.taskInstances, config.sla, now);
   const anomalies = detectAnomalies(snapshot, config, now);
-  const summary = { ...summarize({ processing, costs, quality, thresholds, slaMisses: misses }, config), reference: referenceSummary(processing, costs, quality, config) };
+  const summary = {
+    ...summarize({ processing, costs, quality, thresholds, slaMisses: misses }, config),
+    reference: referenceSummary(processing, costs, quality, config),
+  };
 
   const report: Report = {
     timestamp,

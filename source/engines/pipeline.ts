@@ -18,7 +18,9 @@ export function cleanSamples(samples: readonly number[] | undefined): number[] {
   return (Array.isArray(samples) ? samples : []).filter((s) => Number.isFinite(s) && s >= 0);
 }
 
-export function pipelineMetrics(snapshot: Pick<Snapshot, 'dags' | 'window' | 'baseline'>): Record<string, PipelineDagMetrics> {
+export function pipelineMetrics(
+  snapshot: Pick<Snapshot, 'dags' | 'window' | 'baseline'>,
+): Record<string, PipelineDagMetrics> {
   const result: Record<string, PipelineDagMetrics> = {};
   for (const dagId of selectedDagIds(snapshot)) {
     const w = own(snapshot.window.dags, dagId);

@@ -9,7 +9,12 @@ import { isRecord, kindOf, parseVariable, readCount } from './variables.js';
 
 /** The bucket the reference initialises for an hour it has not seen. */
 export function emptyHourBucket(): ProcessingReport['metrics'] {
-  return { documents_processed: 0, total_processing_time_ms: 0, by_type: {}, errors: { extraction: 0, embedding: 0, storage: 0 } };
+  return {
+    documents_processed: 0,
+    total_processing_time_ms: 0,
+    by_type: {},
+    errors: { extraction: 0, embedding: 0, storage: 0 },
+  };
 }
 
 export function processingMetrics(
@@ -25,7 +30,10 @@ export function processingMetrics(
 
   let bucket: unknown = undefined;
   if (parsed.value !== null) {
-    if (!isRecord(parsed.value)) problems.push(`Variable ${name} should be a JSON object keyed by hour ("${key}"), found ${kindOf(parsed.value)}: ignored`);
+    if (!isRecord(parsed.value))
+      problems.push(
+        `Variable ${name} should be a JSON object keyed by hour ("${key}"), found ${kindOf(parsed.value)}: ignored`,
+      );
     else bucket = parsed.value[key];
   }
   if (bucket !== undefined && !isRecord(bucket)) {
@@ -40,8 +48,10 @@ export function processingMetrics(
     if (isRecord(bucket.by_type)) {
       metrics.by_type = bucket.by_type;
       const unread = unreadableTypes(bucket.by_type);
-      if (unread.length > 0) problems.push(`${where}.by_type: ${unread.join('; ')}: no average for ${unread.length === 1 ? 'it' : 'them'}`);
-    } else if (bucket.by_type !== undefined) problems.push(`${where}.by_type should be an object, found ${kindOf(bucket.by_type)}: ignored`);
+      if (unread.length > 0)
+        problems.push(`${where}.by_type: ${unread.join('; ')}: no average for ${unread.length === 1 ? 'it' : 'them'}`);
+    } else if (bucket.by_type !== undefined)
+      problems.push(`${where}.by_type should be an object, found ${kindOf(bucket.by_type)}: ignored`);
     if (isRecord(bucket.errors)) {
       for (const stage of Object.keys(bucket.errors)) {
         const read = readCount(bucket.errors, stage, 0);
@@ -95,7 +105,11 @@ export function unreadableTypes(byType: Record<string, unknown>): string[] {
     const count = readCount(entry, 'documents_processed' in entry ? 'documents_processed' : 'count', 0);
     const total = readCount(entry, 'total_processing_time_ms', 0);
     if (hasCount && 'total_processing_time_ms' in entry && count.ok && total.ok) continue;
-    const keys = Object.keys(entry).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || 'no keys';
+    const keys =
+      Object.keys(entry)
+        .slice(0, 6)
+        .map((k) => JSON.stringify(k))
+        .join(', ') || 'no keys';
     out.push(`"${type}" should be {documents_processed, total_processing_time_ms} (numbers >= 0), found ${keys}`);
   }
   return out.slice(0, 5);

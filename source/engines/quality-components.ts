@@ -55,7 +55,12 @@ export function embeddingQuality(log: unknown, name: string, config: QualityConf
 }
 
 /** 100 − (1 − success_rate) × 40 − empty_rate × 30 − min(encoding_errors / n × 30, 30), floored at 0. */
-export function extractionScore(successRate: number, emptyRate: number, encodingErrors: number, samples: number): number {
+export function extractionScore(
+  successRate: number,
+  emptyRate: number,
+  encodingErrors: number,
+  samples: number,
+): number {
   let score = 100;
   score -= (1 - successRate) * 40;
   score -= emptyRate * 30;
@@ -75,7 +80,8 @@ export function extractionQuality(log: unknown, name: string, config: QualityCon
     if (e.status === 'success') success += 1;
     if (truthy(e.encoding_error)) encodingErrors += 1;
     const length = readCount(e, 'text_length', 0);
-    if (!length.ok) tally.note('text_length that is not a number >= 0', length.shown, 'left out of the empty and length figures');
+    if (!length.ok)
+      tally.note('text_length that is not a number >= 0', length.shown, 'left out of the empty and length figures');
     else if (length.value === 0) empty += 1;
     else lengths.push(length.value);
   }

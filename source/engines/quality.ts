@@ -46,7 +46,9 @@ export function recommendationsFor(issues: readonly string[]): string[] {
  * here a component counts when it has data, whatever its score.
  */
 export function overallQualityScore(components: QualityComponent[]): { score: number; hasData: boolean } {
-  const scores = components.filter((c) => c.status !== 'no_data' && typeof c.quality_score === 'number').map((c) => c.quality_score as number);
+  const scores = components
+    .filter((c) => c.status !== 'no_data' && typeof c.quality_score === 'number')
+    .map((c) => c.quality_score as number);
   return { score: mean(scores), hasData: scores.length > 0 };
 }
 
@@ -65,7 +67,9 @@ export function extractionConfidence(
   const raw = parsed.value.extraction_confidence_scores;
   if (raw === undefined) return { value: null, problems };
   if (!Array.isArray(raw)) {
-    problems.push(`Variable ${name}: extraction_confidence_scores should be a list of numbers, found ${kindOf(raw)}: ignored`);
+    problems.push(
+      `Variable ${name}: extraction_confidence_scores should be a list of numbers, found ${kindOf(raw)}: ignored`,
+    );
     return { value: null, problems };
   }
   // The collector averages every score it has ever stored (no recent window), so this does too.
@@ -80,7 +84,11 @@ export function extractionConfidence(
   if (scores.length === 0) return { value: null, problems };
   const threshold = config.processing.low_confidence_threshold;
   return {
-    value: { avg_confidence: mean(scores), low_confidence_count: scores.filter((s) => s < threshold).length, samples: scores.length },
+    value: {
+      avg_confidence: mean(scores),
+      low_confidence_count: scores.filter((s) => s < threshold).length,
+      samples: scores.length,
+    },
     problems,
   };
 }
@@ -110,7 +118,14 @@ export function qualityReport(variables: Snapshot['variables'], config: QualityC
     embedding_similarity: similarity.value,
     issues,
     recommendations: recommendationsFor(issues),
-    problems: [...readProblems, ...embedding.problems, ...extraction.problems, ...llm.problems, ...confidence.problems, ...similarity.problems],
+    problems: [
+      ...readProblems,
+      ...embedding.problems,
+      ...extraction.problems,
+      ...llm.problems,
+      ...confidence.problems,
+      ...similarity.problems,
+    ],
   };
 }
 

@@ -11,7 +11,10 @@ type SlaConfig = Config['sla'];
 export type EscalationLevel = 1 | 2 | 3;
 
 /** _determine_escalation_level, with the reference's 30 min / 1 h as configurable defaults. */
-export function escalationLevel(latenessSeconds: number, sla: Pick<SlaConfig, 'level2_after' | 'level3_after'>): EscalationLevel {
+export function escalationLevel(
+  latenessSeconds: number,
+  sla: Pick<SlaConfig, 'level2_after' | 'level3_after'>,
+): EscalationLevel {
   if (latenessSeconds > sla.level3_after) return 3;
   if (latenessSeconds > sla.level2_after) return 2;
   return 1;
@@ -102,11 +105,18 @@ function runMisses(run: DagRun, instances: readonly TaskInstance[], sla: SlaConf
   if (!definition || runStart === null) return [];
   const end = runEnd(run);
   const groups = groupTasks(instances);
-  const blocking = groups.filter((g) => !g.finished).map((g) => g.taskId).join(',');
+  const blocking = groups
+    .filter((g) => !g.finished)
+    .map((g) => g.taskId)
+    .join(',');
   const misses: SlaMiss[] = [];
 
   if (definition.default !== undefined) {
-    const miss = buildMiss({ run, taskId: null, deadline: runStart + definition.default * 1000, end, blocking }, sla, now);
+    const miss = buildMiss(
+      { run, taskId: null, deadline: runStart + definition.default * 1000, end, blocking },
+      sla,
+      now,
+    );
     if (miss) misses.push(miss);
   }
   for (const group of groups) {
@@ -118,13 +128,22 @@ function runMisses(run: DagRun, instances: readonly TaskInstance[], sla: SlaConf
     // counting it against `now` would make it later and later forever.
     const taskEnd = group.finished ? group.end : end;
     if (group.finished && group.end === null) continue;
-    const miss = buildMiss({ run, taskId: group.taskId, deadline: from + seconds * 1000, end: taskEnd, blocking }, sla, now);
+    const miss = buildMiss(
+      { run, taskId: group.taskId, deadline: from + seconds * 1000, end: taskEnd, blocking },
+      sla,
+      now,
+    );
     if (miss) misses.push(miss);
   }
   return misses;
 }
 
-export function slaMisses(runs: readonly DagRun[], taskInstances: readonly TaskInstance[], sla: SlaConfig, now: Date): SlaMiss[] {
+export function slaMisses(
+  runs: readonly DagRun[],
+  taskInstances: readonly TaskInstance[],
+  sla: SlaConfig,
+  now: Date,
+): SlaMiss[] {
   const byRun = new Map<string, TaskInstance[]>();
   for (const ti of taskInstances) {
     const key = `${ti.dagId}\u0000${ti.runId}`;

@@ -1,6 +1,12 @@
 // check_thresholds, plus the duration check the reference declares (avg_duration_increase_pct) but never runs.
 import type { Config } from '../config/schema.js';
-import type { PipelineDagMetrics, PoolMetrics, TaskMetrics, ThresholdFinding, ThresholdReport } from '../report/types.js';
+import type {
+  PipelineDagMetrics,
+  PoolMetrics,
+  TaskMetrics,
+  ThresholdFinding,
+  ThresholdReport,
+} from '../report/types.js';
 import { safeRatio } from '../numbers.js';
 
 export interface ThresholdInput {
@@ -11,7 +17,11 @@ export interface ThresholdInput {
   baselineSamples: Record<string, number>;
 }
 
-export function checkThresholds(input: ThresholdInput, config: Pick<Config, 'thresholds' | 'anomalies'>, now: Date): ThresholdReport {
+export function checkThresholds(
+  input: ThresholdInput,
+  config: Pick<Config, 'thresholds' | 'anomalies'>,
+  now: Date,
+): ThresholdReport {
   const t = config.thresholds;
   const violations: ThresholdFinding[] = [];
   const warnings: ThresholdFinding[] = [];
@@ -19,18 +29,42 @@ export function checkThresholds(input: ThresholdInput, config: Pick<Config, 'thr
   for (const [dag_id, m] of Object.entries(input.dags)) {
     const value = m.success_rate;
     if (value < t.success_rate_critical) {
-      violations.push({ type: 'success_rate_critical', dag_id, value, threshold: t.success_rate_critical, severity: 'critical' });
+      violations.push({
+        type: 'success_rate_critical',
+        dag_id,
+        value,
+        threshold: t.success_rate_critical,
+        severity: 'critical',
+      });
     } else if (value < t.success_rate_warning) {
-      warnings.push({ type: 'success_rate_warning', dag_id, value, threshold: t.success_rate_warning, severity: 'warning' });
+      warnings.push({
+        type: 'success_rate_warning',
+        dag_id,
+        value,
+        threshold: t.success_rate_warning,
+        severity: 'warning',
+      });
     }
   }
 
   for (const [pool, m] of Object.entries(input.pools)) {
     const value = m.utilization;
     if (value > t.pool_utilization_critical) {
-      violations.push({ type: 'pool_utilization_critical', pool, value, threshold: t.pool_utilization_critical, severity: 'critical' });
+      violations.push({
+        type: 'pool_utilization_critical',
+        pool,
+        value,
+        threshold: t.pool_utilization_critical,
+        severity: 'critical',
+      });
     } else if (value > t.pool_utilization_warning) {
-      warnings.push({ type: 'pool_utilization_warning', pool, value, threshold: t.pool_utilization_warning, severity: 'warning' });
+      warnings.push({
+        type: 'pool_utilization_warning',
+        pool,
+        value,
+        threshold: t.pool_utilization_warning,
+        severity: 'warning',
+      });
     }
   }
 

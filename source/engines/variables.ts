@@ -13,7 +13,11 @@ export interface ParsedVariable {
 /** Python's json.dumps writes these bare tokens, which are not JSON; matched only outside string literals. */
 const STRING_OR_NON_FINITE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
 
-export function parseVariable(read: VariableRead | undefined, name: string, maxBytes = Number.POSITIVE_INFINITY): ParsedVariable {
+export function parseVariable(
+  read: VariableRead | undefined,
+  name: string,
+  maxBytes = Number.POSITIVE_INFINITY,
+): ParsedVariable {
   // Not read, or not set: the reference's `default_var` applies, which is not a problem.
   if (read === undefined || read.status === 'missing') return { value: null, problem: null };
   if (read.status === 'forbidden' || read.status === 'error') {
@@ -46,7 +50,10 @@ export function parseVariable(read: VariableRead | undefined, name: string, maxB
       }
     }
     const reason = sanitizeText(error instanceof Error ? error.message : String(error), { max: 200 });
-    return { value: null, problem: `Variable ${name} is not JSON (${reason}): write it with json.dumps / serialize_json=True` };
+    return {
+      value: null,
+      problem: `Variable ${name} is not JSON (${reason}): write it with json.dumps / serialize_json=True`,
+    };
   }
 }
 
@@ -69,7 +76,9 @@ function checkFinite(value: unknown, name: string, note: string | null): ParsedV
   };
   // Strings in a Variable (model names, error texts) reach the screen and the sinks: sanitised, and nesting bounded.
   const clean = sanitizeDeep(walk(value));
-  const problem = overflowed ? `Variable ${name} contains a number too large to represent: those values are left out` : note;
+  const problem = overflowed
+    ? `Variable ${name} contains a number too large to represent: those values are left out`
+    : note;
   return { value: clean, problem };
 }
 
@@ -128,7 +137,11 @@ export function recentEntries(
 ): { entries: Record<string, unknown>[]; scanned: number; problems: string[] } {
   if (value === null) return { entries: [], scanned: 0, problems: [] };
   if (!Array.isArray(value)) {
-    return { entries: [], scanned: 0, problems: [`Variable ${name} should be a JSON list of objects, found ${kindOf(value)}: ignored`] };
+    return {
+      entries: [],
+      scanned: 0,
+      problems: [`Variable ${name} should be a JSON list of objects, found ${kindOf(value)}: ignored`],
+    };
   }
   const recent = value.slice(-limit);
   const entries = recent.filter(isRecord);
@@ -136,7 +149,9 @@ export function recentEntries(
   const skipped = recent.length - entries.length;
   if (skipped > 0) {
     const example = recent.find((e) => !isRecord(e));
-    problems.push(`Variable ${name}: ${skipped} of ${recent.length} recent entries are not objects (e.g. ${show(example)}); left out`);
+    problems.push(
+      `Variable ${name}: ${skipped} of ${recent.length} recent entries are not objects (e.g. ${show(example)}); left out`,
+    );
   }
   return { entries, scanned: recent.length, problems };
 }

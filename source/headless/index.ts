@@ -1,3 +1,11 @@
 // The headless daemon's parts that cli/modes wire: the scrape endpoint and the JSON-lines logger.
 export { jsonLogger, redactValue, type LogFn, type Logger, type LogLevel } from './json-logger.js';
-export { metricsText, parseListen, startMetricsServer, statusFromStore, type DaemonStatus, type MetricsServer, type MetricsServerOptions } from './metrics-server.js';
+export {
+  metricsText,
+  parseListen,
+  startMetricsServer,
+  statusFromStore,
+  type DaemonStatus,
+  type MetricsServer,
+  type MetricsServerOptions,
+} from './metrics-server.js';

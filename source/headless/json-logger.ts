@@ -24,7 +24,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 export function redactValue(key: string, value: unknown, depth = 0): unknown {
   if (SECRET_KEY.test(key)) return REDACTED;
   // Strings may quote Airflow or a receiver: no escape sequence, no secret it echoed (text/*.ts).
-  if (typeof value === 'string') return redactSecrets(sanitizeText(value, { multiline: true })).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  if (typeof value === 'string')
+    return redactSecrets(sanitizeText(value, { multiline: true })).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   if (value instanceof Error) return { name: value.name, message: redactValue('message', value.message) };
   if (depth > 5 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValue('', v, depth + 1));

@@ -46,7 +46,8 @@ export interface MetricsServer {
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(listen.trim());
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new Error(`metrics listen address "${listen}" is not host:port (e.g. 127.0.0.1:9464)`);
+  if (!match || port > 65535)
+    throw new Error(`metrics listen address "${listen}" is not host:port (e.g. 127.0.0.1:9464)`);
   return { host: match[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port };
 }
 
@@ -56,16 +57,42 @@ function daemonRegistry(report: Report | null, status: DaemonStatus | null): Reg
   new Gauge({ name: 'airtop_up', help: '1 when the last poll reached Airflow', registers: [registry] }).set(up ? 1 : 0);
   const lastPoll = status?.lastPollAt ?? (report ? new Date(report.timestamp) : null);
   if (lastPoll) {
-    new Gauge({ name: 'airtop_last_poll_timestamp_seconds', help: 'When airtop last polled Airflow successfully (Unix seconds)', registers: [registry] }).set(lastPoll.getTime() / 1000);
+    new Gauge({
+      name: 'airtop_last_poll_timestamp_seconds',
+      help: 'When airtop last polled Airflow successfully (Unix seconds)',
+      registers: [registry],
+    }).set(lastPoll.getTime() / 1000);
   }
-  new Counter({ name: 'airtop_poll_failures_total', help: 'Polls that failed since start', registers: [registry] }).inc(status?.pollFailures ?? 0);
-  const depth = new Gauge({ name: 'airtop_outbox_queue_depth', help: 'Notifications and states waiting per sink', labelNames: ['sink'], registers: [registry] });
+  new Counter({ name: 'airtop_poll_failures_total', help: 'Polls that failed since start', registers: [registry] }).inc(
+    status?.pollFailures ?? 0,
+  );
+  const depth = new Gauge({
+    name: 'airtop_outbox_queue_depth',
+    help: 'Notifications and states waiting per sink',
+    labelNames: ['sink'],
+    registers: [registry],
+  });
   for (const [sink, count] of Object.entries(status?.queueDepth ?? {})) depth.set({ sink }, count);
   const sinks = status?.sinks ?? [];
   if (sinks.length > 0) {
-    const sinkUp = new Gauge({ name: 'airtop_sink_up', help: '1 while the sink accepts deliveries, 0 while its latest attempt failed', labelNames: ['sink'], registers: [registry] });
-    const letters = new Gauge({ name: 'airtop_sink_dead_letters', help: 'Notifications a sink refused for good', labelNames: ['sink'], registers: [registry] });
-    const lastOk = new Gauge({ name: 'airtop_sink_last_success_timestamp_seconds', help: 'When the sink last accepted a delivery (Unix seconds)', labelNames: ['sink'], registers: [registry] });
+    const sinkUp = new Gauge({
+      name: 'airtop_sink_up',
+      help: '1 while the sink accepts deliveries, 0 while its latest attempt failed',
+      labelNames: ['sink'],
+      registers: [registry],
+    });
+    const letters = new Gauge({
+      name: 'airtop_sink_dead_letters',
+      help: 'Notifications a sink refused for good',
+      labelNames: ['sink'],
+      registers: [registry],
+    });
+    const lastOk = new Gauge({
+      name: 'airtop_sink_last_success_timestamp_seconds',
+      help: 'When the sink last accepted a delivery (Unix seconds)',
+      labelNames: ['sink'],
+      registers: [registry],
+    });
     for (const sink of sinks) {
       sinkUp.set({ sink: sink.name }, isFailing(sink) ? 0 : 1);
       letters.set({ sink: sink.name }, sink.deadLetters);
@@ -87,7 +114,9 @@ export function statusFromStore(data: Pick<AirtopData, 'poll' | 'sinks'>): Daemo
   };
 }
 
-export async function metricsText(options: Pick<MetricsServerOptions, 'getReport' | 'getStatus' | 'getExtra'>): Promise<string> {
+export async function metricsText(
+  options: Pick<MetricsServerOptions, 'getReport' | 'getStatus' | 'getExtra'>,
+): Promise<string> {
   const report = options.getReport();
   const status = options.getStatus?.() ?? null;
   const registries = [daemonRegistry(report, status)];
@@ -101,7 +130,10 @@ export async function metricsText(options: Pick<MetricsServerOptions, 'getReport
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const { host, port } = parseListen(options.listen);
   const getStore = options.getStore;
-  const render = { ...options, getStatus: options.getStatus ?? (getStore ? () => statusFromStore(getStore()) : undefined) };
+  const render = {
+    ...options,
+    getStatus: options.getStatus ?? (getStore ? () => statusFromStore(getStore()) : undefined),
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (options.handle?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
@@ -114,20 +146,26 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
         const body = await metricsText(render);
         res.writeHead(200, { 'content-type': PROMETHEUS_TEXT }).end(req.method === 'HEAD' ? undefined : body);
       } catch (error) {
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot render metrics: ${(error as Error).message}\n`);
+        res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`cannot render metrics: ${(error as Error).message}\n`);
       }
       return;
     }
     if (path === '/healthz') {
       // 200 either way: the process is alive and a restart would not fix Slack; "degraded" says what fails.
       const health = healthText(render.getStatus?.().sinks ?? []);
-      res.writeHead(200, { 'content-type': 'text/plain', 'x-airtop-health': health.degraded ? 'degraded' : 'ok' }).end(health.text);
+      res
+        .writeHead(200, { 'content-type': 'text/plain', 'x-airtop-health': health.degraded ? 'degraded' : 'ok' })
+        .end(health.text);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
-  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createServer(onRequest);
   // A slow or stuck client cannot hold a request open: headers within 10 s, a whole request within 30 s.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -11,7 +11,9 @@ export function isFailing(sink: SinkStatus): boolean {
 export function healthText(sinks: readonly SinkStatus[]): { degraded: boolean; text: string } {
   const failing = sinks.filter(isFailing);
   if (failing.length === 0) return { degraded: false, text: 'ok\n' };
-  const lines = failing.map((s) => `sink ${s.name} failing since ${s.lastErrorAt}: ${s.lastError ?? 'unknown error'} (${s.queueDepth} waiting)`);
+  const lines = failing.map(
+    (s) => `sink ${s.name} failing since ${s.lastErrorAt}: ${s.lastError ?? 'unknown error'} (${s.queueDepth} waiting)`,
+  );
   return { degraded: true, text: `degraded\n${lines.join('\n')}\n` };
 }
 
@@ -25,7 +27,8 @@ export function sinkHealthLogger(log: Log): (sinks: readonly SinkStatus[]) => vo
       const now = isFailing(sink);
       const before = failing.get(sink.name) ?? false;
       failing.set(sink.name, now);
-      if (now && !before) log('warn', 'sink failing', { sink: sink.name, error: sink.lastError, queue_depth: sink.queueDepth });
+      if (now && !before)
+        log('warn', 'sink failing', { sink: sink.name, error: sink.lastError, queue_depth: sink.queueDepth });
       else if (!now && before) log('info', 'sink recovered', { sink: sink.name, queue_depth: sink.queueDepth });
     }
   };

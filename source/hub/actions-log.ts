@@ -8,7 +8,10 @@ import { join } from 'node:path';
 export const ACTIONS_LOG = 'actions.log';
 const TAIL_BYTES = 256 * 1024;
 
-export function recentActions(stateDir: string, limit: number): { actions: Record<string, unknown>[]; available: boolean } {
+export function recentActions(
+  stateDir: string,
+  limit: number,
+): { actions: Record<string, unknown>[]; available: boolean } {
   let fd: number;
   try {
     fd = openSync(join(stateDir, ACTIONS_LOG), 'r');

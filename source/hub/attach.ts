@@ -2,7 +2,14 @@ import { HISTORY_CAPACITY, type AirtopStore } from '../state/store.js';
 import { appendBounded } from '../state/ring.js';
 import type { PollStatus } from '../state/types.js';
 import type { Commands } from '../ui/commands.js';
-import { answerReason, hubRequest, openHubStream, type HubEndpoint, type HubStream, type StreamOptions } from './client.js';
+import {
+  answerReason,
+  hubRequest,
+  openHubStream,
+  type HubEndpoint,
+  type HubStream,
+  type StreamOptions,
+} from './client.js';
 import type { HubState, HubUpdate } from './feed.js';
 import { createActionQueue, type ActionQueue, type NewAction, type QueuedAction, type SendOutcome } from './queue.js';
 
@@ -51,7 +58,13 @@ export function startAttachSession(options: AttachOptions): AttachSession {
     const base = hubPoll ?? store.getState().poll;
     if (!lostReason) return store.setState({ poll: base });
     const since = lostAt ? ` since ${lostAt.toISOString().slice(11, 19)}Z` : '';
-    store.setState({ poll: { ...base, state: 'error', error: `hub ${endpoint.url} unreachable${since}: ${lostReason}; showing its last state` } });
+    store.setState({
+      poll: {
+        ...base,
+        state: 'error',
+        error: `hub ${endpoint.url} unreachable${since}: ${lostReason}; showing its last state`,
+      },
+    });
   };
 
   const onState = (state: HubState) => {
@@ -100,8 +113,13 @@ export function startAttachSession(options: AttachOptions): AttachSession {
       return outcomeOf(answer.status, answerReason(answer));
     },
     onOutcome(action, outcome) {
-      if (outcome.status === 'refused') say(`hub refused the ${VERB[action.kind]} of ${action.name}: ${outcome.reason}`, 'error');
-      else if (outcome.status === 'retry') say(`${VERB[action.kind]} of ${action.name} queued (${queue.size} waiting): ${outcome.reason}; sent when the hub is back`, 'error');
+      if (outcome.status === 'refused')
+        say(`hub refused the ${VERB[action.kind]} of ${action.name}: ${outcome.reason}`, 'error');
+      else if (outcome.status === 'retry')
+        say(
+          `${VERB[action.kind]} of ${action.name} queued (${queue.size} waiting): ${outcome.reason}; sent when the hub is back`,
+          'error',
+        );
       else if (action.kind === 'unack') say(`un-acked ${action.name} on the hub`, 'info');
     },
     onProblem: (message) => say(message, 'error'),
@@ -140,14 +158,16 @@ export function startAttachSession(options: AttachOptions): AttachSession {
     queue.add(action);
     void queue.flush();
   };
-  const nameOf = (fingerprint: string) => (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fingerprint)?.labels.alertname ?? fingerprint;
+  const nameOf = (fingerprint: string) =>
+    (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fingerprint)?.labels.alertname ?? fingerprint;
   const commands: Commands = {
     // The hub polls Airflow for everyone; refresh fetches its state again instead of adding a poll.
     refresh: () => stream?.reconnect(),
     quit: () => undefined,
     ack: (fingerprint, note) => act({ kind: 'ack', fingerprint, name: nameOf(fingerprint), note, by: options.user }),
     unack: (fingerprint) => act({ kind: 'unack', fingerprint, name: nameOf(fingerprint), by: options.user }),
-    silence: (fingerprint, durationSeconds, comment) => act({ kind: 'silence', fingerprint, name: nameOf(fingerprint), durationSeconds, comment, by: options.user }),
+    silence: (fingerprint, durationSeconds, comment) =>
+      act({ kind: 'silence', fingerprint, name: nameOf(fingerprint), durationSeconds, comment, by: options.user }),
   };
 
   // Actions left queued by an earlier run go out as soon as the hub answers.

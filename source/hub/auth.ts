@@ -25,7 +25,10 @@ function fromFile(path: string, variable: string): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${variable}=${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new Error(
+      `${variable}=${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      { cause: error },
+    );
   }
   // One token a line; blank lines and # comments are skipped, so a file can hold several viewers' tokens.
   return text
@@ -49,13 +52,24 @@ export function loadHubTokens(env: NodeJS.ProcessEnv): HubTokens | null {
   const write = collect(env, 'AIRTOP_HUB_TOKEN');
   const read = collect(env, 'AIRTOP_HUB_READONLY_TOKEN');
   if (write.length === 0) return null;
-  for (const [name, list] of [['AIRTOP_HUB_TOKEN', write], ['AIRTOP_HUB_READONLY_TOKEN', read]] as const) {
+  for (const [name, list] of [
+    ['AIRTOP_HUB_TOKEN', write],
+    ['AIRTOP_HUB_READONLY_TOKEN', read],
+  ] as const) {
     if (list.some((t) => t.length < MIN_TOKEN_LENGTH)) {
-      throw new Error(`${name}: a hub token must be at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)`);
+      throw new Error(
+        `${name}: a hub token must be at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)`,
+      );
     }
   }
-  if (read.some((t) => write.includes(t))) throw new Error('AIRTOP_HUB_READONLY_TOKEN must differ from AIRTOP_HUB_TOKEN');
-  return { entries: [...write.map((t) => ({ digest: digest(t), role: 'write' as const })), ...read.map((t) => ({ digest: digest(t), role: 'read' as const }))] };
+  if (read.some((t) => write.includes(t)))
+    throw new Error('AIRTOP_HUB_READONLY_TOKEN must differ from AIRTOP_HUB_TOKEN');
+  return {
+    entries: [
+      ...write.map((t) => ({ digest: digest(t), role: 'write' as const })),
+      ...read.map((t) => ({ digest: digest(t), role: 'read' as const })),
+    ],
+  };
 }
 
 /** The token an attached TUI sends, and whether it may act: the write token if set, else a viewer's. */
@@ -68,7 +82,12 @@ export function clientToken(env: NodeJS.ProcessEnv): { token: string; role: HubR
 
 /** Checks an Authorization header; `need` is the role the route requires. */
 export function authorize(tokens: HubTokens, header: string | undefined, need: HubRole): AuthResult {
-  if (!header) return { ok: false, status: 401, reason: 'missing credentials: send "Authorization: Bearer <token>" (the value of AIRTOP_HUB_TOKEN)' };
+  if (!header)
+    return {
+      ok: false,
+      status: 401,
+      reason: 'missing credentials: send "Authorization: Bearer <token>" (the value of AIRTOP_HUB_TOKEN)',
+    };
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   if (!match) return { ok: false, status: 401, reason: 'malformed Authorization header: expected "Bearer <token>"' };
   const given = digest(match[1]!);
@@ -77,9 +96,14 @@ export function authorize(tokens: HubTokens, header: string | undefined, need: H
   for (const entry of tokens.entries) {
     if (timingSafeEqual(entry.digest, given) && role !== 'write') role = entry.role;
   }
-  if (role === null) return { ok: false, status: 401, reason: 'token not recognised: check AIRTOP_HUB_TOKEN matches the hub' };
+  if (role === null)
+    return { ok: false, status: 401, reason: 'token not recognised: check AIRTOP_HUB_TOKEN matches the hub' };
   if (need === 'write' && role !== 'write') {
-    return { ok: false, status: 403, reason: 'this token is read-only: acks, un-acks and silences need the hub write token (AIRTOP_HUB_TOKEN)' };
+    return {
+      ok: false,
+      status: 403,
+      reason: 'this token is read-only: acks, un-acks and silences need the hub write token (AIRTOP_HUB_TOKEN)',
+    };
   }
   return { ok: true, role };
 }

@@ -24,7 +24,12 @@ export function answerReason(answer: HubAnswer): string {
   return typeof body?.error === 'string' ? body.error : `HTTP ${answer.status}`;
 }
 
-function requestOptions(endpoint: HubEndpoint, method: string, path: string, headers: Record<string, string>): { url: URL; options: RequestOptions } {
+function requestOptions(
+  endpoint: HubEndpoint,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): { url: URL; options: RequestOptions } {
   const base = endpoint.url.replace(/\/+$/, '');
   const url = new URL(`${base}${path}`);
   return {
@@ -42,9 +47,20 @@ function send(url: URL, options: RequestOptions, onResponse: (res: IncomingMessa
 }
 
 /** One JSON request. Rejects only when the hub could not be reached (or did not answer in time). */
-export function hubRequest(endpoint: HubEndpoint, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 5000): Promise<HubAnswer> {
+export function hubRequest(
+  endpoint: HubEndpoint,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 5000,
+): Promise<HubAnswer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const { url, options } = requestOptions(endpoint, method, path, payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {});
+  const { url, options } = requestOptions(
+    endpoint,
+    method,
+    path,
+    payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {},
+  );
   return new Promise((resolve, reject) => {
     const req = send(url, options, (res) => {
       const chunks: Buffer[] = [];
@@ -150,12 +166,18 @@ export function openHubStream(endpoint: HubEndpoint, handlers: StreamHandlers, o
         res.on('end', () => {
           let reason = `HTTP ${res.statusCode}`;
           try {
-            reason = answerReason({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            reason = answerReason({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            });
           } catch {
             // keep the status line
           }
           // A refused token will not start working by itself: retry slowly.
-          end(`hub refused the stream (${res.statusCode}): ${reason}`, res.statusCode === 401 || res.statusCode === 403);
+          end(
+            `hub refused the stream (${res.statusCode}): ${reason}`,
+            res.statusCode === 401 || res.statusCode === 403,
+          );
         });
         return;
       }

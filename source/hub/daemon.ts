@@ -17,23 +17,51 @@ export function hubTls(config: Config): { cert: Buffer; key: Buffer } | undefine
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new Error(`cannot read the hub TLS ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+      throw new Error(
+        `cannot read the hub TLS ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        { cause: error },
+      );
     }
   };
   return { cert: read(cert, 'certificate'), key: read(key, 'key') };
 }
 
-export function startDaemonHub(options: { config: Config; env: NodeJS.ProcessEnv; store: AirtopStore; notifier: HubNotifier; stateDir: string; listening: boolean; log: LogFn }): Hub | null {
+export function startDaemonHub(options: {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  store: AirtopStore;
+  notifier: HubNotifier;
+  stateDir: string;
+  listening: boolean;
+  log: LogFn;
+}): Hub | null {
   const tokens = loadHubTokens(options.env);
   if (!tokens) {
-    if (options.listening) options.log('info', 'hub API off: set AIRTOP_HUB_TOKEN (or AIRTOP_HUB_TOKEN_FILE) to serve /api/v1 for attached TUIs');
+    if (options.listening)
+      options.log(
+        'info',
+        'hub API off: set AIRTOP_HUB_TOKEN (or AIRTOP_HUB_TOKEN_FILE) to serve /api/v1 for attached TUIs',
+      );
     return null;
   }
   if (!options.listening) {
-    options.log('warn', 'AIRTOP_HUB_TOKEN is set but nothing listens: pass --metrics-listen host:port (or enable sinks.metrics) to serve the hub');
+    options.log(
+      'warn',
+      'AIRTOP_HUB_TOKEN is set but nothing listens: pass --metrics-listen host:port (or enable sinks.metrics) to serve the hub',
+    );
     return null;
   }
-  const hub = createHub({ tokens, store: options.store, notifier: options.notifier, stateDir: options.stateDir, maxStreams: options.config.hub.max_streams, log: options.log });
-  options.log('info', 'hub API on /api/v1', { writers: tokens.entries.filter((e) => e.role === 'write').length, viewers: tokens.entries.filter((e) => e.role === 'read').length });
+  const hub = createHub({
+    tokens,
+    store: options.store,
+    notifier: options.notifier,
+    stateDir: options.stateDir,
+    maxStreams: options.config.hub.max_streams,
+    log: options.log,
+  });
+  options.log('info', 'hub API on /api/v1', {
+    writers: tokens.entries.filter((e) => e.role === 'write').length,
+    viewers: tokens.entries.filter((e) => e.role === 'read').length,
+  });
   return hub;
 }

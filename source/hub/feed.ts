@@ -45,7 +45,9 @@ export interface HubFeed {
   stop(): void;
 }
 
-type Watched = Pick<AirtopState, 'snapshot' | 'report' | 'history' | 'poll' | 'sinks' | 'deadLetters'> & { alerts: AlertView[] };
+type Watched = Pick<AirtopState, 'snapshot' | 'report' | 'history' | 'poll' | 'sinks' | 'deadLetters'> & {
+  alerts: AlertView[];
+};
 
 export function createHubFeed(options: {
   store: AirtopStore;

@@ -2,12 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // Small request/response helpers for the hub: JSON answers with a reason, and bodies read with a cap.
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(text);
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
+    .end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: reason, status }, headers);
 }
 
@@ -45,7 +57,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bo
       done = true;
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve({ ok: true, value: {} });
-      if (!/^application\/json\b/i.test(type)) return resolve({ ok: false, status: 415, reason: 'send the body as Content-Type: application/json' });
+      if (!/^application\/json\b/i.test(type))
+        return resolve({ ok: false, status: 415, reason: 'send the body as Content-Type: application/json' });
       try {
         resolve({ ok: true, value: JSON.parse(text) });
       } catch (error) {

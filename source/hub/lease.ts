@@ -49,7 +49,8 @@ function alive(pid: number): boolean {
 function readHolder(path: string): LeaseHolder | null {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LeaseHolder>;
-    if (typeof value.id !== 'string' || typeof value.renewedAt !== 'string' || typeof value.ttlSeconds !== 'number') return null;
+    if (typeof value.id !== 'string' || typeof value.renewedAt !== 'string' || typeof value.ttlSeconds !== 'number')
+      return null;
     return value as LeaseHolder;
   } catch {
     return null;

@@ -23,7 +23,8 @@ export type QueuedAction = {
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewAction = Without<QueuedAction, 'id' | 'hub' | 'queuedAt'>;
 
-export type SendOutcome = { status: 'done' } | { status: 'refused'; reason: string } | { status: 'retry'; reason: string };
+export type SendOutcome =
+  { status: 'done' } | { status: 'refused'; reason: string } | { status: 'retry'; reason: string };
 
 export interface ActionQueue {
   add(action: NewAction): QueuedAction;
@@ -44,7 +45,9 @@ export interface QueueOptions {
 function load(path: string): QueuedAction[] {
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return Array.isArray(value) ? (value as QueuedAction[]).filter((a) => a && typeof a.id === 'string' && typeof a.fingerprint === 'string') : [];
+    return Array.isArray(value)
+      ? (value as QueuedAction[]).filter((a) => a && typeof a.id === 'string' && typeof a.fingerprint === 'string')
+      : [];
   } catch {
     return [];
   }
@@ -61,13 +64,17 @@ export function createActionQueue(options: QueueOptions): ActionQueue {
     try {
       writeJsonAtomic(path, items);
     } catch (error) {
-      options.onProblem?.(`cannot save queued hub actions to ${path}: ${(error as Error).message}; they are kept in memory only`);
+      options.onProblem?.(
+        `cannot save queued hub actions to ${path}: ${(error as Error).message}; they are kept in memory only`,
+      );
     }
   };
 
   async function run(): Promise<number> {
     for (const action of mine()) {
-      const outcome = await options.send(action).catch((error: unknown): SendOutcome => ({ status: 'retry', reason: (error as Error).message }));
+      const outcome = await options
+        .send(action)
+        .catch((error: unknown): SendOutcome => ({ status: 'retry', reason: (error as Error).message }));
       if (outcome.status !== 'retry') {
         items = items.filter((a) => a.id !== action.id);
         save();

@@ -11,7 +11,9 @@ import { cleanText, readJsonBody, sendError, sendJson } from './http-io.js';
 // notifier the daemon uses (alert state persisted and PagerDuty told before the answer), then the store's
 // alert list is refreshed, which the change stream carries to every attached TUI.
 
-export type HubNotifier = Pick<Notifier, 'ack' | 'unack' | 'silence'> & { alerts: Pick<AlertManager, 'alerts' | 'records' | 'silences' | 'expireSilence'> };
+export type HubNotifier = Pick<Notifier, 'ack' | 'unack' | 'silence'> & {
+  alerts: Pick<AlertManager, 'alerts' | 'records' | 'silences' | 'expireSilence'>;
+};
 
 export interface RouteContext {
   store: AirtopStore;
@@ -28,7 +30,11 @@ const by = z.string().max(200).optional();
 const ackBody = z.object({ note: z.string().max(5000).optional(), by, id: actionId });
 const unackBody = z.object({ by, id: actionId });
 const silenceBody = z.object({
-  duration_seconds: z.number().int().min(60, 'at least 60 seconds').max(30 * 86400, 'at most 30 days'),
+  duration_seconds: z
+    .number()
+    .int()
+    .min(60, 'at least 60 seconds')
+    .max(30 * 86400, 'at most 30 days'),
   comment: z.string().max(5000).optional(),
   by,
   id: actionId,
@@ -88,7 +94,8 @@ export function createRoutes(context: RouteContext) {
   return {
     report(res: ServerResponse) {
       const report = store.getState().report;
-      if (!report) return sendError(res, 503, 'no poll has completed yet; try again after the first poll', { 'retry-after': '5' });
+      if (!report)
+        return sendError(res, 503, 'no poll has completed yet; try again after the first poll', { 'retry-after': '5' });
       sendJson(res, 200, report);
     },
     state(res: ServerResponse) {
@@ -120,9 +127,11 @@ export function createRoutes(context: RouteContext) {
       if (!input || replay(res, input.id)) return;
       const current = notifier.alerts.alerts().find((a) => a.fingerprint === fingerprint);
       // Already acknowledged: answer as done without a second PagerDuty acknowledge (a retried queue item).
-      if (current?.ack && current.state !== 'resolved') return finish(res, input.id, 200, { alert: current, unchanged: true });
+      if (current?.ack && current.state !== 'resolved')
+        return finish(res, input.id, 200, { alert: current, unchanged: true });
       const result = await notifier.ack(fingerprint, who(input.by), cleanText(input.note ?? '', MAX_NOTE));
-      if (!result.ok) return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
+      if (!result.ok)
+        return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
       refresh();
       finish(res, input.id, 200, { alert: result.alert });
     },
@@ -131,7 +140,8 @@ export function createRoutes(context: RouteContext) {
       const input = await body(req, res, unackBody);
       if (!input || replay(res, input.id)) return;
       const result = await notifier.unack(fingerprint);
-      if (!result.ok) return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
+      if (!result.ok)
+        return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
       refresh();
       finish(res, input.id, 200, { alert: result.alert });
     },
@@ -158,7 +168,8 @@ export function createRoutes(context: RouteContext) {
         : undefined;
       if (existing) return finish(res, input.id, 200, { silence: existing, unchanged: true });
       const result = await notifier.silence(fingerprint, input.duration_seconds, comment, createdBy);
-      if (!result.ok) return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
+      if (!result.ok)
+        return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
       refresh();
       finish(res, input.id, 201, { silence: result.silence });
     },
@@ -167,7 +178,8 @@ export function createRoutes(context: RouteContext) {
       const input = await body(req, res, unackBody);
       if (!input || replay(res, input.id)) return;
       const result = notifier.alerts.expireSilence(id);
-      if (!result.ok) return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
+      if (!result.ok)
+        return finish(res, input.id, statusOf(result.error), { error: result.error, status: statusOf(result.error) });
       refresh();
       finish(res, input.id, 200, { silence: result.silence });
     },

@@ -53,14 +53,23 @@ const ENDPOINTS = [
 
 export function createHub(options: HubOptions): Hub {
   const maxStreams = options.maxStreams ?? 100;
-  const sse = createSseHub({ maxClients: maxStreams, ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}) });
+  const sse = createSseHub({
+    maxClients: maxStreams,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
   const feed = createHubFeed({
     store: options.store,
     silences: () => options.notifier.alerts.silences(),
     alertsBeforeReport: () => options.notifier.alerts.alerts(),
     onUpdate: (update, json) => sse.broadcast('update', json, update.seq),
   });
-  const routes = createRoutes({ store: options.store, notifier: options.notifier, feed, stateDir: options.stateDir, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 });
+  const routes = createRoutes({
+    store: options.store,
+    notifier: options.notifier,
+    feed,
+    stateDir: options.stateDir,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
+  });
   const limiter = createRateLimiter(options.rate ?? { perSecond: 20, burst: 120 });
   const writeLimiter = createRateLimiter(options.writeRate ?? { perSecond: 2, burst: 30 });
 
@@ -73,9 +82,15 @@ export function createHub(options: HubOptions): Hub {
     }
     const auth = authorize(options.tokens, req.headers.authorization, need);
     if (!auth.ok) {
-      const headers: Record<string, string> = auth.status === 401 ? { 'www-authenticate': 'Bearer realm="airtop"' } : {};
+      const headers: Record<string, string> =
+        auth.status === 401 ? { 'www-authenticate': 'Bearer realm="airtop"' } : {};
       sendError(res, auth.status, auth.reason, headers);
-      options.log?.('warn', 'hub request refused', { status: auth.status, reason: auth.reason, from: address, path: (req.url ?? '').split('?')[0] });
+      options.log?.('warn', 'hub request refused', {
+        status: auth.status,
+        reason: auth.reason,
+        from: address,
+        path: (req.url ?? '').split('?')[0],
+      });
       return false;
     }
     return true;
@@ -98,12 +113,18 @@ export function createHub(options: HubOptions): Hub {
       if (write[2] === 'silence') return routes.silence(req, res, target);
       return routes.expire(req, res, target);
     }
-    if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `${path || '/'} takes GET`, { allow: 'GET, HEAD' });
+    if (method !== 'GET' && method !== 'HEAD')
+      return sendError(res, 405, `${path || '/'} takes GET`, { allow: 'GET, HEAD' });
     if (!guard(req, res, 'read')) return;
     switch (path) {
       case '':
       case '/':
-        return sendJson(res, 200, { api: HUB_API_VERSION, endpoints: ENDPOINTS, streams: sse.size, max_streams: maxStreams });
+        return sendJson(res, 200, {
+          api: HUB_API_VERSION,
+          endpoints: ENDPOINTS,
+          streams: sse.size,
+          max_streams: maxStreams,
+        });
       case '/state':
         return routes.state(res);
       case '/report':
@@ -118,7 +139,9 @@ export function createHub(options: HubOptions): Hub {
         return routes.actions(res, query);
       case '/events':
         if (!sse.add(res, { event: 'state', data: feed.fullJson(), id: feed.seq })) {
-          sendError(res, 503, `the hub already serves ${maxStreams} change streams; try again later`, { 'retry-after': '30' });
+          sendError(res, 503, `the hub already serves ${maxStreams} change streams; try again later`, {
+            'retry-after': '30',
+          });
         }
         return;
       default:

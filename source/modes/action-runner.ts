@@ -46,9 +46,12 @@ function describe(error: unknown): string {
 
 export async function createActionRunner(opts: ActionRunnerOptions): Promise<ActionRunner> {
   const { store, config } = opts;
-  const set = (availability: ActionAvailability) => store.setState((s) => ({ actions: { availability, recent: s.actions?.recent ?? [] } }));
+  const set = (availability: ActionAvailability) =>
+    store.setState((s) => ({ actions: { availability, recent: s.actions?.recent ?? [] } }));
   set({ allowed: null, reason: null, role: null });
-  void readRecentAudit(opts.stateDir, 20).then((recent) => store.setState((s) => ({ actions: { availability: s.actions!.availability, recent } })));
+  void readRecentAudit(opts.stateDir, 20).then((recent) =>
+    store.setState((s) => ({ actions: { availability: s.actions!.availability, recent } })),
+  );
 
   // --source sql reads the DB but acts only through the REST URL; without one there is nothing to act with.
   let rest: RestLike | null = null;
@@ -58,7 +61,12 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
   else if (config.airflow.url) {
     rest = await createRestSource(restOptions(config, config.airflow.url));
     owned = true;
-  } else set({ allowed: false, role: null, reason: "--source sql without --url: actions go through Airflow's REST API, never the metadata DB; add --url" });
+  } else
+    set({
+      allowed: false,
+      role: null,
+      reason: "--source sql without --url: actions go through Airflow's REST API, never the metadata DB; add --url",
+    });
 
   const role = async (): Promise<string | null> => {
     const claims = await rest?.tokenClaims().catch(() => null);
@@ -77,7 +85,12 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     const { dagId, taskId } = actionLabels(req);
     for (const a of store.getState().report?.alerts ?? []) {
       const task = a.labels['task_id'] ?? a.labels['task'];
-      if (a.state !== 'resolved' && a.labels['dag_id'] === dagId && (taskId === null || task === undefined || task === taskId)) linked.set(a.fingerprint, doneText(req));
+      if (
+        a.state !== 'resolved' &&
+        a.labels['dag_id'] === dagId &&
+        (taskId === null || task === undefined || task === taskId)
+      )
+        linked.set(a.fingerprint, doneText(req));
     }
   };
   const unsubscribeResolved = store.subscribe((s, before) => {
@@ -87,7 +100,9 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
       if (action === undefined || a.state !== 'resolved') continue;
       linked.delete(a.fingerprint);
       const summary = a.annotations['summary'] ?? a.labels['alertname'] ?? a.fingerprint;
-      store.setState((now) => ({ ui: { ...now.ui, message: { text: terminalSafe(`resolved after ${action}: ${summary}`), level: 'info' } } }));
+      store.setState((now) => ({
+        ui: { ...now.ui, message: { text: terminalSafe(`resolved after ${action}: ${summary}`), level: 'info' } },
+      }));
     }
   });
 
@@ -107,9 +122,17 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     const d = store.getState().ui.dialog;
     return d?.kind === 'action' && d.seq === seq ? d : null;
   };
-  const setUi = (patch: Partial<ReturnType<AirtopStore['getState']>['ui']>) => store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+  const setUi = (patch: Partial<ReturnType<AirtopStore['getState']>['ui']>) =>
+    store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
 
-  async function record(req: ActionRequest, dryRun: PreviewItem[] | null, outcome: AuditRecord['outcome'], status: number | null, answer: string, ack: string | null): Promise<string | null> {
+  async function record(
+    req: ActionRequest,
+    dryRun: PreviewItem[] | null,
+    outcome: AuditRecord['outcome'],
+    status: number | null,
+    answer: string,
+    ack: string | null,
+  ): Promise<string | null> {
     const entry: AuditRecord = {
       at: opts.clock().toISOString(),
       os_user: opts.osUser,
@@ -126,7 +149,9 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     };
     try {
       await appendAudit(opts.stateDir, entry);
-      store.setState((s) => ({ actions: { availability: s.actions!.availability, recent: [...(s.actions?.recent ?? []), entry].slice(-20) } }));
+      store.setState((s) => ({
+        actions: { availability: s.actions!.availability, recent: [...(s.actions?.recent ?? []), entry].slice(-20) },
+      }));
       return null;
     } catch (error) {
       return `the audit record could not be written to ${opts.stateDir}: ${describe(error)}`;
@@ -150,8 +175,17 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
           const result = await client.apply(request);
           ok = result.ok;
           if (result.ok && ack) await opts.ack(ack.fingerprint, ack.note);
-          const problem = await record(request, dryRun, result.ok ? 'done' : 'refused', result.status, result.message, result.ok && ack ? ack.fingerprint : null);
-          text = result.ok ? `${doneText(request)}: ${result.message}${ack ? '; alert acknowledged' : ''}` : `${verbText(request)} refused: ${result.message}`;
+          const problem = await record(
+            request,
+            dryRun,
+            result.ok ? 'done' : 'refused',
+            result.status,
+            result.message,
+            result.ok && ack ? ack.fingerprint : null,
+          );
+          text = result.ok
+            ? `${doneText(request)}: ${result.message}${ack ? '; alert acknowledged' : ''}`
+            : `${verbText(request)} refused: ${result.message}`;
           if (problem) text += ` (${problem})`;
         } catch (error) {
           // No answer (Airflow down, timeout): not done; the attempt is recorded as failed, not as done.
@@ -159,7 +193,10 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
           const problem = await record(request, dryRun, 'failed', null, describe(error), null);
           if (problem) text += ` (${problem})`;
         }
-        setUi({ dialog: dialogFor(seq) ? null : store.getState().ui.dialog, message: { text: terminalSafe(text), level: ok ? 'info' : 'error' } });
+        setUi({
+          dialog: dialogFor(seq) ? null : store.getState().ui.dialog,
+          message: { text: terminalSafe(text), level: ok ? 'info' : 'error' },
+        });
         // Show the change now rather than at the next tick: the view on screen reloads after this poll.
         if (ok) {
           link(request);

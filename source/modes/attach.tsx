@@ -18,25 +18,44 @@ const NO_DRILL =
 /** A source for the drill-down only, that says why it cannot answer. */
 function unavailableSource(reason: string): AirflowSource {
   const refuse = () => Promise.reject(new Error(reason));
-  return { url: '', snapshot: refuse, dagRuns: refuse, taskInstances: refuse, taskLog: refuse, close: () => Promise.resolve() };
+  return {
+    url: '',
+    snapshot: refuse,
+    dagRuns: refuse,
+    taskInstances: refuse,
+    taskLog: refuse,
+    close: () => Promise.resolve(),
+  };
 }
 
-export async function runAttach(options: { url: string; config: Config; env: NodeJS.ProcessEnv; stateDir: string }): Promise<number> {
+export async function runAttach(options: {
+  url: string;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  stateDir: string;
+}): Promise<number> {
   let parsed: URL | null = null;
   try {
     parsed = new URL(options.url);
   } catch {
     // said below
   }
-  if (!parsed || !/^https?:$/.test(parsed.protocol)) throw new Error(`--attach ${options.url} is not a hub URL; expected e.g. https://monitor.internal:9464`);
+  if (!parsed || !/^https?:$/.test(parsed.protocol))
+    throw new Error(`--attach ${options.url} is not a hub URL; expected e.g. https://monitor.internal:9464`);
   const token = clientToken(options.env);
-  if (!token) throw new Error('--attach needs AIRTOP_HUB_TOKEN (or AIRTOP_HUB_READONLY_TOKEN for a read-only view), as the hub has it');
+  if (!token)
+    throw new Error(
+      '--attach needs AIRTOP_HUB_TOKEN (or AIRTOP_HUB_READONLY_TOKEN for a read-only view), as the hub has it',
+    );
   let ca: Buffer | undefined;
   if (options.config.hub.ca) {
     try {
       ca = readFileSync(options.config.hub.ca);
     } catch (error) {
-      throw new Error(`cannot read hub.ca ${options.config.hub.ca} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+      throw new Error(
+        `cannot read hub.ca ${options.config.hub.ca} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        { cause: error },
+      );
     }
   }
   const store = createAirtopStore({});
@@ -56,7 +75,9 @@ export async function runAttach(options: { url: string; config: Config; env: Nod
     drill = createDrillController({ store, source: from });
   };
   if (options.config.airflow.url || options.config.source === 'sql') {
-    connectSource(options.config).then(startDrill, (error: unknown) => startDrill(unavailableSource(`drill-down cannot reach Airflow: ${(error as Error).message}`)));
+    connectSource(options.config).then(startDrill, (error: unknown) =>
+      startDrill(unavailableSource(`drill-down cannot reach Airflow: ${(error as Error).message}`)),
+    );
   } else startDrill(unavailableSource(NO_DRILL));
   try {
     await runTui({ store, commands: session.commands, readonly: options.config.readonly || token.role === 'read' });

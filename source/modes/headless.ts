@@ -41,14 +41,25 @@ export async function runHeadless(context: ModeContext): Promise<number> {
   }
   log('info', 'holding the lease on the state dir: this daemon polls and pages', { state_dir: context.stateDir });
   const store = createAirtopStore();
-  const listen = context.flags.metricsListen ?? (context.config.sinks.metrics.enabled ? context.config.sinks.metrics.listen : null);
+  const listen =
+    context.flags.metricsListen ?? (context.config.sinks.metrics.enabled ? context.config.sinks.metrics.listen : null);
   let hub: Hub | null = null;
   const tls = hubTls(context.config);
   const metrics = listen
-    ? await startMetricsServer({ listen, getReport: () => store.getState().report, getStore: () => store.getState(), handle: (req, res) => hub?.handle(req, res) ?? false, ...(tls ? { tls } : {}) })
+    ? await startMetricsServer({
+        listen,
+        getReport: () => store.getState().report,
+        getStore: () => store.getState(),
+        handle: (req, res) => hub?.handle(req, res) ?? false,
+        ...(tls ? { tls } : {}),
+      })
     : null;
   if (metrics) log('info', 'metrics endpoint listening', { url: metrics.url });
-  log('info', 'airtop headless started', { url: context.source.url, interval_seconds: context.config.interval, state_dir: context.stateDir });
+  log('info', 'airtop headless started', {
+    url: context.source.url,
+    interval_seconds: context.config.interval,
+    state_dir: context.stateDir,
+  });
   const logSinkHealth = sinkHealthLogger((level, msg, fields) => log(level, msg, fields));
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.sinks !== previous.sinks) logSinkHealth(Object.values(state.sinks));
@@ -72,7 +83,15 @@ export async function runHeadless(context: ModeContext): Promise<number> {
         retry_at: at.toISOString(),
       }),
   });
-  hub = startDaemonHub({ config: context.config, env: process.env, store, notifier: live.notifier, stateDir: context.stateDir, listening: metrics !== null, log });
+  hub = startDaemonHub({
+    config: context.config,
+    env: process.env,
+    store,
+    notifier: live.notifier,
+    stateDir: context.stateDir,
+    listening: metrics !== null,
+    log,
+  });
   const lost = lease.lost.then((reason) => {
     log('error', 'lost the lease; stopping so that only one daemon pages', { reason });
     return 'lease lost';

@@ -16,7 +16,8 @@ export async function runInteractive(context: ModeContext): Promise<number> {
   const live = await startLive(context, store, {
     // Sink and state-file problems show in the message line; routine notification events stay quiet.
     log: (level, msg) => {
-      if (level !== 'info') store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
+      if (level !== 'info')
+        store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
     },
   });
   const { notifier, poller } = live;
@@ -43,7 +44,8 @@ export async function runInteractive(context: ModeContext): Promise<number> {
     quit: () => undefined,
     ack: (fingerprint, note) => void notifier.ack(fingerprint, who, note).then(refreshAlerts),
     unack: (fingerprint) => void notifier.unack(fingerprint).then(refreshAlerts),
-    silence: (fingerprint, seconds, comment) => void notifier.silence(fingerprint, seconds, comment, who).then(refreshAlerts),
+    silence: (fingerprint, seconds, comment) =>
+      void notifier.silence(fingerprint, seconds, comment, who).then(refreshAlerts),
   };
   try {
     await runTui({ store, commands, readonly: context.config.readonly });

@@ -9,7 +9,6 @@ import type { AirtopStore } from '../state/store.js';
 import type { ModeContext } from './context.js';
 import { variableWriterFor } from './variable-writer.js';
 
-
 export interface Live {
   notifier: Notifier;
   poller: ReturnType<typeof createPoller>;
@@ -20,7 +19,12 @@ export interface Live {
 export async function startLive(
   context: ModeContext,
   store: AirtopStore,
-  hooks: { log: LogFn; role?: string; onReport?: (report: Report, snapshot: Snapshot) => void; onPollError?: (error: unknown, retryAt: Date) => void },
+  hooks: {
+    log: LogFn;
+    role?: string;
+    onReport?: (report: Report, snapshot: Snapshot) => void;
+    onPollError?: (error: unknown, retryAt: Date) => void;
+  },
 ): Promise<Live> {
   const notifier = await createNotifier({
     config: context.config,

@@ -17,7 +17,12 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
     if (flags.demo) {
       const demo = await startDemoServer();
       cleanups.push(() => demo.close());
-      demoEnv = { ...env, AIRFLOW_URL: demo.url, AIRFLOW_USERNAME: demo.credentials.username, AIRFLOW_PASSWORD: demo.credentials.password };
+      demoEnv = {
+        ...env,
+        AIRFLOW_URL: demo.url,
+        AIRFLOW_USERNAME: demo.credentials.username,
+        AIRFLOW_PASSWORD: demo.credentials.password,
+      };
       delete demoEnv.AIRFLOW_TOKEN;
     }
     const { config, file: configFile } = loadConfig(
@@ -80,5 +85,9 @@ function safeMessage(text: string): string {
 
 /** `--once --json` still prints JSON when it cannot produce a report, so scripts can parse every outcome. */
 function unknownReport(reason: string) {
-  return { timestamp: new Date().toISOString(), error: reason, summary: { health_score: null, alerts: [reason], overall: 'unknown' } };
+  return {
+    timestamp: new Date().toISOString(),
+    error: reason,
+    summary: { health_score: null, alerts: [reason], overall: 'unknown' },
+  };
 }

@@ -23,7 +23,12 @@ export async function runOnce(context: ModeContext): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new DeadlineError(`--once gave up after ${deadlineSeconds} s (its deadline): Airflow at ${context.source.url} did not answer in time; check it, or raise --deadline / once_deadline`)),
+      () =>
+        reject(
+          new DeadlineError(
+            `--once gave up after ${deadlineSeconds} s (its deadline): Airflow at ${context.source.url} did not answer in time; check it, or raise --deadline / once_deadline`,
+          ),
+        ),
       safeDelayMs(deadlineSeconds * 1000),
     );
   });
@@ -31,7 +36,13 @@ export async function runOnce(context: ModeContext): Promise<number> {
     await Promise.race([
       (async () => {
         const alerts = await openReadOnlyAlerts(context);
-        const cycle = createPollCycle({ source: context.source, store, config: context.config, alerts, clock: context.clock });
+        const cycle = createPollCycle({
+          source: context.source,
+          store,
+          config: context.config,
+          alerts,
+          clock: context.clock,
+        });
         await cycle();
       })(),
       expired,
@@ -42,7 +53,8 @@ export async function runOnce(context: ModeContext): Promise<number> {
   const report = store.getState().report;
   if (!report) return EXIT_UNKNOWN;
   // The last 20 actions taken from airtop (actions.log in the state dir) ride along in the JSON report.
-  const json = () => readRecentAudit(context.stateDir, 20).then((actions) => JSON.stringify({ ...report, actions }, null, 2));
+  const json = () =>
+    readRecentAudit(context.stateDir, 20).then((actions) => JSON.stringify({ ...report, actions }, null, 2));
   process.stdout.write(context.flags.json ? `${await json()}\n` : `${summaryLine(report)}\n`);
   return exitCodeFor(report);
 }

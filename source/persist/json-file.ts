@@ -1,4 +1,14 @@
-import { closeSync, copyFileSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ensureDir } from './state-dir.js';
 
@@ -70,12 +80,21 @@ export type StateRead<T> =
  * A bad file is renamed to `<file>.corrupt-<time>` so nothing is lost and the next write does not
  * overwrite the evidence; the message says where it went.
  */
-export function readJsonState<T>(path: string, parse: (raw: unknown) => T | null, now: Date = new Date(), options: { backup?: boolean } = {}): StateRead<T> {
+export function readJsonState<T>(
+  path: string,
+  parse: (raw: unknown) => T | null,
+  now: Date = new Date(),
+  options: { backup?: boolean } = {},
+): StateRead<T> {
   const read = readPrimary(path, parse, now);
   if (read.status !== 'corrupt' || !options.backup) return read;
   const fallback = readBackup(path, parse);
   if (fallback === null) return read;
-  return { status: 'corrupt', message: `${read.message.replace(/ and started with empty state$/, '')}; restored the last good copy ${backupPath(path)}`, fallback };
+  return {
+    status: 'corrupt',
+    message: `${read.message.replace(/ and started with empty state$/, '')}; restored the last good copy ${backupPath(path)}`,
+    fallback,
+  };
 }
 
 /** The backup's content when it parses into the expected shape, else null. */
@@ -107,7 +126,10 @@ function readPrimary<T>(path: string, parse: (raw: unknown) => T | null, now: Da
   const aside = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
   try {
     renameSync(path, aside);
-    return { status: 'corrupt', message: `${path} could not be loaded (${reason}); moved it to ${aside} and started with empty state` };
+    return {
+      status: 'corrupt',
+      message: `${path} could not be loaded (${reason}); moved it to ${aside} and started with empty state`,
+    };
   } catch (error) {
     return {
       status: 'corrupt',

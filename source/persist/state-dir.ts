@@ -25,7 +25,8 @@ export function ensureDir(dir: string): void {
       break;
     } catch (error) {
       if (error instanceof StateDirError) throw error;
-      if (codeOf(error) !== 'ENOENT' && codeOf(error) !== 'ENOTDIR') throw new StateDirError(`cannot inspect ${current} (${codeOf(error)})`);
+      if (codeOf(error) !== 'ENOENT' && codeOf(error) !== 'ENOTDIR')
+        throw new StateDirError(`cannot inspect ${current} (${codeOf(error)})`);
       missing.unshift(current);
       const parent = dirname(current);
       if (parent === current) break;
@@ -49,6 +50,8 @@ export function prepareStateDir(dir: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
     const why = error instanceof StateDirError ? error.message : `it is not writable (${codeOf(error)})`;
-    throw new StateDirError(`the state dir ${dir} is not usable: ${why}; set alerts.state_dir (or XDG_STATE_HOME) to a writable directory`);
+    throw new StateDirError(
+      `the state dir ${dir} is not usable: ${why}; set alerts.state_dir (or XDG_STATE_HOME) to a writable directory`,
+    );
   }
 }

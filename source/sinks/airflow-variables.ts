@@ -33,14 +33,18 @@ export interface VariablesSinkOptions {
   appendLists?: Record<string, number>;
 }
 
-export function createAirflowVariablesSink(writer: VariableWriter, options: VariablesSinkOptions = {}): Sink<VariablesPayload> {
+export function createAirflowVariablesSink(
+  writer: VariableWriter,
+  options: VariablesSinkOptions = {},
+): Sink<VariablesPayload> {
   const appendLists = options.appendLists ?? {};
 
   /** The value to write for `key`, null to leave the Variable as it is; throws what the writer throws. */
   async function valueFor(key: string, value: unknown): Promise<{ write: string | null; problem: string | null }> {
     const cap = appendLists[key];
     if (cap === undefined || !Array.isArray(value)) return { write: JSON.stringify(value), problem: null };
-    if (!writer.getVariable) return { write: null, problem: `cannot read Variable ${key} to append to it; not written` };
+    if (!writer.getVariable)
+      return { write: null, problem: `cannot read Variable ${key} to append to it; not written` };
     const merged = mergeSlaHistory(await writer.getVariable(key), value as Record<string, unknown>[], cap);
     if (!merged.ok) {
       return {
@@ -68,7 +72,8 @@ export function createAirflowVariablesSink(writer: VariableWriter, options: Vari
       }
       // The other Variables are written; this payload is dead-lettered with the reason, so the sink status,
       // the alerts pane and the log say what was kept and why.
-      if (problems.length > 0) return { ok: false, permanent: true, reason: `airflow_variables: ${problems.join('; ')}` };
+      if (problems.length > 0)
+        return { ok: false, permanent: true, reason: `airflow_variables: ${problems.join('; ')}` };
       return { ok: true };
     },
     describe: (payload) => `Variables ${Object.keys(payload.values).join(', ')}`,

@@ -32,7 +32,13 @@ function generatorUrl(airflowUrl: string | null, labels: Record<string, string>)
  * Silenced alerts are left out: an airtop silence means "do not notify", and Alertmanager routes to
  * receivers. They resolve there after the resolve timeout.
  */
-export function alertmanagerAlerts(records: readonly AlertRecord[], silenced: ReadonlySet<string>, now: Date, resolveTimeoutSeconds: number, airflowUrl: string | null): AmAlert[] {
+export function alertmanagerAlerts(
+  records: readonly AlertRecord[],
+  silenced: ReadonlySet<string>,
+  now: Date,
+  resolveTimeoutSeconds: number,
+  airflowUrl: string | null,
+): AmAlert[] {
   const endsActive = new Date(now.getTime() + resolveTimeoutSeconds * 1000).toISOString();
   const out: AmAlert[] = [];
   for (const record of records) {
@@ -59,7 +65,13 @@ export function createAlertmanagerSink(options: { url: string; timeoutMs?: numbe
     mode: 'latest',
     async deliver(alerts) {
       if (alerts.length === 0) return { ok: true };
-      const outcome = await httpSend({ method: 'POST', url: target, headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts), timeoutMs: options.timeoutMs });
+      const outcome = await httpSend({
+        method: 'POST',
+        url: target,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+        timeoutMs: options.timeoutMs,
+      });
       return classify('alertmanager', outcome, (status) => status === 200);
     },
     describe: (alerts) => `${alerts.length} alerts`,

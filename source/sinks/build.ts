@@ -20,7 +20,10 @@ export interface BuiltSinks {
   problems: string[];
 }
 
-export function buildSinks(config: Config, deps: { variableWriter: VariableWriter | null; env?: NodeJS.ProcessEnv }): BuiltSinks {
+export function buildSinks(
+  config: Config,
+  deps: { variableWriter: VariableWriter | null; env?: NodeJS.ProcessEnv },
+): BuiltSinks {
   const env = deps.env ?? process.env;
   const s = config.sinks;
   const sinks: Sink[] = [];
@@ -28,14 +31,23 @@ export function buildSinks(config: Config, deps: { variableWriter: VariableWrite
 
   // A secret in the environment does not switch a sink on (the config says what runs), but it shows the
   // intent: say why nothing will be sent rather than stay silent.
-  for (const [variable, section] of [['AIRTOP_SLACK_WEBHOOK_URL', 'slack'], ['AIRTOP_PAGERDUTY_ROUTING_KEY', 'pagerduty']] as const) {
+  for (const [variable, section] of [
+    ['AIRTOP_SLACK_WEBHOOK_URL', 'slack'],
+    ['AIRTOP_PAGERDUTY_ROUTING_KEY', 'pagerduty'],
+  ] as const) {
     if (env[variable] && !s[section]) {
-      problems.push(`${variable} is set but the config has no sinks.${section} section, so nothing is sent to ${section === 'slack' ? 'Slack' : 'PagerDuty'}; add "sinks: { ${section}: {} }" to the config file to turn it on`);
+      problems.push(
+        `${variable} is set but the config has no sinks.${section} section, so nothing is sent to ${section === 'slack' ? 'Slack' : 'PagerDuty'}; add "sinks: { ${section}: {} }" to the config file to turn it on`,
+      );
     }
   }
 
   if (s.slack?.enabled) {
-    const url = readSecret({ env: s.slack.webhook_url_env, file: s.slack.webhook_url_file }, 'sinks.slack webhook URL', env);
+    const url = readSecret(
+      { env: s.slack.webhook_url_env, file: s.slack.webhook_url_file },
+      'sinks.slack webhook URL',
+      env,
+    );
     if (url.ok) sinks.push(createSlackSink({ webhookUrl: url.value }));
     else problems.push(`${url.error}; Slack notifications are off`);
   }
@@ -62,17 +74,35 @@ export function buildSinks(config: Config, deps: { variableWriter: VariableWrite
   }
 
   if (s.pagerduty?.enabled) {
-    const key = readSecret({ env: s.pagerduty.routing_key_env, file: s.pagerduty.routing_key_file }, 'sinks.pagerduty routing key', env);
-    if (key.ok) sinks.push(createPagerDutySink({ routingKey: key.value, url: s.pagerduty.url, source: s.pagerduty.source ?? airflowHost(config) }));
+    const key = readSecret(
+      { env: s.pagerduty.routing_key_env, file: s.pagerduty.routing_key_file },
+      'sinks.pagerduty routing key',
+      env,
+    );
+    if (key.ok)
+      sinks.push(
+        createPagerDutySink({
+          routingKey: key.value,
+          url: s.pagerduty.url,
+          source: s.pagerduty.source ?? airflowHost(config),
+        }),
+      );
     else problems.push(`${key.error}; PagerDuty notifications are off`);
   }
 
-  if (s.pushgateway?.enabled) sinks.push(createPushgatewaySink({ url: s.pushgateway.url, job: s.pushgateway.job, grouping: s.pushgateway.grouping }));
+  if (s.pushgateway?.enabled)
+    sinks.push(
+      createPushgatewaySink({ url: s.pushgateway.url, job: s.pushgateway.job, grouping: s.pushgateway.grouping }),
+    );
 
   if (s.dashboard?.enabled) {
     let apiKey: string | null = null;
     if (s.dashboard.api_key_env || s.dashboard.api_key_file) {
-      const read = readSecret({ env: s.dashboard.api_key_env, file: s.dashboard.api_key_file }, 'sinks.dashboard API key', env);
+      const read = readSecret(
+        { env: s.dashboard.api_key_env, file: s.dashboard.api_key_file },
+        'sinks.dashboard API key',
+        env,
+      );
       if (read.ok) apiKey = read.value;
       else problems.push(`${read.error}; the dashboard status is sent without Authorization`);
     }
@@ -82,9 +112,18 @@ export function buildSinks(config: Config, deps: { variableWriter: VariableWrite
   if (s.alertmanager?.enabled) sinks.push(createAlertmanagerSink({ url: s.alertmanager.url }));
 
   if (s.airflow_variables?.enabled) {
-    if (config.readonly) problems.push('sinks.airflow_variables is on but airtop runs --readonly; Variables are not written');
-    else if (!deps.variableWriter) problems.push('sinks.airflow_variables needs the REST source (Variables are written through the API); not written');
-    else sinks.push(createAirflowVariablesSink(deps.variableWriter, { appendLists: { [config.variables.sla_history]: config.sla.history_size } }));
+    if (config.readonly)
+      problems.push('sinks.airflow_variables is on but airtop runs --readonly; Variables are not written');
+    else if (!deps.variableWriter)
+      problems.push(
+        'sinks.airflow_variables needs the REST source (Variables are written through the API); not written',
+      );
+    else
+      sinks.push(
+        createAirflowVariablesSink(deps.variableWriter, {
+          appendLists: { [config.variables.sla_history]: config.sla.history_size },
+        }),
+      );
   }
 
   return { sinks, problems };

@@ -15,10 +15,18 @@ export interface EmailContent {
 }
 
 const escapeHtml = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 function render(heading: string, rows: [string, string][]): { html: string; text: string } {
-  const html = [`<h2>${escapeHtml(heading)}</h2>`, ...rows.map(([k, v]) => `<p><strong>${escapeHtml(k)}:</strong> ${escapeHtml(v)}</p>`)].join('\n');
+  const html = [
+    `<h2>${escapeHtml(heading)}</h2>`,
+    ...rows.map(([k, v]) => `<p><strong>${escapeHtml(k)}:</strong> ${escapeHtml(v)}</p>`),
+  ].join('\n');
   const text = [heading, '', ...rows.map(([k, v]) => `${k}: ${v}`)].join('\n');
   return { html, text };
 }
@@ -68,15 +76,25 @@ export function emailContent(n: Notification): EmailContent {
   const rows = sla ? slaRows(n) : alertRows(n);
   switch (n.kind) {
     case 'resolved':
-      return { subject: `[RESOLVED] ${sla ? `SLA miss ${target}` : `${alertName(n)} ${target}`}`, ...render('Resolved', [...rows, ['Firing since', n.alert.since]]) };
+      return {
+        subject: `[RESOLVED] ${sla ? `SLA miss ${target}` : `${alertName(n)} ${target}`}`,
+        ...render('Resolved', [...rows, ['Firing since', n.alert.since]]),
+      };
     case 'acknowledged':
       return {
         subject: `[ACKNOWLEDGED] ${sla ? `SLA miss ${target}` : `${alertName(n)} ${target}`}`,
-        ...render('Acknowledged', [...rows, ['Acknowledged by', n.alert.ack?.by ?? ''], ['Note', n.alert.ack?.note || 'None']]),
+        ...render('Acknowledged', [
+          ...rows,
+          ['Acknowledged by', n.alert.ack?.by ?? ''],
+          ['Note', n.alert.ack?.note || 'None'],
+        ]),
       };
     default:
       if (sla) return { subject: `[SLA MISS] ${target}`, ...render('SLA Miss Alert', rows) };
-      return { subject: `[${n.alert.severity.toUpperCase()}] ${alertName(n)} ${target}`, ...render('Pipeline Alert', rows) };
+      return {
+        subject: `[${n.alert.severity.toUpperCase()}] ${alertName(n)} ${target}`,
+        ...render('Pipeline Alert', rows),
+      };
   }
 }
 
@@ -98,7 +116,8 @@ export function classifySmtpError(error: unknown, secrets: readonly string[]): D
   const detailText = scrub(err.response ?? err.message ?? 'unknown error', secrets).slice(0, 200);
   const reason = `email: ${err.responseCode ? `SMTP ${err.responseCode} ` : err.code ? `${err.code} ` : ''}${detailText}`;
   if (typeof err.responseCode === 'number') return { ok: false, permanent: err.responseCode >= 500, reason };
-  if (err.code === 'EAUTH') return { ok: false, permanent: true, reason: `${reason} (check sinks.email.username and the password)` };
+  if (err.code === 'EAUTH')
+    return { ok: false, permanent: true, reason: `${reason} (check sinks.email.username and the password)` };
   return { ok: false, permanent: false, reason };
 }
 

@@ -10,15 +10,36 @@ export interface MemberNotifications {
 }
 
 function single(n: Notification, m: GroupMember, kind: Notification['kind']): Notification {
-  const out: Notification = { id: `${n.id}#${m.alert.fingerprint}`, kind, alert: m.alert, channels: n.channels, createdAt: n.createdAt };
+  const out: Notification = {
+    id: `${n.id}#${m.alert.fingerprint}`,
+    kind,
+    alert: m.alert,
+    channels: n.channels,
+    createdAt: n.createdAt,
+  };
   if (m.details) out.details = m.details;
   return out;
 }
 
 export function members(n: Notification): MemberNotifications {
-  if (!n.group) return n.kind === 'resolved' ? { firing: [], resolved: [n], newCount: 0 } : { firing: [n], resolved: [], newCount: 1 };
+  if (!n.group)
+    return n.kind === 'resolved'
+      ? { firing: [], resolved: [n], newCount: 0 }
+      : { firing: [n], resolved: [], newCount: 1 };
   return {
-    firing: n.group.firing.map((m) => single(n, m, n.kind === 'acknowledged' ? 'acknowledged' : m.isNew ? (n.kind === 'escalated' ? 'escalated' : 'firing') : 'repeat')),
+    firing: n.group.firing.map((m) =>
+      single(
+        n,
+        m,
+        n.kind === 'acknowledged'
+          ? 'acknowledged'
+          : m.isNew
+            ? n.kind === 'escalated'
+              ? 'escalated'
+              : 'firing'
+            : 'repeat',
+      ),
+    ),
     resolved: n.group.resolved.map((m) => single(n, m, 'resolved')),
     newCount: n.group.firing.filter((m) => m.isNew).length,
   };

@@ -13,7 +13,8 @@ export interface HttpSend {
   timeoutMs?: number;
 }
 
-export type HttpOutcome = { kind: 'response'; status: number; text: string; retryAfterMs: number | null } | { kind: 'network'; reason: string };
+export type HttpOutcome =
+  { kind: 'response'; status: number; text: string; retryAfterMs: number | null } | { kind: 'network'; reason: string };
 
 const MAX_REASON_BODY = 200;
 
@@ -29,7 +30,12 @@ export async function httpSend(send: HttpSend, now: () => Date = () => new Date(
       bodyTimeout: timeout,
     });
     const text = await response.body.text();
-    return { kind: 'response', status: response.statusCode, text, retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()) };
+    return {
+      kind: 'response',
+      status: response.statusCode,
+      text,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()),
+    };
   } catch (error) {
     return { kind: 'network', reason: networkReason(error) };
   }
@@ -71,13 +77,19 @@ export function bodyExcerpt(text: string): string {
  * The common rule: `accepted` statuses succeed; 429, 408 and 5xx are retried (honouring Retry-After);
  * other 4xx are permanent (dead letter); a network failure is retried.
  */
-export function classify(sink: string, outcome: HttpOutcome, accepted: (status: number, text: string) => boolean): DeliveryResult {
+export function classify(
+  sink: string,
+  outcome: HttpOutcome,
+  accepted: (status: number, text: string) => boolean,
+): DeliveryResult {
   if (outcome.kind === 'network') return { ok: false, permanent: false, reason: `${sink}: ${outcome.reason}` };
   const { status, text } = outcome;
   if (accepted(status, text)) return { ok: true };
   const reason = `${sink}: HTTP ${status}${text ? ` ${bodyExcerpt(text)}` : ''}`;
   if (status === 429 || status === 408 || status >= 500) {
-    return outcome.retryAfterMs !== null ? { ok: false, permanent: false, reason, retryAfterMs: outcome.retryAfterMs } : { ok: false, permanent: false, reason };
+    return outcome.retryAfterMs !== null
+      ? { ok: false, permanent: false, reason, retryAfterMs: outcome.retryAfterMs }
+      : { ok: false, permanent: false, reason };
   }
   if (status >= 400) return { ok: false, permanent: true, reason };
   // 1xx/2xx/3xx that the sink does not accept (a Pushgateway 301 for a %2F path): a misconfiguration.

@@ -9,7 +9,12 @@ const QUALITY_COMPONENTS = ['embedding', 'extraction', 'llm'] as const;
 const ALERT_STATES = ['firing', 'acknowledged', 'silenced', 'resolved'] as const;
 const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
-function gauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+function gauge<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+): Gauge<L> {
   return new Gauge<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
 }
 
@@ -21,8 +26,16 @@ export function reportToRegistry(report: Report): Registry {
   // The reference pushes the health score of capstone_latest_metrics.summary: its own formula. airtop's (which
   // does not deduct for missing confidence samples) is airtop_health_score.
   const pipeline = { pipeline: 'document-processor' };
-  gauge(registry, 'capstone_health_score', 'Pipeline health score (0-100), the reference\'s formula', ['pipeline']).set(pipeline, report.summary.reference.health_score);
-  gauge(registry, 'airtop_health_score', 'Pipeline health score (0-100), airtop\'s: no deduction without confidence samples', ['pipeline']).set(pipeline, report.summary.health_score);
+  gauge(registry, 'capstone_health_score', "Pipeline health score (0-100), the reference's formula", ['pipeline']).set(
+    pipeline,
+    report.summary.reference.health_score,
+  );
+  gauge(
+    registry,
+    'airtop_health_score',
+    "Pipeline health score (0-100), airtop's: no deduction without confidence samples",
+    ['pipeline'],
+  ).set(pipeline, report.summary.health_score);
 
   const c = report.costs.costs;
   const cost = gauge(registry, 'capstone_cost_usd', 'Estimated cost today in USD', ['type']);
@@ -36,13 +49,28 @@ export function reportToRegistry(report: Report): Registry {
   // The collector always reports extraction_quality, so the reference always pushes this line: 0 with no
   // samples. The sample count (an addition) tells that 0 from a real one.
   const confidence = report.quality.extraction_confidence;
-  gauge(registry, 'capstone_extraction_confidence', 'Average extraction confidence (0-1); 0 with no samples, as the reference').set(confidence?.avg_confidence ?? 0);
-  gauge(registry, 'capstone_extraction_confidence_samples', 'Extraction confidence scores behind capstone_extraction_confidence').set(confidence?.samples ?? 0);
+  gauge(
+    registry,
+    'capstone_extraction_confidence',
+    'Average extraction confidence (0-1); 0 with no samples, as the reference',
+  ).set(confidence?.avg_confidence ?? 0);
+  gauge(
+    registry,
+    'capstone_extraction_confidence_samples',
+    'Extraction confidence scores behind capstone_extraction_confidence',
+  ).set(confidence?.samples ?? 0);
 
   const dags = Object.entries(report.pipeline.dags);
   if (dags.length > 0) {
-    const rate = gauge(registry, 'capstone_dag_success_rate', 'Share of successful runs in the last hour (0-1)', ['dag_id']);
-    const duration = gauge(registry, 'capstone_dag_avg_duration_seconds', 'Mean duration of successful runs in the last hour', ['dag_id']);
+    const rate = gauge(registry, 'capstone_dag_success_rate', 'Share of successful runs in the last hour (0-1)', [
+      'dag_id',
+    ]);
+    const duration = gauge(
+      registry,
+      'capstone_dag_avg_duration_seconds',
+      'Mean duration of successful runs in the last hour',
+      ['dag_id'],
+    );
     const runs = gauge(registry, 'capstone_dag_runs', 'Runs in the last hour by state', ['dag_id', 'state']);
     for (const [dagId, m] of dags) {
       rate.set({ dag_id: dagId }, m.success_rate);
@@ -59,7 +87,9 @@ export function reportToRegistry(report: Report): Registry {
     for (const [pool, m] of pools) utilization.set({ pool }, m.utilization);
   }
 
-  const quality = gauge(registry, 'capstone_quality_score', 'Quality score (0-100) overall and per component', ['component']);
+  const quality = gauge(registry, 'capstone_quality_score', 'Quality score (0-100) overall and per component', [
+    'component',
+  ]);
   quality.set({ component: 'overall' }, report.quality.overall_score);
   for (const component of QUALITY_COMPONENTS) {
     const score = report.quality.components[component]?.quality_score;
@@ -74,9 +104,12 @@ export function reportToRegistry(report: Report): Registry {
   }
 
   const misses = gauge(registry, 'capstone_sla_misses', 'Current SLA misses by escalation level', ['level']);
-  for (const level of [1, 2, 3]) misses.set({ level: String(level) }, report.sla.misses.filter((m) => m.escalation_level === level).length);
+  for (const level of [1, 2, 3])
+    misses.set({ level: String(level) }, report.sla.misses.filter((m) => m.escalation_level === level).length);
 
-  gauge(registry, 'capstone_report_timestamp_seconds', 'When this report was made (Unix seconds)').set(Date.parse(report.timestamp) / 1000);
+  gauge(registry, 'capstone_report_timestamp_seconds', 'When this report was made (Unix seconds)').set(
+    Date.parse(report.timestamp) / 1000,
+  );
   return registry;
 }
 

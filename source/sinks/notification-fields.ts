@@ -33,7 +33,8 @@ const DAG_SCOPE = '__dag__';
 
 /** A field from details when they carry it (null included), else from labels, then annotations. */
 export function detail(n: Notification, key: string): string | null {
-  const value = n.details && key in n.details ? text(n.details[key]) : (n.alert.labels[key] ?? n.alert.annotations[key] ?? null);
+  const value =
+    n.details && key in n.details ? text(n.details[key]) : (n.alert.labels[key] ?? n.alert.annotations[key] ?? null);
   return value === DAG_SCOPE ? null : value;
 }
 
@@ -42,7 +43,10 @@ export function slaFields(n: Notification): SlaFields {
   const severity = detail(n, 'severity');
   return {
     type: 'sla_miss',
-    severity: severity === 'warning' || severity === 'high' || severity === 'critical' ? severity : (LEVEL_SEVERITY[level] ?? 'warning'),
+    severity:
+      severity === 'warning' || severity === 'high' || severity === 'critical'
+        ? severity
+        : (LEVEL_SEVERITY[level] ?? 'warning'),
     escalation_level: level,
     dag_id: detail(n, 'dag_id') ?? '',
     task_id: detail(n, 'task_id') ?? '',

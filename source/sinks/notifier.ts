@@ -50,7 +50,12 @@ export interface Notifier {
   ack(fingerprint: string, by: string, note: string): Promise<Result<{ alert: AlertView }>>;
   unack(fingerprint: string): Promise<Result<{ alert: AlertView }>>;
   /** Silences exactly this alert (every label equal) for `durationSeconds`. */
-  silence(fingerprint: string, durationSeconds: number, comment: string, by: string): Promise<Result<{ silence: Silence }>>;
+  silence(
+    fingerprint: string,
+    durationSeconds: number,
+    comment: string,
+    by: string,
+  ): Promise<Result<{ silence: Silence }>>;
   /** Hands over what groups have due now (the timer calls it; tests with a fake clock call it themselves). */
   flushDue(now: Date): void;
   close(): Promise<void>;
@@ -101,18 +106,31 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     onProblem: problem,
   });
   for (const [sink, count] of Object.entries(outbox.orphans())) {
-    log.warn(`${count} queued item(s) for sink ${sink}, which is not configured now; they stay in the outbox until it is`, { sink });
+    log.warn(
+      `${count} queued item(s) for sink ${sink}, which is not configured now; they stay in the outbox until it is`,
+      { sink },
+    );
   }
 
   /** Outbox first, then tell the alert store: a crash in between re-hands them, and the outbox drops repeats by id. */
   function handOff(notifications: Notification[]): void {
     if (notifications.length === 0) return;
     const items = notifications.flatMap((n) =>
-      n.channels.filter((c) => names.has(c)).flatMap((sink) => perSinkNotifications(n, sink).map((payload) => ({ id: `${payload.id}>${sink}`, sink, payload }))),
+      n.channels
+        .filter((c) => names.has(c))
+        .flatMap((sink) =>
+          perSinkNotifications(n, sink).map((payload) => ({ id: `${payload.id}>${sink}`, sink, payload })),
+        ),
     );
     outbox.enqueue(items);
     alerts.handedOff(notifications.map((n) => n.id));
-    for (const n of notifications) log.info(`alert ${n.kind}`, { fingerprint: n.alert.fingerprint, alertname: n.alert.labels.alertname, channels: n.channels.filter((c) => names.has(c)), id: n.id });
+    for (const n of notifications)
+      log.info(`alert ${n.kind}`, {
+        fingerprint: n.alert.fingerprint,
+        alertname: n.alert.labels.alertname,
+        channels: n.channels.filter((c) => names.has(c)),
+        id: n.id,
+      });
   }
 
   handOff(alerts.pending());
@@ -137,17 +155,43 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     schedule();
   }
 
-  async function publishLatest(report: Report, views: AlertView[], now: Date, snapshot: Snapshot | null | undefined): Promise<void> {
+  async function publishLatest(
+    report: Report,
+    views: AlertView[],
+    now: Date,
+    snapshot: Snapshot | null | undefined,
+  ): Promise<void> {
     const withAlerts: Report = { ...report, alerts: views };
     if (names.has('pushgateway')) outbox.setLatest('pushgateway', await reportMetricsText(withAlerts));
-    if (names.has('dashboard')) outbox.setLatest('dashboard', dashboardStatus(withAlerts, snapshot?.runs ?? [], config.sinks.dashboard?.pipeline_id ?? 'capstone-document-processor', now));
+    if (names.has('dashboard'))
+      outbox.setLatest(
+        'dashboard',
+        dashboardStatus(
+          withAlerts,
+          snapshot?.runs ?? [],
+          config.sinks.dashboard?.pipeline_id ?? 'capstone-document-processor',
+          now,
+        ),
+      );
     if (names.has('alertmanager')) {
       const silenced = new Set(views.filter((v) => v.state === 'silenced').map((v) => v.fingerprint));
-      outbox.setLatest('alertmanager', alertmanagerAlerts(alerts.records(), silenced, now, config.sinks.alertmanager?.resolve_timeout ?? 900, report.airflow.url || null));
+      outbox.setLatest(
+        'alertmanager',
+        alertmanagerAlerts(
+          alerts.records(),
+          silenced,
+          now,
+          config.sinks.alertmanager?.resolve_timeout ?? 900,
+          report.airflow.url || null,
+        ),
+      );
     }
     if (names.has('airflow_variables')) {
       const v = config.variables;
-      const values: Record<string, unknown> = { [v.latest_metrics]: latestMetrics(withAlerts), [v.quality_report]: qualityReport(withAlerts) };
+      const values: Record<string, unknown> = {
+        [v.latest_metrics]: latestMetrics(withAlerts),
+        [v.quality_report]: qualityReport(withAlerts),
+      };
       // Never overwrite an existing history with an empty one.
       const history = alerts.slaHistory();
       if (history.length > 0) values[v.sla_history] = history;
@@ -185,9 +229,15 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     async silence(fingerprint, durationSeconds, comment, by) {
       const record = alerts.records().find((r) => r.fingerprint === fingerprint);
       if (!record) return { ok: false, error: `no alert with fingerprint ${fingerprint}` };
-      const matchers = Object.entries(record.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+      const matchers = Object.entries(record.labels).map(([name, value]) => ({
+        name,
+        value,
+        isRegex: false,
+        isEqual: true,
+      }));
       const result = alerts.silence({ matchers, durationSeconds, comment, createdBy: by });
-      if (result.ok) log.info('alert silenced', { fingerprint, until: result.silence.endsAt, by: result.silence.createdBy });
+      if (result.ok)
+        log.info('alert silenced', { fingerprint, until: result.silence.endsAt, by: result.silence.createdBy });
       return result;
     },
 

@@ -73,14 +73,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const path = join(options.stateDir, OUTBOX_FILE);
   const sinks = new Map(options.sinks.map((s) => [s.name, s]));
   const runtime = new Map<string, SinkRuntime>(
-    options.sinks.map((s) => [s.name, { failures: 0, nextAttemptAt: 0, lastSendAt: null, lastSuccessAt: null, lastError: null, lastErrorAt: null }]),
+    options.sinks.map((s) => [
+      s.name,
+      { failures: 0, nextAttemptAt: 0, lastSendAt: null, lastSuccessAt: null, lastError: null, lastErrorAt: null },
+    ]),
   );
 
   const read = readJsonState(path, parseOutboxState, clock());
   const state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
   // Dead letters written by an older airtop may hold a secret a receiver echoed: scrub them as they load.
   const loadedLetters = JSON.stringify(state.deadLetters);
-  state.deadLetters = state.deadLetters.map((letter) => ({ ...letter, reason: redactSecrets(sanitizeText(letter.reason)), summary: redactSecrets(sanitizeText(letter.summary)) }));
+  state.deadLetters = state.deadLetters.map((letter) => ({
+    ...letter,
+    reason: redactSecrets(sanitizeText(letter.reason)),
+    summary: redactSecrets(sanitizeText(letter.summary)),
+  }));
   const scrubbedOnLoad = JSON.stringify(state.deadLetters) !== loadedLetters;
   if (read.status === 'corrupt') problem(read.message);
   let recent = new Set(state.recentIds);
@@ -96,7 +103,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     try {
       writeJsonAtomic(path, state);
     } catch (error) {
-      problem(`cannot save the outbox to ${path}: ${(error as Error).message}; queued notifications would be lost on a crash`);
+      problem(
+        `cannot save the outbox to ${path}: ${(error as Error).message}; queued notifications would be lost on a crash`,
+      );
     }
   }
 
@@ -118,7 +127,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   const report = (name: string) => options.onStatus?.(statusOf(name));
-  const publicLetters = (): DeadLetter[] => state.deadLetters.map(({ id, sink, reason, at, summary }) => ({ id, sink, reason, at, summary }));
+  const publicLetters = (): DeadLetter[] =>
+    state.deadLetters.map(({ id, sink, reason, at, summary }) => ({ id, sink, reason, at, summary }));
 
   function remove(item: QueuedItem, sink: Sink): void {
     if (sink.mode === 'latest') {
@@ -131,7 +141,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function deadLetter(item: QueuedItem, sink: Sink, reason: string): void {
-    const letter: StoredDeadLetter = { ...item, reason: redactSecrets(reason), at: clock().toISOString(), summary: redactSecrets(safeDescribe(sink, item.payload)) };
+    const letter: StoredDeadLetter = {
+      ...item,
+      reason: redactSecrets(reason),
+      at: clock().toISOString(),
+      summary: redactSecrets(safeDescribe(sink, item.payload)),
+    };
     state.deadLetters = [...state.deadLetters, letter].slice(-DEAD_LETTER_CAPACITY);
   }
 
@@ -242,7 +257,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     setLatest(sink, payload) {
       const at = clock();
-      state.latest = { ...state.latest, [sink]: { id: `${sink}@${at.toISOString()}#${random().toString(36).slice(2, 8)}`, sink, payload, enqueuedAt: at.toISOString() } };
+      state.latest = {
+        ...state.latest,
+        [sink]: {
+          id: `${sink}@${at.toISOString()}#${random().toString(36).slice(2, 8)}`,
+          sink,
+          payload,
+          enqueuedAt: at.toISOString(),
+        },
+      };
       persist();
       if (sinks.has(sink)) report(sink);
       kick();
@@ -285,7 +308,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
       state.deadLetters = state.deadLetters.filter((d) => !back.includes(d));
       for (const letter of back) {
         recent.delete(letter.id);
-        const item: QueuedItem = { id: letter.id, sink: letter.sink, payload: letter.payload, enqueuedAt: letter.enqueuedAt };
+        const item: QueuedItem = {
+          id: letter.id,
+          sink: letter.sink,
+          payload: letter.payload,
+          enqueuedAt: letter.enqueuedAt,
+        };
         if (sinks.get(letter.sink)?.mode === 'latest') {
           if (!state.latest[letter.sink]) state.latest[letter.sink] = item;
         } else state.items.push(item);
@@ -305,7 +333,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return counts;
     },
 
-    queued: (sink) => [...state.items.filter((i) => i.sink === sink), ...(state.latest[sink] ? [state.latest[sink]] : [])],
+    queued: (sink) => [
+      ...state.items.filter((i) => i.sink === sink),
+      ...(state.latest[sink] ? [state.latest[sink]] : []),
+    ],
   };
 }
 

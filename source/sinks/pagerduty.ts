@@ -44,12 +44,23 @@ function actionOf(n: Notification): PagerDutyAction {
 /** The reference's notification fields for SLA misses; labels, annotations and details otherwise. */
 function customDetails(n: Notification): Record<string, unknown> {
   if (isSla(n)) return { ...slaFields(n), ...n.details };
-  return { ...n.alert.labels, ...n.alert.annotations, ...n.details, fingerprint: n.alert.fingerprint, since: n.alert.since };
+  return {
+    ...n.alert.labels,
+    ...n.alert.annotations,
+    ...n.details,
+    fingerprint: n.alert.fingerprint,
+    since: n.alert.since,
+  };
 }
 
 export function pagerDutyEvent(n: Notification, routingKey: string, source: string): PagerDutyEvent {
   const action = actionOf(n);
-  const event: PagerDutyEvent = { routing_key: routingKey, event_action: action, dedup_key: n.alert.fingerprint, client: 'airtop' };
+  const event: PagerDutyEvent = {
+    routing_key: routingKey,
+    event_action: action,
+    dedup_key: n.alert.fingerprint,
+    client: 'airtop',
+  };
   if (action !== 'trigger') return event;
   const text = isSla(n) ? slaFields(n).message || summary(n) : summary(n);
   const component = detail(n, 'dag_id');
@@ -67,7 +78,12 @@ export function pagerDutyEvent(n: Notification, routingKey: string, source: stri
   return event;
 }
 
-export function createPagerDutySink(options: { routingKey: string; url: string; source: string; timeoutMs?: number }): Sink<Notification> {
+export function createPagerDutySink(options: {
+  routingKey: string;
+  url: string;
+  source: string;
+  timeoutMs?: number;
+}): Sink<Notification> {
   return {
     name: 'pagerduty',
     mode: 'queue',

@@ -21,13 +21,24 @@ export function pushgatewayUrl(base: string, job: string, grouping: Record<strin
   return `${root}/metrics/${parts.join('/')}`;
 }
 
-export function createPushgatewaySink(options: { url: string; job: string; grouping?: Record<string, string>; timeoutMs?: number }): Sink<string> {
+export function createPushgatewaySink(options: {
+  url: string;
+  job: string;
+  grouping?: Record<string, string>;
+  timeoutMs?: number;
+}): Sink<string> {
   const target = pushgatewayUrl(options.url, options.job, options.grouping);
   return {
     name: 'pushgateway',
     mode: 'latest',
     async deliver(text) {
-      const outcome = await httpSend({ method: 'PUT', url: target, headers: { 'content-type': PROMETHEUS_TEXT }, body: text, timeoutMs: options.timeoutMs });
+      const outcome = await httpSend({
+        method: 'PUT',
+        url: target,
+        headers: { 'content-type': PROMETHEUS_TEXT },
+        body: text,
+        timeoutMs: options.timeoutMs,
+      });
       return classify('pushgateway', outcome, (status) => status === 200 || status === 202);
     },
     describe: (text) => `metrics push (${text.split('\n').filter((l) => l && !l.startsWith('#')).length} samples)`,

@@ -36,16 +36,33 @@ export function latestMetrics(report: Report): LatestMetrics {
   const reference = report.summary.reference;
   return {
     timestamp: report.timestamp,
-    processing: { timestamp: report.processing.timestamp, hour_key: report.processing.hour_key, metrics: report.processing.metrics },
-    costs: { timestamp: report.costs.timestamp, day_key: report.costs.day_key, costs: report.costs.costs, tokens: report.costs.tokens },
+    processing: {
+      timestamp: report.processing.timestamp,
+      hour_key: report.processing.hour_key,
+      metrics: report.processing.metrics,
+    },
+    costs: {
+      timestamp: report.costs.timestamp,
+      day_key: report.costs.day_key,
+      costs: report.costs.costs,
+      tokens: report.costs.tokens,
+    },
     // collect_quality_metrics' dict, in its key order; with no scores the reference reports zeros, so does this.
     quality: {
       timestamp: report.quality.timestamp,
       embedding_quality: similarity
-        ? { avg_similarity: similarity.avg_similarity, min_similarity: similarity.min_similarity, samples: similarity.samples }
+        ? {
+            avg_similarity: similarity.avg_similarity,
+            min_similarity: similarity.min_similarity,
+            samples: similarity.samples,
+          }
         : { avg_similarity: 0, min_similarity: 0, samples: 0 },
       extraction_quality: confidence
-        ? { avg_confidence: confidence.avg_confidence, low_confidence_count: confidence.low_confidence_count, samples: confidence.samples }
+        ? {
+            avg_confidence: confidence.avg_confidence,
+            low_confidence_count: confidence.low_confidence_count,
+            samples: confidence.samples,
+          }
         : { avg_confidence: 0, low_confidence_count: 0, samples: 0 },
     },
     summary: { health_score: reference.health_score, alerts: [...reference.alerts] },
@@ -83,7 +100,14 @@ export function recentRuns(runs: readonly DagRun[], now: Date, limit = 10): Rece
     .filter(({ at }) => Date.parse(at) >= since)
     .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
     .slice(0, limit)
-    .map(({ run, at }) => ({ dag_id: run.dagId, run_id: run.runId, state: run.state, execution_date: at, start_date: run.startDate, end_date: run.endDate }));
+    .map(({ run, at }) => ({
+      dag_id: run.dagId,
+      run_id: run.runId,
+      state: run.state,
+      execution_date: at,
+      start_date: run.startDate,
+      end_date: run.endDate,
+    }));
 }
 
 /** prepare_status_payload's dict (capstone_api_reporter), plus airtop_summary. */
@@ -93,7 +117,11 @@ export function dashboardStatus(report: Report, runs: readonly DagRun[], pipelin
     pipeline_id: pipelineId,
     timestamp: report.timestamp,
     // The reference derives status from capstone_latest_metrics.summary (_determine_overall_status).
-    status: { overall: report.summary.reference.overall, health_score: latest.summary.health_score, alerts: [...latest.summary.alerts] },
+    status: {
+      overall: report.summary.reference.overall,
+      health_score: latest.summary.health_score,
+      alerts: [...latest.summary.alerts],
+    },
     metrics: { processing: latest.processing, costs: latest.costs, quality: latest.quality },
     recent_runs: recentRuns(runs, now),
     airtop_summary: latest.airtop_summary,

@@ -16,16 +16,24 @@ export function readSecret(source: SecretSource, what: string, env: NodeJS.Proce
   if (source.file) {
     try {
       const value = readFileSync(source.file, 'utf8').split(/\r?\n/)[0]!.trim();
-      if (!value) return { ok: false, error: `${what}: the file ${source.file} is empty; put the secret on its first line` };
+      if (!value)
+        return { ok: false, error: `${what}: the file ${source.file} is empty; put the secret on its first line` };
       registerSecret(value);
       return { ok: true, value };
     } catch (error) {
-      return { ok: false, error: `${what}: cannot read ${source.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions` };
+      return {
+        ok: false,
+        error: `${what}: cannot read ${source.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions`,
+      };
     }
   }
   if (source.env) {
     const value = env[source.env]?.trim();
-    if (!value) return { ok: false, error: `${what}: the environment variable ${source.env} is not set; export it or use a *_file setting` };
+    if (!value)
+      return {
+        ok: false,
+        error: `${what}: the environment variable ${source.env} is not set; export it or use a *_file setting`,
+      };
     registerSecret(value);
     return { ok: true, value };
   }

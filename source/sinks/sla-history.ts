@@ -14,7 +14,14 @@ export type HistoryMerge =
 export function historyIdentity(entry: unknown): string | null {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
   const e = entry as Record<string, unknown>;
-  return JSON.stringify([e.type ?? null, e.dag_id ?? null, e.task_id ?? null, e.execution_date ?? null, e.escalation_level ?? null, e.timestamp ?? null]);
+  return JSON.stringify([
+    e.type ?? null,
+    e.dag_id ?? null,
+    e.task_id ?? null,
+    e.execution_date ?? null,
+    e.escalation_level ?? null,
+    e.timestamp ?? null,
+  ]);
 }
 
 /** The reference writes naive UTC isoformat() ("2024-06-01T12:00:00.123456"); airtop ISO 8601 with Z. */
@@ -41,7 +48,11 @@ function describeValue(value: unknown): string {
  * Variable under the cap is not written a second time at the end. When none of ours is there and the
  * Variable is full, ours older than its oldest entry aged out the same way and are not appended either.
  */
-export function mergeSlaHistory(existingRaw: string | null, ours: readonly Record<string, unknown>[], cap: number): HistoryMerge {
+export function mergeSlaHistory(
+  existingRaw: string | null,
+  ours: readonly Record<string, unknown>[],
+  cap: number,
+): HistoryMerge {
   let existing: unknown[] = [];
   if (existingRaw !== null && existingRaw.trim() !== '') {
     let parsed: unknown;

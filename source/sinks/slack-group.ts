@@ -50,12 +50,21 @@ export function groupSlackMessage(n: Notification, single: (n: Notification) => 
       value: escape(thresholdValue(x) ?? subject(x)),
       short: true,
     }));
-    if (other.length > MAX_FIELDS) fields.push({ title: 'and more', value: `${other.length - MAX_FIELDS} more alerts in this group`, short: false });
-    attachments.push({ color: critical ? '#ff0000' : '#ffcc00', title: critical ? 'Critical Violations Detected' : 'Warnings Detected', fields });
+    if (other.length > MAX_FIELDS)
+      fields.push({ title: 'and more', value: `${other.length - MAX_FIELDS} more alerts in this group`, short: false });
+    attachments.push({
+      color: critical ? '#ff0000' : '#ffcc00',
+      title: critical ? 'Critical Violations Detected' : 'Warnings Detected',
+      fields,
+    });
   }
   for (const x of sla.slice(0, MAX_SLA_ATTACHMENTS)) attachments.push(...single(x).attachments);
   if (sla.length > MAX_SLA_ATTACHMENTS) {
-    attachments.push({ color: '#cccccc', title: `and ${sla.length - MAX_SLA_ATTACHMENTS} more SLA misses`, fields: [] });
+    attachments.push({
+      color: '#cccccc',
+      title: `and ${sla.length - MAX_SLA_ATTACHMENTS} more SLA misses`,
+      fields: [],
+    });
   }
   if (m.resolved.length > 0) {
     attachments.push({

@@ -11,7 +11,6 @@ export type { SlackAttachment, SlackField, SlackMessage };
 // Slack incoming webhook. Messages keep the reference's layout (legacy attachments with colour and fields)
 // so channels that already receive them see no change; resolution and acknowledgement are additions.
 
-
 const SLA_COLOURS: Record<string, string> = { warning: '#ffcc00', high: '#ff6600', critical: '#ff0000' };
 const RESOLVED_COLOUR = '#36a64f';
 const ACK_COLOUR = '#439fe0';

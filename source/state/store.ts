@@ -2,7 +2,16 @@ import { createStore } from 'zustand/vanilla';
 import type { Snapshot } from '../airflow/types.js';
 import type { AlertView, Report } from '../report/types.js';
 import { appendBounded } from './ring.js';
-import type { AirtopData, DeadLetter, DrillData, FrozenData, HistoryPoint, SinkStatus, UiState, View } from './types.js';
+import type {
+  AirtopData,
+  DeadLetter,
+  DrillData,
+  FrozenData,
+  HistoryPoint,
+  SinkStatus,
+  UiState,
+  View,
+} from './types.js';
 
 /** 288 polls = one day at the default 5-minute interval. */
 export const HISTORY_CAPACITY = 288;
@@ -35,7 +44,15 @@ export function initialData(size = { columns: 120, rows: 40 }): AirtopData {
   return {
     snapshot: null,
     report: null,
-    poll: { state: 'idle', lastAttemptAt: null, lastSuccessAt: null, nextPollAt: null, error: null, consecutiveFailures: 0, failuresTotal: 0 },
+    poll: {
+      state: 'idle',
+      lastAttemptAt: null,
+      lastSuccessAt: null,
+      nextPollAt: null,
+      error: null,
+      consecutiveFailures: 0,
+      failuresTotal: 0,
+    },
     history: [],
     sinks: {},
     deadLetters: [],
@@ -66,7 +83,14 @@ export function createAirtopStore(initial: Partial<AirtopData> = {}) {
         snapshot,
         report,
         history: appendBounded(s.history, point, HISTORY_CAPACITY),
-        poll: { ...s.poll, state: 'ok', lastAttemptAt: at.toISOString(), lastSuccessAt: at.toISOString(), error: null, consecutiveFailures: 0 },
+        poll: {
+          ...s.poll,
+          state: 'ok',
+          lastAttemptAt: at.toISOString(),
+          lastSuccessAt: at.toISOString(),
+          error: null,
+          consecutiveFailures: 0,
+        },
       })),
     pollFailed: ({ error, at, report }) =>
       set((s) => ({

@@ -28,7 +28,16 @@ export type View =
   | { kind: 'main'; filter?: string }
   | { kind: 'dag'; dagId: string; filter?: string }
   | { kind: 'run'; dagId: string; runId: string; filter?: string }
-  | { kind: 'log'; dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number; maxTry?: number; filter?: string };
+  | {
+      kind: 'log';
+      dagId: string;
+      runId: string;
+      taskId: string;
+      mapIndex: number;
+      tryNumber: number;
+      maxTry?: number;
+      filter?: string;
+    };
 
 /** Data behind the top of the drill-down stack, fetched by the drill controller (never by a component). */
 export interface DrillData {

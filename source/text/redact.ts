@@ -54,7 +54,10 @@ const PATTERNS: [RegExp, string][] = [
   [/\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+/g, `/services/${REDACTED}`],
   [/\bxox[abposr]-[A-Za-z0-9-]{6,}/g, REDACTED],
   // "routing_key": "…", routing_key=…, api_key, password, secret, token fields in JSON, forms and queries
-  [/(["']?(?:routing_?key|integration_?key|service_?key|api_?key|apikey|access_?token|token|password|passwd|secret|client_secret)["']?\s*[:=]\s*["']?)[^\s"'&,;}]{4,}/gi, `$1${REDACTED}`],
+  [
+    /(["']?(?:routing_?key|integration_?key|service_?key|api_?key|apikey|access_?token|token|password|passwd|secret|client_secret)["']?\s*[:=]\s*["']?)[^\s"'&,;}]{4,}/gi,
+    `$1${REDACTED}`,
+  ],
   // scheme://user:password@host
   [/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(:[^\s/@]*)?@/gi, `$1${REDACTED}@`],
 ];
@@ -72,5 +75,7 @@ export function redactDeep<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (value === null || typeof value !== 'object' || depth > 32) return value;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1)) as T;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactDeep(v, depth + 1)])) as T;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactDeep(v, depth + 1)]),
+  ) as T;
 }

@@ -17,7 +17,8 @@ const STRING_SEQ = /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[\s\S]*?(?:\x07|\x1b\
 const ESC_OTHER = /\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
 // C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates and marks; zero-width and other
 // invisible formatting characters; line/paragraph separators; the BOM; interlinear annotations.
-const VISIBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/g;
+const VISIBLE =
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/g;
 // Lone surrogates break UTF-8 output (and some terminals).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -49,7 +50,9 @@ export function sanitizeText(text: string, options: SanitizeOptions = {}): strin
 
 /** True when the text holds nothing `sanitizeText` would change (used by tests and assertions). */
 export function isTerminalSafe(text: string): boolean {
-  return !/[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/.test(text);
+  return !/[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/.test(
+    text,
+  );
 }
 
 const MAX_DEPTH = 64;
@@ -72,7 +75,8 @@ export function sanitizeDeep<T>(value: T, depth = 0): T {
 
 // JSON.stringify escapes C0 but writes C1, bidi and invisible characters raw; a terminal tailing the log
 // would act on them. Escaped as \uXXXX the line is still the same JSON value.
-const JSON_UNSAFE = /[\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff]/g;
+const JSON_UNSAFE =
+  /[\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff]/g;
 
 /** JSON text with every character a terminal might act on written as a \u escape; parses to the same value. */
 export function terminalSafeJson(json: string): string {

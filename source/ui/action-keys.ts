@@ -36,7 +36,9 @@ function taskUnderCursor(state: AirtopData): (TaskRef & { state: string | null }
     return ti ? { dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state } : null;
   }
   if (top.kind === 'log') {
-    const ti = state.snapshot?.taskInstances.find((t) => t.dagId === top.dagId && t.runId === top.runId && t.taskId === top.taskId && t.mapIndex === top.mapIndex);
+    const ti = state.snapshot?.taskInstances.find(
+      (t) => t.dagId === top.dagId && t.runId === top.runId && t.taskId === top.taskId && t.mapIndex === top.mapIndex,
+    );
     return { dagId: top.dagId, runId: top.runId, taskId: top.taskId, mapIndex: top.mapIndex, state: ti?.state ?? null };
   }
   return null;
@@ -56,14 +58,20 @@ function requestFor(state: AirtopData, key: ActionKey): ActionRequest | string {
     if (task) {
       const { state: now, ...ref } = task;
       // Airflow's UI defaults: clear takes downstream tasks and every state; mark takes the task alone.
-      if (key === 'clear') return { verb: 'clearTask', task: ref, downstream: true, upstream: false, onlyFailed: false };
+      if (key === 'clear')
+        return { verb: 'clearTask', task: ref, downstream: true, upstream: false, onlyFailed: false };
       return { verb: 'markTask', task: ref, state: now === 'success' ? 'failed' : 'success', downstream: false };
     }
     if (top.kind === 'dag') {
       const run = pick(state, 'dag', selectRunRows(state));
       if (!run) return 'no run selected';
       if (key === 'clear') return { verb: 'clearRun', dagId: run.dagId, runId: run.runId, onlyFailed: true };
-      return { verb: 'markRun', dagId: run.dagId, runId: run.runId, state: run.state === 'success' ? 'failed' : 'success' };
+      return {
+        verb: 'markRun',
+        dagId: run.dagId,
+        runId: run.runId,
+        state: run.state === 'success' ? 'failed' : 'success',
+      };
     }
     return `${key === 'clear' ? 'clear' : 'mark'} works on a task instance (a run's task list or a log) or a run (a DAG's runs): press Enter on a DAG first`;
   }
@@ -80,7 +88,9 @@ function firingAlertFor(state: AirtopData, req: ActionRequest): { fingerprint: s
   const taskId = req.verb === 'clearTask' || req.verb === 'markTask' ? req.task.taskId : null;
   const firing = (state.report?.alerts ?? []).filter((a) => a.state === 'firing' && a.labels['dag_id'] === dagId);
   const taskOf = (labels: Record<string, string>) => labels['task_id'] ?? labels['task'] ?? null;
-  const found = (taskId ? firing.find((a) => taskOf(a.labels) === taskId) : undefined) ?? firing.find((a) => taskOf(a.labels) === null || taskOf(a.labels) === '__dag__');
+  const found =
+    (taskId ? firing.find((a) => taskOf(a.labels) === taskId) : undefined) ??
+    firing.find((a) => taskOf(a.labels) === null || taskOf(a.labels) === '__dag__');
   return found ? { fingerprint: found.fingerprint, summary: alertText(found) } : null;
 }
 
@@ -101,7 +111,9 @@ export function openAction(state: AirtopData, key: ActionKey): Effect {
     phase: 'editing',
     error: null,
     // Offered on for a fix (clear, mark); off for trigger and pause, which seldom fix what the alert is about.
-    ack: alert ? { ...alert, on: request.verb !== 'trigger' && request.verb !== 'pause', note: doneText(request) } : null,
+    ack: alert
+      ? { ...alert, on: request.verb !== 'trigger' && request.verb !== 'pause', note: doneText(request) }
+      : null,
   };
   return { ui: { dialog }, command: { name: 'actionPreview', request, seq: 1 } };
 }
@@ -118,14 +130,17 @@ function toggle(d: ActionDialog): Effect | null {
   const field = focusedField(d);
   if (!field || field.kind === 'text') return null;
   const { dialog, requestChanged } = toggleField(d, field.id);
-  return requestChanged ? { ui: { dialog }, command: { name: 'actionPreview', request: dialog.request, seq: dialog.seq } } : { ui: { dialog } };
+  return requestChanged
+    ? { ui: { dialog }, command: { name: 'actionPreview', request: dialog.request, seq: dialog.seq } }
+    : { ui: { dialog } };
 }
 
 function confirm(d: ActionDialog): Effect {
   if (d.phase === 'sending') return {};
   if (d.preview.status === 'loading') return info("waiting for Airflow's dry run; Enter again once it is listed");
   if (d.preview.status === 'error') return error(`not sent: ${d.preview.reason}`);
-  if (d.preview.status === 'ready' && d.preview.total === 0) return info("Airflow's dry run lists nothing to change: nothing sent (change an option, or Esc)");
+  if (d.preview.status === 'ready' && d.preview.total === 0)
+    return info("Airflow's dry run lists nothing to change: nothing sent (change an option, or Esc)");
   let request = d.request;
   if (request.verb === 'trigger') {
     const conf = parseConf(d.confText);
@@ -134,8 +149,17 @@ function confirm(d: ActionDialog): Effect {
   }
   const ack = d.ack?.on ? { fingerprint: d.ack.fingerprint, note: d.ack.note.trim() } : null;
   return {
-    ui: { dialog: { ...d, request, phase: 'sending' }, message: { text: terminalSafe(`${verbText(request)} ${targetText(request)}: sending…`), level: 'info' } },
-    command: { name: 'actionApply', request, seq: d.seq, dryRun: d.preview.status === 'ready' ? d.preview.items : null, ack },
+    ui: {
+      dialog: { ...d, request, phase: 'sending' },
+      message: { text: terminalSafe(`${verbText(request)} ${targetText(request)}: sending…`), level: 'info' },
+    },
+    command: {
+      name: 'actionApply',
+      request,
+      seq: d.seq,
+      dryRun: d.preview.status === 'ready' ? d.preview.items : null,
+      ack,
+    },
   };
 }
 
@@ -143,7 +167,9 @@ function confirm(d: ActionDialog): Effect {
 export function actionDialogKey(d: ActionDialog, command: string, input: string): Effect | null {
   switch (command) {
     case 'cancel':
-      return d.phase === 'sending' ? info('already sent; the answer will show here') : { ui: { dialog: null, message: { text: `${verbText(d.request)} cancelled: nothing sent`, level: 'info' } } };
+      return d.phase === 'sending'
+        ? info('already sent; the answer will show here')
+        : { ui: { dialog: null, message: { text: `${verbText(d.request)} cancelled: nothing sent`, level: 'info' } } };
     case 'confirm':
       return confirm(d);
     case 'dialogNext': {
@@ -170,14 +196,24 @@ export function actionDialogKey(d: ActionDialog, command: string, input: string)
 export function jumpToAlert(state: AirtopData): Effect {
   const row = pick(state, 'alerts', selectAlertPaneRows(state));
   // A group row leads to its most specific live member: one naming a task, else the group's newest.
-  const alert = row && (row.kind === 'alert' ? row.alert : (rowTargets(row).find((a) => a.labels['task_id'] ?? a.labels['task']) ?? row.newest));
+  const alert =
+    row &&
+    (row.kind === 'alert'
+      ? row.alert
+      : (rowTargets(row).find((a) => a.labels['task_id'] ?? a.labels['task']) ?? row.newest));
   if (!alert) return info('no alert selected: focus the alert log (5) and pick one with ↑/↓');
   const dagId = alert.labels['dag_id'];
   if (!dagId) return info(`this alert names no DAG, run or task: ${alertText(alert)}`);
   const label = alert.labels['task_id'] ?? alert.labels['task'];
   const taskId = label === '__dag__' ? undefined : label;
   const runId = alert.labels['run_id'];
-  const tis = (state.snapshot?.taskInstances ?? []).filter((t) => t.dagId === dagId && (taskId === undefined || t.taskId === taskId) && (runId === undefined || t.runId === runId) && t.tryNumber >= 1);
+  const tis = (state.snapshot?.taskInstances ?? []).filter(
+    (t) =>
+      t.dagId === dagId &&
+      (taskId === undefined || t.taskId === taskId) &&
+      (runId === undefined || t.runId === runId) &&
+      t.tryNumber >= 1,
+  );
   const failed = (t: { state: string | null }) => Number(t.state === 'failed');
   const newest = tis.sort((a, b) => failed(b) - failed(a) || (b.startDate ?? '').localeCompare(a.startDate ?? ''));
   // A DAG-wide alert leads to a task only when one failed; a task's alert to its newest try either way.
@@ -185,7 +221,15 @@ export function jumpToAlert(state: AirtopData): Effect {
   const views: View[] = [{ kind: 'dag', dagId }];
   if (ti) {
     views.push({ kind: 'run', dagId, runId: ti.runId });
-    views.push({ kind: 'log', dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, maxTry: ti.tryNumber });
+    views.push({
+      kind: 'log',
+      dagId,
+      runId: ti.runId,
+      taskId: ti.taskId,
+      mapIndex: ti.mapIndex,
+      tryNumber: ti.tryNumber,
+      maxTry: ti.tryNumber,
+    });
   } else if (runId) views.push({ kind: 'run', dagId, runId });
   return { nav: { pushAll: views } };
 }

@@ -37,14 +37,30 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
     const top = ui.stack[ui.stack.length - 1] ?? { kind: 'main' as const };
     const selection = { ...ui.selection };
     for (const view of nav.pushAll) selection[listOf(view)] = 0;
-    ui = { ...ui, stack: [...below, { ...top, filter: ui.filter.text }, ...nav.pushAll], filter: { editing: false, text: '' }, selection };
+    ui = {
+      ...ui,
+      stack: [...below, { ...top, filter: ui.filter.text }, ...nav.pushAll],
+      filter: { editing: false, text: '' },
+      selection,
+    };
     drill = { ...EMPTY_DRILL };
   } else if (nav && 'replace' in nav) {
-    ui = { ...ui, stack: [...ui.stack.slice(0, -1), nav.replace], selection: { ...ui.selection, [listOf(nav.replace)]: 0 } };
+    ui = {
+      ...ui,
+      stack: [...ui.stack.slice(0, -1), nav.replace],
+      selection: { ...ui.selection, [listOf(nav.replace)]: 0 },
+    };
     drill = { ...EMPTY_DRILL, loading: true };
   }
   if (effect.follow !== undefined) {
-    drill = { ...drill, log: { lines: drill.log?.lines ?? [], continuationToken: drill.log?.continuationToken ?? null, follow: effect.follow } };
+    drill = {
+      ...drill,
+      log: {
+        lines: drill.log?.lines ?? [],
+        continuationToken: drill.log?.continuationToken ?? null,
+        follow: effect.follow,
+      },
+    };
   }
   const patch: Partial<AirtopData> = { ui };
   if (drill !== state.drill) patch.drill = drill;
@@ -74,10 +90,18 @@ export function apply(store: AirtopStore, commands: Commands, effect: Effect, ex
       for (const fp of call.fingerprints ?? [call.fingerprint]) commands.unack(fp);
       return;
     case 'silence':
-      for (const fp of call.fingerprints ?? [call.fingerprint]) commands.silence(fp, call.durationSeconds, call.comment);
+      for (const fp of call.fingerprints ?? [call.fingerprint])
+        commands.silence(fp, call.durationSeconds, call.comment);
       return;
     case 'actionPreview':
-      if (!commands.actions) return store.setState({ ui: { ...store.getState().ui, dialog: null, message: { text: 'actions are not available here', level: 'error' } } });
+      if (!commands.actions)
+        return store.setState({
+          ui: {
+            ...store.getState().ui,
+            dialog: null,
+            message: { text: 'actions are not available here', level: 'error' },
+          },
+        });
       return commands.actions.preview(call.request, call.seq);
     case 'actionApply':
       if (!commands.actions) return;

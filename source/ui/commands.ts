@@ -5,7 +5,12 @@ export interface ActionCommands {
   /** Airflow's dry run for the dialog whose seq this is. */
   preview(request: ActionRequest, seq: number): void;
   /** Send it once, audit it, refresh that DAG. */
-  apply(call: { request: ActionRequest; seq: number; dryRun: PreviewItem[] | null; ack: { fingerprint: string; note: string } | null }): void;
+  apply(call: {
+    request: ActionRequest;
+    seq: number;
+    dryRun: PreviewItem[] | null;
+    ack: { fingerprint: string; note: string } | null;
+  }): void;
 }
 
 /**

@@ -8,7 +8,15 @@ import { selectDagRows } from './model/dag-rows.js';
 import { type AlertPaneRow, rowTargets, rowText, selectAlertPaneRows } from './model/alert-rows.js';
 import { parseFilter } from './model/filter.js';
 import { actionDialogKey, jumpToAlert, openAction } from './action-keys.js';
-import { alertText, selectDeadLetters, selectLogLines, selectPoolRows, selectRunRows, selectSinks, selectTaskRows } from './model/lists.js';
+import {
+  alertText,
+  selectDeadLetters,
+  selectLogLines,
+  selectPoolRows,
+  selectRunRows,
+  selectSinks,
+  selectTaskRows,
+} from './model/lists.js';
 
 // One dispatcher for every key: (state, key) → Effect, pure. apply() in actions.ts carries the effect out;
 // key-names.ts turns Ink's (input, key) into the names the keymap uses.
@@ -48,7 +56,11 @@ export function activeList(state: AirtopData): { id: string; length: number; pag
     case 'pools':
       return { id: 'pools', length: selectPoolRows(state).length, page };
     case 'alerts': {
-      const rows = alertSections(paneContentHeight(box), selectSinks(state).length, selectDeadLetters(state).length).alerts;
+      const rows = alertSections(
+        paneContentHeight(box),
+        selectSinks(state).length,
+        selectDeadLetters(state).length,
+      ).alerts;
       return { id: 'alerts', length: selectAlertPaneRows(state).length, page: rows };
     }
     default:
@@ -140,7 +152,17 @@ function drillIn(state: AirtopData): Effect | null {
     if (!ti) return null;
     if (ti.tryNumber < 1) return info(`${ti.taskId} has not started yet: no log to show`);
     return {
-      nav: { push: { kind: 'log', dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, maxTry: ti.tryNumber } },
+      nav: {
+        push: {
+          kind: 'log',
+          dagId: ti.dagId,
+          runId: ti.runId,
+          taskId: ti.taskId,
+          mapIndex: ti.mapIndex,
+          tryNumber: ti.tryNumber,
+          maxTry: ti.tryNumber,
+        },
+      },
       // A running task's log is worth following; a finished one is read from the top.
       follow: ti.state === 'running',
     };
@@ -156,22 +178,37 @@ function alertAction(state: AirtopData, command: 'ack' | 'unack' | 'silence'): E
   if (!first) return info(`nothing to ${command} in this group: every member has resolved`);
   const group = row.kind === 'group' ? { fingerprints: targets.map((a) => a.fingerprint) } : {};
   if (command === 'ack') return { ui: { dialog: { kind: 'ack', fingerprint: first.fingerprint, note: '', ...group } } };
-  if (command === 'silence') return { ui: { dialog: { kind: 'silence', fingerprint: first.fingerprint, durationIndex: 0, comment: '', ...group } } };
+  if (command === 'silence')
+    return {
+      ui: { dialog: { kind: 'silence', fingerprint: first.fingerprint, durationIndex: 0, comment: '', ...group } },
+    };
   const acked = targets.filter((a) => a.state === 'acknowledged' || a.ack);
   if (acked.length === 0) return info(`not acknowledged: ${rowText(row)}`);
   const many = row.kind === 'group' ? { fingerprints: acked.map((a) => a.fingerprint) } : {};
-  return { command: { name: 'unack', fingerprint: acked[0]!.fingerprint, ...many }, ...info(`acknowledgement withdrawn: ${rowText(row)}`) };
+  return {
+    command: { name: 'unack', fingerprint: acked[0]!.fingerprint, ...many },
+    ...info(`acknowledgement withdrawn: ${rowText(row)}`),
+  };
 }
 
-function dialogKey(state: AirtopData, dialog: Exclude<NonNullable<AirtopData['ui']['dialog']>, { kind: 'action' }>, command: string, input: string): Effect | null {
+function dialogKey(
+  state: AirtopData,
+  dialog: Exclude<NonNullable<AirtopData['ui']['dialog']>, { kind: 'action' }>,
+  command: string,
+  input: string,
+): Effect | null {
   const summary = () => {
     const alert = state.report?.alerts.find((a) => a.fingerprint === dialog.fingerprint);
     const text = alert ? alertText(alert) : dialog.fingerprint;
-    return dialog.fingerprints && dialog.fingerprints.length > 1 ? `${dialog.fingerprints.length} alerts (${text}, …)` : text;
+    return dialog.fingerprints && dialog.fingerprints.length > 1
+      ? `${dialog.fingerprints.length} alerts (${text}, …)`
+      : text;
   };
   const many = dialog.fingerprints ? { fingerprints: [...dialog.fingerprints] } : {};
   const edit = (f: (text: string) => string): Effect =>
-    dialog.kind === 'ack' ? { ui: { dialog: { ...dialog, note: f(dialog.note) } } } : { ui: { dialog: { ...dialog, comment: f(dialog.comment) } } };
+    dialog.kind === 'ack'
+      ? { ui: { dialog: { ...dialog, note: f(dialog.note) } } }
+      : { ui: { dialog: { ...dialog, comment: f(dialog.comment) } } };
   switch (command) {
     case 'type':
       return edit((t) => t + input);
@@ -181,18 +218,29 @@ function dialogKey(state: AirtopData, dialog: Exclude<NonNullable<AirtopData['ui
     case 'durationNext': {
       if (dialog.kind !== 'silence') return null;
       const step = command === 'durationPrev' ? -1 : 1;
-      return { ui: { dialog: { ...dialog, durationIndex: clamp(dialog.durationIndex + step, SILENCE_CHOICES.length) } } };
+      return {
+        ui: { dialog: { ...dialog, durationIndex: clamp(dialog.durationIndex + step, SILENCE_CHOICES.length) } },
+      };
     }
     case 'cancel':
       return { ui: { dialog: null } };
     case 'confirm':
       if (dialog.kind === 'ack') {
-        return { command: { name: 'ack', fingerprint: dialog.fingerprint, note: dialog.note.trim(), ...many }, ui: { dialog: null, message: { text: `acknowledged: ${summary()}`, level: 'info' } } };
+        return {
+          command: { name: 'ack', fingerprint: dialog.fingerprint, note: dialog.note.trim(), ...many },
+          ui: { dialog: null, message: { text: `acknowledged: ${summary()}`, level: 'info' } },
+        };
       }
       {
         const choice = SILENCE_CHOICES[dialog.durationIndex] ?? SILENCE_CHOICES[0]!;
         return {
-          command: { name: 'silence', fingerprint: dialog.fingerprint, durationSeconds: choice.seconds, comment: dialog.comment.trim(), ...many },
+          command: {
+            name: 'silence',
+            fingerprint: dialog.fingerprint,
+            durationSeconds: choice.seconds,
+            comment: dialog.comment.trim(),
+            ...many,
+          },
           ui: { dialog: null, message: { text: `silenced for ${choice.label}: ${summary()}`, level: 'info' } },
         };
       }
@@ -210,7 +258,8 @@ function isText(input: string): boolean {
 export function dispatch(state: AirtopData, key: string, input: string, ctx: DispatchContext): Effect | null {
   const mode = currentMode(state);
   let binding = findBinding(mode, key, ctx.readonly);
-  if (!binding && (mode === 'filter' || mode === 'dialog') && isText(input)) binding = findBinding(mode, 'text', ctx.readonly);
+  if (!binding && (mode === 'filter' || mode === 'dialog') && isText(input))
+    binding = findBinding(mode, 'text', ctx.readonly);
   if (!binding) {
     const refused = findBinding(mode, key, false);
     return refused?.dangerous ? error(`read-only mode: ${refused.description} is disabled`) : null;
@@ -219,7 +268,9 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
   if (mode === 'dialog') {
     if (command === 'quit') return { command: { name: 'quit' } };
     const dialog = state.ui.dialog!;
-    return dialog.kind === 'action' ? actionDialogKey(dialog, command, input) : dialogKey(state, dialog, command, input);
+    return dialog.kind === 'action'
+      ? actionDialogKey(dialog, command, input)
+      : dialogKey(state, dialog, command, input);
   }
   const focus = FOCUS[command];
   if (focus) return { ui: { focus } };
@@ -252,7 +303,12 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
       return { ui: { filter: { editing: true, text: filterText.slice(0, -1) } }, select: [list.id, 0] };
     case 'filterApply': {
       const problem = parseFilter(filterText).error;
-      return { ui: { filter: { editing: false, text: filterText }, ...(problem ? { message: { text: problem, level: 'error' as const } } : {}) } };
+      return {
+        ui: {
+          filter: { editing: false, text: filterText },
+          ...(problem ? { message: { text: problem, level: 'error' as const } } : {}),
+        },
+      };
     }
     case 'filterClear':
       return { ui: { filter: { editing: false, text: '' } } };
@@ -260,7 +316,10 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
       return { ui: { faultsOnly: !state.ui.faultsOnly }, select: [list.id, 0] };
     case 'sort': {
       const next = SORTS[(SORTS.indexOf(state.ui.sort) + 1) % SORTS.length]!;
-      return { ui: { sort: next, message: { text: `DAGs sorted by ${next.replace('_', ' ')}`, level: 'info' } }, select: ['dags', 0] };
+      return {
+        ui: { sort: next, message: { text: `DAGs sorted by ${next.replace('_', ' ')}`, level: 'info' } },
+        select: ['dags', 0],
+      };
     }
     case 'pause':
       return { paused: !state.ui.paused };
@@ -285,7 +344,8 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
       if (top.kind !== 'log') return null;
       const next = top.tryNumber + (command === 'prevTry' ? -1 : 1);
       const max = top.maxTry ?? top.tryNumber;
-      if (next < 1 || next > max) return info(`try ${top.tryNumber} of ${max}: no ${command === 'prevTry' ? 'earlier' : 'later'} try`);
+      if (next < 1 || next > max)
+        return info(`try ${top.tryNumber} of ${max}: no ${command === 'prevTry' ? 'earlier' : 'later'} try`);
       return { nav: { replace: { ...top, tryNumber: next } } };
     }
     case 'help':

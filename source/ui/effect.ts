@@ -12,7 +12,13 @@ export type CommandCall =
   | { name: 'unack'; fingerprint: string; fingerprints?: string[] }
   | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string; fingerprints?: string[] }
   | { name: 'actionPreview'; request: ActionRequest; seq: number }
-  | { name: 'actionApply'; request: ActionRequest; seq: number; dryRun: PreviewItem[] | null; ack: { fingerprint: string; note: string } | null };
+  | {
+      name: 'actionApply';
+      request: ActionRequest;
+      seq: number;
+      dryRun: PreviewItem[] | null;
+      ack: { fingerprint: string; note: string } | null;
+    };
 
 export interface Effect {
   ui?: Partial<UiState>;

@@ -46,7 +46,10 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
     left = (
       <Text wrap="truncate">
         {footerHintsMarked(mode, readonly, off)
-          .filter((h) => !(dialogKind !== 'silence' && h.text === 'duration') && !(dialogKind !== 'action' && h.text === 'option'))
+          .filter(
+            (h) =>
+              !(dialogKind !== 'silence' && h.text === 'duration') && !(dialogKind !== 'action' && h.text === 'option'),
+          )
           .map((h) => (
             <Text key={h.key + h.text} dimColor={h.off}>
               <Text bold={!h.off}>{h.key}</Text>

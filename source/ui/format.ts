@@ -87,6 +87,12 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 
 /** Log lines may carry tabs and terminal escapes; either would break the layout or the terminal. */
 export function printable(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  return line.replace(/\t/g, '    ').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+  return (
+    line
+      .replace(/\t/g, '    ')
+      // eslint-disable-next-line no-control-regex -- matching escape sequences is the point
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+      // eslint-disable-next-line no-control-regex -- and control characters
+      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+  );
 }

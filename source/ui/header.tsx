@@ -39,7 +39,8 @@ const NARROW = 110;
 function HealthDot({ health }: { health: ComponentHealth | undefined }) {
   const theme = useTheme();
   const status = health?.status ?? null;
-  const colour = status === 'healthy' ? theme.status.healthy : status === 'unhealthy' ? theme.status.critical : theme.status.unknown;
+  const colour =
+    status === 'healthy' ? theme.status.healthy : status === 'unhealthy' ? theme.status.critical : theme.status.unknown;
   return <Text color={colour}>{status === 'healthy' ? '● ok' : status === 'unhealthy' ? '✖ down' : '? n/a'}</Text>;
 }
 
@@ -66,7 +67,12 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
   const drivers = report ? statusDriver(report) : null;
   const driver = drivers && width < NARROW ? drivers.split(', ')[0]! : drivers;
   const stale = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
-  const overallColour = overall === 'critical' ? theme.status.critical : overall === 'warning' ? theme.status.warning : theme.status.healthy;
+  const overallColour =
+    overall === 'critical'
+      ? theme.status.critical
+      : overall === 'warning'
+        ? theme.status.warning
+        : theme.status.healthy;
   const nextText = nextPollText(poll, now);
   return (
     <Box flexDirection="column" width={width} height={3} flexShrink={0}>
@@ -115,7 +121,11 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
       </Text>
       <Text wrap="truncate">
         <Text dimColor>{breadcrumbs(stack)}</Text>
-        {stale ? <Text color={theme.error}>{`  STALE: ${stale}${poll.consecutiveFailures > 1 ? ` (${poll.consecutiveFailures} failed polls)` : ''}`}</Text> : null}
+        {stale ? (
+          <Text
+            color={theme.error}
+          >{`  STALE: ${stale}${poll.consecutiveFailures > 1 ? ` (${poll.consecutiveFailures} failed polls)` : ''}`}</Text>
+        ) : null}
       </Text>
     </Box>
   );

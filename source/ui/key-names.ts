@@ -20,7 +20,13 @@ export function keyName(input: string, key: Partial<Key>): string {
   return input;
 }
 
-const CONTROL_KEYS: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\x7f': 'backspace', '\b': 'backspace', '\t': 'tab' };
+const CONTROL_KEYS: Record<string, string> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+  '\t': 'tab',
+};
 
 /**
  * Ink 6 hands over a run of plain characters that arrive together (fast typing, key repeat, a paste, tmux

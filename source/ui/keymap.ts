@@ -77,28 +77,129 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['pagedown'], command: 'pageDown', description: 'one page down', modes: BROWSE },
   { keys: ['g', 'home'], command: 'top', description: 'go to the first row', modes: BROWSE },
   { keys: ['G', 'end'], command: 'bottom', description: 'go to the last row', modes: BROWSE },
-  { keys: ['enter'], command: 'drill', description: 'drill in: DAG → runs → task instances → log; on an alert group: show or hide its alerts', short: 'open', modes: BROWSE },
-  { keys: ['escape', 'backspace'], command: 'back', description: 'back to the previous view (main screen: clear the filter)', short: 'back', modes: VIEWS },
-  { keys: ['/'], command: 'filter', description: 'filter rows: text, re:REGEX or /REGEX/; a leading ! inverts', short: 'filter', modes: VIEWS },
-  { keys: ['f'], command: 'faults', description: 'faults only: failing DAGs and pools, open alerts, failed runs and tasks, error lines', short: 'faults', modes: VIEWS },
-  { keys: ['o'], command: 'sort', description: 'cycle the DAG order: status, name, success rate, duration', short: 'sort', modes: ['normal'] },
-  { keys: ['p'], command: 'pause', description: 'pause or resume live updates (polling goes on)', short: 'pause', modes: VIEWS },
+  {
+    keys: ['enter'],
+    command: 'drill',
+    description: 'drill in: DAG → runs → task instances → log; on an alert group: show or hide its alerts',
+    short: 'open',
+    modes: BROWSE,
+  },
+  {
+    keys: ['escape', 'backspace'],
+    command: 'back',
+    description: 'back to the previous view (main screen: clear the filter)',
+    short: 'back',
+    modes: VIEWS,
+  },
+  {
+    keys: ['/'],
+    command: 'filter',
+    description: 'filter rows: text, re:REGEX or /REGEX/; a leading ! inverts',
+    short: 'filter',
+    modes: VIEWS,
+  },
+  {
+    keys: ['f'],
+    command: 'faults',
+    description: 'faults only: failing DAGs and pools, open alerts, failed runs and tasks, error lines',
+    short: 'faults',
+    modes: VIEWS,
+  },
+  {
+    keys: ['o'],
+    command: 'sort',
+    description: 'cycle the DAG order: status, name, success rate, duration',
+    short: 'sort',
+    modes: ['normal'],
+  },
+  {
+    keys: ['p'],
+    command: 'pause',
+    description: 'pause or resume live updates (polling goes on)',
+    short: 'pause',
+    modes: VIEWS,
+  },
   { keys: ['r'], command: 'refresh', description: 'poll Airflow now', short: 'refresh', modes: VIEWS },
-  { keys: ['a'], command: 'ack', description: 'acknowledge the selected alert (a group: each of its alerts), with an optional note', short: 'ack', modes: ['normal'], dangerous: true },
-  { keys: ['u'], command: 'unack', description: 'withdraw the acknowledgement of the selected alert (a group: of each alert)', modes: ['normal'], dangerous: true },
-  { keys: ['s'], command: 'silence', description: 'silence the selected alert (a group: each of its alerts) for 15m, 1h, 4h or 24h', short: 'silence', modes: ['normal'], dangerous: true },
-  { keys: ['c'], command: 'clear', description: "clear the selected task instance (task list, log) or run (runs list): Airflow's dry run lists what changes", short: 'clear', modes: ['drill', 'log'], dangerous: true, airflowAction: true },
-  { keys: ['m'], command: 'mark', description: 'mark the selected task instance or run success or failed', short: 'mark', modes: ['drill', 'log'], dangerous: true, airflowAction: true },
-  { keys: ['t'], command: 'trigger', description: 'trigger a run of the selected DAG, with an optional JSON conf and note', short: 'trigger', modes: ['normal', 'drill', 'log'], dangerous: true, airflowAction: true },
-  { keys: ['P'], command: 'pauseDag', description: 'pause or unpause the selected DAG in Airflow', short: 'pause DAG', modes: ['normal', 'drill', 'log'], dangerous: true, airflowAction: true },
-  { keys: ['l'], command: 'jump', description: "go to the selected alert's object: its task's log, its run or its DAG", short: 'jump', modes: ['normal'] },
+  {
+    keys: ['a'],
+    command: 'ack',
+    description: 'acknowledge the selected alert (a group: each of its alerts), with an optional note',
+    short: 'ack',
+    modes: ['normal'],
+    dangerous: true,
+  },
+  {
+    keys: ['u'],
+    command: 'unack',
+    description: 'withdraw the acknowledgement of the selected alert (a group: of each alert)',
+    modes: ['normal'],
+    dangerous: true,
+  },
+  {
+    keys: ['s'],
+    command: 'silence',
+    description: 'silence the selected alert (a group: each of its alerts) for 15m, 1h, 4h or 24h',
+    short: 'silence',
+    modes: ['normal'],
+    dangerous: true,
+  },
+  {
+    keys: ['c'],
+    command: 'clear',
+    description:
+      "clear the selected task instance (task list, log) or run (runs list): Airflow's dry run lists what changes",
+    short: 'clear',
+    modes: ['drill', 'log'],
+    dangerous: true,
+    airflowAction: true,
+  },
+  {
+    keys: ['m'],
+    command: 'mark',
+    description: 'mark the selected task instance or run success or failed',
+    short: 'mark',
+    modes: ['drill', 'log'],
+    dangerous: true,
+    airflowAction: true,
+  },
+  {
+    keys: ['t'],
+    command: 'trigger',
+    description: 'trigger a run of the selected DAG, with an optional JSON conf and note',
+    short: 'trigger',
+    modes: ['normal', 'drill', 'log'],
+    dangerous: true,
+    airflowAction: true,
+  },
+  {
+    keys: ['P'],
+    command: 'pauseDag',
+    description: 'pause or unpause the selected DAG in Airflow',
+    short: 'pause DAG',
+    modes: ['normal', 'drill', 'log'],
+    dangerous: true,
+    airflowAction: true,
+  },
+  {
+    keys: ['l'],
+    command: 'jump',
+    description: "go to the selected alert's object: its task's log, its run or its DAG",
+    short: 'jump',
+    modes: ['normal'],
+  },
   { keys: ['up', 'k'], command: 'up', description: 'scroll the log up a line (stops following)', modes: ['log'] },
   { keys: ['down', 'j'], command: 'down', description: 'scroll the log down a line', short: 'scroll', modes: ['log'] },
   { keys: ['pageup'], command: 'pageUp', description: 'scroll the log up a page', modes: ['log'] },
   { keys: ['pagedown'], command: 'pageDown', description: 'scroll the log down a page', modes: ['log'] },
   { keys: ['g', 'home'], command: 'top', description: 'go to the start of the log', modes: ['log'] },
   { keys: ['G', 'end'], command: 'bottom', description: 'go to the end of the log', modes: ['log'] },
-  { keys: ['F'], command: 'follow', description: 'follow the log: fetch new lines every 2 s and stay at the end', short: 'follow', modes: ['log'] },
+  {
+    keys: ['F'],
+    command: 'follow',
+    description: 'follow the log: fetch new lines every 2 s and stay at the end',
+    short: 'follow',
+    modes: ['log'],
+  },
   { keys: ['['], command: 'prevTry', description: "show the task's previous try", short: 'try', modes: ['log'] },
   { keys: [']'], command: 'nextTry', description: "show the task's next try", modes: ['log'] },
   { keys: ['?'], command: 'help', description: 'show or hide this help', short: 'help', modes: [...VIEWS, 'help'] },
@@ -106,16 +207,51 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['up', 'k'], command: 'up', description: 'scroll the help up', modes: ['help'] },
   { keys: ['down', 'j'], command: 'down', description: 'scroll the help down', modes: ['help'] },
   { keys: ['q'], command: 'quit', description: 'quit airtop', short: 'quit', modes: [...VIEWS, 'help'] },
-  { keys: ['ctrl-c'], command: 'quit', description: 'quit airtop, from anywhere', modes: ['normal', 'drill', 'log', 'filter', 'dialog', 'help'] },
+  {
+    keys: ['ctrl-c'],
+    command: 'quit',
+    description: 'quit airtop, from anywhere',
+    modes: ['normal', 'drill', 'log', 'filter', 'dialog', 'help'],
+  },
   { keys: ['text'], command: 'type', description: 'type the filter text (it applies as you type)', modes: ['filter'] },
-  { keys: ['enter'], command: 'filterApply', description: 'keep the filter and stop editing', short: 'apply', modes: ['filter'] },
-  { keys: ['escape'], command: 'filterClear', description: 'clear the filter and stop editing', short: 'clear', modes: ['filter'] },
+  {
+    keys: ['enter'],
+    command: 'filterApply',
+    description: 'keep the filter and stop editing',
+    short: 'apply',
+    modes: ['filter'],
+  },
+  {
+    keys: ['escape'],
+    command: 'filterClear',
+    description: 'clear the filter and stop editing',
+    short: 'clear',
+    modes: ['filter'],
+  },
   { keys: ['backspace'], command: 'erase', description: 'delete the last character', modes: ['filter', 'dialog'] },
   { keys: ['text'], command: 'type', description: 'type the note (ack) or comment (silence)', modes: ['dialog'] },
   { keys: ['left'], command: 'durationPrev', description: 'silence: a shorter duration', modes: ['dialog'] },
-  { keys: ['right'], command: 'durationNext', description: 'silence: a longer duration', short: 'duration', modes: ['dialog'] },
-  { keys: ['tab'], command: 'dialogNext', description: 'action dialog: the next option (Space or ←/→ toggles it)', short: 'option', modes: ['dialog'] },
-  { keys: ['enter'], command: 'confirm', description: 'confirm the acknowledgement, silence or action', short: 'confirm', modes: ['dialog'] },
+  {
+    keys: ['right'],
+    command: 'durationNext',
+    description: 'silence: a longer duration',
+    short: 'duration',
+    modes: ['dialog'],
+  },
+  {
+    keys: ['tab'],
+    command: 'dialogNext',
+    description: 'action dialog: the next option (Space or ←/→ toggles it)',
+    short: 'option',
+    modes: ['dialog'],
+  },
+  {
+    keys: ['enter'],
+    command: 'confirm',
+    description: 'confirm the acknowledgement, silence or action',
+    short: 'confirm',
+    modes: ['dialog'],
+  },
   { keys: ['escape'], command: 'cancel', description: 'cancel the dialog', short: 'cancel', modes: ['dialog'] },
 ];
 
@@ -170,7 +306,11 @@ export const MODE_TITLES: Record<Mode, string> = {
 export function helpSections(readonly: boolean): { mode: Mode; title: string; bindings: Binding[] }[] {
   const order: Mode[] = ['normal', 'drill', 'log', 'filter', 'dialog', 'help'];
   return order
-    .map((mode) => ({ mode, title: MODE_TITLES[mode], bindings: activeBindings(readonly).filter((b) => b.modes[0] === mode) }))
+    .map((mode) => ({
+      mode,
+      title: MODE_TITLES[mode],
+      bindings: activeBindings(readonly).filter((b) => b.modes[0] === mode),
+    }))
     .filter((s) => s.bindings.length > 0);
 }
 
@@ -193,21 +333,31 @@ export function helpLines(readonly: boolean, actionsOff: string | null = null): 
   const lines: HelpLine[] = [];
   // The reason once, first, where it is not cut off; each greyed key is marked (off).
   if (actionsOff !== null && !readonly) {
-    const keys = KEYMAP.filter((b) => b.airflowAction).map(keyLabel).join(' ');
+    const keys = KEYMAP.filter((b) => b.airflowAction)
+      .map(keyLabel)
+      .join(' ');
     lines.push({ heading: false, off: true, text: `Actions on Airflow (${keys}) are off: ${actionsOff}` });
   }
   for (const section of helpSections(readonly)) {
     lines.push({ heading: true, text: section.title });
     for (const b of section.bindings) {
       const off = actionsOff !== null && b.airflowAction === true;
-      lines.push({ heading: false, text: `  ${keyLabel(b).padEnd(14)} ${off ? '(off) ' : ''}${b.description}`, ...(off ? { off } : {}) });
+      lines.push({
+        heading: false,
+        text: `  ${keyLabel(b).padEnd(14)} ${off ? '(off) ' : ''}${b.description}`,
+        ...(off ? { off } : {}),
+      });
     }
   }
   return lines;
 }
 
 /** Footer hints marking the Airflow actions this user cannot take now. */
-export function footerHintsMarked(mode: Mode, readonly: boolean, actionsOff: string | null): { key: string; text: string; off: boolean }[] {
+export function footerHintsMarked(
+  mode: Mode,
+  readonly: boolean,
+  actionsOff: string | null,
+): { key: string; text: string; off: boolean }[] {
   return activeBindings(readonly)
     .filter((b) => b.short && b.modes.includes(mode))
     .map((b) => ({ key: keyLabel(b), text: b.short!, off: actionsOff !== null && b.airflowAction === true }));

@@ -55,12 +55,20 @@ function split(ids: PaneId[], total: number, focus: PaneId, width: number): Pane
 
 export function screenLayout(size: Size, focus: PaneId, dialogOpen: boolean): Layout {
   if (tooSmall(size)) {
-    return { kind: 'too-small', message: `terminal too small: ${MIN_COLUMNS}x${MIN_ROWS} needed, have ${size.columns}x${size.rows}` };
+    return {
+      kind: 'too-small',
+      message: `terminal too small: ${MIN_COLUMNS}x${MIN_ROWS} needed, have ${size.columns}x${size.rows}`,
+    };
   }
   const height = bodyHeight(size, dialogOpen);
   if (size.columns < GRID_MIN_COLUMNS || size.rows < GRID_MIN_ROWS) {
     // One line for the tab bar naming the other panes.
-    return { kind: 'tabs', width: size.columns, bodyHeight: height, pane: { id: focus, width: size.columns, height: height - 1 } };
+    return {
+      kind: 'tabs',
+      width: size.columns,
+      bodyHeight: height,
+      pane: { id: focus, width: size.columns, height: height - 1 },
+    };
   }
   const left = Math.floor(size.columns * 0.58);
   const right = size.columns - left;
@@ -96,7 +104,11 @@ export function tableRows(box: { height: number }): number {
 }
 
 /** The alert pane's content split: alerts first, then up to 3 sinks and 3 dead letters, each with a heading. */
-export function alertSections(content: number, sinks: number, deadLetters: number): { alerts: number; sinks: number; deadLetters: number } {
+export function alertSections(
+  content: number,
+  sinks: number,
+  deadLetters: number,
+): { alerts: number; sinks: number; deadLetters: number } {
   let rest = content;
   const take = (wanted: number) => {
     if (wanted === 0 || rest - (Math.min(wanted, 3) + 1) < 3) return 0;

@@ -67,14 +67,22 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   // A rejection nobody handles would end the process through Node's default handler, past the restore.
   process.on('unhandledRejection', onUncaught);
   try {
-    instance = render(<App store={store} commands={commands} readonly={readonly} {...(options.noColor === undefined ? {} : { noColor: options.noColor })} />, {
-      stdout,
-      stdin,
-      exitOnCtrlC: false,
-      patchConsole: options.patchConsole ?? true,
-      // Not incrementalRendering: in Ink 6.8 it rewrites changed lines one row too low when the frame is
-      // shorter than the terminal (seen in tmux: the header's second line doubled), which our frames always are.
-    });
+    instance = render(
+      <App
+        store={store}
+        commands={commands}
+        readonly={readonly}
+        {...(options.noColor === undefined ? {} : { noColor: options.noColor })}
+      />,
+      {
+        stdout,
+        stdin,
+        exitOnCtrlC: false,
+        patchConsole: options.patchConsole ?? true,
+        // Not incrementalRendering: in Ink 6.8 it rewrites changed lines one row too low when the frame is
+        // shorter than the terminal (seen in tmux: the header's second line doubled), which our frames always are.
+      },
+    );
     // Ask for the exit promise now: Ink only resolves one that exists when it unmounts.
     await Promise.race([instance.waitUntilExit(), crashed]);
   } finally {

@@ -15,7 +15,10 @@ export interface ApiServer {
 }
 
 export function airflowVenv(): string {
-  const result = spawnSync('bash', [join(harnessDir(), 'venv.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync('bash', [join(harnessDir(), 'venv.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const venv = result.stdout.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || venv === '') throw new Error(`test/e2e/airflow/venv.sh failed (exit ${result.status})`);
   return venv;
@@ -32,7 +35,10 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function startApiServer(dbName: string, opts: { venv?: string; timeoutMs?: number } = {}): Promise<ApiServer> {
+export async function startApiServer(
+  dbName: string,
+  opts: { venv?: string; timeoutMs?: number } = {},
+): Promise<ApiServer> {
   const venv = opts.venv ?? airflowVenv();
   const home = mkdtempSync(join(tmpdir(), 'airtop-bench-api-'));
   const port = await freePort();
@@ -59,11 +65,15 @@ export async function startApiServer(dbName: string, opts: { venv?: string; time
   };
   const logPath = join(home, 'api-server.log');
   const log = openSync(logPath, 'a');
-  const child = spawn(join(venv, 'bin', 'airflow'), ['api-server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'], {
-    env,
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
+  const child = spawn(
+    join(venv, 'bin', 'airflow'),
+    ['api-server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
+    {
+      env,
+      stdio: ['ignore', log, log],
+      detached: true,
+    },
+  );
   const stop = async () => {
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       try {

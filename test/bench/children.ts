@@ -12,7 +12,14 @@ import type { PollFigures, WorkerMessage, WorkerResult, WorkerTask } from './wor
 export type Outcome<T> =
   | { ok: true; value: T; seconds: number }
   /** `completed`: the polls a worker finished before it was stopped. */
-  | { ok: false; reason: string; seconds: number; progress: string | null; completed?: PollFigures[]; reached?: { poll: number; calls: number } };
+  | {
+      ok: false;
+      reason: string;
+      seconds: number;
+      progress: string | null;
+      completed?: PollFigures[];
+      reached?: { poll: number; calls: number };
+    };
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
@@ -23,7 +30,10 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-export function runWorker(task: WorkerTask, opts: { proxy: CountingProxy | null; budgetSeconds: number; nodeFlags?: string[] }): Promise<Outcome<WorkerResult>> {
+export function runWorker(
+  task: WorkerTask,
+  opts: { proxy: CountingProxy | null; budgetSeconds: number; nodeFlags?: string[] },
+): Promise<Outcome<WorkerResult>> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const child = fork(new URL('./worker.js', import.meta.url), [JSON.stringify(task)], {
@@ -44,20 +54,35 @@ export function runWorker(task: WorkerTask, opts: { proxy: CountingProxy | null;
       resolve(outcome);
     };
     const timer = setTimeout(
-      () => settle({ ok: false, reason: `stopped at the ${opts.budgetSeconds} s budget`, seconds: seconds(), progress, completed, ...(reached ? { reached } : {}) }),
+      () =>
+        settle({
+          ok: false,
+          reason: `stopped at the ${opts.budgetSeconds} s budget`,
+          seconds: seconds(),
+          progress,
+          completed,
+          ...(reached ? { reached } : {}),
+        }),
       opts.budgetSeconds * 1000,
     );
     child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'counts?') child.send({ type: 'counts', id: message.id, counts: opts.proxy?.counts() ?? { sent: 0, received: 0, connections: 0 } });
+      if (message.type === 'counts?')
+        child.send({
+          type: 'counts',
+          id: message.id,
+          counts: opts.proxy?.counts() ?? { sent: 0, received: 0, connections: 0 },
+        });
       else if (message.type === 'progress') {
         progress = `poll ${message.poll + 1}: ${message.calls} calls so far`;
         reached = { poll: message.poll, calls: message.calls };
-      }
-      else if (message.type === 'poll') completed.push(message.figures);
+      } else if (message.type === 'poll') completed.push(message.figures);
       else if (message.type === 'result') settle({ ok: true, value: message.result, seconds: seconds() });
-      else if (message.type === 'error') settle({ ok: false, reason: message.message.split('\n')[0]!, seconds: seconds(), progress });
+      else if (message.type === 'error')
+        settle({ ok: false, reason: message.message.split('\n')[0]!, seconds: seconds(), progress });
     });
-    child.on('exit', (code, signal) => settle({ ok: false, reason: `worker exited (${signal ?? code}) without a result`, seconds: seconds(), progress }));
+    child.on('exit', (code, signal) =>
+      settle({ ok: false, reason: `worker exited (${signal ?? code}) without a result`, seconds: seconds(), progress }),
+    );
   });
 }
 
@@ -103,7 +128,13 @@ export function runReference(opts: {
   const before = opts.proxy.counts();
   const child = spawn(
     join(opts.venv, 'bin', 'python'),
-    [join(repoRoot(), 'test', 'bench', 'reference_collect.py'), '--now', opts.now.toISOString(), '--dag-ids-file', idsFile],
+    [
+      join(repoRoot(), 'test', 'bench', 'reference_collect.py'),
+      '--now',
+      opts.now.toISOString(),
+      '--dag-ids-file',
+      idsFile,
+    ],
     {
       env: {
         PATH: process.env.PATH,
@@ -134,16 +165,30 @@ export function runReference(opts: {
     const timer = setTimeout(() => {
       const after = opts.proxy.counts();
       const bytes = after.sent - before.sent + after.received - before.received;
-      settle({ ok: false, reason: `stopped at the ${opts.budgetSeconds} s budget`, seconds: seconds(), progress: `${(bytes / 1048576).toFixed(1)} MiB read so far` });
+      settle({
+        ok: false,
+        reason: `stopped at the ${opts.budgetSeconds} s budget`,
+        seconds: seconds(),
+        progress: `${(bytes / 1048576).toFixed(1)} MiB read so far`,
+      });
     }, opts.budgetSeconds * 1000);
     child.on('close', (code) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         const figures = JSON.parse(line) as Omit<ReferenceFigures, 'bytes'>;
         const after = opts.proxy.counts();
-        settle({ ok: true, value: { ...figures, bytes: after.sent - before.sent + after.received - before.received }, seconds: seconds() });
+        settle({
+          ok: true,
+          value: { ...figures, bytes: after.sent - before.sent + after.received - before.received },
+          seconds: seconds(),
+        });
       } catch {
-        settle({ ok: false, reason: `reference_collect.py exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, seconds: seconds(), progress: null });
+        settle({
+          ok: false,
+          reason: `reference_collect.py exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          seconds: seconds(),
+          progress: null,
+        });
       }
     });
   });

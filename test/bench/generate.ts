@@ -35,7 +35,13 @@ export const REFERENCE_PIPELINE: Record<string, string[]> = {
   capstone_vector_store_pipeline: ['generate_embeddings', 'upsert_vectors'],
 };
 
-const SYNTHETIC_TASKS = ['scan_sources', 'download_documents', 'process_document', 'generate_embeddings', 'upsert_vectors'];
+const SYNTHETIC_TASKS = [
+  'scan_sources',
+  'download_documents',
+  'process_document',
+  'generate_embeddings',
+  'upsert_vectors',
+];
 const MAPPED_TASK = 'process_document';
 export const BENCH_POOLS = ['bench_pool_0', 'bench_pool_1', 'bench_pool_2', 'bench_pool_3', 'bench_pool_4'];
 
@@ -54,7 +60,10 @@ function catalogSql(plan: SizePlan): string {
       .join(', ');
     const tasks = Object.entries(REFERENCE_PIPELINE)
       .flatMap(([dagId, taskIds]) =>
-        taskIds.map((taskId, i) => `('${dagId}', '${taskId}', ${i + 1}, ${taskIds.length}, 0, '${taskId === 'generate_summary' ? 'bench_pool_0' : 'default_pool'}')`),
+        taskIds.map(
+          (taskId, i) =>
+            `('${dagId}', '${taskId}', ${i + 1}, ${taskIds.length}, 0, '${taskId === 'generate_summary' ? 'bench_pool_0' : 'default_pool'}')`,
+        ),
       )
       .join(', ');
     return `INSERT INTO bench_dag (dag_id, idx) VALUES ${dags};
@@ -148,12 +157,21 @@ function taskInstancesSql(at: string): string {
  * endpoints answer 404 for a DAG without it.
  */
 async function writeSerializedDags(client: pg.Client, plan: SizePlan): Promise<void> {
-  const serialized = JSON.parse(readFileSync(join(repoRoot(), 'test', 'bench', 'serialized-dags.json'), 'utf8')) as Record<string, { data: unknown; hash: string }>;
+  const serialized = JSON.parse(
+    readFileSync(join(repoRoot(), 'test', 'bench', 'serialized-dags.json'), 'utf8'),
+  ) as Record<string, { data: unknown; hash: string }>;
   const key = plan.name === 'S' ? null : `synthetic_w${plan.mappedWidth}`;
-  if (key && !serialized[key]) throw new Error(`serialized-dags.json has no ${key}: run serialize_dags.py ${plan.mappedWidth}`);
-  await client.query('CREATE TEMP TABLE bench_serialized (key text PRIMARY KEY, data text NOT NULL, hash text NOT NULL)');
+  if (key && !serialized[key])
+    throw new Error(`serialized-dags.json has no ${key}: run serialize_dags.py ${plan.mappedWidth}`);
+  await client.query(
+    'CREATE TEMP TABLE bench_serialized (key text PRIMARY KEY, data text NOT NULL, hash text NOT NULL)',
+  );
   for (const [name, entry] of Object.entries(serialized)) {
-    await client.query('INSERT INTO bench_serialized VALUES ($1, $2, $3)', [name, JSON.stringify(entry.data), entry.hash]);
+    await client.query('INSERT INTO bench_serialized VALUES ($1, $2, $3)', [
+      name,
+      JSON.stringify(entry.data),
+      entry.hash,
+    ]);
   }
   await client.query(`
     INSERT INTO dag_version (id, version_number, dag_id, bundle_name, created_at, last_updated)
@@ -203,7 +221,9 @@ export async function generateHistory(
     log(`  generate ${plan.name}: ${label} ${Date.now() - t0} ms`);
   };
   try {
-    await step('catalog', `SET synchronous_commit = off; SET work_mem = '256MB'; SET maintenance_work_mem = '512MB'; SET session_replication_role = replica; SELECT setseed(0.42);
+    await step(
+      'catalog',
+      `SET synchronous_commit = off; SET work_mem = '256MB'; SET maintenance_work_mem = '512MB'; SET session_replication_role = replica; SELECT setseed(0.42);
       CREATE TEMP TABLE bench_dag (dag_id text PRIMARY KEY, idx int NOT NULL, version_id uuid);
       CREATE TEMP TABLE bench_task (dag_id text, task_id text, ord int, stages int, width int, pool text);
       ${catalogSql(plan)}
@@ -216,7 +236,8 @@ export async function generateHistory(
         SELECT dag_id, idx % 97 = 50, false, 'dags-folder', '/bench/' || dag_id || '.py', dag_id || '.py', 'airflow',
                'cron', '*/5 * * * *', '{}'::json, 16, 16, 0, false, now()
         FROM bench_dag;
-      INSERT INTO dag_tag (name, dag_id) SELECT tag, dag_id FROM bench_dag, unnest(ARRAY['capstone', 'bench']) AS tag;`);
+      INSERT INTO dag_tag (name, dag_id) SELECT tag, dag_id FROM bench_dag, unnest(ARRAY['capstone', 'bench']) AS tag;`,
+    );
     const at = `'${now.toISOString()}'::timestamptz`;
     await writeSerializedDags(client, plan);
     log(`  generate ${plan.name}: serialized DAGs written`);
@@ -243,7 +264,13 @@ export async function generateHistory(
               (SELECT count(*)::int FROM task_instance WHERE start_date >= ${at} - interval '1 hour') AS window_tis`,
     );
     const counts = rows[0]!;
-    return { dags: counts.dags, runs: counts.runs, taskInstances: counts.tis, windowTaskInstances: counts.window_tis, ms: Date.now() - started };
+    return {
+      dags: counts.dags,
+      runs: counts.runs,
+      taskInstances: counts.tis,
+      windowTaskInstances: counts.window_tis,
+      ms: Date.now() - started,
+    };
   } finally {
     await client.end();
   }

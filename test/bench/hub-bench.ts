@@ -56,10 +56,20 @@ export async function runHubBench(log: (line: string) => void): Promise<HubBench
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const stateHome = mkdtempSync(join(tmpdir(), 'airtop-hub-bench-'));
-  const child = spawn(process.execPath, [CLI, '--demo', '--headless', '--interval', String(INTERVAL_S), '--metrics-listen', `127.0.0.1:${port}`], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AIRTOP_HUB_TOKEN: TOKEN, XDG_STATE_HOME: stateHome, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--demo', '--headless', '--interval', String(INTERVAL_S), '--metrics-listen', `127.0.0.1:${port}`],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AIRTOP_HUB_TOKEN: TOKEN,
+        XDG_STATE_HOME: stateHome,
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let logText = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (logText = (logText + chunk).slice(-100_000)));
@@ -94,15 +104,23 @@ export async function runHubBench(log: (line: string) => void): Promise<HubBench
     let toggle = false;
     while (Date.now() < deadline) {
       maxRss = Math.max(maxRss, rssMb(child.pid!) ?? 0);
-      const alerts = (await hubRequest({ url, token: TOKEN }, 'GET', '/api/v1/alerts')).body as { alerts?: { fingerprint: string }[] };
+      const alerts = (await hubRequest({ url, token: TOKEN }, 'GET', '/api/v1/alerts')).body as {
+        alerts?: { fingerprint: string }[];
+      };
       const fp = alerts.alerts?.[0]?.fingerprint;
-      if (fp) await hubRequest({ url, token: TOKEN }, 'POST', `/api/v1/alerts/${fp}/${toggle ? 'unack' : 'ack'}`, { note: 'bench' });
+      if (fp)
+        await hubRequest({ url, token: TOKEN }, 'POST', `/api/v1/alerts/${fp}/${toggle ? 'unack' : 'ack'}`, {
+          note: 'bench',
+        });
       toggle = !toggle;
       await sleep(500);
     }
     const times = [...starts].map((s) => Date.parse(s)).sort((a, b) => a - b);
     // The first interval holds the demo's first, cold poll; the schedule is judged from the second on.
-    const intervals = times.slice(2).map((t, i) => t - times[i + 1]!).sort((a, b) => a - b);
+    const intervals = times
+      .slice(2)
+      .map((t, i) => t - times[i + 1]!)
+      .sort((a, b) => a - b);
     const p50 = intervals[Math.floor(intervals.length / 2)] ?? NaN;
     const max = intervals[intervals.length - 1] ?? NaN;
     const slowest = Math.min(...pollsSeen);
@@ -112,11 +130,33 @@ export async function runHubBench(log: (line: string) => void): Promise<HubBench
       `daemon peak RSS ${maxRss.toFixed(0)} MiB`,
     ];
     const targets: Target[] = [
-      { name: `polls on schedule with ${clients} attached TUIs (max interval between polls ≤ ${INTERVAL_S} s + 500 ms)`, pass: max <= INTERVAL_S * 1000 + 500, detail: `max ${max} ms` },
-      { name: `daemon RSS < 200 MB with ${clients} attached TUIs`, pass: maxRss > 0 && maxRss < 200, detail: `${maxRss.toFixed(0)} MiB` },
-      { name: 'every attached TUI gets every poll', pass: slowest >= times.length - 2, detail: `slowest ${slowest} of ${times.length}` },
+      {
+        name: `polls on schedule with ${clients} attached TUIs (max interval between polls ≤ ${INTERVAL_S} s + 500 ms)`,
+        pass: max <= INTERVAL_S * 1000 + 500,
+        detail: `max ${max} ms`,
+      },
+      {
+        name: `daemon RSS < 200 MB with ${clients} attached TUIs`,
+        pass: maxRss > 0 && maxRss < 200,
+        detail: `${maxRss.toFixed(0)} MiB`,
+      },
+      {
+        name: 'every attached TUI gets every poll',
+        pass: slowest >= times.length - 2,
+        detail: `slowest ${slowest} of ${times.length}`,
+      },
     ];
-    return { clients, seconds, polls: times.length, intervalP50Ms: p50, intervalMaxMs: max, maxRssMb: maxRss, slowestStreamPolls: slowest, lines, targets };
+    return {
+      clients,
+      seconds,
+      polls: times.length,
+      intervalP50Ms: p50,
+      intervalMaxMs: max,
+      maxRssMb: maxRss,
+      slowestStreamPolls: slowest,
+      lines,
+      targets,
+    };
   } finally {
     for (const s of streams) s.stop();
     child.kill('SIGTERM');

@@ -43,7 +43,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const benchStarted = Date.now();
 // Other work on the machine slows every figure: printed with the results.
-const startLoad = loadavg().map((l) => l.toFixed(1)).join(' ');
+const startLoad = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
 
 function sizesFromEnv(): SizeName[] {
   const sizes = (process.env.BENCH_SIZES ?? 'S,M,L').split(',').map((s) => s.trim().toUpperCase());
@@ -56,14 +58,17 @@ async function dagIdsOf(db: SizeDb): Promise<string[]> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ dag_id: string }>("SELECT dag_id FROM dag WHERE dag_id LIKE 'capstone\\_%' AND NOT is_stale ORDER BY dag_id");
+    const { rows } = await client.query<{ dag_id: string }>(
+      "SELECT dag_id FROM dag WHERE dag_id LIKE 'capstone\\_%' AND NOT is_stale ORDER BY dag_id",
+    );
     return rows.map((row) => row.dag_id);
   } finally {
     await client.end();
   }
 }
 
-const polled = (outcome: SizeResults['sql']): PollResult | null => (outcome.ok && outcome.value.kind === 'poll' ? outcome.value : null);
+const polled = (outcome: SizeResults['sql']): PollResult | null =>
+  outcome.ok && outcome.value.kind === 'poll' ? outcome.value : null;
 /** Polls after the first; for REST the quiet ones (its busy poll is told apart). */
 const steadyOf = (result: PollResult | null) => {
   const steady = result?.polls.slice(1).filter((p) => p.kind !== 'busy') ?? [];
@@ -82,12 +87,22 @@ async function measureSize(size: SizeName, venv: string | null, regenerate: bool
   const pgProxy = await startCountingProxy(5432);
   try {
     log(`bench ${size}: SQL source`);
-    const sql = await runWorker({ kind: 'sql', dbUrl: viaProxy(db.url, pgProxy), now: db.anchor.toISOString(), steadyPolls: 3 }, { proxy: pgProxy, budgetSeconds: 300 });
+    const sql = await runWorker(
+      { kind: 'sql', dbUrl: viaProxy(db.url, pgProxy), now: db.anchor.toISOString(), steadyPolls: 3 },
+      { proxy: pgProxy, budgetSeconds: 300 },
+    );
     let reference: SizeResults['reference'] = { ok: false, reason: 'no Airflow venv', seconds: 0, progress: null };
     let rest: SizeResults['rest'] = { ok: false, reason: 'no Airflow venv', seconds: 0, progress: null };
     if (venv) {
       log(`bench ${size}: the reference's collect_* code`);
-      reference = await runReference({ venv, dbName: db.name, proxy: pgProxy, now: db.anchor, dagIds: await dagIdsOf(db), budgetSeconds: env('BENCH_REFERENCE_BUDGET', BUDGETS[size].reference) });
+      reference = await runReference({
+        venv,
+        dbName: db.name,
+        proxy: pgProxy,
+        now: db.anchor,
+        dagIds: await dagIdsOf(db),
+        budgetSeconds: env('BENCH_REFERENCE_BUDGET', BUDGETS[size].reference),
+      });
       log(`bench ${size}: REST source (starting the api-server)`);
       let api: ApiServer | null = null;
       try {
@@ -95,21 +110,35 @@ async function measureSize(size: SizeName, venv: string | null, regenerate: bool
         // since, its quiet poll would re-read the newest rows as changes. Waited out of the REST budget.
         const quietAt = db.anchor.getTime() + DEFAULT_WINDOW_CACHE.overlapMs + 5000;
         if (Date.now() < quietAt) {
-          log(`bench ${size}: waiting ${Math.ceil((quietAt - Date.now()) / 1000)} s until the history is older than the REST overlap`);
+          log(
+            `bench ${size}: waiting ${Math.ceil((quietAt - Date.now()) / 1000)} s until the history is older than the REST overlap`,
+          );
           await new Promise((resolve) => setTimeout(resolve, quietAt - Date.now()));
         }
         api = await startApiServer(db.name, { venv });
         const httpProxy = await startCountingProxy(Number(new URL(api.url).port));
         try {
           rest = await runWorker(
-            { kind: 'rest', url: viaProxy(api.url, httpProxy), username: api.user.username, password: api.user.password, now: db.anchor.toISOString(), dbUrl: db.url },
+            {
+              kind: 'rest',
+              url: viaProxy(api.url, httpProxy),
+              username: api.user.username,
+              password: api.user.password,
+              now: db.anchor.toISOString(),
+              dbUrl: db.url,
+            },
             { proxy: httpProxy, budgetSeconds: env('BENCH_REST_BUDGET', BUDGETS[size].rest) },
           );
         } finally {
           await httpProxy.close();
         }
       } catch (error) {
-        rest = { ok: false, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error), seconds: 0, progress: null };
+        rest = {
+          ok: false,
+          reason: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+          seconds: 0,
+          progress: null,
+        };
       } finally {
         await api?.stop();
       }
@@ -133,11 +162,25 @@ function sourceRow(size: SizeName, name: string, outcome: SizeResults['sql']): s
   const finished = !outcome.ok ? outcome.completed?.[0] : undefined;
   if (!result && finished) {
     // The first poll finished, the steady one was stopped: show what was measured.
-    const steady = note(`${size} ${name} steady poll: ${outcome.ok ? '' : outcome.reason}${!outcome.ok && outcome.progress ? ` (reached ${outcome.progress})` : ''}`);
-    return [size, name, formatMs(finished.ms), steady, String(finished.calls), '', formatBytes(finished.bytes), '', '—'];
+    const steady = note(
+      `${size} ${name} steady poll: ${outcome.ok ? '' : outcome.reason}${!outcome.ok && outcome.progress ? ` (reached ${outcome.progress})` : ''}`,
+    );
+    return [
+      size,
+      name,
+      formatMs(finished.ms),
+      steady,
+      String(finished.calls),
+      '',
+      formatBytes(finished.bytes),
+      '',
+      '—',
+    ];
   }
   if (!result) {
-    const reason = outcome.ok ? 'unexpected result' : `${outcome.reason}${outcome.progress ? ` (reached ${outcome.progress})` : ''}`;
+    const reason = outcome.ok
+      ? 'unexpected result'
+      : `${outcome.reason}${outcome.progress ? ` (reached ${outcome.progress})` : ''}`;
     return [size, name, note(`${size} ${name}: ${reason}`), '', '', '', '', '', ''];
   }
   const first = result.polls[0];
@@ -160,15 +203,47 @@ function busyRow(results: SizeResults): string[][] {
   const busy = busyOf(polled(results.rest));
   if (!busy) return [];
   const changed = busy.changed ? ` (${busy.changed.taskInstances} TIs changed)` : '';
-  return [[results.db.size, `  … busy${changed}`, '', formatMs(busy.ms), '', String(busy.calls), '', formatBytes(busy.bytes), '']];
+  return [
+    [
+      results.db.size,
+      `  … busy${changed}`,
+      '',
+      formatMs(busy.ms),
+      '',
+      String(busy.calls),
+      '',
+      formatBytes(busy.bytes),
+      '',
+    ],
+  ];
 }
 
 function referenceRow(size: SizeName, outcome: SizeResults['reference']): string[] {
   if (!outcome.ok) {
-    return [size, 'reference (Python)', note(`${size} reference: ${outcome.reason}${outcome.progress ? ` (${outcome.progress})` : ''}`), '', '', '', '', '', ''];
+    return [
+      size,
+      'reference (Python)',
+      note(`${size} reference: ${outcome.reason}${outcome.progress ? ` (${outcome.progress})` : ''}`),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ];
   }
   const f = outcome.value;
-  return [size, 'reference (Python)', formatMs(f.total_ms), '', String(f.statements), '', formatBytes(f.bytes), '', `${Math.round(f.max_rss_mb)}`];
+  return [
+    size,
+    'reference (Python)',
+    formatMs(f.total_ms),
+    '',
+    String(f.statements),
+    '',
+    formatBytes(f.bytes),
+    '',
+    `${Math.round(f.max_rss_mb)}`,
+  ];
 }
 
 /** Do the sources agree with the reference on the figures all three compute? Durations to the millisecond. */
@@ -191,7 +266,12 @@ function agreement(results: SizeResults): string {
   check('  successful', sql?.successRuns, rest?.successRuns, ref?.success_runs);
   check('  failed', sql?.failedRuns, rest?.failedRuns, ref?.failed_runs);
   check('Σ avg run duration (s)', sql?.avgDurationSum, rest?.avgDurationSum, ref?.avg_duration_sum, sql?.dags);
-  check('task instances in the window', sql?.windowTaskInstances, rest?.windowTaskInstances, ref?.window_task_instances);
+  check(
+    'task instances in the window',
+    sql?.windowTaskInstances,
+    rest?.windowTaskInstances,
+    ref?.window_task_instances,
+  );
   check('  successful', sql?.taskSuccess, rest?.taskSuccess, ref?.task_success);
   check('  failed', sql?.taskFailed, rest?.taskFailed, ref?.task_failed);
   check('  retries', sql?.retries, rest?.retries, ref?.retries);
@@ -199,12 +279,18 @@ function agreement(results: SizeResults): string {
   check('Σ max task duration (s)', sql?.taskMaxSum, rest?.taskMaxSum, ref?.task_max_sum, sql?.taskKeys);
   check('dag.task keys', sql?.taskKeys, rest?.taskKeys, ref?.task_keys);
   const measured = [sql, rest, ref].filter(Boolean).length;
-  const verdict = measured < 2 ? 'only one side measured, nothing to compare' : differ === 0 ? `all equal (${measured} sides)` : `${differ} differ`;
+  const verdict =
+    measured < 2
+      ? 'only one side measured, nothing to compare'
+      : differ === 0
+        ? `all equal (${measured} sides)`
+        : `${differ} differ`;
   const head = `  ${results.db.size}: ${verdict}`;
   return [head, ...rows.map((r) => `     ${r}`)].join('\n');
 }
 
-const soakOf = (outcome: Outcome<WorkerResult> | null): SoakResult | null => (outcome?.ok && outcome.value.kind === 'soak' ? outcome.value : null);
+const soakOf = (outcome: Outcome<WorkerResult> | null): SoakResult | null =>
+  outcome?.ok && outcome.value.kind === 'soak' ? outcome.value : null;
 
 /** The REST target at M; a steady poll stopped by the budget has still shown how many requests it needed at least. */
 function restSteadyTarget(rest: SizeResults['rest'] | undefined): Target {
@@ -216,7 +302,11 @@ function restSteadyTarget(rest: SizeResults['rest'] | undefined): Target {
       ? `; after one 5-minute interval of changes (${busy.changed?.taskInstances} task instances, ${busy.changed?.runs} runs updated): ` +
         `${busy.calls} requests, ${formatMs(busy.ms)}, ${formatBytes(busy.bytes)} — Airflow pages at 100 rows, so changes cost a request per 100`
       : '';
-    return { name, pass: full[0]!.calls < 20, detail: `${full[0]!.calls} requests when little changed (first poll ${polled(rest!)!.polls[0]!.calls})${busyText}` };
+    return {
+      name,
+      pass: full[0]!.calls < 20,
+      detail: `${full[0]!.calls} requests when little changed (first poll ${polled(rest!)!.polls[0]!.calls})${busyText}`,
+    };
   }
   if (rest && !rest.ok && rest.completed?.length === 1 && rest.reached && rest.reached.poll >= 1) {
     const atLeast = rest.reached.calls - rest.completed[0]!.calls;
@@ -226,7 +316,11 @@ function restSteadyTarget(rest: SizeResults['rest'] | undefined): Target {
       detail: `the steady poll had made ${atLeast} requests when the budget stopped it (first poll: ${rest.completed[0]!.calls} requests, ${formatMs(rest.completed[0]!.ms)})`,
     };
   }
-  return { name, pass: null, detail: `not measured${rest && !rest.ok ? `: ${rest.reason}${rest.progress ? ` (reached ${rest.progress})` : ''}` : ''}` };
+  return {
+    name,
+    pass: null,
+    detail: `not measured${rest && !rest.ok ? `: ${rest.reason}${rest.progress ? ` (reached ${rest.progress})` : ''}` : ''}`,
+  };
 }
 
 function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target[] {
@@ -237,7 +331,9 @@ function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target
   const largeSteady = steadyOf(largeSql);
   out.push({
     name: 'SQL source polls L in < 1 s with ≤ 6 queries',
-    pass: largeSteady ? median(largeSteady.map((p) => p.ms)) < 1000 && largeSql!.polls.every((p) => p.calls <= 6) : null,
+    pass: largeSteady
+      ? median(largeSteady.map((p) => p.ms)) < 1000 && largeSql!.polls.every((p) => p.calls <= 6)
+      : null,
     detail: largeSteady
       ? `steady poll ${formatMs(median(largeSteady.map((p) => p.ms)))} (first poll, which also reads the 7-day baseline: ${formatMs(largeSql!.polls[0]!.ms)}), queries per poll ${largeSql!.polls.map((p) => p.calls).join('/')}`
       : 'L not measured',
@@ -250,7 +346,10 @@ function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target
   out.push({
     name: '≥ 20× faster than the reference at M',
     pass: speedup === null ? null : speedup >= 20,
-    detail: speedup === null ? 'M or its reference run not measured' : `reference ${formatMs(mediumRef!.total_ms)} vs SQL steady poll: ${formatRatio(speedup)} (vs first poll: ${formatRatio(speedupFirst)})`,
+    detail:
+      speedup === null
+        ? 'M or its reference run not measured'
+        : `reference ${formatMs(mediumRef!.total_ms)} vs SQL steady poll: ${formatRatio(speedup)} (vs first poll: ${formatRatio(speedupFirst)})`,
   });
   out.push(restSteadyTarget(medium?.rest));
   const soaked = soakOf(soak);
@@ -276,7 +375,9 @@ async function main(): Promise<void> {
   try {
     venv = airflowVenv();
   } catch (error) {
-    log(`bench: no Airflow venv (${error instanceof Error ? error.message : String(error)}); REST and reference runs are skipped`);
+    log(
+      `bench: no Airflow venv (${error instanceof Error ? error.message : String(error)}); REST and reference runs are skipped`,
+    );
   }
   const results: SizeResults[] = [];
   for (const size of sizes) results.push(await measureSize(size, venv, regenerate));
@@ -295,10 +396,31 @@ async function main(): Promise<void> {
   log('bench: UI');
   const ui = await runWorker({ kind: 'ui' }, { proxy: null, budgetSeconds: 300 });
 
-  const header = ['size', 'source', 'first poll', 'steady', 'calls 1st', 'steady', 'bytes 1st', 'steady', 'peak RSS MiB'];
-  const rows = results.flatMap((r) => [sourceRow(r.db.size, 'airtop SQL', r.sql), sourceRow(r.db.size, 'airtop REST', r.rest), ...busyRow(r), referenceRow(r.db.size, r.reference)]);
-  console.log('\nairtop bench — calls are SQL queries (BEGIN/COMMIT not counted) or HTTP requests; bytes through a counting proxy');
-  console.log(`machine: ${cpus().length} cores; load average at start ${startLoad}, at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const header = [
+    'size',
+    'source',
+    'first poll',
+    'steady',
+    'calls 1st',
+    'steady',
+    'bytes 1st',
+    'steady',
+    'peak RSS MiB',
+  ];
+  const rows = results.flatMap((r) => [
+    sourceRow(r.db.size, 'airtop SQL', r.sql),
+    sourceRow(r.db.size, 'airtop REST', r.rest),
+    ...busyRow(r),
+    referenceRow(r.db.size, r.reference),
+  ]);
+  console.log(
+    '\nairtop bench — calls are SQL queries (BEGIN/COMMIT not counted) or HTTP requests; bytes through a counting proxy',
+  );
+  console.log(
+    `machine: ${cpus().length} cores; load average at start ${startLoad}, at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(table(header, rows));
   notes.forEach((text, i) => console.log(`  note ${i + 1}: ${text}`));
   console.log('\nairtop / reference (time: reference ÷ airtop steady poll; RSS: reference ÷ airtop)');
@@ -309,7 +431,9 @@ async function main(): Promise<void> {
     console.log(
       `  ${r.db.size}: SQL ${formatRatio(ratio(ref?.total_ms, steady ? median(steady.map((p) => p.ms)) : null))} faster, ` +
         `${formatRatio(ratio(ref?.max_rss_mb, sqlPoll?.maxRssMb))} less memory, ${formatRatio(ratio(ref?.statements, sqlPoll?.polls[0]?.calls))} fewer queries` +
-        (ref ? `  (reference: pipeline ${formatMs(ref.pipeline_ms)}, tasks ${formatMs(ref.tasks_ms)}, pools ${formatMs(ref.resources_ms)}; Airflow import ${formatMs(ref.import_ms)} not counted)` : ''),
+        (ref
+          ? `  (reference: pipeline ${formatMs(ref.pipeline_ms)}, tasks ${formatMs(ref.tasks_ms)}, pools ${formatMs(ref.resources_ms)}; Airflow import ${formatMs(ref.import_ms)} not counted)`
+          : ''),
     );
   }
   console.log('\nfigures each side computed');
@@ -327,15 +451,25 @@ async function main(): Promise<void> {
   console.log('\nUI bench (test/bench/ui-bench.tsx)');
   if (uiResult) {
     for (const line of uiResult.lines) console.log(`  ${line}`);
-    console.log(`  p95 key→frame ${uiResult.p95KeyMs.toFixed(1)} ms, idle CPU ${uiResult.idleCpuPct.toFixed(2)} %, peak RSS ${uiResult.maxRssMb} MiB`);
+    console.log(
+      `  p95 key→frame ${uiResult.p95KeyMs.toFixed(1)} ms, idle CPU ${uiResult.idleCpuPct.toFixed(2)} %, peak RSS ${uiResult.maxRssMb} MiB`,
+    );
   } else {
     console.log(`  not measured: ${ui.ok ? 'unexpected result' : ui.reason}`);
   }
   log('bench: alert storm');
   const storm = await stormLines(500);
-  console.log('\nalert storm: 500 DAGs failing at once (test/bench/storm.ts; Slack at 1 message/s on a simulated clock)');
+  console.log(
+    '\nalert storm: 500 DAGs failing at once (test/bench/storm.ts; Slack at 1 message/s on a simulated clock)',
+  );
   for (const line of storm.lines) console.log(`  ${line}`);
-  console.log(targetLine({ name: 'storm: grouped Slack messages, outbox empty within 2 min', detail: `${storm.grouped.messagesOut} message(s), ${storm.grouped.drainSeconds} s`, pass: storm.grouped.messagesOut <= 10 && storm.grouped.drainSeconds <= 120 }));
+  console.log(
+    targetLine({
+      name: 'storm: grouped Slack messages, outbox empty within 2 min',
+      detail: `${storm.grouped.messagesOut} message(s), ${storm.grouped.drainSeconds} s`,
+      pass: storm.grouped.messagesOut <= 10 && storm.grouped.drainSeconds <= 120,
+    }),
+  );
   printHubBench(await runHubBench(log));
   console.log(`\nbench took ${formatMs(Date.now() - benchStarted)}`);
   if (process.env.BENCH_DROP === '1') {

@@ -44,7 +44,9 @@ export function findAirflowVenv(): string | null {
   // Only an Airflow 3 venv (api_fastapi exists from 3.0): the template must hold the schema the SQL source reads.
   const isAirflow3 = (venv: string) =>
     existsSync(join(venv, 'bin', 'airflow')) &&
-    (existsSync(join(venv, 'lib')) ? readdirSync(join(venv, 'lib')) : []).some((lib) => existsSync(join(venv, 'lib', lib, 'site-packages', 'airflow', 'api_fastapi')));
+    (existsSync(join(venv, 'lib')) ? readdirSync(join(venv, 'lib')) : []).some((lib) =>
+      existsSync(join(venv, 'lib', lib, 'site-packages', 'airflow', 'api_fastapi')),
+    );
   return candidates.find(isAirflow3) ?? null;
 }
 
@@ -106,12 +108,15 @@ async function loadDump(dbName: string): Promise<void> {
  * when an Airflow venv is found, else from the committed dump of that same migration. Safe to call from
  * several processes at once (an advisory lock serialises the build).
  */
-export async function ensureTemplate(log: (line: string) => void = () => {}): Promise<{ name: string; builtWith: string }> {
+export async function ensureTemplate(
+  log: (line: string) => void = () => {},
+): Promise<{ name: string; builtWith: string }> {
   return withAdmin(async (admin) => {
     await admin.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     try {
       const comment = await databaseComment(admin, TEMPLATE_DB);
-      if (comment?.startsWith(TEMPLATE_MARK)) return { name: TEMPLATE_DB, builtWith: comment.slice(TEMPLATE_MARK.length + 1) };
+      if (comment?.startsWith(TEMPLATE_MARK))
+        return { name: TEMPLATE_DB, builtWith: comment.slice(TEMPLATE_MARK.length + 1) };
       if (comment !== undefined) await admin.query(`DROP DATABASE ${TEMPLATE_DB} WITH (FORCE)`);
       const venv = findAirflowVenv();
       await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);

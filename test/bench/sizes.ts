@@ -21,7 +21,10 @@ interface Mark {
   counts: GeneratedCounts;
 }
 
-export async function ensureSizeDb(size: SizeName, opts: { regenerate?: boolean; log?: (line: string) => void } = {}): Promise<SizeDb> {
+export async function ensureSizeDb(
+  size: SizeName,
+  opts: { regenerate?: boolean; log?: (line: string) => void } = {},
+): Promise<SizeDb> {
   const log = opts.log ?? (() => {});
   const name = `airtop_bench_${size.toLowerCase()}_${GENERATOR_VERSION}`;
   const existing = await admin(async (client) => {
@@ -42,7 +45,9 @@ export async function ensureSizeDb(size: SizeName, opts: { regenerate?: boolean;
   const { name: template } = await ensureTemplate(log);
   await admin(async (client) => {
     // Databases of earlier generator versions are stale: drop them rather than leave gigabytes behind.
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`airtop_bench_${size.toLowerCase()}_%`]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `airtop_bench_${size.toLowerCase()}_%`,
+    ]);
     for (const row of rows) await client.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   });

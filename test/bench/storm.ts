@@ -31,21 +31,39 @@ async function slackReceiver(): Promise<{ url: string; count: () => number; clos
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, count: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    count: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function stormCandidates(dags: number): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   for (let i = 0; i < dags; i++) {
     const dag_id = `dag_${String(i).padStart(4, '0')}`;
-    out.push({ labels: { alertname: 'success_rate_critical', severity: 'critical', dag_id }, annotations: { summary: `${dag_id} success rate 0.00% < 90.00%` }, severity: 'critical' });
-    out.push({ labels: { alertname: 'slow_run', severity: 'warning', dag_id, run_id: 'r1' }, annotations: { summary: `${dag_id} run r1 is slow` }, severity: 'warning' });
+    out.push({
+      labels: { alertname: 'success_rate_critical', severity: 'critical', dag_id },
+      annotations: { summary: `${dag_id} success rate 0.00% < 90.00%` },
+      severity: 'critical',
+    });
+    out.push({
+      labels: { alertname: 'slow_run', severity: 'warning', dag_id, run_id: 'r1' },
+      annotations: { summary: `${dag_id} run r1 is slow` },
+      severity: 'warning',
+    });
   }
   return out;
 }
 
 const emptyReport = (now: Date) =>
-  ({ timestamp: now.toISOString(), airflow: { url: '' }, sla: { misses: [] }, thresholds: { violations: [], warnings: [], healthy: false }, anomalies: [] }) as unknown as Report;
+  ({
+    timestamp: now.toISOString(),
+    airflow: { url: '' },
+    sla: { misses: [] },
+    thresholds: { violations: [], warnings: [], healthy: false },
+    anomalies: [],
+  }) as unknown as Report;
 
 export async function runStorm(dags: number, alerts: ConfigInput['alerts']): Promise<StormResult> {
   const slack = await slackReceiver();
@@ -54,7 +72,16 @@ export async function runStorm(dags: number, alerts: ConfigInput['alerts']): Pro
   const t0 = Date.parse('2026-01-01T00:00:00Z');
   let now = new Date(t0);
   const config = configSchema.parse({ alerts, sinks: { slack: { webhook_url_env: 'SLACK_URL' } } });
-  const notifier = await createNotifier({ config, stateDir: dir, variableWriter: null, clock: () => now, timers: false, random: () => 0, env: { SLACK_URL: slack.url }, closeTimeoutMs: 10 });
+  const notifier = await createNotifier({
+    config,
+    stateDir: dir,
+    variableWriter: null,
+    clock: () => now,
+    timers: false,
+    random: () => 0,
+    env: { SLACK_URL: slack.url },
+    closeTimeoutMs: 10,
+  });
   try {
     const candidates = stormCandidates(dags);
     await notifier.afterPoll(emptyReport(now), candidates, now);
@@ -69,7 +96,12 @@ export async function runStorm(dags: number, alerts: ConfigInput['alerts']): Pro
       // Done when the queue is empty and nothing is due but repeats (hours away).
       const due = notifier.alerts.nextDueAt();
       if (idle && slack.count() > 0 && (due === null || due.getTime() - now.getTime() > 3600_000)) {
-        return { alertsIn: candidates.length, messagesOut: slack.count(), drainSeconds: s, realMs: Date.now() - started };
+        return {
+          alertsIn: candidates.length,
+          messagesOut: slack.count(),
+          drainSeconds: s,
+          realMs: Date.now() - started,
+        };
       }
     }
     throw new Error('the storm did not drain in a simulated day');
@@ -86,5 +118,8 @@ export async function stormLines(dags = 500): Promise<{ lines: string[]; grouped
   const single = await runStorm(dags, { group_wait: 0, group_by: ['...'], receivers: ['slack'], routes: [] });
   const line = (name: string, r: StormResult) =>
     `${name}: ${r.alertsIn} alerts in, ${r.messagesOut} Slack message${r.messagesOut === 1 ? '' : 's'} out, outbox empty after ${r.drainSeconds} s simulated (${r.realMs} ms real)`;
-  return { lines: [line('grouped (default routes)', grouped), line('one message per alert (before routing)', single)], grouped };
+  return {
+    lines: [line('grouped (default routes)', grouped), line('one message per alert (before routing)', single)],
+    grouped,
+  };
 }

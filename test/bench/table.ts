@@ -14,7 +14,8 @@ export function formatBytes(bytes: number | null | undefined): string {
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -35,4 +36,5 @@ export function ratio(slow: number | null | undefined, fast: number | null | und
   return slow / fast;
 }
 
-export const formatRatio = (value: number | null): string => (value === null ? '—' : `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`);
+export const formatRatio = (value: number | null): string =>
+  value === null ? '—' : `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`;

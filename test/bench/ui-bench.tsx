@@ -25,7 +25,10 @@ class Terminal extends EventEmitter {
   isTTY = true;
   frames = 0;
   lastFrameAt = 0;
-  constructor(readonly columns: number, readonly rows: number) {
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
     super();
   }
   write(chunk: string): boolean {
@@ -68,19 +71,37 @@ function open(columns: number, rows: number, now: () => number): Session {
   const store = buildStore({ extraDags: 2000, columns, rows });
   // Polls as a live session has them: a few minutes apart, relative to the real clock.
   const poll = store.getState().poll;
-  store.setState({ poll: { ...poll, lastSuccessAt: new Date(now() - 150_000).toISOString(), nextPollAt: new Date(now() + 150_000).toISOString() } });
+  store.setState({
+    poll: {
+      ...poll,
+      lastSuccessAt: new Date(now() - 150_000).toISOString(),
+      nextPollAt: new Date(now() + 150_000).toISOString(),
+    },
+  });
   const source = new FakeSource();
   const drill = createDrillController({ store, source });
   const terminal = new Terminal(columns, rows);
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
-  const noop = () => undefined;
-  const instance = render(<App store={store} commands={{ refresh: noop, quit: noop, ack: noop, unack: noop, silence: noop }} readonly={false} />, {
-    stdout: terminal as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: () => undefined,
+    ref: () => undefined,
+    unref: () => undefined,
   });
+  const noop = () => undefined;
+  const instance = render(
+    <App
+      store={store}
+      commands={{ refresh: noop, quit: noop, ack: noop, unack: noop, silence: noop }}
+      readonly={false}
+    />,
+    {
+      stdout: terminal as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
   return {
     store,
     terminal,
@@ -153,7 +174,9 @@ async function headerFrameCpu(session: Session): Promise<number> {
   for (let i = 0; i < n; i++) {
     const before = session.terminal.frames;
     const poll = session.store.getState().poll;
-    session.store.setState({ poll: { ...poll, nextPollAt: new Date(Date.parse(poll.nextPollAt!) + 60_000 * (i % 2 ? -1 : 1)).toISOString() } });
+    session.store.setState({
+      poll: { ...poll, nextPollAt: new Date(Date.parse(poll.nextPollAt!) + 60_000 * (i % 2 ? -1 : 1)).toISOString() },
+    });
     await until(() => session.terminal.frames > before, 2000);
   }
   const used = process.cpuUsage(start);
@@ -178,8 +201,19 @@ async function blankFrameCpu(columns: number, rows: number): Promise<number> {
       </Box>
     );
   }
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
-  const instance = render(<Blank />, { stdout: terminal as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false });
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: () => undefined,
+    ref: () => undefined,
+    unref: () => undefined,
+  });
+  const instance = render(<Blank />, {
+    stdout: terminal as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   try {
     await until(() => terminal.frames > 0, 2000);
     const samples: number[] = [];
@@ -191,7 +225,10 @@ async function blankFrameCpu(columns: number, rows: number): Promise<number> {
       const used = process.cpuUsage(cpu);
       samples.push((used.user + used.system) / 1000);
     }
-    return percentile(samples.sort((a, b) => a - b), 50);
+    return percentile(
+      samples.sort((a, b) => a - b),
+      50,
+    );
   } finally {
     instance.unmount();
   }
@@ -212,7 +249,9 @@ function framesPerCycle(intervalSeconds: number): number {
   return changes;
 }
 
-export async function runUiBench(options: { sizes?: [number, number][]; idleSeconds?: number } = {}): Promise<{ p95KeyMs: number; idleCpuPct: number; lines: string[] }> {
+export async function runUiBench(
+  options: { sizes?: [number, number][]; idleSeconds?: number } = {},
+): Promise<{ p95KeyMs: number; idleCpuPct: number; lines: string[] }> {
   const sizes = options.sizes ?? [
     [120, 40],
     [250, 70],
@@ -234,12 +273,21 @@ export async function runUiBench(options: { sizes?: [number, number][]; idleSeco
       const missed = all.filter((ms) => Number.isNaN(ms)).length;
       for (const [name, values] of [...Object.entries(samples), ['all keys', all] as const]) {
         const sorted = values.filter((ms) => !Number.isNaN(ms)).sort((a, b) => a - b);
-        lines.push(`  ${columns}x${rows} ${name.padEnd(8)} n=${String(sorted.length).padStart(3)}  p50 ${fmt(percentile(sorted, 50))}  p95 ${fmt(percentile(sorted, 95))}  max ${fmt(sorted.at(-1) ?? Number.NaN)}`);
+        lines.push(
+          `  ${columns}x${rows} ${name.padEnd(8)} n=${String(sorted.length).padStart(3)}  p50 ${fmt(percentile(sorted, 50))}  p95 ${fmt(percentile(sorted, 95))}  max ${fmt(sorted.at(-1) ?? Number.NaN)}`,
+        );
       }
       const cpu = cpuPerKey.splice(0).sort((a, b) => a - b);
-      lines.push(`  ${columns}x${rows} CPU per key     p50 ${fmt(percentile(cpu, 50))}  p95 ${fmt(percentile(cpu, 95))}  (this process alone)`);
-      lines.push(`  ${columns}x${rows} Ink's own floor: a blank frame of this size costs ${fmt(await blankFrameCpu(columns, rows))} CPU`);
-      const p95 = percentile(all.filter((ms) => !Number.isNaN(ms)).sort((a, b) => a - b), 95);
+      lines.push(
+        `  ${columns}x${rows} CPU per key     p50 ${fmt(percentile(cpu, 50))}  p95 ${fmt(percentile(cpu, 95))}  (this process alone)`,
+      );
+      lines.push(
+        `  ${columns}x${rows} Ink's own floor: a blank frame of this size costs ${fmt(await blankFrameCpu(columns, rows))} CPU`,
+      );
+      const p95 = percentile(
+        all.filter((ms) => !Number.isNaN(ms)).sort((a, b) => a - b),
+        95,
+      );
       if (missed) lines.push(`  ${columns}x${rows} ${missed} key(s) drew no frame within 2 s`);
       worstP95 = Math.max(worstP95, missed ? Number.POSITIVE_INFINITY : p95);
     } finally {
@@ -261,8 +309,12 @@ export async function runUiBench(options: { sizes?: [number, number][]; idleSeco
     const frameCpu = await headerFrameCpu(session);
     const cycleFrames = framesPerCycle(300);
     const cycle = (cycleFrames * frameCpu) / 300 / 10; // ms per 300 s → % of a core
-    lines.push(`  ${columns}x${rows} idle CPU ${window.toFixed(2)} % over ${idleSeconds} s mid-interval (${windowFrames} frames)`);
-    lines.push(`  ${columns}x${rows} one header frame costs ${frameCpu.toFixed(1)} ms CPU; a 5-minute poll cycle draws ${cycleFrames} → ${cycle.toFixed(2)} % on average`);
+    lines.push(
+      `  ${columns}x${rows} idle CPU ${window.toFixed(2)} % over ${idleSeconds} s mid-interval (${windowFrames} frames)`,
+    );
+    lines.push(
+      `  ${columns}x${rows} one header frame costs ${frameCpu.toFixed(1)} ms CPU; a 5-minute poll cycle draws ${cycleFrames} → ${cycle.toFixed(2)} % on average`,
+    );
     idleCpuPct = Math.max(window, cycle);
   } finally {
     session.stop();

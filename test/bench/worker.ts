@@ -127,7 +127,13 @@ function shapeOf(snapshot: Snapshot): SnapshotShape {
 type BeforePoll = (i: number) => Promise<Pick<PollFigures, 'kind' | 'changed'>>;
 
 /** First poll, then `steady` more: wall time, calls and bytes of each. */
-async function measurePolls(source: AirflowSource, now: Date, steady: number, calls: () => number, before: BeforePoll = async () => ({})): Promise<WorkerResult> {
+async function measurePolls(
+  source: AirflowSource,
+  now: Date,
+  steady: number,
+  calls: () => number,
+  before: BeforePoll = async () => ({}),
+): Promise<WorkerResult> {
   const polls: PollFigures[] = [];
   let snapshot: Snapshot | null = null;
   for (let i = 0; i <= steady; i++) {
@@ -138,7 +144,12 @@ async function measurePolls(source: AirflowSource, now: Date, steady: number, ca
     snapshot = await source.snapshot(now);
     const ms = performance.now() - started;
     const after = await proxyCounts();
-    const figures = { ...label, ms, calls: calls() - callsBefore, bytes: after.sent - bytesBefore.sent + after.received - bytesBefore.received };
+    const figures = {
+      ...label,
+      ms,
+      calls: calls() - callsBefore,
+      bytes: after.sent - bytesBefore.sent + after.received - bytesBefore.received,
+    };
     polls.push(figures);
     // The parent keeps these: if the budget stops a later poll, the finished ones are still reported.
     send({ type: 'poll', figures });
@@ -159,8 +170,14 @@ async function stageOneInterval(dbUrl: string, anchor: Date): Promise<{ runs: nu
   await client.connect();
   try {
     const since = new Date(anchor.getTime() - INTERVAL_MS);
-    const runs = await client.query('UPDATE dag_run SET updated_at = now() WHERE queued_at >= $1 OR start_date >= $1 OR end_date >= $1', [since]);
-    const tis = await client.query('UPDATE task_instance SET updated_at = now() WHERE queued_dttm >= $1 OR start_date >= $1 OR end_date >= $1', [since]);
+    const runs = await client.query(
+      'UPDATE dag_run SET updated_at = now() WHERE queued_at >= $1 OR start_date >= $1 OR end_date >= $1',
+      [since],
+    );
+    const tis = await client.query(
+      'UPDATE task_instance SET updated_at = now() WHERE queued_dttm >= $1 OR start_date >= $1 OR end_date >= $1',
+      [since],
+    );
     return { runs: runs.rowCount ?? 0, taskInstances: tis.rowCount ?? 0 };
   } finally {
     await client.end();
@@ -204,12 +221,18 @@ async function restTask(task: Extract<WorkerTask, { kind: 'rest' }>): Promise<Wo
     maxVariableBytes: 5_000_000,
   });
   const anchor = new Date(task.now);
-  return measurePolls(source, anchor, 2, () => requests, async (i) => {
-    poll = i;
-    if (i === 0) return { kind: 'first' };
-    if (i === 1) return { kind: 'quiet' };
-    return { kind: 'busy', changed: await stageOneInterval(task.dbUrl, anchor) };
-  });
+  return measurePolls(
+    source,
+    anchor,
+    2,
+    () => requests,
+    async (i) => {
+      poll = i;
+      if (i === 0) return { kind: 'first' };
+      if (i === 1) return { kind: 'quiet' };
+      return { kind: 'busy', changed: await stageOneInterval(task.dbUrl, anchor) };
+    },
+  );
 }
 
 /** 288 polls (a day at 5 minutes) through source → engines → store, as the TUI and headless modes run them. */
@@ -222,7 +245,13 @@ async function soakTask(task: Extract<WorkerTask, { kind: 'soak' }>): Promise<Wo
   if (task.lean) useLeanHeap();
   const rssStartMb = rss();
   const config = configSchema.parse({ dags: { ids: [], patterns: ['capstone_*'] } });
-  const source = createSqlSource({ dbUrl: task.dbUrl, statementTimeoutSeconds: 60, dags: SELECTION, window: WINDOW, variables: { source: null, names: [] } });
+  const source = createSqlSource({
+    dbUrl: task.dbUrl,
+    statementTimeoutSeconds: 60,
+    dags: SELECTION,
+    window: WINDOW,
+    variables: { source: null, names: [] },
+  });
   const store = createAirtopStore();
   const now = new Date(task.now);
   const times: number[] = [];
@@ -233,7 +262,12 @@ async function soakTask(task: Extract<WorkerTask, { kind: 'soak' }>): Promise<Wo
     const at = new Date(now.getTime() + i * 300_000);
     const snapshot = await source.snapshot(now);
     const state = store.getState();
-    const { report, point } = deriveReport({ snapshot, config, now, stale: { stale: false, reason: null, lastSuccess: state.poll.lastSuccessAt } });
+    const { report, point } = deriveReport({
+      snapshot,
+      config,
+      now,
+      stale: { stale: false, reason: null, lastSuccess: state.poll.lastSuccessAt },
+    });
     state.pollSucceeded({ snapshot, report, point: { ...point, at: at.toISOString() }, at });
     state.setNextPoll(new Date(at.getTime() + 300_000));
     times.push(performance.now() - started);
@@ -272,7 +306,13 @@ async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? '{}') as WorkerTask;
   try {
     const result =
-      task.kind === 'sql' ? await sqlTask(task) : task.kind === 'rest' ? await restTask(task) : task.kind === 'soak' ? await soakTask(task) : await uiTask();
+      task.kind === 'sql'
+        ? await sqlTask(task)
+        : task.kind === 'rest'
+          ? await restTask(task)
+          : task.kind === 'soak'
+            ? await soakTask(task)
+            : await uiTask();
     send({ type: 'result', result });
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -45,20 +45,34 @@ describe('airtop as the viewer user', () => {
   it('keeps the panes a viewer may read: pipeline, tasks and pools equal SQL', () => {
     for (const dagId of CAPSTONE_DAGS) {
       const { baseline_samples: _n, ...expected } = truth.dags[dagId]!;
-      expectFigures(result.report.pipeline.dags[dagId] as unknown as Record<string, unknown>, expected, `pipeline.dags.${dagId}`, {
-        avg_duration_seconds: SECONDS_TOLERANCE,
-        p95_duration_seconds: SECONDS_TOLERANCE,
-        baseline_avg_duration_seconds: SECONDS_TOLERANCE,
-      });
+      expectFigures(
+        result.report.pipeline.dags[dagId] as unknown as Record<string, unknown>,
+        expected,
+        `pipeline.dags.${dagId}`,
+        {
+          avg_duration_seconds: SECONDS_TOLERANCE,
+          p95_duration_seconds: SECONDS_TOLERANCE,
+          baseline_avg_duration_seconds: SECONDS_TOLERANCE,
+        },
+      );
     }
     for (const [key, expected] of Object.entries(truth.tasks)) {
-      expectFigures(result.report.tasks.task_stats[key] as unknown as Record<string, unknown>, { ...expected }, `tasks.task_stats.${key}`, {
-        avg_duration: SECONDS_TOLERANCE,
-        max_duration: SECONDS_TOLERANCE,
-      });
+      expectFigures(
+        result.report.tasks.task_stats[key] as unknown as Record<string, unknown>,
+        { ...expected },
+        `tasks.task_stats.${key}`,
+        {
+          avg_duration: SECONDS_TOLERANCE,
+          max_duration: SECONDS_TOLERANCE,
+        },
+      );
     }
     for (const [pool, expected] of Object.entries(truth.pools)) {
-      expectFigures(result.report.resources.pools[pool] as unknown as Record<string, unknown>, { ...expected }, `resources.pools.${pool}`);
+      expectFigures(
+        result.report.resources.pools[pool] as unknown as Record<string, unknown>,
+        { ...expected },
+        `resources.pools.${pool}`,
+      );
     }
   });
 });

@@ -49,7 +49,13 @@ async function startAirtop(tmux: Tmux, user: 'op' | 'viewer', stateHome: string)
 
 const records = (stateHome: string): AuditRecord[] => {
   const file = join(stateHome, 'state', 'airtop', 'actions.log');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditRecord)
+    : [];
 };
 
 describe('acting on the real Airflow from the terminal, as op', () => {
@@ -64,7 +70,10 @@ describe('acting on the real Airflow from the terminal, as op', () => {
     // Only this test's run in the window: wait until older runs of the DAG have left it.
     await waitFor(
       async () => {
-        const { dag_runs } = await admin.ok<{ dag_runs: DagRunBody[] }>('GET', `/api/v2/dags/${DAG}/dagRuns?order_by=-run_after&limit=1`);
+        const { dag_runs } = await admin.ok<{ dag_runs: DagRunBody[] }>(
+          'GET',
+          `/api/v2/dags/${DAG}/dagRuns?order_by=-run_after&limit=1`,
+        );
         const age = dag_runs[0] ? (Date.now() - Date.parse(dag_runs[0].run_after)) / 1000 : Infinity;
         return age > WINDOW_SECONDS ? true : notYet(`the newest ${DAG} run is ${Math.round(age)} s old`);
       },
@@ -90,7 +99,11 @@ describe('acting on the real Airflow from the terminal, as op', () => {
 
   it('alert → l → c → the dry run → Enter: the task runs again and succeeds, the alert resolves, actions.log has the record', async () => {
     await tmux.keys(['5']);
-    await tmux.waitFor((s) => /\[5\] Alerts/.test(s) && /firing/.test(Tmux.selectedLine(s)), 'the firing alert', 60_000);
+    await tmux.waitFor(
+      (s) => /\[5\] Alerts/.test(s) && /firing/.test(Tmux.selectedLine(s)),
+      'the firing alert',
+      60_000,
+    );
     await tmux.select(/firing\s+capstone_vector_store/, 'the success-rate alert');
     await tmux.keys(['l']);
     await tmux.waitFor(/fails on try 1 as conf\.fail_first asks/, "the failed task's log", 60_000);
@@ -103,44 +116,72 @@ describe('acting on the real Airflow from the terminal, as op', () => {
     await tmux.keys(['Enter']); // a second Enter sends nothing
     // (The dialog's prefilled ack note also reads "cleared …": wait for Airflow's answer itself. The poll asked
     // for right after it may already resolve the alert, whose line then replaces the result line.)
-    await tmux.waitFor(/Airflow cleared \d+ task instances?; alert acknowledged|resolved after cleared/, 'the result line', 30_000);
+    await tmux.waitFor(
+      /Airflow cleared \d+ task instances?; alert acknowledged|resolved after cleared/,
+      'the result line',
+      30_000,
+    );
 
     // The task runs again (try 2) and succeeds, and so does its run.
     const tiPath = `/api/v2/dags/${DAG}/dagRuns/${encodeURIComponent(failed.runId)}/taskInstances/${TASK}`;
     await waitFor(
       async () => {
         const ti = await admin.ok<{ state: string; try_number: number }>('GET', tiPath);
-        return ti.state === 'success' && ti.try_number === 2 ? ti : notYet(`${TASK} is ${ti.state} on try ${ti.try_number}`);
+        return ti.state === 'success' && ti.try_number === 2
+          ? ti
+          : notYet(`${TASK} is ${ti.state} on try ${ti.try_number}`);
       },
       { timeoutMs: 120_000, intervalMs: 1000, what: `${TASK} to run again and succeed` },
     );
     expect(await admin.waitForRuns([failed])).toEqual({ [`${DAG}/${failed.runId}`]: 'success' });
-    await tmux.waitFor(/resolved after cleared capstone_vector_store_pipeline/, 'the alert resolved on a later poll', 60_000);
+    await tmux.waitFor(
+      /resolved after cleared capstone_vector_store_pipeline/,
+      'the alert resolved on a later poll',
+      60_000,
+    );
 
     const log = records(stateHome);
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ action: 'clearTask', airflow_user: 'op', outcome: 'done', status: 200, answer: expect.stringMatching(/^Airflow cleared \d+ task instances?$/), acknowledged_alert: expect.any(String) });
-    expect(log[0]!.dry_run).toEqual(expect.arrayContaining([expect.objectContaining({ taskId: TASK, runId: failed.runId, state: 'failed' })]));
+    expect(log[0]).toMatchObject({
+      action: 'clearTask',
+      airflow_user: 'op',
+      outcome: 'done',
+      status: 200,
+      answer: expect.stringMatching(/^Airflow cleared \d+ task instances?$/),
+      acknowledged_alert: expect.any(String),
+    });
+    expect(log[0]!.dry_run).toEqual(
+      expect.arrayContaining([expect.objectContaining({ taskId: TASK, runId: failed.runId, state: 'failed' })]),
+    );
     expect(log[0]!.os_user.length).toBeGreaterThan(0);
   });
 
   it('t with a conf: a conf that is not JSON is refused with where, then the run exists with that conf', async () => {
     await tmux.keys(['Escape']);
     await tmux.waitFor(/task instances/, 'the run view');
-    const before = (await admin.ok<{ total_entries: number }>('GET', `/api/v2/dags/${DAG}/dagRuns?limit=1`)).total_entries;
+    const before = (await admin.ok<{ total_entries: number }>('GET', `/api/v2/dags/${DAG}/dagRuns?limit=1`))
+      .total_entries;
     await tmux.keys(['t']);
     await tmux.waitFor(/Trigger capstone_vector_store_pipeline\?/, 'the trigger dialog');
     await tmux.keys(['{"sleep": {"x": 1},}'], true);
     await tmux.keys(['Enter']);
     await tmux.waitFor(/conf is not JSON at line 1, column 20/, 'where the conf is wrong');
-    expect((await admin.ok<{ total_entries: number }>('GET', `/api/v2/dags/${DAG}/dagRuns?limit=1`)).total_entries).toBe(before);
+    expect(
+      (await admin.ok<{ total_entries: number }>('GET', `/api/v2/dags/${DAG}/dagRuns?limit=1`)).total_entries,
+    ).toBe(before);
     await tmux.keys(['BSpace', 'BSpace', '}'], false);
     await tmux.keys(['Tab']);
     await tmux.keys(['from airtop e2e'], true);
     await tmux.keys(['Enter']);
-    const screen = await tmux.waitFor(/triggered capstone_vector_store_pipeline: Airflow created run (\S+)/, 'the created run');
+    const screen = await tmux.waitFor(
+      /triggered capstone_vector_store_pipeline: Airflow created run (\S+)/,
+      'the created run',
+    );
     const runId = /Airflow created run (\S+)/.exec(screen)![1]!.replace(/…$/, '');
-    const { dag_runs } = await admin.ok<{ dag_runs: (DagRunBody & { note: string | null })[] }>('GET', `/api/v2/dags/${DAG}/dagRuns?order_by=-run_after&limit=1`);
+    const { dag_runs } = await admin.ok<{ dag_runs: (DagRunBody & { note: string | null })[] }>(
+      'GET',
+      `/api/v2/dags/${DAG}/dagRuns?order_by=-run_after&limit=1`,
+    );
     expect(dag_runs[0]!.dag_run_id.startsWith(runId)).toBe(true);
     created.push(dag_runs[0]!.dag_run_id);
     expect(dag_runs[0]).toMatchObject({ conf: { sleep: { x: 1 } }, note: 'from airtop e2e' });
@@ -176,7 +217,10 @@ describe('the viewer', () => {
     await tmux.waitFor(/trigger: your Airflow role \(viewer\) may only read: clear, mark, trigger/, 'the refusal');
     expect(await tmux.screen()).not.toMatch(/Trigger capstone/);
     await tmux.keys(['?']);
-    await tmux.waitFor((s) => /are off: your Airflow role \(viewer\) may only read/.test(s) && /t\s+\(off\) trigger a run/.test(s), 'the greyed help lines');
+    await tmux.waitFor(
+      (s) => /are off: your Airflow role \(viewer\) may only read/.test(s) && /t\s+\(off\) trigger a run/.test(s),
+      'the greyed help lines',
+    );
     expect(records(stateHome)).toEqual([]);
   });
 });

@@ -32,7 +32,11 @@ describe('a DAG run past its baseline', () => {
     const recent = Math.ceil((Date.now() - slowAt) / 1000) + GAP_SECONDS;
     slack = await startSlackReceiver();
     const h = harness();
-    env = cliEnv({ AIRFLOW_USERNAME: h.users.admin.username, AIRFLOW_PASSWORD: h.users.admin.password, SLACK_URL: slack.url });
+    env = cliEnv({
+      AIRFLOW_USERNAME: h.users.admin.username,
+      AIRFLOW_PASSWORD: h.users.admin.password,
+      SLACK_URL: slack.url,
+    });
     config = writeConfig({
       dags: { ids: [DAG] },
       // "The last hour" shrunk to the slow run, so its average stands out against the 7-day baseline.
@@ -62,13 +66,22 @@ describe('a DAG run past its baseline', () => {
     const runAndTask = [...byName('slow_run'), ...byName('slow_task')];
     expect(runAndTask.length, JSON.stringify(alerts.map((a) => a.labels))).toBeGreaterThanOrEqual(2);
     for (const a of runAndTask) expect(a.inhibited_by, a.labels.alertname).toBe(source!.fingerprint);
-    const groups = (report.alert_groups ?? []).filter((g: AlertGroupView) => g.alerts.some((fp) => alerts.some((a: AlertView) => a.fingerprint === fp)));
+    const groups = (report.alert_groups ?? []).filter((g: AlertGroupView) =>
+      g.alerts.some((fp) => alerts.some((a: AlertView) => a.fingerprint === fp)),
+    );
     expect(groups.map((g) => g.key)).toEqual([`root.0:{dag_id="${DAG}"}`]);
     expect(groups[0]!.receivers).toEqual(['slack']);
     expect(new Set(groups[0]!.alerts)).toEqual(new Set(alerts.map((a) => a.fingerprint)));
 
-    daemon = new RunningCli(['--headless', '--url', h.url, '--config', config, '--interval', '5', '--metrics-listen', '127.0.0.1:0'], env);
-    await waitFor(async () => (slack.accepted.length > 0 ? true : notYet('no Slack message yet')), { timeoutMs: 60_000, intervalMs: 250, what: 'the Slack message' });
+    daemon = new RunningCli(
+      ['--headless', '--url', h.url, '--config', config, '--interval', '5', '--metrics-listen', '127.0.0.1:0'],
+      env,
+    );
+    await waitFor(async () => (slack.accepted.length > 0 ? true : notYet('no Slack message yet')), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the Slack message',
+    });
     // Three more polls: the group has not changed, so nothing more is sent.
     await new Promise((resolve) => setTimeout(resolve, 16_000));
     expect(slack.accepted).toHaveLength(1);

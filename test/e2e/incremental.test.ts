@@ -29,7 +29,9 @@ function newSource(): Promise<RestSource> {
 function windowOf(snapshot: Snapshot) {
   return {
     runs: snapshot.runs.map((r) => [r.dagId, r.runId, r.state, r.startDate, r.endDate].join(' ')),
-    taskInstances: snapshot.taskInstances.map((ti) => [ti.dagId, ti.runId, ti.taskId, ti.mapIndex, ti.state, ti.tryNumber, ti.startDate, ti.endDate].join(' ')),
+    taskInstances: snapshot.taskInstances.map((ti) =>
+      [ti.dagId, ti.runId, ti.taskId, ti.mapIndex, ti.state, ti.tryNumber, ti.startDate, ti.endDate].join(' '),
+    ),
     window: snapshot.window,
   };
 }
@@ -76,10 +78,16 @@ describe.skipIf(inject('airflow').major === 2)('incremental REST polling against
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const next = await poll(source);
       steady.push(next.requests);
-      seen.push(...next.snapshot.runs.filter((r) => refs.some((ref) => ref.runId === r.runId && ref.dagId === r.dagId)).map((r) => r.state));
+      seen.push(
+        ...next.snapshot.runs
+          .filter((r) => refs.some((ref) => ref.runId === r.runId && ref.dagId === r.dagId))
+          .map((r) => r.state),
+      );
       done = (await Promise.all(refs.map((ref) => api.runState(ref)))).every((s) => s === 'success' || s === 'failed');
     }
-    states = Object.fromEntries(await Promise.all(refs.map(async (ref) => [ref.runId, await api.runState(ref)] as const)));
+    states = Object.fromEntries(
+      await Promise.all(refs.map(async (ref) => [ref.runId, await api.runState(ref)] as const)),
+    );
     await api.waitQuiet();
     const now = new Date();
     const last = await poll(source, now);
@@ -112,8 +120,14 @@ describe.skipIf(inject('airflow').major === 2)('incremental REST polling against
   it('asks only for rows updated since the previous poll after the first', () => {
     expect(first.some((r) => r.startsWith('POST /api/v2/dags/~/dagRuns/~/taskInstances/list'))).toBe(true);
     for (const requests of steady) {
-      expect(requests.filter((r) => r.startsWith('GET /api/v2/dags/~/dagRuns?') && r.includes('updated_at_gte='))).toHaveLength(1);
-      expect(requests.filter((r) => r.startsWith('GET /api/v2/dags/~/dagRuns/~/taskInstances?') && r.includes('updated_at_gte='))).toHaveLength(1);
+      expect(
+        requests.filter((r) => r.startsWith('GET /api/v2/dags/~/dagRuns?') && r.includes('updated_at_gte=')),
+      ).toHaveLength(1);
+      expect(
+        requests.filter(
+          (r) => r.startsWith('GET /api/v2/dags/~/dagRuns/~/taskInstances?') && r.includes('updated_at_gte='),
+        ),
+      ).toHaveLength(1);
       expect(requests.some((r) => r.startsWith('POST /api/v2/dags/~/dagRuns/~/taskInstances/list'))).toBe(false);
       // health, pools, DAGs, runs changed, task instances changed, runs still unfinished
       expect(requests.length, requests.join('\n')).toBeLessThanOrEqual(6);

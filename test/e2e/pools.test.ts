@@ -46,7 +46,8 @@ describe('pool contention on capstone_small', () => {
         const after = await oracle(h.dbUrl, new Date(result.report.timestamp));
         const stable = JSON.stringify([before.pools, before.dags]) === JSON.stringify([after.pools, after.dags]);
         if (!stable) return notYet('the pool changed during the poll');
-        if (after.pools.capstone_small?.used_slots !== 2) throw new Error(`the holders let go of capstone_small before a steady poll: ${JSON.stringify(after.pools)}`);
+        if (after.pools.capstone_small?.used_slots !== 2)
+          throw new Error(`the holders let go of capstone_small before a steady poll: ${JSON.stringify(after.pools)}`);
         ({ report, code } = result);
         truth = after;
         return true;
@@ -63,13 +64,23 @@ describe('pool contention on capstone_small', () => {
   it('reports the pool full: slots, used, open, queued and utilization equal SQL', () => {
     expect(truth.pools.capstone_small).toMatchObject({ total_slots: 2, used_slots: 2, open_slots: 0, utilization: 1 });
     for (const [pool, expected] of Object.entries(truth.pools)) {
-      expectFigures(report.resources.pools[pool] as unknown as Record<string, unknown>, { ...expected }, `resources.pools.${pool}`);
+      expectFigures(
+        report.resources.pools[pool] as unknown as Record<string, unknown>,
+        { ...expected },
+        `resources.pools.${pool}`,
+      );
     }
   });
 
   it('fires pool_utilization_critical for capstone_small and is critical', () => {
-    const finding = report.thresholds.violations.find((v) => v.type === 'pool_utilization_critical' && v.pool === 'capstone_small');
-    expect(finding, JSON.stringify(report.thresholds)).toMatchObject({ value: 1, threshold: 0.95, severity: 'critical' });
+    const finding = report.thresholds.violations.find(
+      (v) => v.type === 'pool_utilization_critical' && v.pool === 'capstone_small',
+    );
+    expect(finding, JSON.stringify(report.thresholds)).toMatchObject({
+      value: 1,
+      threshold: 0.95,
+      severity: 'critical',
+    });
     expect(report.summary.overall).toBe('critical');
     expect(code).toBe(2);
   });

@@ -45,9 +45,16 @@ describe.runIf(inject('airflow').major === 2)('recorded fixtures from the real A
     return JSON.parse(text);
   }
 
-  async function record(api: AirflowApi | null, method: 'GET' | 'POST', path: string, query: Record<string, string | number | (string | number)[]> = {}, request?: unknown) {
+  async function record(
+    api: AirflowApi | null,
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string | number | (string | number)[]> = {},
+    request?: unknown,
+  ) {
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+    for (const [key, value] of Object.entries(query))
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
     const q = normaliseQuery(params);
     const url = `${path}${q ? `?${q}` : ''}`;
     let status: number;
@@ -65,7 +72,15 @@ describe.runIf(inject('airflow').major === 2)('recorded fixtures from the real A
         contentType = type;
       }
     }
-    const saved: Saved = { method, path: portable(path) as string, query: q, ...(request === undefined ? {} : { request }), status, body: portable(body), ...(contentType ? { contentType } : {}) };
+    const saved: Saved = {
+      method,
+      path: portable(path) as string,
+      query: q,
+      ...(request === undefined ? {} : { request }),
+      status,
+      body: portable(body),
+      ...(contentType ? { contentType } : {}),
+    };
     recordings.push(saved);
     return saved;
   }
@@ -88,9 +103,22 @@ describe.runIf(inject('airflow').major === 2)('recorded fixtures from the real A
     await record(wrong, 'GET', '/api/v1/dags', { limit: 1, offset: 0 });
     await record(admin, 'GET', '/api/v1/dags', { ...page, dag_id_pattern: 'capstone_' });
     await record(admin, 'GET', '/api/v1/dags', page);
-    for (const dagId of DAGS) await record(admin, 'GET', `/api/v1/dags/${dagId}/dagRuns`, { ...page, order_by: '-execution_date' });
-    await record(admin, 'POST', '/api/v1/dags/~/dagRuns/list', {}, { dag_ids: [DAG, 'capstone_ingestion_pipeline'], page_offset: 0, page_limit: 100, order_by: '-execution_date' });
-    await record(admin, 'POST', '/api/v1/dags/~/dagRuns/~/taskInstances/list', {}, { dag_ids: [DAG], page_offset: 0, page_limit: 100 });
+    for (const dagId of DAGS)
+      await record(admin, 'GET', `/api/v1/dags/${dagId}/dagRuns`, { ...page, order_by: '-execution_date' });
+    await record(
+      admin,
+      'POST',
+      '/api/v1/dags/~/dagRuns/list',
+      {},
+      { dag_ids: [DAG, 'capstone_ingestion_pipeline'], page_offset: 0, page_limit: 100, order_by: '-execution_date' },
+    );
+    await record(
+      admin,
+      'POST',
+      '/api/v1/dags/~/dagRuns/~/taskInstances/list',
+      {},
+      { dag_ids: [DAG], page_offset: 0, page_limit: 100 },
+    );
     await record(admin, 'GET', `${run(flaky)}/taskInstances`, page);
     await record(admin, 'GET', `${run(failing)}/taskInstances`, page);
     await record(admin, 'GET', `${run(flaky)}/taskInstances/extract_text/tries`, page);
@@ -122,10 +150,14 @@ describe.runIf(inject('airflow').major === 2)('recorded fixtures from the real A
 
     dir = process.env.RECORD === '1' ? FIXTURES : scratchDir('recorded-v1');
     mkdirSync(dir, { recursive: true });
-    if (process.env.RECORD === '1') for (const name of readdirSync(dir)) if (name.endsWith('.json')) rmSync(join(dir, name));
+    if (process.env.RECORD === '1')
+      for (const name of readdirSync(dir)) if (name.endsWith('.json')) rmSync(join(dir, name));
     for (const r of recordings) {
       const { contentType, ...rest } = r;
-      writeFileSync(join(dir, recordingFileName(r)), `${JSON.stringify({ ...rest, ...(contentType ? { content_type: contentType } : {}) }, null, 2)}\n`);
+      writeFileSync(
+        join(dir, recordingFileName(r)),
+        `${JSON.stringify({ ...rest, ...(contentType ? { content_type: contentType } : {}) }, null, 2)}\n`,
+      );
     }
   }, 600_000);
 
@@ -139,38 +171,64 @@ describe.runIf(inject('airflow').major === 2)('recorded fixtures from the real A
     expect(recordings.find((r) => r.path === '/api/v1/dags' && r.query === 'limit=1&offset=0')?.status).toBe(403);
     expect(find('GET', '/api/v1/variables/airtop_no_such_variable')?.status).toBe(404);
     expect(find('GET', '/api/v1/variables/dashboard_api_endpoint')?.status).toBe(403);
-    const others = recordings.filter((r) => r.path.startsWith('/api/v1/') && !r.path.startsWith('/api/v1/variables/') && r.query !== 'limit=1&offset=0');
-    for (const r of others) expect(r.status, `${r.method} ${r.path}?${r.query}: ${JSON.stringify(r.body).slice(0, 300)}`).toBe(200);
+    const others = recordings.filter(
+      (r) =>
+        r.path.startsWith('/api/v1/') && !r.path.startsWith('/api/v1/variables/') && r.query !== 'limit=1&offset=0',
+    );
+    for (const r of others)
+      expect(r.status, `${r.method} ${r.path}?${r.query}: ${JSON.stringify(r.body).slice(0, 300)}`).toBe(200);
   });
 
   it("holds real content: two tries of the retried task, the failed task's log, the pipeline's Variable", () => {
-    const tries = recordings.find((r) => r.path.endsWith('/taskInstances/extract_text/tries'))!.body as { task_instances: { try_number: number; state: string }[] };
+    const tries = recordings.find((r) => r.path.endsWith('/taskInstances/extract_text/tries'))!.body as {
+      task_instances: { try_number: number; state: string }[];
+    };
     expect(tries.task_instances.map((t) => [t.try_number, t.state]).sort()).toEqual([
       [1, 'failed'],
       [2, 'success'],
     ]);
     const log = recordings.find((r) => r.path.includes('/logs/'))!;
     expect(JSON.stringify(log.body)).toContain('capstone: download_documents fails as conf.fail asks');
-    const cost = recordings.find((r) => r.path === '/api/v1/variables/capstone_cost_metrics')!.body as { value: string };
-    expect(Object.values(JSON.parse(cost.value) as Record<string, { llm_input_tokens: number }>)[0]!.llm_input_tokens).toBeGreaterThan(0);
+    const cost = recordings.find((r) => r.path === '/api/v1/variables/capstone_cost_metrics')!.body as {
+      value: string;
+    };
+    expect(
+      Object.values(JSON.parse(cost.value) as Record<string, { llm_input_tokens: number }>)[0]!.llm_input_tokens,
+    ).toBeGreaterThan(0);
   });
 
   it('holds every request airtop --once made, all answered', () => {
-    expect(airtopAsked.some((r) => r.method === 'POST' && normalisePath(r.path) === '/api/v1/dags/~/dagRuns/list')).toBe(true);
-    expect(airtopAsked.some((r) => r.method === 'POST' && normalisePath(r.path) === '/api/v1/dags/~/dagRuns/~/taskInstances/list')).toBe(true);
+    expect(
+      airtopAsked.some((r) => r.method === 'POST' && normalisePath(r.path) === '/api/v1/dags/~/dagRuns/list'),
+    ).toBe(true);
+    expect(
+      airtopAsked.some(
+        (r) => r.method === 'POST' && normalisePath(r.path) === '/api/v1/dags/~/dagRuns/~/taskInstances/list',
+      ),
+    ).toBe(true);
     for (const r of airtopAsked) {
-      const expectedMiss = r.status === 404 && (r.path.startsWith('/api/v1/variables/') || r.path === '/api/v2/version');
+      const expectedMiss =
+        r.status === 404 && (r.path.startsWith('/api/v1/variables/') || r.path === '/api/v2/version');
       expect(expectedMiss || r.status < 400, `${r.method} ${r.path}?${r.query}: ${r.status}`).toBe(true);
     }
   });
 
   it('writes one file per request with nothing secret or machine-specific in it', () => {
     const h = harness();
-    const forbidden = [h.users.admin.password, h.users.op.password, h.users.viewer.password, Buffer.from('admin:admin-pw').toString('base64'), h.home, h.url, REPO];
+    const forbidden = [
+      h.users.admin.password,
+      h.users.op.password,
+      h.users.viewer.password,
+      Buffer.from('admin:admin-pw').toString('base64'),
+      h.home,
+      h.url,
+      REPO,
+    ];
     expect(new Set(recordings.map(recordingFileName)).size).toBe(recordings.length);
     for (const r of recordings) {
       const text = readFileSync(join(dir, recordingFileName(r)), 'utf8');
-      for (const secret of forbidden) expect(text.includes(secret), `${recordingFileName(r)} contains ${secret}`).toBe(false);
+      for (const secret of forbidden)
+        expect(text.includes(secret), `${recordingFileName(r)} contains ${secret}`).toBe(false);
       expect(text.length, `${recordingFileName(r)} size`).toBeLessThan(200_000);
     }
   });

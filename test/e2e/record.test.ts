@@ -28,12 +28,14 @@ interface Recording {
 /** Query params sorted by key, then value (the replay side's normaliseQuery). */
 function sortedQuery(query: Record<string, string | number | (string | number)[]>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  for (const [key, value] of Object.entries(query))
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
   return normaliseQuery(params);
 }
 
 /** One recording per request: the same method, path, query and POST body is recorded once. */
-const identity = (r: Recording) => `${r.method} ${normalisePath(r.path)}?${r.query} ${JSON.stringify(r.request ?? null)}`;
+const identity = (r: Recording) =>
+  `${r.method} ${normalisePath(r.path)}?${r.query} ${JSON.stringify(r.request ?? null)}`;
 
 // Airflow 3 only; record-v1.test.ts records Airflow 2.11's /api/v1.
 describe.skipIf(inject('airflow').major === 2)('recorded fixtures from the real Airflow', () => {
@@ -86,7 +88,14 @@ describe.skipIf(inject('airflow').major === 2)('recorded fixtures from the real 
     if (body && typeof body === 'object' && 'access_token' in body) body = { ...body, access_token: '<redacted>' };
     let shown = request;
     if (status === 201 && path === '/auth/token') shown = { ...(request as object), password: '<redacted>' };
-    const recording: Recording = { method, path: portable(path) as string, query: q, ...(shown === undefined ? {} : { request: shown }), status, body: portable(body) };
+    const recording: Recording = {
+      method,
+      path: portable(path) as string,
+      query: q,
+      ...(shown === undefined ? {} : { request: shown }),
+      status,
+      body: portable(body),
+    };
     recordings.push(recording);
     return recording;
   }
@@ -114,9 +123,21 @@ describe.skipIf(inject('airflow').major === 2)('recorded fixtures from the real 
     for (const dagId of ['capstone_ingestion_pipeline', DAG, 'capstone_vector_store_pipeline']) {
       await record(admin, 'GET', `/api/v2/dags/${dagId}/dagRuns`, { ...page, order_by: '-run_after' });
     }
-    await record(admin, 'POST', '/api/v2/dags/~/dagRuns/list', {}, { dag_ids: [DAG, 'capstone_ingestion_pipeline'], page_offset: 0, page_limit: 100, order_by: '-run_after' });
+    await record(
+      admin,
+      'POST',
+      '/api/v2/dags/~/dagRuns/list',
+      {},
+      { dag_ids: [DAG, 'capstone_ingestion_pipeline'], page_offset: 0, page_limit: 100, order_by: '-run_after' },
+    );
     await record(admin, 'GET', '/api/v2/dags/~/dagRuns/~/taskInstances', { ...page, order_by: '-start_date' });
-    await record(admin, 'POST', '/api/v2/dags/~/dagRuns/~/taskInstances/list', {}, { dag_ids: [DAG], page_offset: 0, page_limit: 100 });
+    await record(
+      admin,
+      'POST',
+      '/api/v2/dags/~/dagRuns/~/taskInstances/list',
+      {},
+      { dag_ids: [DAG], page_offset: 0, page_limit: 100 },
+    );
     await record(admin, 'GET', `${run(flaky)}/taskInstances`, page);
     await record(admin, 'GET', `${run(failing)}/taskInstances`, page);
     await record(admin, 'GET', `${run(flaky)}/taskInstances/extract_text/tries`, { map_index: -1 });
@@ -128,7 +149,9 @@ describe.skipIf(inject('airflow').major === 2)('recorded fixtures from the real 
     // A key airtop does not read, so this viewer's 403 does not stand in for the admin's answer airtop gets.
     await record(viewer, 'GET', '/api/v2/variables/dashboard_api_endpoint');
     await record(admin, 'GET', '/api/v2/importErrors', page);
-    await record(admin, 'GET', '/api/v2/dagStats', { dag_ids: ['capstone_ingestion_pipeline', DAG, 'capstone_vector_store_pipeline'] });
+    await record(admin, 'GET', '/api/v2/dagStats', {
+      dag_ids: ['capstone_ingestion_pipeline', DAG, 'capstone_vector_store_pipeline'],
+    });
 
     // Exactly what airtop asks for in one poll, through the recording proxy.
     const h = harness();
@@ -158,36 +181,56 @@ describe.skipIf(inject('airflow').major === 2)('recorded fixtures from the real 
   }, 600_000);
 
   it('got the status each request should get', () => {
-    const status = (method: string, path: string, query = '') => recordings.find((r) => r.method === method && r.path === path && r.query === query)?.status;
+    const status = (method: string, path: string, query = '') =>
+      recordings.find((r) => r.method === method && r.path === path && r.query === query)?.status;
     expect(status('GET', '/api/v2/version')).toBe(200);
     expect(status('GET', '/api/v2/monitor/health')).toBe(200);
-    expect(recordings.filter((r) => r.path === '/auth/token').map((r) => r.status)).toEqual(expect.arrayContaining([401, 201]));
+    expect(recordings.filter((r) => r.path === '/auth/token').map((r) => r.status)).toEqual(
+      expect.arrayContaining([401, 201]),
+    );
     expect(status('GET', '/api/v2/variables/capstone_cost_metrics')).toBe(200);
     expect(status('GET', '/api/v2/variables/airtop_no_such_variable')).toBe(404);
     expect(status('GET', '/api/v2/variables/dashboard_api_endpoint')).toBe(403);
     const others = recordings.filter((r) => !r.path.startsWith('/auth/') && !r.path.startsWith('/api/v2/variables/'));
-    for (const r of others) expect(r.status, `${r.method} ${r.path}?${r.query}: ${JSON.stringify(r.body).slice(0, 300)}`).toBe(200);
+    for (const r of others)
+      expect(r.status, `${r.method} ${r.path}?${r.query}: ${JSON.stringify(r.body).slice(0, 300)}`).toBe(200);
   });
 
-  it('holds real content: two tries of the retried task, the failed task\'s own log line, the pipeline\'s Variable', () => {
-    const tries = recordings.find((r) => r.path.endsWith('/taskInstances/extract_text/tries'))!.body as { task_instances: { try_number: number; state: string }[] };
+  it("holds real content: two tries of the retried task, the failed task's own log line, the pipeline's Variable", () => {
+    const tries = recordings.find((r) => r.path.endsWith('/taskInstances/extract_text/tries'))!.body as {
+      task_instances: { try_number: number; state: string }[];
+    };
     expect(tries.task_instances.map((t) => [t.try_number, t.state])).toEqual([
       [1, 'failed'],
       [2, 'success'],
     ]);
     const log = recordings.find((r) => r.path.includes('/logs/'))!;
     expect(JSON.stringify(log.body)).toContain('capstone: download_documents fails as conf.fail asks');
-    const cost = recordings.find((r) => r.path === '/api/v2/variables/capstone_cost_metrics')!.body as { value: string };
-    expect(Object.values(JSON.parse(cost.value) as Record<string, { llm_input_tokens: number }>)[0]!.llm_input_tokens).toBeGreaterThan(0);
+    const cost = recordings.find((r) => r.path === '/api/v2/variables/capstone_cost_metrics')!.body as {
+      value: string;
+    };
+    expect(
+      Object.values(JSON.parse(cost.value) as Record<string, { llm_input_tokens: number }>)[0]!.llm_input_tokens,
+    ).toBeGreaterThan(0);
   });
 
   it('holds every request airtop --once made: batch runs and task instances, baselines, pools, the reference Variables', () => {
-    const asked = (method: string, pattern: RegExp) => airtopAsked.filter((r) => r.method === method && pattern.test(normalisePath(r.path)));
+    const asked = (method: string, pattern: RegExp) =>
+      airtopAsked.filter((r) => r.method === method && pattern.test(normalisePath(r.path)));
     expect(asked('POST', /^\/api\/v2\/dags\/~\/dagRuns\/list$/).length).toBeGreaterThan(0);
     expect(asked('POST', /^\/api\/v2\/dags\/~\/dagRuns\/~\/taskInstances\/list$/).length).toBeGreaterThan(0);
     expect(asked('GET', /^\/api\/v2\/dags\/capstone_[a-z_]+\/dagRuns$/).length).toBeGreaterThan(0);
-    const variables = recordings.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/variables/') && r.status === 200).map((r) => r.path.split('/').pop());
-    for (const key of ['capstone_processing_metrics', 'capstone_cost_metrics', 'capstone_quality_metrics', 'embedding_generation_log', 'extraction_log', 'llm_response_log']) {
+    const variables = recordings
+      .filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/variables/') && r.status === 200)
+      .map((r) => r.path.split('/').pop());
+    for (const key of [
+      'capstone_processing_metrics',
+      'capstone_cost_metrics',
+      'capstone_quality_metrics',
+      'embedding_generation_log',
+      'extraction_log',
+      'llm_response_log',
+    ]) {
       expect(variables, key).toContain(key);
     }
     // A Variable the pipeline has not written yet is a 404 airtop expects; anything else must have worked.
@@ -202,12 +245,26 @@ describe.skipIf(inject('airflow').major === 2)('recorded fixtures from the real 
     expect(new Set(recordings.map(recordingFileName)).size).toBe(recordings.length);
     for (const r of recordings) expect(files).toContain(recordingFileName(r));
     const h = harness();
-    const forbidden = [h.users.admin.password, h.users.op.password, h.users.viewer.password, 'jwt-secret', 'fernet', h.home, h.url, REPO];
+    const forbidden = [
+      h.users.admin.password,
+      h.users.op.password,
+      h.users.viewer.password,
+      'jwt-secret',
+      'fernet',
+      h.home,
+      h.url,
+      REPO,
+    ];
     for (const r of recordings) {
       const text = readFileSync(join(dir, recordingFileName(r)), 'utf8');
       const parsed = JSON.parse(text) as Recording;
-      expect(Object.keys(parsed).filter((k) => k !== 'request').sort()).toEqual(['body', 'method', 'path', 'query', 'status']);
-      for (const secret of forbidden) expect(text.includes(secret), `${recordingFileName(r)} contains ${secret}`).toBe(false);
+      expect(
+        Object.keys(parsed)
+          .filter((k) => k !== 'request')
+          .sort(),
+      ).toEqual(['body', 'method', 'path', 'query', 'status']);
+      for (const secret of forbidden)
+        expect(text.includes(secret), `${recordingFileName(r)} contains ${secret}`).toBe(false);
       expect(text).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./); // no JWT (header.payload.signature)
       expect(text.length, `${recordingFileName(r)} size`).toBeLessThan(200_000);
     }

@@ -16,7 +16,15 @@ import { cliEnv, onceJson, writeConfig } from './support/cli.js';
 import { harness } from './support/context.js';
 import { doc } from './support/documents.js';
 import { withDb } from './support/oracle.js';
-import { figuresOf, findingFigures, judge, loadDifferences, nestedFigures, type Figure, type Verdict } from './reference/figures.js';
+import {
+  figuresOf,
+  findingFigures,
+  judge,
+  loadDifferences,
+  nestedFigures,
+  type Figure,
+  type Verdict,
+} from './reference/figures.js';
 
 const execFileAsync = promisify(execFile);
 const DASHBOARD_KEY = 'airtop-e2e-dashboard-key';
@@ -24,7 +32,11 @@ const FIRST = ['capstone_monitoring', 'capstone_metrics_collector', 'capstone_qu
 const REPORTER = 'capstone_api_reporter';
 
 /** A Pushgateway stand-in: records every push (the reference POSTs text to /metrics/job/<job>). */
-async function startCapture(): Promise<{ url: string; bodies: { path: string; body: string }[]; close(): Promise<void> }> {
+async function startCapture(): Promise<{
+  url: string;
+  bodies: { path: string; body: string }[];
+  close(): Promise<void>;
+}> {
   const bodies: { path: string; body: string }[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -46,7 +58,10 @@ async function startCapture(): Promise<{ url: string; bodies: { path: string; bo
 /** A task's return value, as the reference's DAG run stored it (XCom JSON in the metadata DB). */
 async function xcom(dagId: string, runId: string, taskId: string): Promise<Record<string, unknown>> {
   return withDb(harness().dbUrl, async (db) => {
-    const { rows } = await db.query(`SELECT value FROM xcom WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND key = 'return_value' AND map_index = -1`, [dagId, runId, taskId]);
+    const { rows } = await db.query(
+      `SELECT value FROM xcom WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND key = 'return_value' AND map_index = -1`,
+      [dagId, runId, taskId],
+    );
     if (rows.length === 0) throw new Error(`no XCom return_value for ${dagId}.${taskId} in ${runId}`);
     return JSON.parse(Buffer.from(rows[0].value as Buffer).toString('utf8')) as Record<string, unknown>;
   });
@@ -62,11 +77,20 @@ async function runReferenceDag(api: AirflowApi, dagId: string): Promise<RunRef &
     env: { ...process.env, ...h.env },
     timeout: 600_000,
     maxBuffer: 64 * 1024 * 1024,
-  }).catch((error: { stdout?: string; stderr?: string; message: string }) => ({ stdout: error.stdout ?? '', stderr: `${error.stderr ?? ''}\n${error.message}` }));
-  const { dag_runs } = await api.ok<{ dag_runs: { dag_run_id: string; state: string }[] }>('GET', `/api/v1/dags/${dagId}/dagRuns?order_by=-execution_date&limit=1`);
+  }).catch((error: { stdout?: string; stderr?: string; message: string }) => ({
+    stdout: error.stdout ?? '',
+    stderr: `${error.stderr ?? ''}\n${error.message}`,
+  }));
+  const { dag_runs } = await api.ok<{ dag_runs: { dag_run_id: string; state: string }[] }>(
+    'GET',
+    `/api/v1/dags/${dagId}/dagRuns?order_by=-execution_date&limit=1`,
+  );
   const run = dag_runs[0];
   if (!run) throw new Error(`airflow dags test ${dagId} left no run:\n${result.stderr.slice(-3000)}`);
-  if (run.state !== 'success') process.stderr.write(`airflow dags test ${dagId}: ${run.state}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}\n`);
+  if (run.state !== 'success')
+    process.stderr.write(
+      `airflow dags test ${dagId}: ${run.state}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}\n`,
+    );
   return { dagId, runId: run.dag_run_id, state: run.state };
 }
 
@@ -81,7 +105,11 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
   let figures: Figure[] = [];
 
   beforeAll(async () => {
-    [slack, dashboard, pushgateway] = await Promise.all([startSlackReceiver(), startDashboardReceiver(DASHBOARD_KEY), startCapture()]);
+    [slack, dashboard, pushgateway] = await Promise.all([
+      startSlackReceiver(),
+      startDashboardReceiver(DASHBOARD_KEY),
+      startCapture(),
+    ]);
     const variables: Record<string, string> = {
       slack_webhook_url: slack.url,
       dashboard_api_endpoint: dashboard.url,
@@ -91,7 +119,8 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
     for (const [key, value] of Object.entries(variables)) {
       const updated = await api.request('PATCH', `/api/v1/variables/${key}`, { key, value });
       if (updated.status === 404) await api.ok('POST', '/api/v1/variables', { key, value });
-      else if (updated.status !== 200) throw new Error(`PATCH variable ${key}: ${updated.status} ${JSON.stringify(updated.body)}`);
+      else if (updated.status !== 200)
+        throw new Error(`PATCH variable ${key}: ${updated.status} ${JSON.stringify(updated.body)}`);
     }
 
     await api.waitQuiet();
@@ -99,8 +128,13 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
     const scenario = await Promise.all([
       api.trigger('capstone_ingestion_pipeline', {}),
       api.trigger('capstone_ingestion_pipeline', { fail: ['download_documents'] }),
-      api.trigger('capstone_processing_pipeline', { docs: [doc('ref-1', { confidence: 0.95 }), doc('ref-2', { confidence: 0.6, complete: false })] }),
-      api.trigger('capstone_processing_pipeline', { docs: [doc('ref-3', { json_valid: false })], flaky: ['extract_text'] }),
+      api.trigger('capstone_processing_pipeline', {
+        docs: [doc('ref-1', { confidence: 0.95 }), doc('ref-2', { confidence: 0.6, complete: false })],
+      }),
+      api.trigger('capstone_processing_pipeline', {
+        docs: [doc('ref-3', { json_valid: false })],
+        flaky: ['extract_text'],
+      }),
       api.trigger('capstone_vector_store_pipeline', { docs: [doc('ref-1'), doc('ref-2')] }),
       api.trigger('capstone_vector_store_pipeline', { docs: [doc('ref-3')], fail: ['upsert_vectors'] }),
     ]);
@@ -121,7 +155,10 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
     const tasks = await xcom('capstone_monitoring', monitoring, 'collect_task_metrics');
     const resources = await xcom('capstone_monitoring', monitoring, 'collect_resource_metrics');
     const thresholds = await xcom('capstone_monitoring', monitoring, 'check_thresholds');
-    const latest = (await api.variable('capstone_latest_metrics')) as Record<string, Record<string, Record<string, unknown>>>;
+    const latest = (await api.variable('capstone_latest_metrics')) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     const quality = (await api.variable('capstone_quality_report')) as Record<string, unknown>;
     const components = quality.components as Record<string, unknown>;
     const pushed = Object.fromEntries(
@@ -139,28 +176,80 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
       ...findingFigures('thresholds.violations', thresholds.violations, report.thresholds.violations),
       ...findingFigures('thresholds.warnings', thresholds.warnings, report.thresholds.warnings),
       { path: 'thresholds.healthy', reference: thresholds.healthy, airtop: report.thresholds.healthy },
-      { path: 'latest.processing.hour_key', reference: latest.processing!.hour_key, airtop: report.processing.hour_key },
+      {
+        path: 'latest.processing.hour_key',
+        reference: latest.processing!.hour_key,
+        airtop: report.processing.hour_key,
+      },
       ...figuresOf('latest.processing.metrics', latest.processing!.metrics, report.processing.metrics),
       { path: 'latest.costs.day_key', reference: latest.costs!.day_key, airtop: report.costs.day_key },
       ...figuresOf('latest.costs.costs', latest.costs!.costs, report.costs.costs),
       ...figuresOf('latest.costs.tokens', latest.costs!.tokens, report.costs.tokens),
-      ...figuresOf('latest.quality.extraction_quality', latest.quality!.extraction_quality, report.quality.extraction_confidence ?? {}),
-      { path: 'latest.summary.health_score', reference: latest.summary!.health_score, airtop: report.summary.health_score },
+      ...figuresOf(
+        'latest.quality.extraction_quality',
+        latest.quality!.extraction_quality,
+        report.quality.extraction_confidence ?? {},
+      ),
+      {
+        path: 'latest.summary.health_score',
+        reference: latest.summary!.health_score,
+        airtop: report.summary.health_score,
+      },
       // airtop appends one line per threshold finding after the collector's metric alerts (README): compare those.
-      { path: 'latest.summary.alerts', reference: latest.summary!.alerts, airtop: report.summary.alerts.slice(0, report.summary.alerts.length - report.thresholds.violations.length - report.thresholds.warnings.length) },
+      {
+        path: 'latest.summary.alerts',
+        reference: latest.summary!.alerts,
+        airtop: report.summary.alerts.slice(
+          0,
+          report.summary.alerts.length - report.thresholds.violations.length - report.thresholds.warnings.length,
+        ),
+      },
       { path: 'quality_report.overall_score', reference: quality.overall_score, airtop: report.quality.overall_score },
       { path: 'quality_report.status', reference: quality.status, airtop: report.quality.status },
       { path: 'quality_report.issues', reference: quality.issues, airtop: report.quality.issues },
-      { path: 'quality_report.recommendations', reference: quality.recommendations, airtop: report.quality.recommendations },
+      {
+        path: 'quality_report.recommendations',
+        reference: quality.recommendations,
+        airtop: report.quality.recommendations,
+      },
       ...(['embedding', 'extraction', 'llm'] as const).flatMap((name) =>
-        figuresOf(`quality_report.components.${name}`, components[name], report.quality.components[name], Object.keys((components[name] ?? {}) as object).filter((k) => k !== 'timestamp')),
+        figuresOf(
+          `quality_report.components.${name}`,
+          components[name],
+          report.quality.components[name],
+          Object.keys((components[name] ?? {}) as object).filter((k) => k !== 'timestamp'),
+        ),
       ),
-      { path: 'payloads.pushgateway.capstone_health_score', reference: pushed['capstone_health_score{pipeline="document-processor"}'], airtop: report.summary.health_score },
-      { path: 'payloads.pushgateway.capstone_cost_usd_total', reference: pushed['capstone_cost_usd{type="total"}'], airtop: report.costs.costs.total_cost_usd },
-      { path: 'payloads.pushgateway.capstone_cost_per_doc_usd', reference: pushed.capstone_cost_per_doc_usd, airtop: report.costs.costs.cost_per_document_usd },
-      { path: 'payloads.pushgateway.capstone_extraction_confidence', reference: pushed.capstone_extraction_confidence, airtop: report.quality.extraction_confidence?.avg_confidence },
-      { path: 'payloads.dashboard.status.health_score', reference: board.status?.health_score, airtop: report.summary.health_score },
-      { path: 'payloads.slack.alerts_sent', reference: slack.requests.length > 0, airtop: report.thresholds.violations.length > 0 },
+      {
+        path: 'payloads.pushgateway.capstone_health_score',
+        reference: pushed['capstone_health_score{pipeline="document-processor"}'],
+        airtop: report.summary.health_score,
+      },
+      {
+        path: 'payloads.pushgateway.capstone_cost_usd_total',
+        reference: pushed['capstone_cost_usd{type="total"}'],
+        airtop: report.costs.costs.total_cost_usd,
+      },
+      {
+        path: 'payloads.pushgateway.capstone_cost_per_doc_usd',
+        reference: pushed.capstone_cost_per_doc_usd,
+        airtop: report.costs.costs.cost_per_document_usd,
+      },
+      {
+        path: 'payloads.pushgateway.capstone_extraction_confidence',
+        reference: pushed.capstone_extraction_confidence,
+        airtop: report.quality.extraction_confidence?.avg_confidence,
+      },
+      {
+        path: 'payloads.dashboard.status.health_score',
+        reference: board.status?.health_score,
+        airtop: report.summary.health_score,
+      },
+      {
+        path: 'payloads.slack.alerts_sent',
+        reference: slack.requests.length > 0,
+        airtop: report.thresholds.violations.length > 0,
+      },
     ];
     verdict = judge(figures, loadDifferences());
   }, 1_500_000);
@@ -177,12 +266,15 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
   });
 
   it('agrees with airtop on every figure, except the differences fixtures/reference/differences.yaml documents', () => {
-    const show = (f: Figure) => `${f.path}: reference ${JSON.stringify(f.reference)}, airtop ${JSON.stringify(f.airtop)}`;
+    const show = (f: Figure) =>
+      `${f.path}: reference ${JSON.stringify(f.reference)}, airtop ${JSON.stringify(f.airtop)}`;
     const caught = `slack ${slack.requests.length} (${slack.accepted.length} valid), dashboard ${dashboard.requests.length} (${dashboard.accepted.length} valid), pushgateway ${pushgateway.bodies.length}`;
     const lines = [
       `${verdict.agree.length} of ${figures.length} figures agree with the reference`,
       `  payloads the receivers caught: ${caught}`,
-      ...verdict.documented.map(({ figure, difference }) => `  documented: ${show(figure)} — ${difference.reason.split('\n')[0]}`),
+      ...verdict.documented.map(
+        ({ figure, difference }) => `  documented: ${show(figure)} — ${difference.reason.split('\n')[0]}`,
+      ),
       ...verdict.undocumented.map((f) => `  UNDOCUMENTED: ${show(f)}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -23,9 +23,23 @@ import { oracle, type OracleFigures } from './support/oracle.js';
 import { readPipelineVariables, type PipelineVariables } from './support/variables.js';
 
 const d1 = doc('doc-1', { confidence: 0.95, latency_ms: 800 });
-const d2 = doc('doc-2', { type: 'docx', encoding_error: true, confidence: 0.6, norm: 0.98, complete: false, latency_ms: 1200, processing_time_ms: 2100 });
+const d2 = doc('doc-2', {
+  type: 'docx',
+  encoding_error: true,
+  confidence: 0.6,
+  norm: 0.98,
+  complete: false,
+  latency_ms: 1200,
+  processing_time_ms: 2100,
+});
 const d3 = doc('doc-3', { confidence: 0.85, norm: 1.02, json_valid: false, latency_ms: 950, embedding_tokens: 450 });
-const d4 = doc('doc-4', { type: 'html', extraction_status: 'failed', text_length: 0, confidence: 0.5, llm_input_tokens: 900 });
+const d4 = doc('doc-4', {
+  type: 'html',
+  extraction_status: 'failed',
+  text_length: 0,
+  confidence: 0.5,
+  llm_input_tokens: 900,
+});
 
 /** Three runs per DAG: one clean, one that misbehaves and recovers or runs late, one that fails. */
 const SCENARIO: { dagId: string; conf: RunConf }[] = [
@@ -43,7 +57,10 @@ const SCENARIO: { dagId: string; conf: RunConf }[] = [
 /** Short SLAs so the 8 s sleep misses one; everything else keeps the reference's defaults. */
 const SLA_SECONDS: SlaDefinitions = {
   capstone_ingestion_pipeline: { default: 600, tasks: { scan_sources: 5, download_documents: 600 } },
-  capstone_processing_pipeline: { default: 600, tasks: { extract_text: 600, generate_summary: 600, classify_document: 600 } },
+  capstone_processing_pipeline: {
+    default: 600,
+    tasks: { extract_text: 600, generate_summary: 600, classify_document: 600 },
+  },
   capstone_vector_store_pipeline: { default: 600, tasks: { generate_embeddings: 600, upsert_vectors: 600 } },
 };
 
@@ -53,8 +70,17 @@ function e2eConfig(): Record<string, unknown> {
 
 /** What the Variables should hold now: what they held before the scenario plus what its conf implies. */
 function expectedAfter(before: PipelineVariables, added: Contributions, hourKey: string, dayKey: string) {
-  const hour = before.processing[hourKey] ?? { documents_processed: 0, total_processing_time_ms: 0, errors: { extraction: 0, embedding: 0, storage: 0 } };
-  const day = before.costs[dayKey] ?? { embedding_tokens: 0, llm_input_tokens: 0, llm_output_tokens: 0, documents_processed: 0 };
+  const hour = before.processing[hourKey] ?? {
+    documents_processed: 0,
+    total_processing_time_ms: 0,
+    errors: { extraction: 0, embedding: 0, storage: 0 },
+  };
+  const day = before.costs[dayKey] ?? {
+    embedding_tokens: 0,
+    llm_input_tokens: 0,
+    llm_output_tokens: 0,
+    documents_processed: 0,
+  };
   return {
     extraction_log: [...before.extraction_log, ...added.extraction_log],
     llm_response_log: [...before.llm_response_log, ...added.llm_response_log],
@@ -114,7 +140,12 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
   it('exits by the status it reports, and says which Airflow it read', () => {
     expect(stderr).not.toMatch(/admin-pw/);
     const h = harness();
-    expect(report.airflow).toMatchObject({ url: h.url, version: h.major === 2 ? '2.11.2' : '3.3.2', api: h.major === 2 ? 'v1' : 'v2', stale: false });
+    expect(report.airflow).toMatchObject({
+      url: h.url,
+      version: h.major === 2 ? '2.11.2' : '3.3.2',
+      api: h.major === 2 ? 'v1' : 'v2',
+      stale: false,
+    });
     expect(report.airflow.health?.scheduler.status).toBe('healthy');
     // Airflow 2.11 parses DAGs inside the scheduler (no standalone dag processor): its health says null.
     expect(report.airflow.health?.dagProcessor.status).toBe(h.major === 2 ? null : 'healthy');
@@ -129,25 +160,37 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
     for (const dagId of CAPSTONE_DAGS) {
       const { baseline_samples: _samples, ...expected } = truth.dags[dagId]!;
       expect(expected.runs_last_hour, `${dagId} runs in the oracle`).toBeGreaterThanOrEqual(3);
-      expectFigures(report.pipeline.dags[dagId] as unknown as Record<string, unknown>, expected, `pipeline.dags.${dagId}`, {
-        avg_duration_seconds: SECONDS_TOLERANCE,
-        p95_duration_seconds: SECONDS_TOLERANCE,
-        baseline_avg_duration_seconds: SECONDS_TOLERANCE,
-      });
+      expectFigures(
+        report.pipeline.dags[dagId] as unknown as Record<string, unknown>,
+        expected,
+        `pipeline.dags.${dagId}`,
+        {
+          avg_duration_seconds: SECONDS_TOLERANCE,
+          p95_duration_seconds: SECONDS_TOLERANCE,
+          baseline_avg_duration_seconds: SECONDS_TOLERANCE,
+        },
+      );
     }
   });
 
   it('tasks: total, success, failed, retries, mean and max duration per dag.task equal SQL', () => {
     expect(sortedKeys(report.tasks.task_stats)).toEqual(sortedKeys(truth.tasks));
     for (const [key, expected] of Object.entries(truth.tasks)) {
-      expectFigures(report.tasks.task_stats[key] as unknown as Record<string, unknown>, { ...expected }, `tasks.task_stats.${key}`, {
-        avg_duration: SECONDS_TOLERANCE,
-        max_duration: SECONDS_TOLERANCE,
-      });
+      expectFigures(
+        report.tasks.task_stats[key] as unknown as Record<string, unknown>,
+        { ...expected },
+        `tasks.task_stats.${key}`,
+        {
+          avg_duration: SECONDS_TOLERANCE,
+          max_duration: SECONDS_TOLERANCE,
+        },
+      );
     }
     // The scenario's retries: one flaky task in each of two DAGs, retried once.
     expect(report.tasks.task_stats['capstone_processing_pipeline.extract_text']?.retries).toBeGreaterThanOrEqual(1);
-    expect(report.tasks.task_stats['capstone_vector_store_pipeline.generate_embeddings']?.retries).toBeGreaterThanOrEqual(1);
+    expect(
+      report.tasks.task_stats['capstone_vector_store_pipeline.generate_embeddings']?.retries,
+    ).toBeGreaterThanOrEqual(1);
     for (const [dagId, tasks] of Object.entries(CAPSTONE)) {
       for (const task of tasks) expect(report.tasks.task_stats[`${dagId}.${task}`], `${dagId}.${task}`).toBeDefined();
     }
@@ -157,13 +200,18 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
     expect(sortedKeys(report.resources.pools)).toEqual(sortedKeys(truth.pools));
     expect(report.resources.pools.capstone_small?.total_slots).toBe(2);
     for (const [pool, expected] of Object.entries(truth.pools)) {
-      expectFigures(report.resources.pools[pool] as unknown as Record<string, unknown>, { ...expected }, `resources.pools.${pool}`);
+      expectFigures(
+        report.resources.pools[pool] as unknown as Record<string, unknown>,
+        { ...expected },
+        `resources.pools.${pool}`,
+      );
     }
   });
 
   it('thresholds: exactly the violations and warnings the reference rules give on the SQL figures', () => {
     const expected = expectedThresholds(truth);
-    const subject = (f: { type: string; dag_id?: string; pool?: string; task?: string }) => `${f.type}:${f.dag_id ?? f.pool ?? f.task}`;
+    const subject = (f: { type: string; dag_id?: string; pool?: string; task?: string }) =>
+      `${f.type}:${f.dag_id ?? f.pool ?? f.task}`;
     expect(report.thresholds.violations.map(subject).sort()).toEqual(expected.violations);
     expect(report.thresholds.warnings.map(subject).sort()).toEqual(expected.warnings);
     expect(report.thresholds.healthy).toBe(expected.violations.length === 0);
@@ -183,10 +231,20 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
   it('SLA: every miss of the short SLAs, with its lateness and escalation, as computed from SQL timing', () => {
     const nowSec = Date.parse(report.timestamp) / 1000;
     const expected = expectedSlaMisses(truth, SLA_SECONDS, nowSec);
-    const actual = report.sla.misses.map((m) => ({ key: `${m.dag_id}|${m.task_id ?? '-'}|${m.run_id}`, lateness: m.lateness_seconds, level: m.escalation_level, m }));
+    const actual = report.sla.misses.map((m) => ({
+      key: `${m.dag_id}|${m.task_id ?? '-'}|${m.run_id}`,
+      lateness: m.lateness_seconds,
+      level: m.escalation_level,
+      m,
+    }));
     // A lateness within 10 ms of zero may fall either side through millisecond parsing: leave those out.
     const clear = (l: number) => Math.abs(l) > SECONDS_TOLERANCE;
-    expect(actual.filter((a) => clear(a.lateness)).map((a) => a.key).sort()).toEqual(expected.filter((e) => clear(e.lateness)).map((e) => e.key));
+    expect(
+      actual
+        .filter((a) => clear(a.lateness))
+        .map((a) => a.key)
+        .sort(),
+    ).toEqual(expected.filter((e) => clear(e.lateness)).map((e) => e.key));
     for (const miss of expected) {
       const got = actual.find((a) => a.key === miss.key);
       if (!got) continue;
@@ -197,7 +255,10 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
       expect(got.m.message).toContain('SLA missed for');
     }
     const sleeper = refs[1]!;
-    expect(expected.map((e) => e.key), 'the run that slept 8 s against a 5 s SLA').toContain(`${sleeper.dagId}|scan_sources|${sleeper.runId}`);
+    expect(
+      expected.map((e) => e.key),
+      'the run that slept 8 s against a 5 s SLA',
+    ).toContain(`${sleeper.dagId}|scan_sources|${sleeper.runId}`);
   });
 
   it('the pipeline wrote to its Variables exactly what the conf implies', () => {
@@ -223,27 +284,48 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
     const extraction = extractionComponent(expected.extraction_log);
     const llm = llmComponent(expected.llm_response_log);
     const c = report.quality.components;
-    expectFigures(c.embedding as Record<string, unknown>, { samples_analyzed: embedding.samples_analyzed, quality_score: embedding.quality_score }, 'quality.components.embedding');
-    expectFigures((c.embedding as { norms: Record<string, unknown> }).norms, embedding.norms, 'quality.components.embedding.norms', { average: 1e-9, std: 1e-9 });
+    expectFigures(
+      c.embedding as Record<string, unknown>,
+      { samples_analyzed: embedding.samples_analyzed, quality_score: embedding.quality_score },
+      'quality.components.embedding',
+    );
+    expectFigures(
+      (c.embedding as { norms: Record<string, unknown> }).norms,
+      embedding.norms,
+      'quality.components.embedding.norms',
+      { average: 1e-9, std: 1e-9 },
+    );
     expectFigures(c.extraction as Record<string, unknown>, extraction, 'quality.components.extraction');
     const { latency_ms: latency, ...llmRates } = llm;
     expectFigures(c.llm as Record<string, unknown>, llmRates, 'quality.components.llm');
-    expectFigures((c.llm as { latency_ms: Record<string, unknown> }).latency_ms, latency, 'quality.components.llm.latency_ms');
-    const overall = qualityReport({ embedding: embedding.quality_score, extraction: extraction.quality_score, llm: llm.quality_score }, extraction.success_rate, llm.completion_rate);
+    expectFigures(
+      (c.llm as { latency_ms: Record<string, unknown> }).latency_ms,
+      latency,
+      'quality.components.llm.latency_ms',
+    );
+    const overall = qualityReport(
+      { embedding: embedding.quality_score, extraction: extraction.quality_score, llm: llm.quality_score },
+      extraction.success_rate,
+      llm.completion_rate,
+    );
     expectClose(report.quality.overall_score, overall.overall_score, 'quality.overall_score', 1e-9);
     expect(report.quality.status).toBe(overall.status);
     expect(report.quality.issues).toEqual(overall.issues);
     expect(report.quality.issues).toEqual(['High extraction failure rate', 'Incomplete LLM responses detected']);
     expect(report.quality.problems).toEqual([]);
     const scores = expected.extraction_confidence_scores;
-    expectFigures(report.quality.extraction_confidence as unknown as Record<string, unknown>, {
-      avg_confidence: scores.reduce((a, b) => a + b, 0) / scores.length,
-      low_confidence_count: scores.filter((s) => s < 0.7).length,
-      samples: scores.length,
-    }, 'quality.extraction_confidence');
+    expectFigures(
+      report.quality.extraction_confidence as unknown as Record<string, unknown>,
+      {
+        avg_confidence: scores.reduce((a, b) => a + b, 0) / scores.length,
+        low_confidence_count: scores.filter((s) => s < 0.7).length,
+        samples: scores.length,
+      },
+      'quality.extraction_confidence',
+    );
   });
 
-  it('costs: today\'s tokens priced with the reference rates', () => {
+  it("costs: today's tokens priced with the reference rates", () => {
     const expected = expectedAfter(before, contributionsOf(SCENARIO), report.processing.hour_key, report.costs.day_key);
     const day = utcDay(triggeredAt) === report.costs.day_key ? expected.day : after.costs[report.costs.day_key]!;
     const figures = costFigures(day);
@@ -252,18 +334,30 @@ describe('airtop --once --json against a real Airflow (3.3.2 or 2.11), after a s
     expect(report.costs.problems).toEqual([]);
   });
 
-  it('processing: this hour\'s documents, time and stage errors; the health score from them', () => {
+  it("processing: this hour's documents, time and stage errors; the health score from them", () => {
     const expected = expectedAfter(before, contributionsOf(SCENARIO), report.processing.hour_key, report.costs.day_key);
-    const hour = utcHour(triggeredAt) === report.processing.hour_key ? expected.hour : after.processing[report.processing.hour_key]!;
+    const hour =
+      utcHour(triggeredAt) === report.processing.hour_key
+        ? expected.hour
+        : after.processing[report.processing.hour_key]!;
     expect(report.processing.metrics.documents_processed).toBe(hour.documents_processed);
     expect(report.processing.metrics.total_processing_time_ms).toBe(hour.total_processing_time_ms);
     expect(report.processing.metrics.errors).toEqual(hour.errors);
-    expectClose(report.processing.avg_processing_time_ms, hour.total_processing_time_ms / hour.documents_processed, 'processing.avg_processing_time_ms');
+    expectClose(
+      report.processing.avg_processing_time_ms,
+      hour.total_processing_time_ms / hour.documents_processed,
+      'processing.avg_processing_time_ms',
+    );
     expect(report.processing.problems).toEqual([]);
 
     const scores = expected.extraction_confidence_scores;
     const avgConfidence = scores.reduce((a, b) => a + b, 0) / scores.length;
     const errors = Object.values(hour.errors).reduce((a, b) => a + b, 0);
-    expectClose(report.summary.health_score, healthScore(errors, avgConfidence, report.costs.costs.cost_per_document_usd), 'summary.health_score', 1e-9);
+    expectClose(
+      report.summary.health_score,
+      healthScore(errors, avgConfidence, report.costs.costs.cost_per_document_usd),
+      'summary.health_score',
+      1e-9,
+    );
   });
 });

@@ -8,7 +8,13 @@ import { expectFigures, SECONDS_TOLERANCE, sortedKeys } from './support/compare.
 import { CAPSTONE_DAGS, harness } from './support/context.js';
 import { oracle, type OracleFigures } from './support/oracle.js';
 
-const DURATIONS = { avg_duration_seconds: SECONDS_TOLERANCE, p95_duration_seconds: SECONDS_TOLERANCE, baseline_avg_duration_seconds: SECONDS_TOLERANCE, avg_duration: SECONDS_TOLERANCE, max_duration: SECONDS_TOLERANCE };
+const DURATIONS = {
+  avg_duration_seconds: SECONDS_TOLERANCE,
+  p95_duration_seconds: SECONDS_TOLERANCE,
+  baseline_avg_duration_seconds: SECONDS_TOLERANCE,
+  avg_duration: SECONDS_TOLERANCE,
+  max_duration: SECONDS_TOLERANCE,
+};
 
 describe('airtop --source sql against the real metadata DB', () => {
   const api = AirflowApi.as('admin');
@@ -42,8 +48,18 @@ describe('airtop --source sql against the real metadata DB', () => {
     expect(sortedKeys(sql.report.pipeline.dags)).toEqual([...CAPSTONE_DAGS].sort());
     for (const dagId of CAPSTONE_DAGS) {
       const { baseline_samples: _n, ...expected } = truth.dags[dagId]!;
-      expectFigures(sql.report.pipeline.dags[dagId] as unknown as Record<string, unknown>, expected, `sql pipeline.dags.${dagId}`, DURATIONS);
-      expectFigures(sql.report.pipeline.dags[dagId] as unknown as Record<string, unknown>, { ...rest.report.pipeline.dags[dagId] }, `sql vs rest pipeline.dags.${dagId}`, DURATIONS);
+      expectFigures(
+        sql.report.pipeline.dags[dagId] as unknown as Record<string, unknown>,
+        expected,
+        `sql pipeline.dags.${dagId}`,
+        DURATIONS,
+      );
+      expectFigures(
+        sql.report.pipeline.dags[dagId] as unknown as Record<string, unknown>,
+        { ...rest.report.pipeline.dags[dagId] },
+        `sql vs rest pipeline.dags.${dagId}`,
+        DURATIONS,
+      );
     }
   });
 
@@ -51,21 +67,42 @@ describe('airtop --source sql against the real metadata DB', () => {
     expect(sortedKeys(sql.report.tasks.task_stats)).toEqual(sortedKeys(truth.tasks));
     expect(sortedKeys(sql.report.tasks.task_stats)).toEqual(sortedKeys(rest.report.tasks.task_stats));
     for (const [key, expected] of Object.entries(truth.tasks)) {
-      expectFigures(sql.report.tasks.task_stats[key] as unknown as Record<string, unknown>, { ...expected }, `sql tasks.task_stats.${key}`, DURATIONS);
-      expectFigures(sql.report.tasks.task_stats[key] as unknown as Record<string, unknown>, { ...rest.report.tasks.task_stats[key] }, `sql vs rest tasks.task_stats.${key}`, DURATIONS);
+      expectFigures(
+        sql.report.tasks.task_stats[key] as unknown as Record<string, unknown>,
+        { ...expected },
+        `sql tasks.task_stats.${key}`,
+        DURATIONS,
+      );
+      expectFigures(
+        sql.report.tasks.task_stats[key] as unknown as Record<string, unknown>,
+        { ...rest.report.tasks.task_stats[key] },
+        `sql vs rest tasks.task_stats.${key}`,
+        DURATIONS,
+      );
     }
   });
 
   it('pool figures equal SQL and the REST source', () => {
     expect(sortedKeys(sql.report.resources.pools)).toEqual(sortedKeys(truth.pools));
     for (const [pool, expected] of Object.entries(truth.pools)) {
-      expectFigures(sql.report.resources.pools[pool] as unknown as Record<string, unknown>, { ...expected }, `sql resources.pools.${pool}`);
-      expectFigures(sql.report.resources.pools[pool] as unknown as Record<string, unknown>, { ...rest.report.resources.pools[pool] }, `sql vs rest resources.pools.${pool}`);
+      expectFigures(
+        sql.report.resources.pools[pool] as unknown as Record<string, unknown>,
+        { ...expected },
+        `sql resources.pools.${pool}`,
+      );
+      expectFigures(
+        sql.report.resources.pools[pool] as unknown as Record<string, unknown>,
+        { ...rest.report.resources.pools[pool] },
+        `sql vs rest resources.pools.${pool}`,
+      );
     }
   });
 
   it('fires the same thresholds as the REST source', () => {
-    const keys = (r: Report) => [...r.thresholds.violations, ...r.thresholds.warnings].map((f) => `${f.type}:${f.dag_id ?? f.pool ?? f.task}`).sort();
+    const keys = (r: Report) =>
+      [...r.thresholds.violations, ...r.thresholds.warnings]
+        .map((f) => `${f.type}:${f.dag_id ?? f.pool ?? f.task}`)
+        .sort();
     expect(keys(sql.report)).toEqual(keys(rest.report));
   });
 });

@@ -28,9 +28,14 @@ describe('the api-server stops while airtop polls (headless, every 2 s)', () => 
     await AirflowApi.as('admin').waitQuiet();
     const h = harness();
     const env = cliEnv({ AIRFLOW_USERNAME: h.users.op.username, AIRFLOW_PASSWORD: h.users.op.password });
-    cli = new RunningCli(['--url', h.url, '--headless', '--interval', '2', '--metrics-listen', '127.0.0.1:0', '--config', writeConfig({})], env);
+    cli = new RunningCli(
+      ['--url', h.url, '--headless', '--interval', '2', '--metrics-listen', '127.0.0.1:0', '--config', writeConfig({})],
+      env,
+    );
     const listening = await waitFor(
-      async () => cli.jsonLines().find((l) => l.msg === 'metrics endpoint listening') ?? notYet(`stderr so far:\n${cli.lines.join('\n')}`),
+      async () =>
+        cli.jsonLines().find((l) => l.msg === 'metrics endpoint listening') ??
+        notYet(`stderr so far:\n${cli.lines.join('\n')}`),
       { timeoutMs: 60_000, what: 'the metrics endpoint' },
     );
     metricsUrl = `${String(listening.url).replace(/\/$/, '')}${String(listening.url).endsWith('/metrics') ? '' : '/metrics'}`;
@@ -42,17 +47,22 @@ describe('the api-server stops while airtop polls (headless, every 2 s)', () => 
   }, 400_000);
 
   it('polls, goes stale with the reason while the api-server is down, and recovers when it is back', async () => {
-    await waitFor(async () => (cli.jsonLines().some((l) => l.msg === 'poll') ? true : notYet(cli.lines.slice(-5).join('\n'))), {
-      timeoutMs: 60_000,
-      what: 'a first successful poll',
-    });
+    await waitFor(
+      async () => (cli.jsonLines().some((l) => l.msg === 'poll') ? true : notYet(cli.lines.slice(-5).join('\n'))),
+      {
+        timeoutMs: 60_000,
+        what: 'a first successful poll',
+      },
+    );
     expect((await scrape(metricsUrl)).airtop_up).toBe(1);
 
     const beforeStop = cli.jsonLines().length;
     apiServerDown = true;
     await airflowDaemon('stop', 'api-server');
     const failure = await waitFor(
-      async () => pollsAfter(beforeStop).find((l) => l.level === 'error' && /stale/.test(String(l.msg))) ?? notYet(cli.lines.slice(-3).join('\n')),
+      async () =>
+        pollsAfter(beforeStop).find((l) => l.level === 'error' && /stale/.test(String(l.msg))) ??
+        notYet(cli.lines.slice(-3).join('\n')),
       { timeoutMs: 120_000, what: 'a failed poll reported as stale' },
     );
     expect(String(failure.error)).toContain(harness().url.replace('http://', ''));
@@ -65,10 +75,14 @@ describe('the api-server stops while airtop polls (headless, every 2 s)', () => 
     const beforeStart = cli.jsonLines().length;
     await airflowDaemon('start', 'api-server');
     apiServerDown = false;
-    await waitFor(async () => (pollsAfter(beforeStart).some((l) => l.msg === 'poll') ? true : notYet(cli.lines.slice(-3).join('\n'))), {
-      timeoutMs: 120_000,
-      what: 'a successful poll after the restart',
-    });
+    await waitFor(
+      async () =>
+        pollsAfter(beforeStart).some((l) => l.msg === 'poll') ? true : notYet(cli.lines.slice(-3).join('\n')),
+      {
+        timeoutMs: 120_000,
+        what: 'a successful poll after the restart',
+      },
+    );
     await waitFor(async () => ((await scrape(metricsUrl)).airtop_up === 1 ? true : notYet('airtop_up still 0')), {
       timeoutMs: 30_000,
       what: 'airtop_up 1 again',

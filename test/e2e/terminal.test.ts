@@ -44,10 +44,13 @@ describe('airtop in a real terminal', () => {
     await tmux.kill();
   });
 
-  it('drills into the failing DAG down to the failed task\'s log, refreshes, helps, acknowledges and quits cleanly', async () => {
+  it("drills into the failing DAG down to the failed task's log, refreshes, helps, acknowledges and quits cleanly", async () => {
     const main = await tmux.waitFor(
       // Names may be cut to the column (capstone_ingestion_pipe…): match their start.
-      (s) => ['capstone_ingestion_p', 'capstone_processing_p', 'capstone_vector_store_p'].every((name) => s.includes(name)) && /last poll \d/.test(s),
+      (s) =>
+        ['capstone_ingestion_p', 'capstone_processing_p', 'capstone_vector_store_p'].every((name) =>
+          s.includes(name),
+        ) && /last poll \d/.test(s),
       'the DAG rows after the first poll',
       90_000,
     );
@@ -56,7 +59,10 @@ describe('airtop in a real terminal', () => {
 
     // ↓, then on to the failing DAG, and Enter: its runs, newest first.
     // One frame on screen: a terminal left with an earlier frame's lines shows stale and duplicated rows.
-    expect(main.split('\n').filter((line) => line.startsWith('airtop ')), 'header lines').toHaveLength(1);
+    expect(
+      main.split('\n').filter((line) => line.startsWith('airtop ')),
+      'header lines',
+    ).toHaveLength(1);
     expect(main.match(/\[1\] DAG health/g), 'DAG pane titles').toHaveLength(1);
     expect(main).not.toContain('waiting for the first poll');
 
@@ -76,7 +82,11 @@ describe('airtop in a real terminal', () => {
     // Enter on the failed task: its log, with the line the task printed.
     await tmux.select(/failed\s+download_documents/, 'the failed task');
     await tmux.keys(['Enter']);
-    await tmux.waitFor(/capstone: download_documents fails as conf\.fail asks/, 'a line of the failed task\'s log', 60_000);
+    await tmux.waitFor(
+      /capstone: download_documents fails as conf\.fail asks/,
+      "a line of the failed task's log",
+      60_000,
+    );
 
     // Esc: back to the run.
     await tmux.keys(['Escape']);
@@ -101,7 +111,10 @@ describe('airtop in a real terminal', () => {
     await tmux.keys(['Escape']);
     await tmux.waitFor(/\[1\] DAG health/, 'the main screen');
     await tmux.keys(['5']);
-    await tmux.waitFor((s) => /\[5\] Alerts/.test(s) && /(CRIT|WARN)/.test(Tmux.selectedLine(s)), 'a selected alert in the focused alerts pane');
+    await tmux.waitFor(
+      (s) => /\[5\] Alerts/.test(s) && /(CRIT|WARN)/.test(Tmux.selectedLine(s)),
+      'a selected alert in the focused alerts pane',
+    );
     // The acknowledged alert keeps its row, marked with who acked it (firing ones sort first, so it may move).
     const alert = /(CRIT|WARN)\s+\d\d:\d\d:\d\d\s+firing\s+(\S+)/.exec(Tmux.selectedLine(await tmux.screen()));
     expect(alert, 'the selected alert row').not.toBeNull();
@@ -109,7 +122,9 @@ describe('airtop in a real terminal', () => {
     await tmux.waitFor(/Acknowledge:/, 'the acknowledge dialog');
     await tmux.keys(['Enter']);
     await tmux.waitFor(
-      (s) => !/Acknowledge:/.test(s) && s.split('\n').some((line) => line.includes(`acknowledged ${alert![2]!.slice(0, 20)}`) && / ack \S+/.test(line)),
+      (s) =>
+        !/Acknowledge:/.test(s) &&
+        s.split('\n').some((line) => line.includes(`acknowledged ${alert![2]!.slice(0, 20)}`) && / ack \S+/.test(line)),
       'the alert shown as acknowledged, with who acked it',
     );
 

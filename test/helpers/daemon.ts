@@ -30,7 +30,10 @@ export function freePort(): Promise<number> {
 
 /** `airtop --headless` with `args`; with `--demo` unless args name an Airflow (`--url`). */
 export function startDaemon(args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = spawn(process.execPath, [CLI, ...(args.includes('--url') ? [] : ['--demo']), '--headless', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...(args.includes('--url') ? [] : ['--demo']), '--headless', ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   const waiters: { text: string; resolve: (line: Record<string, unknown>) => void }[] = [];
   let buffer = '';
@@ -65,7 +68,15 @@ export function startDaemon(args: string[], env: NodeJS.ProcessEnv): Daemon {
       const found = lines.find((l) => String(l.msg).includes(text));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`daemon ${child.pid} never logged "${text}"; its log:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `daemon ${child.pid} never logged "${text}"; its log:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ text, resolve: (line) => (clearTimeout(timer), resolve(line)) });
       });
     },
@@ -80,7 +91,12 @@ export function startDaemon(args: string[], env: NodeJS.ProcessEnv): Daemon {
   };
 }
 
-export async function until<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | null | undefined | false,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -25,13 +25,18 @@ export interface FakeAirflow {
 }
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { 'content-type': 'application/json', date: new Date().toUTCString() }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'content-type': 'application/json', date: new Date().toUTCString() })
+    .end(JSON.stringify(body));
 };
 
 export async function startFakeAirflow(options: FakeAirflowOptions = {}): Promise<FakeAirflow> {
   const requests: { method: string; path: string }[] = [];
   const sockets = new Set<Socket>();
-  const list = (key: string, items: unknown[] = []) => ({ [key]: items, total_entries: options.totalEntries ?? items.length });
+  const list = (key: string, items: unknown[] = []) => ({
+    [key]: items,
+    total_entries: options.totalEntries ?? items.length,
+  });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
@@ -45,11 +50,15 @@ export async function startFakeAirflow(options: FakeAirflowOptions = {}): Promis
       if (path === '/api/v2/version') return json(res, 200, { version: '3.0.2', git_version: null });
       if (path === '/auth/token') return json(res, 201, { access_token: 'fake-token' });
       if (path === '/api/v2/monitor/health') {
-        return json(res, 200, { metadatabase: { status: 'healthy' }, scheduler: { status: 'healthy', latest_scheduler_heartbeat: new Date().toISOString() } });
+        return json(res, 200, {
+          metadatabase: { status: 'healthy' },
+          scheduler: { status: 'healthy', latest_scheduler_heartbeat: new Date().toISOString() },
+        });
       }
       if (path === '/api/v2/dags') return json(res, 200, list('dags', options.dags));
       if (path === '/api/v2/pools') return json(res, 200, list('pools', options.pools));
-      if (/^\/api\/v2\/dags\/[^/]+\/dagRuns(\/list)?$/.test(path)) return json(res, 200, list('dag_runs', options.runs));
+      if (/^\/api\/v2\/dags\/[^/]+\/dagRuns(\/list)?$/.test(path))
+        return json(res, 200, list('dag_runs', options.runs));
       if (/\/taskInstances(\/list)?$/.test(path)) return json(res, 200, list('task_instances', options.taskInstances));
       if (path.startsWith('/api/v2/variables/')) return json(res, 404, { detail: 'Variable not found' });
       return json(res, 404, { detail: `no route ${path}` });

@@ -3,7 +3,11 @@ import type { DemoServer } from '../../source/demo/index.js';
 import { AirflowError, type AirflowErrorKind } from '../../source/airflow/errors.js';
 import type { RestSourceOptions } from '../../source/airflow/rest/index.js';
 
-export const CAPSTONE_DAGS = ['capstone_ingestion_pipeline', 'capstone_processing_pipeline', 'capstone_vector_store_pipeline'];
+export const CAPSTONE_DAGS = [
+  'capstone_ingestion_pipeline',
+  'capstone_processing_pipeline',
+  'capstone_vector_store_pipeline',
+];
 export const REFERENCE_VARIABLES = [
   'capstone_processing_metrics',
   'capstone_cost_metrics',
@@ -18,7 +22,10 @@ export const FIXED_NOW = new Date('2025-06-01T12:00:00Z');
 export const fixedClock = () => FIXED_NOW;
 
 /** Client options for a demo server: short retry waits and a one-hour baseline so tests stay fast. */
-export function restOptionsFor(demo: Pick<DemoServer, 'url' | 'credentials'>, overrides: Partial<RestSourceOptions> = {}): RestSourceOptions {
+export function restOptionsFor(
+  demo: Pick<DemoServer, 'url' | 'credentials'>,
+  overrides: Partial<RestSourceOptions> = {},
+): RestSourceOptions {
   return {
     url: demo.url,
     auth: { kind: 'password', ...demo.credentials },
@@ -59,18 +66,32 @@ export function numpyPercentile(values: number[], q: number): number {
 
 /** A bearer token from a demo (or any Airflow 3) server. */
 export async function signIn(baseUrl: string, username = 'admin', password = 'admin'): Promise<string> {
-  const response = await fetch(`${baseUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch(`${baseUrl}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (response.status !== 201) throw new Error(`sign-in to ${baseUrl} answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
 /** One raw API call; the parsed JSON body (or text) with the status. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests walk arbitrary JSON replies; their expects are the check
-export async function call(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; accept?: string } = {}): Promise<{ status: number; body: any; headers: Headers }> {
+// Tests walk arbitrary JSON replies (body: any); their expects are the check.
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; accept?: string } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(baseUrl + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   let body: unknown = text;
   try {

@@ -21,7 +21,9 @@ export interface Recording {
 
 /** Query parameters sorted by key (then value), percent-encoding normalised: the form recordings are matched on. */
 export function normaliseQuery(query: string | URLSearchParams): string {
-  const params = [...new URLSearchParams(query).entries()].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
+  const params = [...new URLSearchParams(query).entries()].sort(
+    ([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y),
+  );
   return new URLSearchParams(params).toString();
 }
 
@@ -40,8 +42,14 @@ export function normalisePath(path: string): string {
 }
 
 export function recordingFileName(recording: Pick<Recording, 'method' | 'path' | 'query' | 'request'>): string {
-  const slug = normalisePath(recording.path).replace(/^\//, '').replace(/~/g, 'all').replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 120);
-  const digest = hash32(recording.query, JSON.stringify(recording.request ?? null)).toString(16).padStart(8, '0');
+  const slug = normalisePath(recording.path)
+    .replace(/^\//, '')
+    .replace(/~/g, 'all')
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .slice(0, 120);
+  const digest = hash32(recording.query, JSON.stringify(recording.request ?? null))
+    .toString(16)
+    .padStart(8, '0');
   return `${recording.method}_${slug}_${digest}.json`;
 }
 
@@ -49,15 +57,24 @@ export function recordingFileName(recording: Pick<Recording, 'method' | 'path' |
 export function loadRecordings(dir: string): Recording[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }
   return names.map((name) => {
     const file = join(dir, name);
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Recording> & { request_body?: unknown };
-    if (typeof parsed.method !== 'string' || typeof parsed.path !== 'string' || typeof parsed.status !== 'number' || !('body' in parsed)) {
-      throw new Error(`${file} is not a recording: it needs method, path, query, status and body (see fixtures/airflow/recorded/README.md)`);
+    if (
+      typeof parsed.method !== 'string' ||
+      typeof parsed.path !== 'string' ||
+      typeof parsed.status !== 'number' ||
+      !('body' in parsed)
+    ) {
+      throw new Error(
+        `${file} is not a recording: it needs method, path, query, status and body (see fixtures/airflow/recorded/README.md)`,
+      );
     }
     // `request_body` is accepted as an older spelling of `request`.
     const request = parsed.request ?? parsed.request_body;

@@ -38,7 +38,13 @@ const keysOf = (query: string) => [...new Set(new URLSearchParams(query).keys())
  * only recording of that method and path; then the only one with the same query keys (values such as
  * timestamps differ from run to run). Any token is accepted and /auth/token always signs in.
  */
-export function findRecording(recordings: Recording[], method: string, path: string, query: string, body: unknown): Recording | null {
+export function findRecording(
+  recordings: Recording[],
+  method: string,
+  path: string,
+  query: string,
+  body: unknown,
+): Recording | null {
   const samePath = recordings.filter((r) => r.method === method && normalisePath(r.path) === normalisePath(path));
   const exact = samePath.filter((r) => r.query === normaliseQuery(query));
   if (exact.length === 1) return exact[0]!;
@@ -50,14 +56,23 @@ export function findRecording(recordings: Recording[], method: string, path: str
   return byKeys.length === 1 ? byKeys[0]! : (exact[0] ?? null);
 }
 
-export async function startReplayServer(recordings: Recording[], options: { port?: number } = {}): Promise<ReplayServer> {
+export async function startReplayServer(
+  recordings: Recording[],
+  options: { port?: number } = {},
+): Promise<ReplayServer> {
   const misses: ReplayServer['misses'] = [];
   const requests: ReplayServer['requests'] = [];
   const server = createServer((req, res) => {
     void readBody(req).then((text) => {
       const url = new URL(req.url ?? '/', 'http://replay');
       const method = req.method ?? 'GET';
-      requests.push({ method, path: url.pathname, query: url.search.slice(1), authorization: req.headers.authorization, body: parseJson(text) });
+      requests.push({
+        method,
+        path: url.pathname,
+        query: url.search.slice(1),
+        authorization: req.headers.authorization,
+        body: parseJson(text),
+      });
       const send = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -107,19 +122,34 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     void readBody(req).then((text) => {
       const url = new URL(req.url ?? '/', 'http://proxy');
       const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: url.pathname + url.search, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: url.pathname + url.search,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           void readBody(answer).then((reply) => {
             let body = parseJson(reply);
-            if (url.pathname === '/auth/token' && body && typeof body === 'object' && 'access_token' in body) body = { ...body, access_token: '<redacted>' };
+            if (url.pathname === '/auth/token' && body && typeof body === 'object' && 'access_token' in body)
+              body = { ...body, access_token: '<redacted>' };
             const method = req.method ?? 'GET';
             let requestBody = parseJson(text);
-            if (url.pathname === '/auth/token' && requestBody && typeof requestBody === 'object') requestBody = { ...requestBody, password: '<redacted>' };
-            const recording: Recording = { method, path: url.pathname, query: normaliseQuery(url.search.slice(1)), status: answer.statusCode ?? 0, body };
+            if (url.pathname === '/auth/token' && requestBody && typeof requestBody === 'object')
+              requestBody = { ...requestBody, password: '<redacted>' };
+            const recording: Recording = {
+              method,
+              path: url.pathname,
+              query: normaliseQuery(url.search.slice(1)),
+              status: answer.statusCode ?? 0,
+              body,
+            };
             if (requestBody !== undefined) recording.request = requestBody;
             // Airflow 2 answers unknown routes with an HTML page: keep its type so a replay sends it back as such.
             const type = answer.headers['content-type'];
-            if (typeof type === 'string' && !type.includes('json') && typeof body === 'string') recording.contentType = type;
+            if (typeof type === 'string' && !type.includes('json') && typeof body === 'string')
+              recording.contentType = type;
             recordings.push({ ...recording, fileName: recordingFileName(recording) });
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(reply);

@@ -20,7 +20,12 @@ export interface RunningServer {
 }
 
 /** Polls `condition` until it is true or `timeoutMs` passes (then throws naming `what`). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, intervalMs = 25): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+  intervalMs = 25,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -57,7 +62,12 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startBinary(bin: string, args: (port: number) => string[], readyPath: string, cleanup: () => void): Promise<RunningServer> {
+async function startBinary(
+  bin: string,
+  args: (port: number) => string[],
+  readyPath: string,
+  cleanup: () => void,
+): Promise<RunningServer> {
   // A free port can be taken between probe and bind; try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -91,7 +101,12 @@ async function startBinary(bin: string, args: (port: number) => string[], readyP
 }
 
 export function startPushgateway(): Promise<RunningServer> {
-  return startBinary(binaryPath('prometheus-pushgateway'), (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], '/-/ready', () => {});
+  return startBinary(
+    binaryPath('prometheus-pushgateway'),
+    (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='],
+    '/-/ready',
+    () => {},
+  );
 }
 
 export function startAlertmanager(): Promise<RunningServer> {
@@ -100,7 +115,12 @@ export function startAlertmanager(): Promise<RunningServer> {
   writeFileSync(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
   return startBinary(
     binaryPath('prometheus-alertmanager'),
-    (port) => ['--cluster.listen-address=', `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(dir, 'data')}`, `--config.file=${config}`],
+    (port) => [
+      '--cluster.listen-address=',
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--config.file=${config}`,
+    ],
     '/-/ready',
     () => rmSync(dir, { recursive: true, force: true }),
   );

@@ -45,9 +45,14 @@ async function until<T>(what: () => T | null | undefined | false, ms = 5000): Pr
   }
 }
 
-async function setup(user: { username: string; password: string }): Promise<{ store: AirtopStore; runner: ActionRunner; source: RestSource; refreshes: number[]; acks: string[] }> {
+async function setup(user: {
+  username: string;
+  password: string;
+}): Promise<{ store: AirtopStore; runner: ActionRunner; source: RestSource; refreshes: number[]; acks: string[] }> {
   stateDir = mkdtempSync(join(tmpdir(), 'airtop-actions-'));
-  const source = await createRestSource(restOptionsFor({ url: demo.url, credentials: user }, { clock: () => new Date() }));
+  const source = await createRestSource(
+    restOptionsFor({ url: demo.url, credentials: user }, { clock: () => new Date() }),
+  );
   closers.push(() => source.close());
   const { config } = loadConfig({ url: demo.url }, NO_ENV);
   const store = createAirtopStore();
@@ -93,8 +98,25 @@ async function openClear(store: AirtopStore, source: AirflowSource) {
   const ti = await failedTask(source);
   // The report's alerts are the one alert list.
   store.setState((s) => ({
-    report: { ...(s.report ?? buildReport()), alerts: [{ fingerprint: 'f1', labels: { alertname: 'task_failed', dag_id: ti.dagId, task_id: ti.taskId }, annotations: { summary: `${ti.taskId} failed` }, severity: 'warning', state: 'firing', since: new Date().toISOString(), escalation_level: null, ack: null }] },
-    ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: ti.dagId }, { kind: 'run', dagId: ti.dagId, runId: ti.runId }] },
+    report: {
+      ...(s.report ?? buildReport()),
+      alerts: [
+        {
+          fingerprint: 'f1',
+          labels: { alertname: 'task_failed', dag_id: ti.dagId, task_id: ti.taskId },
+          annotations: { summary: `${ti.taskId} failed` },
+          severity: 'warning',
+          state: 'firing',
+          since: new Date().toISOString(),
+          escalation_level: null,
+          ack: null,
+        },
+      ],
+    },
+    ui: {
+      ...s.ui,
+      stack: [{ kind: 'main' }, { kind: 'dag', dagId: ti.dagId }, { kind: 'run', dagId: ti.dagId, runId: ti.runId }],
+    },
     drill: { ...s.drill, loading: false, taskInstances: [ti] },
   }));
   return ti;
@@ -111,20 +133,36 @@ describe('the action runner against the demo Airflow', () => {
       const d = store.getState().ui.dialog as ActionDialog | null;
       return d?.preview.status === 'ready' ? d : null;
     });
-    expect(dialog.preview).toMatchObject({ total: expect.any(Number), items: expect.arrayContaining([expect.objectContaining({ taskId: ti.taskId, state: 'failed' })]) });
+    expect(dialog.preview).toMatchObject({
+      total: expect.any(Number),
+      items: expect.arrayContaining([expect.objectContaining({ taskId: ti.taskId, state: 'failed' })]),
+    });
     demo.stats.reset();
     press(store, runner, 'enter', '');
     press(store, runner, 'enter', '');
     await until(() => store.getState().ui.dialog === null);
     expect(demo.stats.log.filter((r) => r.method === 'POST' && r.path.endsWith('/clearTaskInstances'))).toHaveLength(1);
-    expect(store.getState().ui.message).toMatchObject({ level: 'info', text: expect.stringMatching(/^cleared .*Airflow cleared \d+ task instances?; alert acknowledged$/) });
+    expect(store.getState().ui.message).toMatchObject({
+      level: 'info',
+      text: expect.stringMatching(/^cleared .*Airflow cleared \d+ task instances?; alert acknowledged$/),
+    });
     expect(refreshes).toHaveLength(1);
     expect(acks).toEqual([`f1:cleared ${ti.dagId}.${ti.taskId} in ${ti.runId}`]);
     const lines = readFileSync(join(stateDir, 'actions.log'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]!) as AuditRecord;
-    expect(record).toMatchObject({ os_user: 'tester', airflow_user: 'admin', action: 'clearTask', outcome: 'done', status: 200, acknowledged_alert: 'f1', dry_run: dialog.preview.status === 'ready' ? dialog.preview.items : null });
-    expect((await source.taskInstances(ti.dagId, ti.runId)).find((t) => t.taskId === ti.taskId)?.state).not.toBe('failed');
+    expect(record).toMatchObject({
+      os_user: 'tester',
+      airflow_user: 'admin',
+      action: 'clearTask',
+      outcome: 'done',
+      status: 200,
+      acknowledged_alert: 'f1',
+      dry_run: dialog.preview.status === 'ready' ? dialog.preview.items : null,
+    });
+    expect((await source.taskInstances(ti.dagId, ti.runId)).find((t) => t.taskId === ti.taskId)?.state).not.toBe(
+      'failed',
+    );
     expect(await readRecentAudit(stateDir)).toHaveLength(1);
   });
 
@@ -162,8 +200,22 @@ describe('the action runner against the demo Airflow', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'airtop-actions-'));
     const { config } = loadConfig({ source: 'sql', db: 'postgres://x@127.0.0.1:1/airflow' }, NO_ENV);
     const store = createAirtopStore();
-    const runner = await createActionRunner({ store, config, source: { url: '' } as AirflowSource, stateDir, osUser: 't', clock: () => new Date(), refresh: async () => undefined, ack: async () => undefined });
+    const runner = await createActionRunner({
+      store,
+      config,
+      source: { url: '' } as AirflowSource,
+      stateDir,
+      osUser: 't',
+      clock: () => new Date(),
+      refresh: async () => undefined,
+      ack: async () => undefined,
+    });
     closers.push(() => runner.close());
-    expect(store.getState().actions?.availability).toMatchObject({ allowed: false, reason: expect.stringMatching(/--source sql without --url: actions go through Airflow's REST API, never the metadata DB/) });
+    expect(store.getState().actions?.availability).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(
+        /--source sql without --url: actions go through Airflow's REST API, never the metadata DB/,
+      ),
+    });
   });
 });

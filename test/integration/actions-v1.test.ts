@@ -18,7 +18,12 @@ let server: Server;
 let url: string;
 let source: RestSource;
 const seen: Seen[] = [];
-const ref = (taskId: string) => ({ dag_id: 'etl', dag_run_id: 'r2', execution_date: '2025-06-01T11:30:00+00:00', task_id: taskId });
+const ref = (taskId: string) => ({
+  dag_id: 'etl',
+  dag_run_id: 'r2',
+  execution_date: '2025-06-01T11:30:00+00:00',
+  task_id: taskId,
+});
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -35,11 +40,15 @@ beforeAll(async () => {
       };
       if (u.pathname === '/api/v2/version') return reply(404, { detail: 'Not Found' });
       if (u.pathname === '/api/v1/version') return reply(200, { version: '2.10.5', git_version: null });
-      if (req.headers.authorization !== `Basic ${Buffer.from('op:op-pw').toString('base64')}`) return reply(403, { title: 'Forbidden', status: 403, detail: 'You do not have permission' });
-      if (u.pathname === '/api/v1/dags/etl/clearTaskInstances') return reply(200, { task_instances: [ref('extract'), ref('load')] });
-      if (u.pathname === '/api/v1/dags/etl/updateTaskInstancesState') return reply(200, { task_instances: [ref('extract')] });
+      if (req.headers.authorization !== `Basic ${Buffer.from('op:op-pw').toString('base64')}`)
+        return reply(403, { title: 'Forbidden', status: 403, detail: 'You do not have permission' });
+      if (u.pathname === '/api/v1/dags/etl/clearTaskInstances')
+        return reply(200, { task_instances: [ref('extract'), ref('load')] });
+      if (u.pathname === '/api/v1/dags/etl/updateTaskInstancesState')
+        return reply(200, { task_instances: [ref('extract')] });
       if (u.pathname === '/api/v1/dags/etl/dagRuns/r2') return reply(200, { dag_run_id: 'r2', state: 'success' });
-      if (u.pathname === '/api/v1/dags/etl/dagRuns') return reply(200, { dag_run_id: 'manual__2025-06-01T12:00:00+00:00', state: 'queued', conf: body?.conf });
+      if (u.pathname === '/api/v1/dags/etl/dagRuns')
+        return reply(200, { dag_run_id: 'manual__2025-06-01T12:00:00+00:00', state: 'queued', conf: body?.conf });
       if (u.pathname === '/api/v1/dags/etl') return reply(200, { dag_id: 'etl', is_paused: body?.is_paused });
       return reply(404, { detail: 'Not Found' });
     });
@@ -59,30 +68,72 @@ const task = { dagId: 'etl', runId: 'r2', taskId: 'extract', mapIndex: -1 };
 
 describe('actions on Airflow 2 (/api/v1)', () => {
   it('clear: the dry run says dry_run true, the apply says dry_run false; v1 references carry no state', async () => {
-    const preview = await client().preview({ verb: 'clearTask', task, downstream: true, upstream: false, onlyFailed: false });
-    expect(last()).toMatchObject({ method: 'POST', path: '/api/v1/dags/etl/clearTaskInstances', body: { dry_run: true, dag_run_id: 'r2', task_ids: ['extract'], include_downstream: true, only_failed: false } });
-    expect(preview).toEqual({ status: 'ready', total: 2, items: [{ dagId: 'etl', runId: 'r2', taskId: 'extract', mapIndex: -1, state: null }, { dagId: 'etl', runId: 'r2', taskId: 'load', mapIndex: -1, state: null }] });
-    const done = await client().apply({ verb: 'clearTask', task, downstream: true, upstream: false, onlyFailed: false });
+    const preview = await client().preview({
+      verb: 'clearTask',
+      task,
+      downstream: true,
+      upstream: false,
+      onlyFailed: false,
+    });
+    expect(last()).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/dags/etl/clearTaskInstances',
+      body: { dry_run: true, dag_run_id: 'r2', task_ids: ['extract'], include_downstream: true, only_failed: false },
+    });
+    expect(preview).toEqual({
+      status: 'ready',
+      total: 2,
+      items: [
+        { dagId: 'etl', runId: 'r2', taskId: 'extract', mapIndex: -1, state: null },
+        { dagId: 'etl', runId: 'r2', taskId: 'load', mapIndex: -1, state: null },
+      ],
+    });
+    const done = await client().apply({
+      verb: 'clearTask',
+      task,
+      downstream: true,
+      upstream: false,
+      onlyFailed: false,
+    });
     expect(last().body).toMatchObject({ dry_run: false });
     expect(done).toMatchObject({ ok: true, message: 'Airflow cleared 2 task instances' });
   });
 
   it('mark: updateTaskInstancesState with dry_run both ways', async () => {
     await client().preview({ verb: 'markTask', task, state: 'success', downstream: false });
-    expect(last()).toMatchObject({ method: 'POST', path: '/api/v1/dags/etl/updateTaskInstancesState', body: { dry_run: true, task_id: 'extract', dag_run_id: 'r2', new_state: 'success', include_downstream: false } });
+    expect(last()).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/dags/etl/updateTaskInstancesState',
+      body: { dry_run: true, task_id: 'extract', dag_run_id: 'r2', new_state: 'success', include_downstream: false },
+    });
     await client().apply({ verb: 'markTask', task, state: 'success', downstream: false });
     expect(last().body).toMatchObject({ dry_run: false });
   });
 
   it('run clear goes through clearTaskInstances (v1 dagRuns/{id}/clear has no only_failed); run mark, trigger and pause', async () => {
     await client().preview({ verb: 'clearRun', dagId: 'etl', runId: 'r2', onlyFailed: true });
-    expect(last()).toMatchObject({ path: '/api/v1/dags/etl/clearTaskInstances', body: { dry_run: true, dag_run_id: 'r2', only_failed: true } });
+    expect(last()).toMatchObject({
+      path: '/api/v1/dags/etl/clearTaskInstances',
+      body: { dry_run: true, dag_run_id: 'r2', only_failed: true },
+    });
     expect(last().body).not.toHaveProperty('task_ids');
-    expect(await client().apply({ verb: 'markRun', dagId: 'etl', runId: 'r2', state: 'success' })).toMatchObject({ ok: true });
+    expect(await client().apply({ verb: 'markRun', dagId: 'etl', runId: 'r2', state: 'success' })).toMatchObject({
+      ok: true,
+    });
     expect(last()).toMatchObject({ method: 'PATCH', path: '/api/v1/dags/etl/dagRuns/r2', body: { state: 'success' } });
-    expect(await client().apply({ verb: 'trigger', dagId: 'etl', conf: { a: 1 }, note: null })).toMatchObject({ ok: true, message: 'Airflow created run manual__2025-06-01T12:00:00+00:00 (queued)' });
+    expect(await client().apply({ verb: 'trigger', dagId: 'etl', conf: { a: 1 }, note: null })).toMatchObject({
+      ok: true,
+      message: 'Airflow created run manual__2025-06-01T12:00:00+00:00 (queued)',
+    });
     expect(last().body).toEqual({ conf: { a: 1 } });
-    expect(await client().apply({ verb: 'pause', dagId: 'etl', paused: true })).toMatchObject({ message: 'Airflow says the DAG is paused' });
-    expect(last()).toMatchObject({ method: 'PATCH', path: '/api/v1/dags/etl', query: 'update_mask=is_paused', body: { is_paused: true } });
+    expect(await client().apply({ verb: 'pause', dagId: 'etl', paused: true })).toMatchObject({
+      message: 'Airflow says the DAG is paused',
+    });
+    expect(last()).toMatchObject({
+      method: 'PATCH',
+      path: '/api/v1/dags/etl',
+      query: 'update_mask=is_paused',
+      body: { is_paused: true },
+    });
   });
 });

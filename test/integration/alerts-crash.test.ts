@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -71,7 +80,10 @@ function transpileTree(from: string, to: string): void {
     }
     if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
     const source = readFileSync(join(from, name), 'utf8');
-    const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, fileName: name }).outputText;
+    const output = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: name,
+    }).outputText;
     mkdirSync(to, { recursive: true });
     writeFileSync(join(to, name.replace(/\.ts$/, '.js')), output);
   }
@@ -93,7 +105,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  */
 function crashRound(stateDir: string, deliveredLog: string, round: number): Promise<string[]> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(work, 'child.mjs'), stateDir, deliveredLog, String(round)], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(work, 'child.mjs'), stateDir, deliveredLog, String(round)], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const killAfter = Math.floor(Math.random() * 16);
@@ -122,12 +137,21 @@ async function lane(stateDir: string, deliveredLog: string): Promise<string[]> {
   const emitted: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const lines = await crashRound(stateDir, deliveredLog, round);
-    expect(lines.filter((l) => l.startsWith('PROBLEM')), `round ${round}`).toEqual([]);
+    expect(
+      lines.filter((l) => l.startsWith('PROBLEM')),
+      `round ${round}`,
+    ).toEqual([]);
     expect(lines[0], `round ${round} started`).toBe('READY');
     emitted.push(...lines.filter((l) => l.startsWith('EMIT ')).map((l) => l.slice(5)));
     // Both files parse after every crash (no half-written file, ever); a kill before the first write leaves none.
-    expect(readJsonState(join(stateDir, 'alerts.json'), parseAlertState).status, `alerts.json after round ${round}`).not.toBe('corrupt');
-    expect(readJsonState(join(stateDir, 'outbox.json'), parseOutboxState).status, `outbox.json after round ${round}`).not.toBe('corrupt');
+    expect(
+      readJsonState(join(stateDir, 'alerts.json'), parseAlertState).status,
+      `alerts.json after round ${round}`,
+    ).not.toBe('corrupt');
+    expect(
+      readJsonState(join(stateDir, 'outbox.json'), parseOutboxState).status,
+      `outbox.json after round ${round}`,
+    ).not.toBe('corrupt');
   }
   return emitted;
 }
@@ -135,9 +159,19 @@ async function lane(stateDir: string, deliveredLog: string): Promise<string[]> {
 /** Recovers as the notifier does, then returns the emitted ids that are neither queued nor delivered. */
 async function lostAfterRecovery(stateDir: string, deliveredLog: string, emitted: string[]) {
   const problems: string[] = [];
-  const alerts = createAlertManager({ stateDir, repeatIntervalSeconds: 60, defaultChannels: ['slack'], onProblem: (m) => problems.push(m) });
+  const alerts = createAlertManager({
+    stateDir,
+    repeatIntervalSeconds: 60,
+    defaultChannels: ['slack'],
+    onProblem: (m) => problems.push(m),
+  });
   await alerts.load();
-  const idle: Sink = { name: 'slack', mode: 'queue', describe: () => '', deliver: async () => ({ ok: false, permanent: false, reason: 'held' }) };
+  const idle: Sink = {
+    name: 'slack',
+    mode: 'queue',
+    describe: () => '',
+    deliver: async () => ({ ok: false, permanent: false, reason: 'held' }),
+  };
   const outbox = createOutbox({ stateDir, sinks: [idle], onProblem: (m) => problems.push(m) });
   outbox.enqueue(alerts.pending().map((n) => ({ id: `${n.id}>slack`, sink: 'slack', payload: n })));
   alerts.handedOff(alerts.pending().map((n) => n.id));
@@ -154,7 +188,10 @@ async function lostAfterRecovery(stateDir: string, deliveredLog: string, emitted
 
 describe('kill -9 during writes', () => {
   it(`loses no notification and never corrupts state, over ${LANES * ROUNDS} crashes`, async () => {
-    const lanes = Array.from({ length: LANES }, (_, i) => ({ stateDir: join(work, `state-${i}`), deliveredLog: join(work, `delivered-${i}.log`) }));
+    const lanes = Array.from({ length: LANES }, (_, i) => ({
+      stateDir: join(work, `state-${i}`),
+      deliveredLog: join(work, `delivered-${i}.log`),
+    }));
     for (const l of lanes) writeFileSync(l.deliveredLog, '');
     // allSettled: a failing lane must not leave the other one writing after cleanup.
     const settled = await Promise.allSettled(lanes.map((l) => lane(l.stateDir, l.deliveredLog)));

@@ -117,7 +117,11 @@ describe('SLA escalation through real receivers', () => {
     expect(pd.accepted.map((e) => [e.event_action, e.payload?.severity])).toEqual([['trigger', 'critical']]);
     const dedupKey = pd.accepted[0]!.dedup_key;
     expect(dedupKey).toBe(notifier.alerts.alerts()[0]!.fingerprint);
-    expect(pd.accepted[0]!.payload!.custom_details).toMatchObject({ type: 'sla_miss', escalation_level: 3, blocking_tasks: 'generate_summary' });
+    expect(pd.accepted[0]!.payload!.custom_details).toMatchObject({
+      type: 'sla_miss',
+      escalation_level: 3,
+      blocking_tasks: 'generate_summary',
+    });
 
     // Still late after 4 h: one repeat per channel, not one per poll.
     for (let m = 65; m <= 300; m += 5) await poll(m, [slaCandidate(3)], 3);
@@ -126,11 +130,19 @@ describe('SLA escalation through real receivers', () => {
 
     now = new Date(T0.getTime() + 301 * MIN);
     const acked = await notifier.ack(dedupKey, 'ann', 'restarting the worker');
-    expect(acked).toMatchObject({ ok: true, alert: { state: 'acknowledged', ack: { by: 'ann', note: 'restarting the worker' } } });
+    expect(acked).toMatchObject({
+      ok: true,
+      alert: { state: 'acknowledged', ack: { by: 'ann', note: 'restarting the worker' } },
+    });
     await drain();
-    expect(pd.accepted.at(-1)).toEqual({ routing_key: ROUTING_KEY, event_action: 'acknowledge', dedup_key: dedupKey, client: 'airtop' });
+    expect(pd.accepted.at(-1)).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'acknowledge',
+      dedup_key: dedupKey,
+      client: 'airtop',
+    });
     expect(pd.incidents.get(dedupKey)).toBe('acknowledged');
-    expect((slack.accepted.at(-1)!.text as string)).toMatch(/^:eyes: Acknowledged by ann/);
+    expect(slack.accepted.at(-1)!.text as string).toMatch(/^:eyes: Acknowledged by ann/);
     expect(mails.at(-1)!.subject).toMatch(/^\[ACKNOWLEDGED\]/);
 
     // Acknowledged: neither escalation nor repeats, for hours.
@@ -147,7 +159,7 @@ describe('SLA escalation through real receivers', () => {
     expect(notifier.outbox.deadLetters()).toEqual([]);
   });
 
-  it('a critical threshold alert goes to Slack only (the reference\'s send_alerts), once, with the reference values', async () => {
+  it("a critical threshold alert goes to Slack only (the reference's send_alerts), once, with the reference values", async () => {
     const candidate: AlertCandidate = {
       labels: { alertname: 'success_rate_critical', dag_id: 'capstone_ingestion_pipeline', severity: 'critical' },
       annotations: { summary: 'capstone_ingestion_pipeline success rate 85.00% < 90.00%' },
@@ -156,7 +168,9 @@ describe('SLA escalation through real receivers', () => {
     await poll(0, [candidate], null);
     await poll(5, [candidate], null);
     expect(slack.accepted).toHaveLength(1);
-    expect(slack.accepted[0]).toMatchObject({ attachments: [{ fields: [{ title: 'success_rate_critical', value: 'Value: 85.00%, Threshold: 90.00%' }] }] });
+    expect(slack.accepted[0]).toMatchObject({
+      attachments: [{ fields: [{ title: 'success_rate_critical', value: 'Value: 85.00%, Threshold: 90.00%' }] }],
+    });
     expect(mails).toHaveLength(0);
     expect(pd.accepted).toHaveLength(0);
   });

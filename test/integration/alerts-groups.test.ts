@@ -21,7 +21,16 @@ let now: Date;
 let notifier: Notifier;
 let config: ReturnType<typeof configSchema.parse>;
 const open = () =>
-  createNotifier({ config, stateDir: dir, variableWriter: null, clock: () => now, timers: false, random: () => 0, env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY }, closeTimeoutMs: 50 });
+  createNotifier({
+    config,
+    stateDir: dir,
+    variableWriter: null,
+    clock: () => now,
+    timers: false,
+    random: () => 0,
+    env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY },
+    closeTimeoutMs: 50,
+  });
 
 const critical = (alertname: string, value: string): AlertCandidate => ({
   labels: { alertname, severity: 'critical', ...(alertname.startsWith('pool') ? { pool: value } : { dag_id: value }) },
@@ -37,7 +46,13 @@ beforeEach(async () => {
   config = configSchema.parse({
     alerts: {
       // The reference's critical route, plus PagerDuty, to see both kinds of sink.
-      routes: [{ matchers: ['alertname=~"success_rate_critical|pool_utilization_critical"'], receivers: ['slack', 'pagerduty'], group_by: [] }],
+      routes: [
+        {
+          matchers: ['alertname=~"success_rate_critical|pool_utilization_critical"'],
+          receivers: ['slack', 'pagerduty'],
+          group_by: [],
+        },
+      ],
     },
     sinks: { slack: { webhook_url_env: 'SLACK_URL' }, pagerduty: { routing_key_env: 'PD_KEY', url: pd.url } },
   });
@@ -60,23 +75,41 @@ async function drain(): Promise<void> {
 
 describe('group notifications', () => {
   it('one Slack message per group after group_wait, one PagerDuty incident per alert, one message for a group ack', async () => {
-    const candidates = [critical('success_rate_critical', 'dag_a'), critical('success_rate_critical', 'dag_b'), critical('pool_utilization_critical', 'llm_pool')];
+    const candidates = [
+      critical('success_rate_critical', 'dag_a'),
+      critical('success_rate_critical', 'dag_b'),
+      critical('pool_utilization_critical', 'llm_pool'),
+    ];
     const report = sampleReport({}, now);
     await notifier.afterPoll(report, candidates, now);
     await drain();
     expect(slack.accepted).toEqual([]);
-    expect(report.alert_groups).toMatchObject([{ key: 'root.0:{}', state: 'firing', severity: 'critical', receivers: ['pagerduty', 'slack'] }]);
+    expect(report.alert_groups).toMatchObject([
+      { key: 'root.0:{}', state: 'firing', severity: 'critical', receivers: ['pagerduty', 'slack'] },
+    ]);
     expect(report.alert_groups![0]!.alerts).toHaveLength(3);
 
     now = new Date(T0.getTime() + 30_000);
     notifier.flushDue(now);
     await drain();
     expect(slack.accepted).toHaveLength(1);
-    expect(slack.accepted[0]).toMatchObject({ text: ':red_circle: Capstone Pipeline Alert', attachments: [{ title: 'Critical Violations Detected', color: '#ff0000' }] });
+    expect(slack.accepted[0]).toMatchObject({
+      text: ':red_circle: Capstone Pipeline Alert',
+      attachments: [{ title: 'Critical Violations Detected', color: '#ff0000' }],
+    });
     const fields = (slack.accepted[0]!.attachments as { fields: { title: string }[] }[])[0]!.fields.map((f) => f.title);
-    expect(fields.sort()).toEqual(['NEW pool_utilization_critical', 'NEW success_rate_critical', 'NEW success_rate_critical']);
-    const fps = notifier.alerts.alerts().map((a) => a.fingerprint).sort();
-    expect(pd.accepted.map((e) => [e.event_action, e.dedup_key, e.payload?.severity]).sort()).toEqual(fps.map((fp) => ['trigger', fp, 'critical']));
+    expect(fields.sort()).toEqual([
+      'NEW pool_utilization_critical',
+      'NEW success_rate_critical',
+      'NEW success_rate_critical',
+    ]);
+    const fps = notifier.alerts
+      .alerts()
+      .map((a) => a.fingerprint)
+      .sort();
+    expect(pd.accepted.map((e) => [e.event_action, e.dedup_key, e.payload?.severity]).sort()).toEqual(
+      fps.map((fp) => ['trigger', fp, 'critical']),
+    );
 
     // A poll 10 s later with nothing new: nothing sent.
     now = new Date(T0.getTime() + 40_000);
@@ -89,7 +122,10 @@ describe('group notifications', () => {
     await drain();
     expect(slack.accepted).toHaveLength(2);
     expect(slack.accepted[1]!.text).toBe(':eyes: Acknowledged by ann: 3 alerts');
-    const acks = pd.accepted.filter((e) => e.event_action === 'acknowledge').map((e) => e.dedup_key).sort();
+    const acks = pd.accepted
+      .filter((e) => e.event_action === 'acknowledge')
+      .map((e) => e.dedup_key)
+      .sort();
     expect(acks).toEqual(fps);
     for (const a of notifier.alerts.alerts()) expect(a.ack).toMatchObject({ by: 'ann', note: 'on it' });
   });
@@ -116,7 +152,11 @@ describe('group notifications', () => {
     await drain();
     expect(slack.accepted).toHaveLength(2);
     const fields = (slack.accepted[1]!.attachments as { fields: { title: string; value: string }[] }[])[0]!.fields;
-    expect(fields.map((f) => f.title)).toEqual(['NEW success_rate_critical', 'success_rate_critical', 'success_rate_critical']);
+    expect(fields.map((f) => f.title)).toEqual([
+      'NEW success_rate_critical',
+      'success_rate_critical',
+      'success_rate_critical',
+    ]);
     expect(fields[0]!.value).toBe('dag_c');
   });
 });

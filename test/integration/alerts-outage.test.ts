@@ -22,7 +22,15 @@ let config: Config;
 let notifier: Notifier;
 
 const open = () =>
-  createNotifier({ config, stateDir: dir, variableWriter: null, clock: () => now, random: () => 0, env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY }, closeTimeoutMs: 50 });
+  createNotifier({
+    config,
+    stateDir: dir,
+    variableWriter: null,
+    clock: () => now,
+    random: () => 0,
+    env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY },
+    closeTimeoutMs: 50,
+  });
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'airtop-outage-'));
@@ -44,7 +52,11 @@ afterEach(async () => {
 });
 
 function candidate(alertname: string, dag: string): AlertCandidate {
-  return { labels: { alertname, dag_id: dag, severity: 'critical' }, annotations: { summary: `${alertname} on ${dag}` }, severity: 'critical' };
+  return {
+    labels: { alertname, dag_id: dag, severity: 'critical' },
+    annotations: { summary: `${alertname} on ${dag}` },
+    severity: 'critical',
+  };
 }
 
 /** Which alerts fire at poll i: a changing mix so there are firings, repeats and resolutions. */
@@ -94,16 +106,23 @@ describe('delivery across an outage and a restart', () => {
     const expected = (sink: string) => log.filter((e) => e.channels.includes(sink));
 
     // PagerDuty: the exact sequence of (action, dedup_key).
-    const action = (kind: string) => (kind === 'resolved' ? 'resolve' : kind === 'acknowledged' ? 'acknowledge' : 'trigger');
-    expect(pd.accepted.map((e) => [e.event_action, e.dedup_key])).toEqual(expected('pagerduty').map((e) => [action(e.kind), e.fingerprint]));
+    const action = (kind: string) =>
+      kind === 'resolved' ? 'resolve' : kind === 'acknowledged' ? 'acknowledge' : 'trigger';
+    expect(pd.accepted.map((e) => [e.event_action, e.dedup_key])).toEqual(
+      expected('pagerduty').map((e) => [action(e.kind), e.fingerprint]),
+    );
 
     // Slack: the same sequence, read back from the messages.
     const slackSeen = slack.accepted.map((m) => {
       const title = (m.attachments as { title: string; fields: { title: string }[] }[])[0]!;
-      return (m.text as string).startsWith(':large_green_circle:') ? `resolved ${title.title.replace('Resolved - ', '')}` : `fired ${title.fields[0]!.title}`;
+      return (m.text as string).startsWith(':large_green_circle:')
+        ? `resolved ${title.title.replace('Resolved - ', '')}`
+        : `fired ${title.fields[0]!.title}`;
     });
     const names = new Map(notifier.alerts.records().map((r) => [r.fingerprint, r.labels.alertname]));
-    const slackExpected = expected('slack').map((e) => `${e.kind === 'resolved' ? 'resolved' : 'fired'} ${names.get(e.fingerprint) ?? '?'}`);
+    const slackExpected = expected('slack').map(
+      (e) => `${e.kind === 'resolved' ? 'resolved' : 'fired'} ${names.get(e.fingerprint) ?? '?'}`,
+    );
     expect(slackSeen).toEqual(slackExpected);
     expect(slackExpected.filter((s) => s.endsWith('?'))).toEqual([]);
 

@@ -31,12 +31,22 @@ function toAlertmanager(root: RouteNode): unknown {
     return out;
   };
   const top = route(root);
-  return { route: { ...top, group_by: root.groupBy === 'all' ? ['...'] : root.groupBy }, receivers: names.map((name) => ({ name })) };
+  return {
+    route: { ...top, group_by: root.groupBy === 'all' ? ['...'] : root.groupBy },
+    receivers: names.map((name) => ({ name })),
+  };
 }
 
 const labelSet = fc.record(
   {
-    alertname: fc.constantFrom('sla_miss', 'success_rate_critical', 'pool_utilization_critical', 'slow_run', 'running_long', 'metric_alert'),
+    alertname: fc.constantFrom(
+      'sla_miss',
+      'success_rate_critical',
+      'pool_utilization_critical',
+      'slow_run',
+      'running_long',
+      'metric_alert',
+    ),
     severity: fc.constantFrom('critical', 'warning', 'info'),
     escalation_level: fc.constantFrom('1', '2', '3', '4'),
     dag_id: fc.constantFrom('capstone_ingestion_pipeline', 'capstone_x', 'warehouse_compaction', 'ml', 'xcapstone_y'),
@@ -53,7 +63,12 @@ const USER_TREE = tree([
     receivers: ['email'],
     continue: false,
     routes: [
-      { matchers: ['dag_id=~"capstone_.*"', 'alertname!="sla_miss"'], receivers: ['pagerduty'], continue: true, routes: [] },
+      {
+        matchers: ['dag_id=~"capstone_.*"', 'alertname!="sla_miss"'],
+        receivers: ['pagerduty'],
+        continue: true,
+        routes: [],
+      },
       { matchers: ['pool!~"llm_.*|p"'], receivers: ['slack'], continue: false, routes: [] },
     ],
   },
@@ -61,24 +76,30 @@ const USER_TREE = tree([
   { matchers: ['escalation_level=~"[23]"'], receivers: ['email', 'pagerduty'], continue: false, routes: [] },
 ]);
 
-describe.skipIf(!hasAmtool)(`amtool config routes test agrees with airtop's routing${hasAmtool ? '' : ` (skipped: ${reason})`}`, () => {
-  it.each([
-    ['the default (reference) routes', tree()],
-    ['a tree with continue, nesting, regex and negation', USER_TREE],
-  ])('%s', (_name, root) => {
-    const file = join(dir, `${Math.random().toString(36).slice(2)}.yml`);
-    writeFileSync(file, stringify(toAlertmanager(root)));
-    execFileSync('amtool', ['check-config', file], { stdio: 'pipe' });
-    const samples = fc.sample(labelSet, { numRuns: 150, seed: 11 });
-    let compared = 0;
-    for (const labels of samples) {
-      const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-      const out = execFileSync('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      const expected = out.trim().split(',');
-      const ours = matchRoutes(root, labels as Record<string, string>).map((r) => r.id);
-      expect({ labels, routes: ours }).toEqual({ labels, routes: expected });
-      compared++;
-    }
-    expect(compared).toBe(150);
-  });
-});
+describe.skipIf(!hasAmtool)(
+  `amtool config routes test agrees with airtop's routing${hasAmtool ? '' : ` (skipped: ${reason})`}`,
+  () => {
+    it.each([
+      ['the default (reference) routes', tree()],
+      ['a tree with continue, nesting, regex and negation', USER_TREE],
+    ])('%s', (_name, root) => {
+      const file = join(dir, `${Math.random().toString(36).slice(2)}.yml`);
+      writeFileSync(file, stringify(toAlertmanager(root)));
+      execFileSync('amtool', ['check-config', file], { stdio: 'pipe' });
+      const samples = fc.sample(labelSet, { numRuns: 150, seed: 11 });
+      let compared = 0;
+      for (const labels of samples) {
+        const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+        const out = execFileSync('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...args], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const expected = out.trim().split(',');
+        const ours = matchRoutes(root, labels as Record<string, string>).map((r) => r.id);
+        expect({ labels, routes: ours }).toEqual({ labels, routes: expected });
+        compared++;
+      }
+      expect(compared).toBe(150);
+    });
+  },
+);

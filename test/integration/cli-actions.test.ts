@@ -14,11 +14,28 @@ describe('--once --json and actions.log', () => {
     const home = mkdtempSync(join(tmpdir(), 'airtop-cli-actions-'));
     const stateDir = join(home, 'state', 'airtop', 'demo');
     mkdirSync(stateDir, { recursive: true });
-    const record = (i: number) => JSON.stringify({ at: `2025-06-01T12:00:${String(i).padStart(2, '0')}Z`, os_user: 'alice', airflow_user: 'op', airflow_url: 'http://x', action: 'clearTask', target: `t${i}`, request: {}, dry_run: [], outcome: 'done', status: 200, answer: 'ok', acknowledged_alert: null });
+    const record = (i: number) =>
+      JSON.stringify({
+        at: `2025-06-01T12:00:${String(i).padStart(2, '0')}Z`,
+        os_user: 'alice',
+        airflow_user: 'op',
+        airflow_url: 'http://x',
+        action: 'clearTask',
+        target: `t${i}`,
+        request: {},
+        dry_run: [],
+        outcome: 'done',
+        status: 200,
+        answer: 'ok',
+        acknowledged_alert: null,
+      });
     const lines = Array.from({ length: 25 }, (_, i) => record(i));
     writeFileSync(join(stateDir, 'actions.log'), `${lines.join('\n')}\n{"at": "torn`);
     const stdout = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, '--demo', '--once', '--json'], { env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state') }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, '--demo', '--once', '--json'], {
+        env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('error', reject);

@@ -50,7 +50,10 @@ describe('airtop command line', () => {
   });
 
   it('exits 3 with a JSON "unknown" report when Airflow cannot be reached, and never prints the password', async () => {
-    const run = await airtop(['--once', '--json', '--url', 'http://127.0.0.1:1'], { AIRFLOW_USERNAME: 'u', AIRFLOW_PASSWORD: 'hunter2-secret' });
+    const run = await airtop(['--once', '--json', '--url', 'http://127.0.0.1:1'], {
+      AIRFLOW_USERNAME: 'u',
+      AIRFLOW_PASSWORD: 'hunter2-secret',
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/cannot reach Airflow at http:\/\/127\.0\.0\.1:1/);
     const report = JSON.parse(run.stdout) as { summary: { overall: string }; error: string };
@@ -70,12 +73,19 @@ describe('airtop command line', () => {
     expect(report.airflow).toMatchObject({ version: '3.3.2', api: 'v2', stale: false });
     // The scenario's DAGs: the reference's three and the extras, all selected in demo mode.
     expect(Object.keys(report.pipeline.dags)).toEqual(
-      expect.arrayContaining(['capstone_ingestion_pipeline', 'capstone_processing_pipeline', 'capstone_vector_store_pipeline', 'ml_feature_refresh']),
+      expect.arrayContaining([
+        'capstone_ingestion_pipeline',
+        'capstone_processing_pipeline',
+        'capstone_vector_store_pipeline',
+        'ml_feature_refresh',
+      ]),
     );
     expect(report.pipeline.dags.capstone_ingestion_pipeline!.runs_last_hour).toBeGreaterThan(0);
     // The scenario's saturated pool: embedding_pool has 4 slots, all busy in the background load.
     expect(report.resources.pools.embedding_pool).toMatchObject({ total_slots: 4, utilization: 1 });
-    expect(report.thresholds.violations).toContainEqual(expect.objectContaining({ type: 'pool_utilization_critical', pool: 'embedding_pool' }));
+    expect(report.thresholds.violations).toContainEqual(
+      expect.objectContaining({ type: 'pool_utilization_critical', pool: 'embedding_pool' }),
+    );
     const expected = { healthy: 0, warning: 1, critical: 2 }[report.summary.overall];
     expect(run.code).toBe(expected);
     expect(JSON.stringify(report)).not.toMatch(/NaN|Infinity/);

@@ -7,7 +7,16 @@ import { startDemoServer, type DemoServer } from '../../source/demo/index.js';
 import { loadRecordings, normalisePath, type Recording } from '../helpers/recording.js';
 import { startRecordingProxy, startReplayServer } from '../helpers/replay.js';
 import { createRestSource, type RestSource } from '../../source/airflow/rest/index.js';
-import { healthSchema, logSchema, poolListSchema, runListSchema, taskInstanceListSchema, variableSchema, versionSchema, dagListSchema } from '../../source/airflow/rest/schemas.js';
+import {
+  healthSchema,
+  logSchema,
+  poolListSchema,
+  runListSchema,
+  taskInstanceListSchema,
+  variableSchema,
+  versionSchema,
+  dagListSchema,
+} from '../../source/airflow/rest/schemas.js';
 import { FIXED_NOW, fixedClock, restOptionsFor } from '../helpers/http.js';
 
 // The same client checks run against the demo and against recordings of a real Airflow 3.3.2
@@ -19,10 +28,102 @@ const RECORDED_DIR = join(import.meta.dirname, '../../fixtures/airflow/recorded'
 const REQUIRED: Record<string, string[]> = {
   VersionInfo: ['version', 'git_version'],
   HealthInfoResponse: ['metadatabase', 'scheduler', 'triggerer'],
-  DAGResponse: ['dag_id', 'dag_display_name', 'is_paused', 'is_stale', 'last_parsed_time', 'last_expired', 'bundle_name', 'bundle_version', 'relative_fileloc', 'fileloc', 'description', 'timetable_summary', 'timetable_description', 'tags', 'max_active_tasks', 'max_active_runs', 'max_consecutive_failed_dag_runs', 'has_task_concurrency_limits', 'has_import_errors', 'next_dagrun_logical_date', 'next_dagrun_data_interval_start', 'next_dagrun_data_interval_end', 'next_dagrun_run_after', 'owners', 'file_token'],
-  DAGRunResponse: ['dag_run_id', 'dag_id', 'logical_date', 'queued_at', 'start_date', 'end_date', 'duration', 'data_interval_start', 'data_interval_end', 'run_after', 'last_scheduling_decision', 'run_type', 'state', 'triggered_by', 'triggering_user_name', 'conf', 'note', 'dag_versions', 'bundle_version', 'dag_display_name'],
-  TaskInstanceResponse: ['id', 'task_id', 'dag_id', 'dag_run_id', 'map_index', 'logical_date', 'run_after', 'start_date', 'end_date', 'duration', 'state', 'try_number', 'max_tries', 'task_display_name', 'dag_display_name', 'hostname', 'unixname', 'pool', 'pool_slots', 'queue', 'priority_weight', 'operator', 'operator_name', 'queued_when', 'scheduled_when', 'pid', 'executor', 'executor_config', 'note', 'rendered_map_index', 'trigger', 'triggerer_job', 'dag_version'],
-  PoolResponse: ['name', 'slots', 'description', 'include_deferred', 'occupied_slots', 'running_slots', 'queued_slots', 'scheduled_slots', 'open_slots', 'deferred_slots'],
+  DAGResponse: [
+    'dag_id',
+    'dag_display_name',
+    'is_paused',
+    'is_stale',
+    'last_parsed_time',
+    'last_expired',
+    'bundle_name',
+    'bundle_version',
+    'relative_fileloc',
+    'fileloc',
+    'description',
+    'timetable_summary',
+    'timetable_description',
+    'tags',
+    'max_active_tasks',
+    'max_active_runs',
+    'max_consecutive_failed_dag_runs',
+    'has_task_concurrency_limits',
+    'has_import_errors',
+    'next_dagrun_logical_date',
+    'next_dagrun_data_interval_start',
+    'next_dagrun_data_interval_end',
+    'next_dagrun_run_after',
+    'owners',
+    'file_token',
+  ],
+  DAGRunResponse: [
+    'dag_run_id',
+    'dag_id',
+    'logical_date',
+    'queued_at',
+    'start_date',
+    'end_date',
+    'duration',
+    'data_interval_start',
+    'data_interval_end',
+    'run_after',
+    'last_scheduling_decision',
+    'run_type',
+    'state',
+    'triggered_by',
+    'triggering_user_name',
+    'conf',
+    'note',
+    'dag_versions',
+    'bundle_version',
+    'dag_display_name',
+  ],
+  TaskInstanceResponse: [
+    'id',
+    'task_id',
+    'dag_id',
+    'dag_run_id',
+    'map_index',
+    'logical_date',
+    'run_after',
+    'start_date',
+    'end_date',
+    'duration',
+    'state',
+    'try_number',
+    'max_tries',
+    'task_display_name',
+    'dag_display_name',
+    'hostname',
+    'unixname',
+    'pool',
+    'pool_slots',
+    'queue',
+    'priority_weight',
+    'operator',
+    'operator_name',
+    'queued_when',
+    'scheduled_when',
+    'pid',
+    'executor',
+    'executor_config',
+    'note',
+    'rendered_map_index',
+    'trigger',
+    'triggerer_job',
+    'dag_version',
+  ],
+  PoolResponse: [
+    'name',
+    'slots',
+    'description',
+    'include_deferred',
+    'occupied_slots',
+    'running_slots',
+    'queued_slots',
+    'scheduled_slots',
+    'open_slots',
+    'deferred_slots',
+  ],
   VariableResponse: ['key', 'value', 'description', 'is_encrypted'],
   TaskInstancesLogResponse: ['content', 'continuation_token'],
 };
@@ -38,15 +139,57 @@ interface Endpoint {
 
 const ENDPOINTS: Endpoint[] = [
   { kind: 'VersionInfo', method: 'GET', path: /^\/api\/v2\/version$/, schema: versionSchema, items: (b) => [b] },
-  { kind: 'HealthInfoResponse', method: 'GET', path: /^\/api\/v2\/monitor\/health$/, schema: healthSchema, items: (b) => [b] },
+  {
+    kind: 'HealthInfoResponse',
+    method: 'GET',
+    path: /^\/api\/v2\/monitor\/health$/,
+    schema: healthSchema,
+    items: (b) => [b],
+  },
   { kind: 'DAGResponse', method: 'GET', path: /^\/api\/v2\/dags$/, schema: dagListSchema, items: (b) => b.dags },
-  { kind: 'DAGRunResponse', method: 'GET', path: /^\/api\/v2\/dags\/[^/]+\/dagRuns$/, schema: runListSchema, items: (b) => b.dag_runs },
-  { kind: 'DAGRunResponse', method: 'POST', path: /^\/api\/v2\/dags\/~\/dagRuns\/list$/, schema: runListSchema, items: (b) => b.dag_runs },
-  { kind: 'TaskInstanceResponse', method: 'GET', path: /^\/api\/v2\/dags\/[^/]+\/dagRuns\/[^/]+\/taskInstances$/, schema: taskInstanceListSchema, items: (b) => b.task_instances },
-  { kind: 'TaskInstanceResponse', method: 'POST', path: /^\/api\/v2\/dags\/~\/dagRuns\/~\/taskInstances\/list$/, schema: taskInstanceListSchema, items: (b) => b.task_instances },
-  { kind: 'TaskInstancesLogResponse', method: 'GET', path: /^\/api\/v2\/dags\/[^/]+\/dagRuns\/[^/]+\/taskInstances\/[^/]+\/logs\/\d+$/, schema: logSchema, items: (b) => [b] },
+  {
+    kind: 'DAGRunResponse',
+    method: 'GET',
+    path: /^\/api\/v2\/dags\/[^/]+\/dagRuns$/,
+    schema: runListSchema,
+    items: (b) => b.dag_runs,
+  },
+  {
+    kind: 'DAGRunResponse',
+    method: 'POST',
+    path: /^\/api\/v2\/dags\/~\/dagRuns\/list$/,
+    schema: runListSchema,
+    items: (b) => b.dag_runs,
+  },
+  {
+    kind: 'TaskInstanceResponse',
+    method: 'GET',
+    path: /^\/api\/v2\/dags\/[^/]+\/dagRuns\/[^/]+\/taskInstances$/,
+    schema: taskInstanceListSchema,
+    items: (b) => b.task_instances,
+  },
+  {
+    kind: 'TaskInstanceResponse',
+    method: 'POST',
+    path: /^\/api\/v2\/dags\/~\/dagRuns\/~\/taskInstances\/list$/,
+    schema: taskInstanceListSchema,
+    items: (b) => b.task_instances,
+  },
+  {
+    kind: 'TaskInstancesLogResponse',
+    method: 'GET',
+    path: /^\/api\/v2\/dags\/[^/]+\/dagRuns\/[^/]+\/taskInstances\/[^/]+\/logs\/\d+$/,
+    schema: logSchema,
+    items: (b) => [b],
+  },
   { kind: 'PoolResponse', method: 'GET', path: /^\/api\/v2\/pools$/, schema: poolListSchema, items: (b) => b.pools },
-  { kind: 'VariableResponse', method: 'GET', path: /^\/api\/v2\/variables\/[^/]+$/, schema: variableSchema, items: (b) => [b] },
+  {
+    kind: 'VariableResponse',
+    method: 'GET',
+    path: /^\/api\/v2\/variables\/[^/]+$/,
+    schema: variableSchema,
+    items: (b) => [b],
+  },
 ];
 
 const endpointOf = (r: Recording) => ENDPOINTS.find((e) => e.method === r.method && e.path.test(r.path));
@@ -65,7 +208,8 @@ function fieldsByKind(recordings: Recording[]): Map<string, Set<string>> {
     if (!endpoint) continue;
     for (const item of endpoint.items(r.body)) add(endpoint.kind, Object.keys(item));
     const envelope = Object.keys(r.body as object);
-    if (endpoint.items(r.body)[0] !== r.body) add(`${endpoint.kind} list (${r.method} ${endpoint.path.source})`, envelope);
+    if (endpoint.items(r.body)[0] !== r.body)
+      add(`${endpoint.kind} list (${r.method} ${endpoint.path.source})`, envelope);
   }
   return out;
 }
@@ -117,11 +261,27 @@ let demoResults: Record<string, unknown>;
 const DEMO_PICKS: Picks = {
   dagId: 'ml_feature_refresh',
   runId: 'scheduled__2025-06-01T11:44:00+00:00',
-  log: { dagId: 'ml_feature_refresh', runId: 'scheduled__2025-06-01T11:44:00+00:00', taskId: 'compute_features', tryNumber: 2 },
-  snapshot: { dagIds: ['capstone_ingestion_pipeline', 'ml_feature_refresh'], variables: ['capstone_cost_metrics', 'extraction_log'], now: FIXED_NOW },
+  log: {
+    dagId: 'ml_feature_refresh',
+    runId: 'scheduled__2025-06-01T11:44:00+00:00',
+    taskId: 'compute_features',
+    tryNumber: 2,
+  },
+  snapshot: {
+    dagIds: ['capstone_ingestion_pipeline', 'ml_feature_refresh'],
+    variables: ['capstone_cost_metrics', 'extraction_log'],
+    now: FIXED_NOW,
+  },
 };
 const optionsFor = (url: string, picks: Picks) =>
-  restOptionsFor({ url, credentials: { username: 'admin', password: 'admin' } }, { dags: { ids: picks.snapshot?.dagIds ?? [], patterns: [] }, variables: picks.snapshot?.variables ?? [], retries: 0 });
+  restOptionsFor(
+    { url, credentials: { username: 'admin', password: 'admin' } },
+    {
+      dags: { ids: picks.snapshot?.dagIds ?? [], patterns: [] },
+      variables: picks.snapshot?.variables ?? [],
+      retries: 0,
+    },
+  );
 
 beforeAll(async () => {
   demo = await startDemoServer({ clock: fixedClock });
@@ -158,13 +318,16 @@ describe('contract: the demo', () => {
   it('records in the documented format, with the token redacted, and loads back from files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'airtop-recorded-'));
     try {
-      for (const { fileName, ...recording } of demoRecordings) writeFileSync(join(dir, fileName), JSON.stringify(recording, null, 2));
+      for (const { fileName, ...recording } of demoRecordings)
+        writeFileSync(join(dir, fileName), JSON.stringify(recording, null, 2));
       const loaded = loadRecordings(dir);
       expect(loaded).toHaveLength(new Set(demoRecordings.map((r) => r.fileName)).size);
       const signIn = loaded.find((r) => r.path === '/auth/token');
       expect(signIn?.body).toEqual({ access_token: '<redacted>' });
       expect(signIn?.request).toEqual({ username: 'admin', password: '<redacted>' });
-      const baseline = loaded.find((r) => r.method === 'GET' && r.path.endsWith('/dagRuns') && r.query.includes('order_by'));
+      const baseline = loaded.find(
+        (r) => r.method === 'GET' && r.path.endsWith('/dagRuns') && r.query.includes('order_by'),
+      );
       const keys = [...new URLSearchParams(baseline!.query).keys()];
       expect(keys).toEqual([...keys].sort());
     } finally {
@@ -178,7 +341,10 @@ describe('contract: the demo', () => {
     try {
       const replayed = await clientChecks(source, DEMO_PICKS);
       expect(replay.misses).toEqual([]);
-      const withoutUrl = (results: Record<string, unknown>) => ({ ...results, snapshot: { ...(results.snapshot as object), airflow: null } });
+      const withoutUrl = (results: Record<string, unknown>) => ({
+        ...results,
+        snapshot: { ...(results.snapshot as object), airflow: null },
+      });
       expect(withoutUrl(replayed)).toEqual(withoutUrl(demoResults));
     } finally {
       await source.close();
@@ -212,20 +378,62 @@ describe.runIf(recorded.length > 0)('contract: recorded Airflow 3.3.2 responses'
     const picks: Picks = {};
     // Pick a DAG, a run and a log that the recordings hold with data in them.
     const segments = (r: Recording) => normalisePath(r.path).split('/');
-    const withItems = (r: Recording, key: string) => ok(r) && Array.isArray((r.body as Record<string, unknown>)[key]) && ((r.body as Record<string, unknown[]>)[key]!.length > 0);
-    const runList = recorded.find((r) => r.method === 'GET' && segments(r).length === 6 && segments(r)[4] !== '~' && segments(r)[5] === 'dagRuns' && withItems(r, 'dag_runs'));
+    const withItems = (r: Recording, key: string) =>
+      ok(r) &&
+      Array.isArray((r.body as Record<string, unknown>)[key]) &&
+      (r.body as Record<string, unknown[]>)[key]!.length > 0;
+    const runList = recorded.find(
+      (r) =>
+        r.method === 'GET' &&
+        segments(r).length === 6 &&
+        segments(r)[4] !== '~' &&
+        segments(r)[5] === 'dagRuns' &&
+        withItems(r, 'dag_runs'),
+    );
     if (runList) picks.dagId = segments(runList)[4];
-    const tiList = recorded.find((r) => r.method === 'GET' && segments(r).length === 8 && segments(r)[4] !== '~' && segments(r)[6] !== '~' && segments(r)[7] === 'taskInstances' && withItems(r, 'task_instances'));
-    if (tiList && (!picks.dagId || picks.dagId === segments(tiList)[4])) Object.assign(picks, { dagId: segments(tiList)[4], runId: segments(tiList)[6] });
+    const tiList = recorded.find(
+      (r) =>
+        r.method === 'GET' &&
+        segments(r).length === 8 &&
+        segments(r)[4] !== '~' &&
+        segments(r)[6] !== '~' &&
+        segments(r)[7] === 'taskInstances' &&
+        withItems(r, 'task_instances'),
+    );
+    if (tiList && (!picks.dagId || picks.dagId === segments(tiList)[4]))
+      Object.assign(picks, { dagId: segments(tiList)[4], runId: segments(tiList)[6] });
     const log = recorded.find((r) => ok(r) && r.method === 'GET' && segments(r)[9] === 'logs');
-    if (log) picks.log = { dagId: segments(log)[4]!, runId: segments(log)[6]!, taskId: segments(log)[8]!, tryNumber: Number(segments(log)[10]) };
-    const has = (method: string, re: RegExp) => recorded.some((r) => ok(r) && r.method === method && re.test(normalisePath(r.path)));
+    if (log)
+      picks.log = {
+        dagId: segments(log)[4]!,
+        runId: segments(log)[6]!,
+        taskId: segments(log)[8]!,
+        tryNumber: Number(segments(log)[10]),
+      };
+    const has = (method: string, re: RegExp) =>
+      recorded.some((r) => ok(r) && r.method === method && re.test(normalisePath(r.path)));
     // A snapshot also reads each DAG's baseline (its runs and its task instances); only DAGs with both recorded qualify.
-    const dagIds = ((recorded.find((r) => ok(r) && r.method === 'GET' && r.path === '/api/v2/dags')?.body as { dags?: { dag_id: string }[] } | undefined)?.dags ?? [])
+    const dagIds = (
+      (
+        recorded.find((r) => ok(r) && r.method === 'GET' && r.path === '/api/v2/dags')?.body as
+          { dags?: { dag_id: string }[] } | undefined
+      )?.dags ?? []
+    )
       .map((d) => d.dag_id)
-      .filter((id) => has('GET', new RegExp(`^/api/v2/dags/${id}/dagRuns$`)) && has('GET', new RegExp(`^/api/v2/dags/${id}/dagRuns/~/taskInstances$`)));
-    if (dagIds.length > 0 && has('POST', /dagRuns\/list$/) && has('POST', /taskInstances\/list$/) && has('GET', /^\/api\/v2\/pools$/)) {
-      const variables = recorded.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/variables/')).map((r) => decodeURIComponent(r.path.split('/').at(-1)!));
+      .filter(
+        (id) =>
+          has('GET', new RegExp(`^/api/v2/dags/${id}/dagRuns$`)) &&
+          has('GET', new RegExp(`^/api/v2/dags/${id}/dagRuns/~/taskInstances$`)),
+      );
+    if (
+      dagIds.length > 0 &&
+      has('POST', /dagRuns\/list$/) &&
+      has('POST', /taskInstances\/list$/) &&
+      has('GET', /^\/api\/v2\/pools$/)
+    ) {
+      const variables = recorded
+        .filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/variables/'))
+        .map((r) => decodeURIComponent(r.path.split('/').at(-1)!));
       picks.snapshot = { dagIds, variables, now: new Date() };
     }
     const replay = await startReplayServer(recorded);

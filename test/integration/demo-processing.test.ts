@@ -18,13 +18,18 @@ afterAll(async () => {
   await demo.close();
 });
 
-describe('the demo\'s processing metrics', () => {
+describe("the demo's processing metrics", () => {
   it('by_type entries are {documents_processed, total_processing_time_ms} and each type gets its average', async () => {
-    const source = await createRestSource(restOptionsFor(demo, { clock: () => NOW, variables: ['capstone_processing_metrics'] }));
+    const source = await createRestSource(
+      restOptionsFor(demo, { clock: () => NOW, variables: ['capstone_processing_metrics'] }),
+    );
     try {
       const read = (await source.readVariables(['capstone_processing_metrics'])).capstone_processing_metrics;
       expect(read?.status).toBe('ok');
-      const stored = JSON.parse((read as { raw: string }).raw) as Record<string, { by_type: Record<string, Record<string, number>> }>;
+      const stored = JSON.parse((read as { raw: string }).raw) as Record<
+        string,
+        { by_type: Record<string, Record<string, number>> }
+      >;
       const byType = stored['2025-06-01-12']!.by_type;
       expect(Object.keys(byType).sort()).toEqual(['docx', 'html', 'pdf']);
 
@@ -41,7 +46,9 @@ describe('the demo\'s processing metrics', () => {
       // The hour's totals are the sums over the types.
       const entries = Object.values(byType);
       expect(report.metrics.documents_processed).toBe(entries.reduce((n, e) => n + e.documents_processed!, 0));
-      expect(report.metrics.total_processing_time_ms).toBe(entries.reduce((n, e) => n + e.total_processing_time_ms!, 0));
+      expect(report.metrics.total_processing_time_ms).toBe(
+        entries.reduce((n, e) => n + e.total_processing_time_ms!, 0),
+      );
     } finally {
       await source.close();
     }

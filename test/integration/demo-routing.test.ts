@@ -50,7 +50,16 @@ describe('the demo with Slack and PagerDuty configured, first 45 seconds', () =>
     });
     source = await connectSource(config);
     const store = createAirtopStore();
-    notifier = await createNotifier({ config, stateDir: dir, variableWriter: null, clock, timers: false, random: () => 0, env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY }, closeTimeoutMs: 50 });
+    notifier = await createNotifier({
+      config,
+      stateDir: dir,
+      variableWriter: null,
+      clock,
+      timers: false,
+      random: () => 0,
+      env: { SLACK_URL: slack.url, PD_KEY: ROUTING_KEY },
+      closeTimeoutMs: 50,
+    });
     const cycle = createPollCycle({ source, store, config, alerts: notifier, clock });
 
     const start = now.getTime();
@@ -67,7 +76,14 @@ describe('the demo with Slack and PagerDuty configured, first 45 seconds', () =>
     const inhibited = report.alerts.filter((a) => a.inhibited_by);
     const fingerprints = new Set(report.alerts.map((a) => a.fingerprint));
     // What the target is about, stated so a regression shows its figures.
-    const figures = { alerts: report.alerts.length, groups: groups.length, firingGroups: firingGroups.length, inhibited: inhibited.length, slack: slack.accepted.length, pd: pd.accepted.length };
+    const figures = {
+      alerts: report.alerts.length,
+      groups: groups.length,
+      firingGroups: firingGroups.length,
+      inhibited: inhibited.length,
+      slack: slack.accepted.length,
+      pd: pd.accepted.length,
+    };
     expect(report.alerts.length, JSON.stringify(figures)).toBeGreaterThan(15);
     expect(firingGroups.length, JSON.stringify(figures)).toBeLessThanOrEqual(12);
     expect(inhibited.length).toBeGreaterThan(0);

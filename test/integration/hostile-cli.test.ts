@@ -60,12 +60,32 @@ describe('hostile Airflow data never reaches the terminal raw (finding 1)', () =
   it('--once --json: escape sequences, bidi and zero-width characters in ids are removed or made visible; the JSON stays valid', async () => {
     fake = await startFakeAirflow({
       dags: [{ dag_id: HOSTILE, is_paused: false, tags: [{ name: HOSTILE }], owners: [HOSTILE] }],
-      runs: [{ dag_id: HOSTILE, dag_run_id: HOSTILE, state: 'failed', run_type: HOSTILE, run_after: iso(-600_000), start_date: iso(-600_000), end_date: iso(-500_000) }],
+      runs: [
+        {
+          dag_id: HOSTILE,
+          dag_run_id: HOSTILE,
+          state: 'failed',
+          run_type: HOSTILE,
+          run_after: iso(-600_000),
+          start_date: iso(-600_000),
+          end_date: iso(-500_000),
+        },
+      ],
       pools: [{ name: HOSTILE, slots: 4, running_slots: 1, queued_slots: 0, open_slots: 3 }],
     });
-    const run = await airtop(['--once', '--json', '--url', fake.url, '--config', configFile('dags:\n  patterns: ["*"]\n')]);
+    const run = await airtop([
+      '--once',
+      '--json',
+      '--url',
+      fake.url,
+      '--config',
+      configFile('dags:\n  patterns: ["*"]\n'),
+    ]);
     expect(run.stdout + run.stderr).not.toMatch(TERMINAL_UNSAFE);
-    const report = JSON.parse(run.stdout) as { pipeline: { dags: Record<string, unknown> }; resources: { pools: Record<string, unknown> } };
+    const report = JSON.parse(run.stdout) as {
+      pipeline: { dags: Record<string, unknown> };
+      resources: { pools: Record<string, unknown> };
+    };
     const id = Object.keys(report.pipeline.dags)[0]!;
     // The text is still there, readable; only what a terminal would act on is gone or shown as \u{..}.
     expect(id).toContain('evil');
@@ -76,7 +96,12 @@ describe('hostile Airflow data never reaches the terminal raw (finding 1)', () =
   });
 
   it("--once prints a 404's hostile detail on stderr without its escape sequences", async () => {
-    fake = await startFakeAirflow({ override: (_m, path) => (path === '/api/v2/dags' ? { status: 404, body: { detail: `gone\x1b]0;owned\x07\x1b[2J${HOSTILE}` } } : undefined) });
+    fake = await startFakeAirflow({
+      override: (_m, path) =>
+        path === '/api/v2/dags'
+          ? { status: 404, body: { detail: `gone\x1b]0;owned\x07\x1b[2J${HOSTILE}` } }
+          : undefined,
+    });
     const run = await airtop(['--once', '--url', fake.url]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('404 from GET');
@@ -103,9 +128,19 @@ describe('server-controlled sizes are capped (finding 2)', () => {
     // Full first page, then empty pages: the list ends whatever the total said.
     let served = 0;
     fake = await startFakeAirflow({
-      override: (_m, path) => (path === '/api/v2/dags' ? { status: 200, body: { dags: served++ === 0 ? dags : [], total_entries: 90_000 } } : undefined),
+      override: (_m, path) =>
+        path === '/api/v2/dags'
+          ? { status: 200, body: { dags: served++ === 0 ? dags : [], total_entries: 90_000 } }
+          : undefined,
     });
-    const run = await airtop(['--once', '--json', '--url', fake.url, '--config', configFile('dags:\n  patterns: ["*"]\n')]);
+    const run = await airtop([
+      '--once',
+      '--json',
+      '--url',
+      fake.url,
+      '--config',
+      configFile('dags:\n  patterns: ["*"]\n'),
+    ]);
     expect([0, 1, 2]).toContain(run.code);
     expect(Object.keys((JSON.parse(run.stdout) as { pipeline: { dags: object } }).pipeline.dags)).toHaveLength(100);
     expect(fake.requests.filter((r) => r.path === '/api/v2/dags').length).toBeLessThanOrEqual(17);
@@ -154,14 +189,33 @@ describe('impossible records (finding 9)', () => {
     fake = await startFakeAirflow({
       dags: [{ dag_id: 'capstone_ingestion_pipeline', is_paused: false }],
       runs: [
-        { dag_id: 'capstone_ingestion_pipeline', dag_run_id: 'r1', state: 'success', run_after: iso(-600_000), start_date: iso(-600_000), end_date: iso(-1_796_183_344_000) },
-        { dag_id: 'capstone_ingestion_pipeline', dag_run_id: 'r2', state: 'success', run_after: iso(-300_000), start_date: iso(-300_000), end_date: iso(-240_000) },
+        {
+          dag_id: 'capstone_ingestion_pipeline',
+          dag_run_id: 'r1',
+          state: 'success',
+          run_after: iso(-600_000),
+          start_date: iso(-600_000),
+          end_date: iso(-1_796_183_344_000),
+        },
+        {
+          dag_id: 'capstone_ingestion_pipeline',
+          dag_run_id: 'r2',
+          state: 'success',
+          run_after: iso(-300_000),
+          start_date: iso(-300_000),
+          end_date: iso(-240_000),
+        },
       ],
     });
     const run = await airtop(['--once', '--json', '--url', fake.url]);
-    const report = JSON.parse(run.stdout) as { issues: { message: string }[]; pipeline: { dags: Record<string, { avg_duration_seconds: number }> } };
+    const report = JSON.parse(run.stdout) as {
+      issues: { message: string }[];
+      pipeline: { dags: Record<string, { avg_duration_seconds: number }> };
+    };
     expect(report.pipeline.dags.capstone_ingestion_pipeline!.avg_duration_seconds).toBe(60);
-    expect(report.issues.map((i) => i.message).join('\n')).toMatch(/1 DAG run is impossible \(e\.g\. capstone_ingestion_pipeline run r1 ends .* before it starts/);
+    expect(report.issues.map((i) => i.message).join('\n')).toMatch(
+      /1 DAG run is impossible \(e\.g\. capstone_ingestion_pipeline run r1 ends .* before it starts/,
+    );
   });
 });
 
@@ -198,7 +252,11 @@ describe('flags (finding 10)', () => {
 describe('an unusable state dir (finding 6)', () => {
   it('under /proc: a clear error and exit 3 at once, not an endless mkdir loop', async () => {
     fake = await startFakeAirflow();
-    const run = await airtop(['--headless', '--url', fake.url, '--config', configFile('alerts:\n  state_dir: /proc/airtop/state\n')], {}, 15_000);
+    const run = await airtop(
+      ['--headless', '--url', fake.url, '--config', configFile('alerts:\n  state_dir: /proc/airtop/state\n')],
+      {},
+      15_000,
+    );
     expect(run.signal).toBeNull();
     expect(run.code).toBe(3);
     expect(run.ms).toBeLessThan(10_000);

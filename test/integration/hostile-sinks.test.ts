@@ -29,7 +29,9 @@ async function startEcho(): Promise<Echo> {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       const status = req.url === '/dash' ? 500 : 400;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(`blocked by WAF: ${req.method} ${req.url} ${JSON.stringify(req.headers)} ${body}`);
+      res
+        .writeHead(status, { 'content-type': 'text/plain' })
+        .end(`blocked by WAF: ${req.method} ${req.url} ${JSON.stringify(req.headers)} ${body}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,21 +69,39 @@ describe('a receiver that echoes the request and one that fails', () => {
         '  retry: { initial: 0.2, max: 1 }',
       ].join('\n'),
     );
-    child = spawn(process.execPath, [CLI, '--demo', '--headless', '--config', config, '--metrics-listen', '127.0.0.1:0'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        AIRTOP_SLACK_WEBHOOK_URL: `${echo.url}${WEBHOOK_PATH}`,
-        AIRTOP_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
-        DASH_KEY: DASHBOARD_KEY,
+    child = spawn(
+      process.execPath,
+      [CLI, '--demo', '--headless', '--config', config, '--metrics-listen', '127.0.0.1:0'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          AIRTOP_SLACK_WEBHOOK_URL: `${echo.url}${WEBHOOK_PATH}`,
+          AIRTOP_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
+          DASH_KEY: DASHBOARD_KEY,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const lines = () => stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-    await waitFor(() => lines().filter((l) => l.msg === 'notification dead-lettered').length >= 2, 'Slack and PagerDuty dead letters', 30_000, 100);
-    await waitFor(() => lines().some((l) => l.msg === 'sink failing' && l.sink === 'dashboard'), 'the dashboard reported failing', 30_000, 100);
+    const lines = () =>
+      stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    await waitFor(
+      () => lines().filter((l) => l.msg === 'notification dead-lettered').length >= 2,
+      'Slack and PagerDuty dead letters',
+      30_000,
+      100,
+    );
+    await waitFor(
+      () => lines().some((l) => l.msg === 'sink failing' && l.sink === 'dashboard'),
+      'the dashboard reported failing',
+      30_000,
+      100,
+    );
     const metricsUrl = lines().find((l) => l.msg === 'metrics endpoint listening')!.url as string;
     const base = metricsUrl.replace(/\/metrics$/, '');
     const health = await fetch(`${base}/healthz`);

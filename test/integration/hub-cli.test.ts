@@ -10,7 +10,10 @@ import { CLI } from '../helpers/daemon.js';
 function airtop(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), 'airtop-hub-cli-'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -32,7 +35,9 @@ describe('hub on the command line', () => {
   });
 
   it('--headless refuses a short hub token before polling', async () => {
-    const run = await airtop(['--headless', '--demo', '--metrics-listen', '127.0.0.1:0'], { AIRTOP_HUB_TOKEN: 'short' });
+    const run = await airtop(['--headless', '--demo', '--metrics-listen', '127.0.0.1:0'], {
+      AIRTOP_HUB_TOKEN: 'short',
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('AIRTOP_HUB_TOKEN: a hub token must be at least 16 characters');
   });

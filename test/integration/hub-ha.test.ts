@@ -20,10 +20,13 @@ beforeAll(async () => {
   slack = await startSlackReceiver();
   // One Airflow (the simulated one) watched by both daemons.
   airflow = await startDemoServer();
-  writeFileSync(join(work, 'config.yaml'), `dags:\n  patterns: ['*']\nhub:\n  lease_ttl: 3s\n` +
+  writeFileSync(
+    join(work, 'config.yaml'),
+    `dags:\n  patterns: ['*']\nhub:\n  lease_ttl: 3s\n` +
       // Every alert its own Slack message at once, so a duplicate page would show.
       `alerts:\n  routes:\n    - receivers: [slack]\n      group_wait: 0s\n      group_by: [alertname, dag_id, task_id, run_id, pool]\n` +
-      `sinks:\n  slack:\n    webhook_url_env: TEST_SLACK_URL\n`);
+      `sinks:\n  slack:\n    webhook_url_env: TEST_SLACK_URL\n`,
+  );
 });
 
 afterAll(async () => {

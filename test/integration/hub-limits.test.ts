@@ -25,7 +25,12 @@ const streams: HubStream[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'airtop-hub-limits-'));
-  notifier = await createNotifier({ config: configSchema.parse({}), stateDir: dir, variableWriter: null, closeTimeoutMs: 10 });
+  notifier = await createNotifier({
+    config: configSchema.parse({}),
+    stateDir: dir,
+    variableWriter: null,
+    closeTimeoutMs: 10,
+  });
 });
 afterAll(async () => {
   await notifier.close();
@@ -42,7 +47,12 @@ async function serve(options: Partial<HubOptions> = {}, tls?: { cert: Buffer; ke
   const store = createAirtopStore();
   hub = createHub({ tokens: loadHubTokens({ AIRTOP_HUB_TOKEN: W })!, store, notifier, stateDir: dir, ...options });
   const h = hub;
-  server = await startMetricsServer({ listen: '127.0.0.1:0', getReport: () => null, handle: (req, res) => h.handle(req, res), ...(tls ? { tls } : {}) });
+  server = await startMetricsServer({
+    listen: '127.0.0.1:0',
+    getReport: () => null,
+    handle: (req, res) => h.handle(req, res),
+    ...(tls ? { tls } : {}),
+  });
   return server.url;
 }
 
@@ -58,9 +68,19 @@ describe('hub limits', () => {
     const url = await serve({ maxStreams: 2 });
     const reasons: (string | null)[] = [];
     for (let i = 0; i < 3; i++) {
-      streams.push(openHubStream({ url, token: W }, { onState: () => undefined, onUpdate: () => undefined, onConnection: (_c, reason) => reasons.push(reason) }, { minRetryMs: 60_000 }));
+      streams.push(
+        openHubStream(
+          { url, token: W },
+          { onState: () => undefined, onUpdate: () => undefined, onConnection: (_c, reason) => reasons.push(reason) },
+          { minRetryMs: 60_000 },
+        ),
+      );
     }
-    await until('two connected and one refused', () => streams.filter((s) => s.connected).length === 2 && reasons.some((r) => r?.includes('503')), 5000);
+    await until(
+      'two connected and one refused',
+      () => streams.filter((s) => s.connected).length === 2 && reasons.some((r) => r?.includes('503')),
+      5000,
+    );
     expect(reasons.find((r) => r?.includes('503'))).toMatch(/already serves 2 change streams/);
   });
 
@@ -70,14 +90,23 @@ describe('hub limits', () => {
     const refused = await fetch(`${url}/api/v1/state`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="airtop"');
-    expect(await hubRequest({ url, token: W }, 'GET', '/api/v1/nope')).toMatchObject({ status: 404, body: { error: expect.stringMatching(/GET \/api\/v1\/ lists them/) } });
+    expect(await hubRequest({ url, token: W }, 'GET', '/api/v1/nope')).toMatchObject({
+      status: 404,
+      body: { error: expect.stringMatching(/GET \/api\/v1\/ lists them/) },
+    });
     expect(await hubRequest({ url, token: W }, 'GET', '/api/v1/alerts/x/ack')).toMatchObject({ status: 405 });
   });
 
   it('lists recent actions from actions.log (JSON lines), skipping lines that are not JSON objects', async () => {
     const url = await serve();
-    expect(await hubRequest({ url, token: W }, 'GET', '/api/v1/actions')).toMatchObject({ status: 200, body: { actions: [], available: false } });
-    writeFileSync(join(dir, 'actions.log'), '{"action":"clear","dag_id":"a"}\nnot json\n[1]\n{"action":"trigger","dag_id":"b"}\n');
+    expect(await hubRequest({ url, token: W }, 'GET', '/api/v1/actions')).toMatchObject({
+      status: 200,
+      body: { actions: [], available: false },
+    });
+    writeFileSync(
+      join(dir, 'actions.log'),
+      '{"action":"clear","dag_id":"a"}\nnot json\n[1]\n{"action":"trigger","dag_id":"b"}\n',
+    );
     const answer = await hubRequest({ url, token: W }, 'GET', '/api/v1/actions?limit=1');
     expect(answer).toEqual({ status: 200, body: { actions: [{ action: 'trigger', dag_id: 'b' }], available: true } });
   });
@@ -85,11 +114,34 @@ describe('hub limits', () => {
   it('serves HTTPS with a certificate and key; the client trusts it through a CA file', async () => {
     const certDir = mkdtempSync(join(tmpdir(), 'airtop-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(certDir, 'key.pem'),
+          '-out',
+          join(certDir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const cert = readFileSync(join(certDir, 'cert.pem'));
       const url = await serve({}, { cert, key: readFileSync(join(certDir, 'key.pem')) });
       expect(url.startsWith('https://')).toBe(true);
-      expect(await hubRequest({ url, token: W, ca: cert }, 'GET', '/api/v1/silences')).toEqual({ status: 200, body: { silences: [] } });
+      expect(await hubRequest({ url, token: W, ca: cert }, 'GET', '/api/v1/silences')).toEqual({
+        status: 200,
+        body: { silences: [] },
+      });
       await expect(hubRequest({ url, token: W }, 'GET', '/api/v1/silences')).rejects.toThrow(/self[- ]signed/);
     } finally {
       rmSync(certDir, { recursive: true, force: true });

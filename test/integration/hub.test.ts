@@ -29,11 +29,20 @@ const sessions: AttachSession[] = [];
 const streams: HubStream[] = [];
 
 function daemonEnv() {
-  return { AIRTOP_HUB_TOKEN: WRITE, AIRTOP_HUB_READONLY_TOKEN: READ, XDG_STATE_HOME: join(work, 'state'), TEST_PD_KEY: PD_KEY, NODE_ENV: 'production' };
+  return {
+    AIRTOP_HUB_TOKEN: WRITE,
+    AIRTOP_HUB_READONLY_TOKEN: READ,
+    XDG_STATE_HOME: join(work, 'state'),
+    TEST_PD_KEY: PD_KEY,
+    NODE_ENV: 'production',
+  };
 }
 
 async function launch(): Promise<Daemon> {
-  const d = startDaemon(['--interval', '2', '--metrics-listen', `127.0.0.1:${port}`, '--config', configPath], daemonEnv());
+  const d = startDaemon(
+    ['--interval', '2', '--metrics-listen', `127.0.0.1:${port}`, '--config', configPath],
+    daemonEnv(),
+  );
   await d.waitForLog('hub API on /api/v1');
   return d;
 }
@@ -41,14 +50,26 @@ async function launch(): Promise<Daemon> {
 function attach(name: string): { store: AirtopStore; session: AttachSession } {
   const store = createAirtopStore({});
   store.getState().setSize(119, 31);
-  const session = startAttachSession({ endpoint: { url, token: WRITE }, store, stateDir: join(work, name), user: name, stream: { minRetryMs: 100, maxRetryMs: 300 }, retryEveryMs: 200 });
+  const session = startAttachSession({
+    endpoint: { url, token: WRITE },
+    store,
+    stateDir: join(work, name),
+    user: name,
+    stream: { minRetryMs: 100, maxRetryMs: 300 },
+    retryEveryMs: 200,
+  });
   sessions.push(session);
   return { store, session };
 }
 
-const alertState = (store: AirtopStore, fp: string) => (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fp)?.state;
-const alertsFile = () => JSON.parse(readFileSync(join(stateDir, 'alerts.json'), 'utf8')) as { alerts: Record<string, { ack: { by: string; note: string } | null }> };
-const pdEvents = (fp: string, action: string) => pd.accepted.filter((e) => e.dedup_key === fp && e.event_action === action);
+const alertState = (store: AirtopStore, fp: string) =>
+  (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fp)?.state;
+const alertsFile = () =>
+  JSON.parse(readFileSync(join(stateDir, 'alerts.json'), 'utf8')) as {
+    alerts: Record<string, { ack: { by: string; note: string } | null }>;
+  };
+const pdEvents = (fp: string, action: string) =>
+  pd.accepted.filter((e) => e.dedup_key === fp && e.event_action === action);
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'airtop-hub-'));
@@ -58,10 +79,13 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   configPath = join(work, 'config.yaml');
   // Repeats every 3 s, so "the ack stopped the repeats" is visible within the test.
-  writeFileSync(configPath, `alerts:\n  repeat_interval: 3s\n` +
-    // Every alert paged at once and repeated every 3 s, so an ack's effect on repeats shows quickly.
-    `  routes:\n    - receivers: [pagerduty]\n      group_wait: 0s\n      group_interval: 1s\n      repeat_interval: 3s\n      group_by: [alertname, dag_id, task_id, run_id, pool]\n` +
-    `sinks:\n  pagerduty:\n    routing_key_env: TEST_PD_KEY\n    url: ${pd.url}\n`);
+  writeFileSync(
+    configPath,
+    `alerts:\n  repeat_interval: 3s\n` +
+      // Every alert paged at once and repeated every 3 s, so an ack's effect on repeats shows quickly.
+      `  routes:\n    - receivers: [pagerduty]\n      group_wait: 0s\n      group_interval: 1s\n      repeat_interval: 3s\n      group_by: [alertname, dag_id, task_id, run_id, pool]\n` +
+      `sinks:\n  pagerduty:\n    routing_key_env: TEST_PD_KEY\n    url: ${pd.url}\n`,
+  );
   daemon = await launch();
 }, 30_000);
 
@@ -78,13 +102,18 @@ describe('hub', () => {
     const none = await hubRequest({ url, token: '' }, 'GET', '/api/v1/alerts');
     expect(none.status).toBe(401);
     const wrong = await hubRequest({ url, token: 'not-the-token-0123456789' }, 'GET', '/api/v1/alerts');
-    expect(wrong).toEqual({ status: 401, body: { status: 401, error: 'token not recognised: check AIRTOP_HUB_TOKEN matches the hub' } });
+    expect(wrong).toEqual({
+      status: 401,
+      body: { status: 401, error: 'token not recognised: check AIRTOP_HUB_TOKEN matches the hub' },
+    });
     const viewer = await hubRequest({ url, token: READ }, 'GET', '/api/v1/alerts');
     expect(viewer.status).toBe(200);
     const write = await hubRequest({ url, token: READ }, 'POST', '/api/v1/alerts/0000/ack', { note: 'x' });
     expect(write.status).toBe(403);
     expect((write.body as { error: string }).error).toMatch(/read-only.*AIRTOP_HUB_TOKEN/);
-    const big = await hubRequest({ url, token: WRITE }, 'POST', '/api/v1/alerts/0000/ack', { note: 'x'.repeat(40_000) });
+    const big = await hubRequest({ url, token: WRITE }, 'POST', '/api/v1/alerts/0000/ack', {
+      note: 'x'.repeat(40_000),
+    });
     expect(big.status).toBe(413);
     const unknown = await hubRequest({ url, token: WRITE }, 'POST', '/api/v1/alerts/0000/ack', { note: 'x' });
     expect(unknown).toMatchObject({ status: 404, body: { error: 'no alert with fingerprint 0000' } });
@@ -94,7 +123,14 @@ describe('hub', () => {
     const a = attach('console-a');
     const b = attach('console-b');
     // The critical one goes to PagerDuty (every alert sink); wait until it has been paged and repeated once.
-    const fp = await until('a paged critical alert', () => (a.store.getState().report?.alerts ?? []).find((x) => x.labels.alertname === 'success_rate_critical' && x.state === 'firing')?.fingerprint, 20_000);
+    const fp = await until(
+      'a paged critical alert',
+      () =>
+        (a.store.getState().report?.alerts ?? []).find(
+          (x) => x.labels.alertname === 'success_rate_critical' && x.state === 'firing',
+        )?.fingerprint,
+      20_000,
+    );
     await until('a PagerDuty repeat', () => pdEvents(fp, 'trigger').length >= 2, 20_000);
     await until('console b has the alert', () => alertState(b.store, fp) === 'firing');
 
@@ -113,7 +149,9 @@ describe('hub', () => {
       expect(frame).not.toMatch(new RegExp(`firing +${filter} rate`));
 
       // And the other way: an ack typed in the TUI reaches console A within a second.
-      const poolAlert = (b.store.getState().report?.alerts ?? []).find((x) => x.state === 'firing' && x.labels.alertname?.startsWith('pool_utilization'));
+      const poolAlert = (b.store.getState().report?.alerts ?? []).find(
+        (x) => x.state === 'firing' && x.labels.alertname?.startsWith('pool_utilization'),
+      );
       if (!poolAlert) throw new Error('the simulated Airflow has no pool near capacity right now');
       const pool = poolAlert.fingerprint;
       const poolFilter = `pool ${poolAlert.labels.pool}: utilization`;
@@ -121,9 +159,17 @@ describe('hub', () => {
       await ui.waitForContent(new RegExp(`firing +${poolFilter}`), 5000);
       const typed = Date.now();
       await ui.sendKeys('a', ...'mine', KEY.enter);
-      await until('console a to see the ack typed in the TUI', () => alertState(a.store, pool) === 'acknowledged', 1000, 5);
+      await until(
+        'console a to see the ack typed in the TUI',
+        () => alertState(a.store, pool) === 'acknowledged',
+        1000,
+        5,
+      );
       expect(Date.now() - typed).toBeLessThan(1000);
-      expect((a.store.getState().report?.alerts ?? []).find((x) => x.fingerprint === pool)?.ack).toMatchObject({ by: 'console-b', note: 'mine' });
+      expect((a.store.getState().report?.alerts ?? []).find((x) => x.fingerprint === pool)?.ack).toMatchObject({
+        by: 'console-b',
+        note: 'mine',
+      });
     } finally {
       ui.unmount();
     }
@@ -147,19 +193,35 @@ describe('hub', () => {
   it('a silence from one console reaches the other within 1 s, is listed, and a resend does not add another', async () => {
     const a = attach('console-s1');
     const b = attach('console-s2');
-    const fp = await until('a firing alert in both', () => {
-      const found = (a.store.getState().report?.alerts ?? []).find((x) => x.state === 'firing' && x.labels.alertname === 'high_retry_rate');
-      return found && alertState(b.store, found.fingerprint) === 'firing' ? found.fingerprint : null;
-    }, 20_000);
+    const fp = await until(
+      'a firing alert in both',
+      () => {
+        const found = (a.store.getState().report?.alerts ?? []).find(
+          (x) => x.state === 'firing' && x.labels.alertname === 'high_retry_rate',
+        );
+        return found && alertState(b.store, found.fingerprint) === 'firing' ? found.fingerprint : null;
+      },
+      20_000,
+    );
     const started = Date.now();
     a.session.commands.silence(fp, 3600, 'known flaky');
     await until('console b sees it silenced', () => alertState(b.store, fp) === 'silenced', 1000, 5);
     expect(Date.now() - started).toBeLessThan(1000);
-    const listed = (await hubRequest({ url, token: READ }, 'GET', '/api/v1/silences')).body as { silences: { comment: string; createdBy: string }[] };
-    expect(listed.silences.filter((s) => s.comment === 'known flaky')).toEqual([expect.objectContaining({ createdBy: 'console-s1' })]);
-    const again = await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/silence`, { duration_seconds: 3600, comment: 'known flaky', by: 'console-s1' });
+    const listed = (await hubRequest({ url, token: READ }, 'GET', '/api/v1/silences')).body as {
+      silences: { comment: string; createdBy: string }[];
+    };
+    expect(listed.silences.filter((s) => s.comment === 'known flaky')).toEqual([
+      expect.objectContaining({ createdBy: 'console-s1' }),
+    ]);
+    const again = await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/silence`, {
+      duration_seconds: 3600,
+      comment: 'known flaky',
+      by: 'console-s1',
+    });
     expect(again).toMatchObject({ status: 200, body: { unchanged: true } });
-    const bad = await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/silence`, { duration_seconds: 5 });
+    const bad = await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/silence`, {
+      duration_seconds: 5,
+    });
     expect(bad).toMatchObject({ status: 400, body: { error: 'duration_seconds: at least 60 seconds' } });
   }, 30_000);
 
@@ -182,7 +244,9 @@ describe('hub', () => {
       );
     }
     await until('50 streams', () => ready.size === 50, 10_000);
-    const acked = (await hubRequest({ url, token: READ }, 'GET', '/api/v1/acks')).body as { acks: { fingerprint: string }[] };
+    const acked = (await hubRequest({ url, token: READ }, 'GET', '/api/v1/acks')).body as {
+      acks: { fingerprint: string }[];
+    };
     fp = acked.acks[0]!.fingerprint;
     const started = Date.now();
     expect((await hubRequest({ url, token: WRITE }, 'POST', `/api/v1/alerts/${fp}/unack`, {})).status).toBe(200);
@@ -196,13 +260,20 @@ describe('hub', () => {
     // A paged alert whose labels do not name a run, so the restarted demo raises the same one again.
     const fp = await until(
       'a paged alert',
-      () => (a.store.getState().report?.alerts ?? []).find((x) => x.state === 'firing' && !x.labels.run_id && pdEvents(x.fingerprint, 'trigger').length > 0)?.fingerprint,
+      () =>
+        (a.store.getState().report?.alerts ?? []).find(
+          (x) => x.state === 'firing' && !x.labels.run_id && pdEvents(x.fingerprint, 'trigger').length > 0,
+        )?.fingerprint,
       20_000,
     );
     const alertsBefore = (a.store.getState().report?.alerts ?? []).length;
     a.session.commands.ack(fp, 'during the crash');
     await daemon.kill9();
-    await until('STALE with the reason', () => /hub .* unreachable.*ECONNREFUSED/.test(a.store.getState().poll.error ?? ''), 5000);
+    await until(
+      'STALE with the reason',
+      () => /hub .* unreachable.*ECONNREFUSED/.test(a.store.getState().poll.error ?? ''),
+      5000,
+    );
     // The last state stays on screen.
     expect((a.store.getState().report?.alerts ?? []).length).toBe(alertsBefore);
     // Either the ack reached the daemon before the kill, or it waits in the console's queue on disk.
@@ -211,8 +282,16 @@ describe('hub', () => {
     expect(persisted || queued.length === 1).toBe(true);
 
     daemon = await launch();
-    await until('the ack in alerts.json after the restart', () => alertsFile().alerts[fp]?.ack?.note === 'during the crash', 20_000);
-    await until('the console is attached again', () => a.session.connected && a.store.getState().poll.error === null, 20_000);
+    await until(
+      'the ack in alerts.json after the restart',
+      () => alertsFile().alerts[fp]?.ack?.note === 'during the crash',
+      20_000,
+    );
+    await until(
+      'the console is attached again',
+      () => a.session.connected && a.store.getState().poll.error === null,
+      20_000,
+    );
     await until('the queue emptied', () => a.session.queue.size === 0, 5000);
     await until('PagerDuty acknowledge', () => pdEvents(fp, 'acknowledge').length >= 1, 15_000);
     await until('the console shows it acknowledged', () => alertState(a.store, fp) === 'acknowledged', 15_000);

@@ -141,7 +141,12 @@ describe('createPoller', () => {
     const clock = manualClock();
     const gate = deferred();
     let calls = 0;
-    const poller = createPoller({ intervalSeconds: 5, clock, poll: () => ((calls += 1), gate.promise), onError: () => undefined });
+    const poller = createPoller({
+      intervalSeconds: 5,
+      clock,
+      poll: () => ((calls += 1), gate.promise),
+      onError: () => undefined,
+    });
     poller.start();
     let stopped = false;
     const stopping = poller.stop().then(() => (stopped = true));

@@ -15,7 +15,9 @@ const SECRET = 'S3cret-pass-word';
 
 describe('REST authentication', () => {
   it('refuses a wrong password with a 401 that names /auth/token and the variables to check, never the password', async () => {
-    const source = await createRestSource(restOptionsFor(demo, { auth: { kind: 'password', username: 'admin', password: SECRET } }));
+    const source = await createRestSource(
+      restOptionsFor(demo, { auth: { kind: 'password', username: 'admin', password: SECRET } }),
+    );
     try {
       const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'auth');
       expect(error.message).toBe(`401 from ${demo.url}/auth/token: check AIRFLOW_USERNAME / AIRFLOW_PASSWORD`);
@@ -48,7 +50,11 @@ describe('REST authentication', () => {
     try {
       demo.stats.reset();
       const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'auth');
-      expect(error.message).toMatch(new RegExp(`^401 from ${demo.url}/api/v2/pools even with a fresh token .*check AIRFLOW_USERNAME / AIRFLOW_PASSWORD`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^401 from ${demo.url}/api/v2/pools even with a fresh token .*check AIRFLOW_USERNAME / AIRFLOW_PASSWORD`,
+        ),
+      );
       expect(demo.stats.log.filter((r) => r.path === '/api/v2/pools')).toHaveLength(2);
     } finally {
       demo.faults.clear();
@@ -57,7 +63,9 @@ describe('REST authentication', () => {
   });
 
   it('says which setting to fix for a refused static token, and for no credentials at all', async () => {
-    const token = await createRestSource(restOptionsFor(demo, { auth: { kind: 'token', token: 'not-a-real-token-123' } }));
+    const token = await createRestSource(
+      restOptionsFor(demo, { auth: { kind: 'token', token: 'not-a-real-token-123' } }),
+    );
     const none = await createRestSource(restOptionsFor(demo, { auth: { kind: 'none' } }));
     try {
       const refused = await expectAirflowError(token.snapshot(FIXED_NOW), 'auth');
@@ -78,9 +86,18 @@ describe('authenticated requests for writers', () => {
     try {
       expect(await source.detect()).toEqual({ api: 'v2', version: '3.3.2' });
       const key = 'capstone_quality_report';
-      const patched = await source.request({ method: 'PATCH', path: `/api/v2/variables/${key}`, body: { key, value: '{}' }, expect: [404] });
+      const patched = await source.request({
+        method: 'PATCH',
+        path: `/api/v2/variables/${key}`,
+        body: { key, value: '{}' },
+        expect: [404],
+      });
       expect(patched.status).toBe(404);
-      const created = await source.request({ method: 'POST', path: '/api/v2/variables', body: { key, value: '{"overall_score": 91}' } });
+      const created = await source.request({
+        method: 'POST',
+        path: '/api/v2/variables',
+        body: { key, value: '{"overall_score": 91}' },
+      });
       expect(created.status).toBe(201);
       const snapshot = await createRestSource(restOptionsFor(demo, { variables: [key] })).then(async (reader) => {
         try {
@@ -98,7 +115,12 @@ describe('authenticated requests for writers', () => {
 
 describe('403 on Variables (a Viewer user)', () => {
   it('records the issue with the role to ask for and keeps the rest of the snapshot', async () => {
-    const source = await createRestSource(restOptionsFor(demo, { auth: { kind: 'password', username: 'viewer', password: 'viewer' }, variables: ['capstone_cost_metrics'] }));
+    const source = await createRestSource(
+      restOptionsFor(demo, {
+        auth: { kind: 'password', username: 'viewer', password: 'viewer' },
+        variables: ['capstone_cost_metrics'],
+      }),
+    );
     try {
       const snapshot = await source.snapshot(FIXED_NOW);
       const reason = `403 reading Variable capstone_cost_metrics from ${demo.url}: the user needs the Op role (or higher) to read Variables`;
@@ -113,14 +135,20 @@ describe('403 on Variables (a Viewer user)', () => {
   });
 
   it('reads just the Variables asked for (as the SQL source does), with the same statuses', async () => {
-    const viewer = await createRestSource(restOptionsFor(demo, { auth: { kind: 'password', username: 'viewer', password: 'viewer' } }));
+    const viewer = await createRestSource(
+      restOptionsFor(demo, { auth: { kind: 'password', username: 'viewer', password: 'viewer' } }),
+    );
     const admin = await createRestSource(restOptionsFor(demo));
     try {
       demo.stats.reset();
       const reads = await admin.readVariables(['capstone_cost_metrics', 'no_such_variable']);
       expect(reads.capstone_cost_metrics?.status).toBe('ok');
       expect(reads.no_such_variable).toEqual({ status: 'missing' });
-      expect(demo.stats.log.every((r) => r.path.startsWith('/api/v2/variables/') || r.path === '/api/v2/version' || r.path === '/auth/token')).toBe(true);
+      expect(
+        demo.stats.log.every(
+          (r) => r.path.startsWith('/api/v2/variables/') || r.path === '/api/v2/version' || r.path === '/auth/token',
+        ),
+      ).toBe(true);
       expect((await viewer.readVariables(['extraction_log'])).extraction_log?.status).toBe('forbidden');
     } finally {
       await viewer.close();
@@ -129,11 +157,19 @@ describe('403 on Variables (a Viewer user)', () => {
   });
 
   it('names every forbidden Variable in one issue', async () => {
-    const source = await createRestSource(restOptionsFor(demo, { auth: { kind: 'password', username: 'viewer', password: 'viewer' }, variables: ['extraction_log', 'llm_response_log'] }));
+    const source = await createRestSource(
+      restOptionsFor(demo, {
+        auth: { kind: 'password', username: 'viewer', password: 'viewer' },
+        variables: ['extraction_log', 'llm_response_log'],
+      }),
+    );
     try {
       const snapshot = await source.snapshot(FIXED_NOW);
       expect(snapshot.issues).toEqual([
-        { scope: 'variables', message: `403 reading Variables extraction_log, llm_response_log from ${demo.url}: the user needs the Op role (or higher) to read Variables` },
+        {
+          scope: 'variables',
+          message: `403 reading Variables extraction_log, llm_response_log from ${demo.url}: the user needs the Op role (or higher) to read Variables`,
+        },
       ]);
     } finally {
       await source.close();

@@ -16,7 +16,10 @@ afterAll(async () => {
   await demo.close();
 });
 
-async function withSource<T>(overrides: Partial<RestSourceOptions>, use: (source: Awaited<ReturnType<typeof createRestSource>>) => Promise<T>): Promise<T> {
+async function withSource<T>(
+  overrides: Partial<RestSourceOptions>,
+  use: (source: Awaited<ReturnType<typeof createRestSource>>) => Promise<T>,
+): Promise<T> {
   const source = await createRestSource(restOptionsFor(demo, overrides));
   try {
     return await use(source);
@@ -33,16 +36,24 @@ describe('retries', () => {
     const inThreeSeconds = new Date(FIXED_NOW.getTime() + 3000).toUTCString();
     demo.faults.add({ path: '/api/v2/pools', status: 429, headers: { 'retry-after': '1' }, times: 1 });
     demo.faults.add({ path: '/api/v2/dags', status: 429, headers: { 'retry-after': inThreeSeconds }, times: 1 });
-    await withSource({ variables: [], backoff: { baseMs: 5, capMs: 5000 }, sleep: async (ms) => void sleeps.push(ms) }, async (source) => {
-      const snapshot = await source.snapshot(FIXED_NOW);
-      expect(snapshot.pools).toHaveLength(3);
-    });
+    await withSource(
+      { variables: [], backoff: { baseMs: 5, capMs: 5000 }, sleep: async (ms) => void sleeps.push(ms) },
+      async (source) => {
+        const snapshot = await source.snapshot(FIXED_NOW);
+        expect(snapshot.pools).toHaveLength(3);
+      },
+    );
     expect(sleeps.sort((a, b) => a - b)).toEqual([1000, 3000]);
     expect(requestsTo('/api/v2/pools').map((r) => r.status)).toEqual([429, 200]);
   });
 
   it('really waits the Retry-After before trying again', async () => {
-    demo.faults.add({ path: '/api/v2/dags/capstone_ingestion_pipeline/dagRuns', status: 429, headers: { 'retry-after': '1' }, times: 1 });
+    demo.faults.add({
+      path: '/api/v2/dags/capstone_ingestion_pipeline/dagRuns',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      times: 1,
+    });
     await withSource({ backoff: { baseMs: 5, capMs: 5000 } }, async (source) => {
       const started = Date.now();
       const runs = await source.dagRuns('capstone_ingestion_pipeline', 3);
@@ -61,17 +72,24 @@ describe('retries', () => {
     demo.faults.add({ path: '/api/v2/pools', status: 500 });
     await withSource({ variables: [], retries: 1 }, async (source) => {
       const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'server');
-      expect(error.message).toBe(`500 from GET ${demo.url}/api/v2/pools after 2 tries: Airflow failed (injected fault); check the API server's log`);
+      expect(error.message).toBe(
+        `500 from GET ${demo.url}/api/v2/pools after 2 tries: Airflow failed (injected fault); check the API server's log`,
+      );
     });
   });
 
   it('gives up on a 429 that does not pass, saying Airflow is rate-limiting; waits never exceed the cap', async () => {
     const sleeps: number[] = [];
     demo.faults.add({ path: '/api/v2/pools', status: 429, headers: { 'retry-after': '600' } });
-    await withSource({ variables: [], retries: 2, backoff: { baseMs: 5, capMs: 2000 }, sleep: async (ms) => void sleeps.push(ms) }, async (source) => {
-      const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'rate_limited');
-      expect(error.message).toMatch(/^429 from GET .*\/api\/v2\/pools after 3 tries: Airflow is rate-limiting airtop/);
-    });
+    await withSource(
+      { variables: [], retries: 2, backoff: { baseMs: 5, capMs: 2000 }, sleep: async (ms) => void sleeps.push(ms) },
+      async (source) => {
+        const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'rate_limited');
+        expect(error.message).toMatch(
+          /^429 from GET .*\/api\/v2\/pools after 3 tries: Airflow is rate-limiting airtop/,
+        );
+      },
+    );
     expect(sleeps).toEqual([2000, 2000]);
   });
 
@@ -91,20 +109,27 @@ describe('failures that keep the snapshot', () => {
     await withSource({ variables: [], retries: 0 }, async (source) => {
       const snapshot = await source.snapshot(FIXED_NOW);
       expect(snapshot.health).toBeNull();
-      expect(snapshot.issues).toEqual([{ scope: 'health', message: expect.stringMatching(/^500 from GET .*\/api\/v2\/monitor\/health/) }]);
+      expect(snapshot.issues).toEqual([
+        { scope: 'health', message: expect.stringMatching(/^500 from GET .*\/api\/v2\/monitor\/health/) },
+      ]);
       expect(snapshot.runs.length).toBeGreaterThan(0);
     });
   });
 
   it('refuses a Variable larger than the limit, naming its size and the limit', async () => {
-    await withSource({ variables: ['extraction_log', 'capstone_cost_metrics'], maxVariableBytes: 4096 }, async (source) => {
-      const snapshot = await source.snapshot(FIXED_NOW);
-      const read = snapshot.variables.extraction_log;
-      expect(read?.status).toBe('error');
-      expect(read && 'reason' in read ? read.reason : '').toMatch(/^Variable extraction_log is \d{5} bytes, above the limit of 4096 bytes \(variables\.max_bytes\)/);
-      expect(snapshot.variables.capstone_cost_metrics?.status).toBe('ok');
-      expect(snapshot.issues.map((i) => i.scope)).toEqual(['variables']);
-    });
+    await withSource(
+      { variables: ['extraction_log', 'capstone_cost_metrics'], maxVariableBytes: 4096 },
+      async (source) => {
+        const snapshot = await source.snapshot(FIXED_NOW);
+        const read = snapshot.variables.extraction_log;
+        expect(read?.status).toBe('error');
+        expect(read && 'reason' in read ? read.reason : '').toMatch(
+          /^Variable extraction_log is \d{5} bytes, above the limit of 4096 bytes \(variables\.max_bytes\)/,
+        );
+        expect(snapshot.variables.capstone_cost_metrics?.status).toBe('ok');
+        expect(snapshot.issues.map((i) => i.scope)).toEqual(['variables']);
+      },
+    );
   });
 
   it('reports a missing Variable as missing, not as an issue', async () => {
@@ -151,10 +176,17 @@ describe('failures that sink the snapshot, with a message a person can act on', 
         probe.close(() => resolve(free));
       });
     });
-    const source = await createRestSource(restOptionsFor({ url: `http://127.0.0.1:${port}`, credentials: { username: 'a', password: SECRET_PASSWORD } }, { retries: 1 }));
+    const source = await createRestSource(
+      restOptionsFor(
+        { url: `http://127.0.0.1:${port}`, credentials: { username: 'a', password: SECRET_PASSWORD } },
+        { retries: 1 },
+      ),
+    );
     try {
       const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'unreachable');
-      expect(error.message).toMatch(new RegExp(`^cannot reach Airflow at http://127\\.0\\.0\\.1:${port}: check --url/AIRFLOW_URL \\(ECONNREFUSED`));
+      expect(error.message).toMatch(
+        new RegExp(`^cannot reach Airflow at http://127\\.0\\.0\\.1:${port}: check --url/AIRFLOW_URL \\(ECONNREFUSED`),
+      );
       expect(error.message).not.toContain(SECRET_PASSWORD);
     } finally {
       await source.close();
@@ -165,12 +197,17 @@ describe('failures that sink the snapshot, with a message a person can act on', 
     demo.faults.add({ path: '/api/v2/version', status: 404, body: '{"detail":"Not Found"}' });
     await withSource({}, async (source) => {
       const error = await expectAirflowError(source.snapshot(FIXED_NOW), 'config');
-      expect(error.message).toMatch(/neither .*\/api\/v2\/version nor \/api\/v1\/version exists: is --url\/AIRFLOW_URL Airflow's base URL/);
+      expect(error.message).toMatch(
+        /neither .*\/api\/v2\/version nor \/api\/v1\/version exists: is --url\/AIRFLOW_URL Airflow's base URL/,
+      );
     });
   });
 
   it('refuses a URL that is not http(s) before sending anything', async () => {
-    await expectAirflowError(createRestSource(restOptionsFor({ url: 'ftp://airflow', credentials: { username: 'a', password: 'b' } })), 'config');
+    await expectAirflowError(
+      createRestSource(restOptionsFor({ url: 'ftp://airflow', credentials: { username: 'a', password: 'b' } })),
+      'config',
+    );
   });
 });
 

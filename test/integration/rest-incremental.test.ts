@@ -26,7 +26,9 @@ const options = () => restOptionsFor(demo, { clock, variables: [], dags: { ids: 
 function windowOf(snapshot: Snapshot) {
   return {
     runs: snapshot.runs.map((r) => [r.dagId, r.runId, r.state, r.startDate, r.endDate].join(' ')),
-    taskInstances: snapshot.taskInstances.map((ti) => [ti.dagId, ti.runId, ti.taskId, ti.mapIndex, ti.state, ti.tryNumber, ti.startDate, ti.endDate].join(' ')),
+    taskInstances: snapshot.taskInstances.map((ti) =>
+      [ti.dagId, ti.runId, ti.taskId, ti.mapIndex, ti.state, ti.tryNumber, ti.startDate, ti.endDate].join(' '),
+    ),
     window: snapshot.window,
     baseline: snapshot.baseline,
   };
@@ -41,7 +43,8 @@ async function wholeRead(now: Date): Promise<Snapshot> {
   }
 }
 
-const requestsOf = () => demo.stats.log.map((r) => `${r.method} ${r.path}${r.query ? `?${decodeURIComponent(r.query)}` : ''}`);
+const requestsOf = () =>
+  demo.stats.log.map((r) => `${r.method} ${r.path}${r.query ? `?${decodeURIComponent(r.query)}` : ''}`);
 
 describe('incremental REST polling against the demo', () => {
   let source: RestSource;

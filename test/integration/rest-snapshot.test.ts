@@ -1,14 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanner, demoVariables, poolsAt, startDemoServer, worldBetween, type DemoServer } from '../../source/demo/index.js';
+import {
+  createPlanner,
+  demoVariables,
+  poolsAt,
+  startDemoServer,
+  worldBetween,
+  type DemoServer,
+} from '../../source/demo/index.js';
 import { createRestSource } from '../../source/airflow/rest/index.js';
-import { CAPSTONE_DAGS, FIXED_NOW, fixedClock, numpyPercentile, REFERENCE_VARIABLES, restOptionsFor } from '../helpers/http.js';
+import {
+  CAPSTONE_DAGS,
+  FIXED_NOW,
+  fixedClock,
+  numpyPercentile,
+  REFERENCE_VARIABLES,
+  restOptionsFor,
+} from '../helpers/http.js';
 
 // Given the demo frozen at a known instant, when airtop takes a snapshot over real HTTP, then every number
 // equals what the scenario says, computed here with the reference's formulas from the demo's own state.
 
 const NOW = FIXED_NOW.getTime();
 const HOUR = 3600_000;
-const seconds = (start: number | null, end: number | null) => (start === null || end === null ? null : (end - start) / 1000);
+const seconds = (start: number | null, end: number | null) =>
+  start === null || end === null ? null : (end - start) / 1000;
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 let demo: DemoServer;
@@ -29,7 +44,10 @@ function expectedState(recentMs: number) {
 describe('snapshot over REST against the demo', () => {
   it('matches the scenario: window stats, runs, task instances, pools, variables, baseline', async () => {
     const source = await createRestSource(
-      restOptionsFor(demo, { dags: { ids: CAPSTONE_DAGS, patterns: ['*_*'] }, window: { recentSeconds: 3600, baselineSeconds: 7 * 86400, baselineSamples: 50 } }),
+      restOptionsFor(demo, {
+        dags: { ids: CAPSTONE_DAGS, patterns: ['*_*'] },
+        window: { recentSeconds: 3600, baselineSeconds: 7 * 86400, baselineSamples: 50 },
+      }),
     );
     try {
       const snapshot = await source.snapshot(FIXED_NOW);
@@ -47,7 +65,14 @@ describe('snapshot over REST against the demo', () => {
         const runs = world.runs.filter((r) => r.dagId === dagId && r.runAfterMs >= since);
         const durations = runs.filter((r) => r.state === 'success').map((r) => seconds(r.startMs, r.endMs)!);
         const stats = snapshot.window.dags[dagId]!;
-        expect({ dagId, runs: stats.runs, success: stats.success, failed: stats.failed, running: stats.running, queued: stats.queued }).toEqual({
+        expect({
+          dagId,
+          runs: stats.runs,
+          success: stats.success,
+          failed: stats.failed,
+          running: stats.running,
+          queued: stats.queued,
+        }).toEqual({
           dagId,
           runs: runs.length,
           success: runs.filter((r) => r.state === 'success').length,
@@ -86,13 +111,19 @@ describe('snapshot over REST against the demo', () => {
       // Runs: the window plus anything still queued or running, newest first.
       const unfinished = (s: string) => s === 'queued' || s === 'running';
       const expectedRuns = world.runs.filter((r) => r.runAfterMs >= since || unfinished(r.state));
-      expect(snapshot.runs.map((r) => `${r.dagId}/${r.runId}`).sort()).toEqual(expectedRuns.map((r) => `${r.dagId}/${r.runId}`).sort());
+      expect(snapshot.runs.map((r) => `${r.dagId}/${r.runId}`).sort()).toEqual(
+        expectedRuns.map((r) => `${r.dagId}/${r.runId}`).sort(),
+      );
       expect(snapshot.runs.map((r) => r.runAfter)).toEqual([...snapshot.runs.map((r) => r.runAfter)].sort().reverse());
 
       // Task instances: started in the window, or belonging to an unfinished run.
       const openRuns = new Set(world.runs.filter((r) => unfinished(r.state)).map((r) => `${r.dagId}/${r.runId}`));
-      const expectedTis = world.tasks.filter((t) => (t.startMs !== null && t.startMs >= since) || openRuns.has(`${t.dagId}/${t.runId}`));
-      expect(snapshot.taskInstances.map((t) => `${t.dagId}/${t.runId}/${t.taskId}`).sort()).toEqual(expectedTis.map((t) => `${t.dagId}/${t.runId}/${t.taskId}`).sort());
+      const expectedTis = world.tasks.filter(
+        (t) => (t.startMs !== null && t.startMs >= since) || openRuns.has(`${t.dagId}/${t.runId}`),
+      );
+      expect(snapshot.taskInstances.map((t) => `${t.dagId}/${t.runId}/${t.taskId}`).sort()).toEqual(
+        expectedTis.map((t) => `${t.dagId}/${t.runId}/${t.taskId}`).sort(),
+      );
       expect(snapshot.taskInstances.some((t) => t.state === null || t.state === 'queued')).toBe(true);
 
       // Pools, with the embedding pool saturated.
@@ -104,7 +135,8 @@ describe('snapshot over REST against the demo', () => {
 
       // Variables, byte for byte.
       const values = demoVariables(demo.scenario, NOW);
-      for (const key of REFERENCE_VARIABLES) expect(snapshot.variables[key]).toEqual({ status: 'ok', raw: values[key] });
+      for (const key of REFERENCE_VARIABLES)
+        expect(snapshot.variables[key]).toEqual({ status: 'ok', raw: values[key] });
 
       // Baseline: successful runs of the last 7 days, newest first, at most 50 per DAG; tasks likewise.
       const weekAgo = NOW - 7 * 24 * HOUR;
@@ -145,7 +177,12 @@ describe('snapshot over REST against the demo', () => {
   });
 
   it('follows pagination past 100 items, for snapshots and for a DAG run list', async () => {
-    const source = await createRestSource(restOptionsFor(demo, { dags: { ids: [], patterns: ['*'] }, window: { recentSeconds: 3 * 3600, baselineSeconds: 3600, baselineSamples: 5 } }));
+    const source = await createRestSource(
+      restOptionsFor(demo, {
+        dags: { ids: [], patterns: ['*'] },
+        window: { recentSeconds: 3 * 3600, baselineSeconds: 3600, baselineSamples: 5 },
+      }),
+    );
     try {
       demo.stats.reset();
       const snapshot = await source.snapshot(FIXED_NOW);
@@ -153,7 +190,9 @@ describe('snapshot over REST against the demo', () => {
       const startedInWindow = world.tasks.filter((t) => t.startMs !== null && t.startMs >= since);
       expect(startedInWindow.length).toBeGreaterThan(200);
       expect(Object.values(snapshot.window.tasks).reduce((n, t) => n + t.total, 0)).toBe(startedInWindow.length);
-      const pageOffsets = demo.stats.log.filter((r) => r.path.endsWith('/taskInstances/list')).map((r) => (JSON.parse(r.body) as { page_offset: number }).page_offset);
+      const pageOffsets = demo.stats.log
+        .filter((r) => r.path.endsWith('/taskInstances/list'))
+        .map((r) => (JSON.parse(r.body) as { page_offset: number }).page_offset);
       expect(pageOffsets).toEqual(expect.arrayContaining([0, 100, 200]));
 
       demo.stats.reset();
@@ -168,11 +207,18 @@ describe('snapshot over REST against the demo', () => {
   });
 
   it('says when a configured DAG does not exist, and still reports the others', async () => {
-    const source = await createRestSource(restOptionsFor(demo, { dags: { ids: ['capstone_ingestion_pipeline', 'capstone_typo_pipeline'], patterns: [] }, variables: [] }));
+    const source = await createRestSource(
+      restOptionsFor(demo, {
+        dags: { ids: ['capstone_ingestion_pipeline', 'capstone_typo_pipeline'], patterns: [] },
+        variables: [],
+      }),
+    );
     try {
       const snapshot = await source.snapshot(FIXED_NOW);
       expect(Object.keys(snapshot.window.dags)).toEqual(['capstone_ingestion_pipeline']);
-      expect(snapshot.issues).toEqual([{ scope: 'dags', message: expect.stringMatching(/no DAG capstone_typo_pipeline .*dags\.ids/) }]);
+      expect(snapshot.issues).toEqual([
+        { scope: 'dags', message: expect.stringMatching(/no DAG capstone_typo_pipeline .*dags\.ids/) },
+      ]);
     } finally {
       await source.close();
     }

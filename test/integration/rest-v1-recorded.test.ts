@@ -26,7 +26,12 @@ interface V1Run {
 
 /** The window airtop asked for when it was recorded (its execution_date_gte), so the replay matches its requests. */
 function recordedWindow(): { now: Date; runs: V1Run[] } {
-  const windowRuns = recorded.find((r) => r.method === 'POST' && r.path.endsWith('/dagRuns/list') && (r.request as { execution_date_gte?: string } | undefined)?.execution_date_gte);
+  const windowRuns = recorded.find(
+    (r) =>
+      r.method === 'POST' &&
+      r.path.endsWith('/dagRuns/list') &&
+      (r.request as { execution_date_gte?: string } | undefined)?.execution_date_gte,
+  );
   if (!windowRuns) throw new Error(`no window read of dagRuns/list in ${DIR}`);
   const since = Date.parse((windowRuns.request as { execution_date_gte: string }).execution_date_gte);
   return { now: new Date(since + RECENT * 1000), runs: (windowRuns.body as { dag_runs: V1Run[] }).dag_runs };
@@ -42,7 +47,12 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
     const source = await createRestSource(
       restOptionsFor(
         { url: replay.url, credentials: { username: 'admin', password: 'pw-for-basic' } },
-        { dags: { ids: DAGS, patterns: [] }, variables: ['capstone_cost_metrics'], clock: () => now, window: { recentSeconds: RECENT, baselineSeconds: 7 * 86400, baselineSamples: 50 } },
+        {
+          dags: { ids: DAGS, patterns: [] },
+          variables: ['capstone_cost_metrics'],
+          clock: () => now,
+          window: { recentSeconds: RECENT, baselineSeconds: 7 * 86400, baselineSamples: 50 },
+        },
       ),
     );
     try {
@@ -53,13 +63,25 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
       for (const dagId of DAGS) {
         const mine = runs.filter((r) => r.dag_id === dagId);
         const count = (state: string) => mine.filter((r) => r.state === state).length;
-        expect(snapshot.window.dags[dagId], dagId).toMatchObject({ dagId, runs: mine.length, success: count('success'), failed: count('failed'), running: count('running') });
+        expect(snapshot.window.dags[dagId], dagId).toMatchObject({
+          dagId,
+          runs: mine.length,
+          success: count('success'),
+          failed: count('failed'),
+          running: count('running'),
+        });
       }
       const newest = [...runs].sort((a, b) => Date.parse(b.execution_date) - Date.parse(a.execution_date))[0]!;
-      expect(snapshot.runs.some((r) => r.runId === newest.dag_run_id && r.runAfter === new Date(newest.execution_date).toISOString())).toBe(true);
+      expect(
+        snapshot.runs.some(
+          (r) => r.runId === newest.dag_run_id && r.runAfter === new Date(newest.execution_date).toISOString(),
+        ),
+      ).toBe(true);
       expect(snapshot.variables.capstone_cost_metrics?.status).toBe('ok');
 
-      const api = replay.requests.filter((r) => r.path.startsWith('/api/v1/') && !r.path.endsWith('/version') && !r.path.endsWith('/health'));
+      const api = replay.requests.filter(
+        (r) => r.path.startsWith('/api/v1/') && !r.path.endsWith('/version') && !r.path.endsWith('/health'),
+      );
       expect(api.length).toBeGreaterThan(0);
       const basic = `Basic ${Buffer.from('admin:pw-for-basic').toString('base64')}`;
       expect(api.every((r) => r.authorization === basic)).toBe(true);
@@ -76,7 +98,12 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
     const [, , , , dagId, , runId, , taskId] = normalisePath(logRecording.path).split('/');
     const replay = await startReplayServer(recorded);
     const { now } = recordedWindow();
-    const source = await createRestSource(restOptionsFor({ url: replay.url, credentials: { username: 'admin', password: 'pw' } }, { dags: { ids: DAGS, patterns: [] }, clock: () => now }));
+    const source = await createRestSource(
+      restOptionsFor(
+        { url: replay.url, credentials: { username: 'admin', password: 'pw' } },
+        { dags: { ids: DAGS, patterns: [] }, clock: () => now },
+      ),
+    );
     try {
       const log = await source.taskLog({ dagId: dagId!, runId: runId!, taskId: taskId!, mapIndex: -1 }, 1);
       // Airflow 2 sends a Python repr of [(host, text)]: decoded, each log record is a line of its own.
@@ -95,9 +122,17 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
     expect(refused.body).toMatchObject({ status: 403, title: 'Forbidden', detail: null });
     // The real 403, answered to every authenticated request; version and health need no credentials.
     const only = recorded.filter((r) => ['/api/v2/version', '/api/v1/version', '/api/v1/health'].includes(r.path));
-    const replay = await startReplayServer([...only, ...['/api/v1/dags', '/api/v1/pools'].map((path): Recording => ({ ...refused, path, query: '' }))]);
+    const replay = await startReplayServer([
+      ...only,
+      ...['/api/v1/dags', '/api/v1/pools'].map((path): Recording => ({ ...refused, path, query: '' })),
+    ]);
     const { now } = recordedWindow();
-    const source = await createRestSource(restOptionsFor({ url: replay.url, credentials: { username: 'admin', password: 'not-the-password' } }, { dags: { ids: DAGS, patterns: [] }, clock: () => now }));
+    const source = await createRestSource(
+      restOptionsFor(
+        { url: replay.url, credentials: { username: 'admin', password: 'not-the-password' } },
+        { dags: { ids: DAGS, patterns: [] }, clock: () => now },
+      ),
+    );
     try {
       const error = await source.snapshot(now).then(
         () => null,
@@ -105,7 +140,9 @@ describe.runIf(recorded.length > 0)('Airflow 2.11 over /api/v1, replayed from re
       );
       expect(error).toBeInstanceOf(AirflowError);
       expect((error as AirflowError).kind).toBe('auth');
-      expect((error as AirflowError).message).toMatch(/403 from .*\/api\/v1\/.*AIRFLOW_USERNAME \/ AIRFLOW_PASSWORD.*basic_auth/);
+      expect((error as AirflowError).message).toMatch(
+        /403 from .*\/api\/v1\/.*AIRFLOW_USERNAME \/ AIRFLOW_PASSWORD.*basic_auth/,
+      );
       expect((error as AirflowError).message).not.toContain('not-the-password');
     } finally {
       await source.close();

@@ -53,10 +53,15 @@ describe.skipIf(missing)('alertmanager sink', () => {
   it('posts firing alerts that Alertmanager lists under the same fingerprint, and resolves them', async () => {
     const sink = createAlertmanagerSink({ url: am.url });
     const start = new Date(Date.now() - 60_000);
-    const success = record({ alertname: 'success_rate_critical', dag_id: 'capstone_ingestion_pipeline', severity: 'critical' }, start);
+    const success = record(
+      { alertname: 'success_rate_critical', dag_id: 'capstone_ingestion_pipeline', severity: 'critical' },
+      start,
+    );
     const pool = record({ alertname: 'pool_utilization_warning', pool: 'default_pool', severity: 'warning' }, start);
 
-    expect(await sink.deliver(alertmanagerAlerts([success, pool], new Set(), new Date(), 900, 'http://127.0.0.1:8080'))).toEqual({ ok: true });
+    expect(
+      await sink.deliver(alertmanagerAlerts([success, pool], new Set(), new Date(), 900, 'http://127.0.0.1:8080')),
+    ).toEqual({ ok: true });
     await waitFor(async () => (await listAlerts()).length === 2, 'two alerts in Alertmanager');
     const listed = await listAlerts();
     expect(listed.map((a) => a.fingerprint).sort()).toEqual([success.fingerprint, pool.fingerprint].sort());
@@ -68,14 +73,22 @@ describe.skipIf(missing)('alertmanager sink', () => {
     });
 
     const resolvedPool = { ...pool, resolvedAt: new Date().toISOString() };
-    expect(await sink.deliver(alertmanagerAlerts([success, resolvedPool], new Set(), new Date(), 900, null))).toEqual({ ok: true });
+    expect(await sink.deliver(alertmanagerAlerts([success, resolvedPool], new Set(), new Date(), 900, null))).toEqual({
+      ok: true,
+    });
     await waitFor(async () => (await listAlerts()).length === 1, 'the resolved alert to leave the list');
     expect((await listAlerts())[0]!.fingerprint).toBe(success.fingerprint);
   });
 
   it('a refused post is a permanent failure naming the status', async () => {
     const sink = createAlertmanagerSink({ url: am.url });
-    const result = await sink.deliver([{ labels: { alertname: 'x' }, annotations: {}, startsAt: 'yesterday', endsAt: 'tomorrow' }]);
-    expect(result).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/^alertmanager: HTTP (400|422)/) });
+    const result = await sink.deliver([
+      { labels: { alertname: 'x' }, annotations: {}, startsAt: 'yesterday', endsAt: 'tomorrow' },
+    ]);
+    expect(result).toMatchObject({
+      ok: false,
+      permanent: true,
+      reason: expect.stringMatching(/^alertmanager: HTTP (400|422)/),
+    });
   });
 });

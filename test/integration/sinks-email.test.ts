@@ -30,7 +30,12 @@ beforeAll(async () => {
       simpleParser(stream)
         .then((mail) => {
           const code = failures.shift();
-          if (code) return callback(Object.assign(new Error(code === 451 ? 'Try again later' : 'Mailbox unavailable'), { responseCode: code }));
+          if (code)
+            return callback(
+              Object.assign(new Error(code === 451 ? 'Try again later' : 'Mailbox unavailable'), {
+                responseCode: code,
+              }),
+            );
           mails.push(mail);
           callback();
         })
@@ -48,7 +53,14 @@ beforeEach(() => {
   now = Date.parse('2024-06-01T12:00:00Z');
   mails.length = 0;
   failures.length = 0;
-  sink = createEmailSink({ host: '127.0.0.1', port, secure: false, ignoreTls: true, from: 'airtop@example.com', to: ['team@example.com'] });
+  sink = createEmailSink({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTls: true,
+    from: 'airtop@example.com',
+    to: ['team@example.com'],
+  });
 });
 afterEach(async () => {
   await sink.close?.();
@@ -72,7 +84,13 @@ describe('email sink', () => {
 
   it('retries a 451 through the outbox and then delivers; a 550 is dead-lettered with the reply', async () => {
     const letters: DeadLetter[][] = [];
-    const box = createOutbox({ stateDir: dir, sinks: [sink], clock: () => new Date(now), random: () => 0, onDeadLetters: (d) => letters.push(d) });
+    const box = createOutbox({
+      stateDir: dir,
+      sinks: [sink],
+      clock: () => new Date(now),
+      random: () => 0,
+      onDeadLetters: (d) => letters.push(d),
+    });
     failures.push(451);
     box.enqueue([{ id: 'n1>email', sink: 'email', payload: thresholdNotification() }]);
     await box.deliverDue();
@@ -86,14 +104,33 @@ describe('email sink', () => {
     box.enqueue([{ id: 'n2>email', sink: 'email', payload: slaNotification(3) }]);
     await box.deliverDue();
     expect(mails).toHaveLength(1);
-    expect(letters.at(-1)).toEqual([expect.objectContaining({ id: 'n2>email', sink: 'email', reason: expect.stringMatching(/^email: SMTP 550 /), summary: '[SLA MISS] capstone_processing_pipeline.extract_text' })]);
+    expect(letters.at(-1)).toEqual([
+      expect.objectContaining({
+        id: 'n2>email',
+        sink: 'email',
+        reason: expect.stringMatching(/^email: SMTP 550 /),
+        summary: '[SLA MISS] capstone_processing_pipeline.extract_text',
+      }),
+    ]);
     expect(box.status()[0]).toMatchObject({ queueDepth: 0, deadLetters: 1 });
   });
 
   it('a server that is not there is a transient failure', async () => {
-    const nowhere = createEmailSink({ host: '127.0.0.1', port: 1, secure: false, ignoreTls: true, from: 'a@b', to: ['c@d'], timeoutMs: 2000 });
+    const nowhere = createEmailSink({
+      host: '127.0.0.1',
+      port: 1,
+      secure: false,
+      ignoreTls: true,
+      from: 'a@b',
+      to: ['c@d'],
+      timeoutMs: 2000,
+    });
     const result = await nowhere.deliver(slaNotification(1));
-    expect(result).toMatchObject({ ok: false, permanent: false, reason: expect.stringMatching(/^email: (ESOCKET|ECONNECTION)/) });
+    expect(result).toMatchObject({
+      ok: false,
+      permanent: false,
+      reason: expect.stringMatching(/^email: (ESOCKET|ECONNECTION)/),
+    });
     await nowhere.close?.();
   });
 });

@@ -34,14 +34,26 @@ describe('pagerduty sink', () => {
   it('an invalid routing key gets 400, which is permanent and names the problem', async () => {
     const sink = createPagerDutySink({ routingKey: 'short', url: pd.url, source: 's' });
     const result = await sink.deliver(thresholdNotification());
-    expect(result).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/^pagerduty: HTTP 400 .*routing_key/) });
+    expect(result).toMatchObject({
+      ok: false,
+      permanent: true,
+      reason: expect.stringMatching(/^pagerduty: HTTP 400 .*routing_key/),
+    });
     expect(JSON.stringify(result)).not.toContain('short"');
   });
 
   it('429 and 5xx are retried, honouring Retry-After', async () => {
     const sink = createPagerDutySink({ routingKey: KEY, url: pd.url, source: 's' });
-    pd.failNext({ status: 429, body: '{"status":"throttle event","message":"Requests for this service are arriving too quickly."}', headers: { 'retry-after': '2' } });
-    expect(await sink.deliver(thresholdNotification())).toMatchObject({ ok: false, permanent: false, retryAfterMs: 2000 });
+    pd.failNext({
+      status: 429,
+      body: '{"status":"throttle event","message":"Requests for this service are arriving too quickly."}',
+      headers: { 'retry-after': '2' },
+    });
+    expect(await sink.deliver(thresholdNotification())).toMatchObject({
+      ok: false,
+      permanent: false,
+      retryAfterMs: 2000,
+    });
     pd.failNext({ status: 503, body: 'unavailable' });
     expect(await sink.deliver(thresholdNotification())).toMatchObject({ ok: false, permanent: false });
     expect(await sink.deliver(thresholdNotification())).toEqual({ ok: true });

@@ -30,12 +30,20 @@ describe('slack sink', () => {
   it('every message kind is a payload Slack accepts', async () => {
     slack = await startSlackReceiver();
     const sink = createSlackSink({ webhookUrl: slack.url });
-    for (const n of [thresholdNotification(), slaNotification(1), slaNotification(3, 'escalated'), slaNotification(3, 'acknowledged'), slaNotification(3, 'resolved')]) {
+    for (const n of [
+      thresholdNotification(),
+      slaNotification(1),
+      slaNotification(3, 'escalated'),
+      slaNotification(3, 'acknowledged'),
+      slaNotification(3, 'resolved'),
+    ]) {
       expect(await sink.deliver(n)).toEqual({ ok: true });
     }
     expect(slack.accepted).toHaveLength(5);
     expect(slack.accepted[0]).toMatchObject({ text: ':red_circle: Capstone Pipeline Alert' });
-    expect(slack.accepted[2]).toMatchObject({ attachments: [{ title: ':clock1: SLA Miss - Level 3', color: '#ff0000' }] });
+    expect(slack.accepted[2]).toMatchObject({
+      attachments: [{ title: ':clock1: SLA Miss - Level 3', color: '#ff0000' }],
+    });
   });
 
   it('a 400 is permanent, and its reason never contains the webhook URL', async () => {
@@ -48,12 +56,21 @@ describe('slack sink', () => {
   it('waits out Retry-After on 429 and spaces messages one per second, through the outbox', async () => {
     slack = await startSlackReceiver({ oneMessagePerSecond: true });
     const statuses: SinkStatus[] = [];
-    box = createOutbox({ stateDir: dir, sinks: [createSlackSink({ webhookUrl: slack.url })], onStatus: (s) => statuses.push(s), tickMs: 20 });
+    box = createOutbox({
+      stateDir: dir,
+      sinks: [createSlackSink({ webhookUrl: slack.url })],
+      onStatus: (s) => statuses.push(s),
+      tickMs: 20,
+    });
     slack.failNext({ status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } });
     box.enqueue(['a', 'b', 'c'].map((id) => ({ id, sink: 'slack', payload: thresholdNotification() })));
     box.start();
     // Drained means accepted and removed from disk (so nothing writes after the test's cleanup).
-    await waitFor(() => slack.accepted.length === 3 && box!.status()[0]!.queueDepth === 0, 'three Slack messages delivered', 8000);
+    await waitFor(
+      () => slack.accepted.length === 3 && box!.status()[0]!.queueDepth === 0,
+      'three Slack messages delivered',
+      8000,
+    );
     const times = slack.requests.map((r) => r.at);
     expect(slack.requests).toHaveLength(4); // one 429, then three accepted: no message hit the rate limit
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990); // Retry-After: 1

@@ -35,13 +35,20 @@ const referenceEntry = {
   timestamp: '2025-06-01T11:00:00.500000',
   message: 'SLA missed for capstone_vector_store_pipeline.generate_embeddings (late by 0:40:00.500000)',
 };
-const airtopEntry = (minute: number) => ({ ...referenceEntry, dag_id: 'capstone_processing_pipeline', task_id: 'extract_text', run_id: 'r1', timestamp: `2025-06-01T11:${minute}:00.000Z` });
+const airtopEntry = (minute: number) => ({
+  ...referenceEntry,
+  dag_id: 'capstone_processing_pipeline',
+  task_id: 'extract_text',
+  run_id: 'r1',
+  timestamp: `2025-06-01T11:${minute}:00.000Z`,
+});
 
 async function setRaw(key: string, value: string): Promise<void> {
   const patched = await call(demo.url, 'PATCH', `/api/v2/variables/${key}`, { token, body: { key, value } });
   if (patched.status === 404) await call(demo.url, 'POST', '/api/v2/variables', { token, body: { key, value } });
 }
-const getRaw = async (key: string) => (await call(demo.url, 'GET', `/api/v2/variables/${key}`, { token })).body.value as string;
+const getRaw = async (key: string) =>
+  (await call(demo.url, 'GET', `/api/v2/variables/${key}`, { token })).body.value as string;
 
 function sink() {
   const writer = variableWriterFor(source);
@@ -50,7 +57,7 @@ function sink() {
 }
 
 describe('sla_miss_history through the airflow_variables sink', () => {
-  it('appends airtop\'s entries after the reference\'s, once', async () => {
+  it("appends airtop's entries after the reference's, once", async () => {
     await setRaw('sla_miss_history', JSON.stringify([referenceEntry]));
     const s = sink();
     expect(await s.deliver({ values: { sla_miss_history: [airtopEntry(10), airtopEntry(20)] } })).toEqual({ ok: true });
@@ -59,8 +66,16 @@ describe('sla_miss_history through the airflow_variables sink', () => {
     // The reference's DAG appends meanwhile; airtop's next write keeps it and adds only what is new.
     const later = { ...referenceEntry, timestamp: '2025-06-01T11:25:00.000001' };
     await setRaw('sla_miss_history', JSON.stringify([referenceEntry, airtopEntry(10), airtopEntry(20), later]));
-    expect(await s.deliver({ values: { sla_miss_history: [airtopEntry(10), airtopEntry(20), airtopEntry(30)] } })).toEqual({ ok: true });
-    expect(JSON.parse(await getRaw('sla_miss_history'))).toEqual([referenceEntry, airtopEntry(10), airtopEntry(20), later, airtopEntry(30)]);
+    expect(
+      await s.deliver({ values: { sla_miss_history: [airtopEntry(10), airtopEntry(20), airtopEntry(30)] } }),
+    ).toEqual({ ok: true });
+    expect(JSON.parse(await getRaw('sla_miss_history'))).toEqual([
+      referenceEntry,
+      airtopEntry(10),
+      airtopEntry(20),
+      later,
+      airtopEntry(30),
+    ]);
   });
 
   it('creates the Variable when it does not exist', async () => {
@@ -70,13 +85,31 @@ describe('sla_miss_history through the airflow_variables sink', () => {
   });
 
   it.each([
-    ['malformed JSON', '[{"type": "sla_miss"', /Variable sla_miss_history is not valid JSON \(.*\); left as it is and 1 SLA entry not written: fix it to a JSON list \(or delete it\)$/],
-    ['an object', '{"capstone": 1}', /Variable sla_miss_history holds an object, not a list; left as it is and 1 SLA entry not written/],
-  ])('%s is kept, the other Variables are written, and the delivery says why (dead letter)', async (_name, bad, reason) => {
-    await setRaw('sla_miss_history', bad);
-    const result = await sink().deliver({ values: { capstone_latest_metrics: { summary: { health_score: 77, alerts: [] } }, sla_miss_history: [airtopEntry(10)] } });
-    expect(result).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(reason) });
-    expect(await getRaw('sla_miss_history')).toBe(bad);
-    expect(JSON.parse(await getRaw('capstone_latest_metrics'))).toEqual({ summary: { health_score: 77, alerts: [] } });
-  });
+    [
+      'malformed JSON',
+      '[{"type": "sla_miss"',
+      /Variable sla_miss_history is not valid JSON \(.*\); left as it is and 1 SLA entry not written: fix it to a JSON list \(or delete it\)$/,
+    ],
+    [
+      'an object',
+      '{"capstone": 1}',
+      /Variable sla_miss_history holds an object, not a list; left as it is and 1 SLA entry not written/,
+    ],
+  ])(
+    '%s is kept, the other Variables are written, and the delivery says why (dead letter)',
+    async (_name, bad, reason) => {
+      await setRaw('sla_miss_history', bad);
+      const result = await sink().deliver({
+        values: {
+          capstone_latest_metrics: { summary: { health_score: 77, alerts: [] } },
+          sla_miss_history: [airtopEntry(10)],
+        },
+      });
+      expect(result).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(reason) });
+      expect(await getRaw('sla_miss_history')).toBe(bad);
+      expect(JSON.parse(await getRaw('capstone_latest_metrics'))).toEqual({
+        summary: { health_score: 77, alerts: [] },
+      });
+    },
+  );
 });

@@ -60,7 +60,9 @@ describe('SQL source errors', () => {
   it('a missing database is named', async () => {
     const error = await failure(`postgres://postgres:${PASSWORD}@127.0.0.1:5432/airtop_no_such_db`);
     expect(error.kind).toBe('config');
-    expect(error.message).toBe('database "airtop_no_such_db" does not exist on 127.0.0.1:5432: check the database name in --db');
+    expect(error.message).toBe(
+      'database "airtop_no_such_db" does not exist on 127.0.0.1:5432: check the database name in --db',
+    );
   });
 
   it('a database without the Airflow tables asks whether it is an Airflow 3 metadata DB', async () => {
@@ -108,7 +110,9 @@ describe('SQL source errors', () => {
   it('runs every statement in a read-only transaction', async () => {
     const session = openSession(parseDbUrl(db.url), 5);
     await expect(
-      session.readOnly('writing', (query) => query('insert', "INSERT INTO slot_pool (pool, slots, include_deferred) VALUES ('x', 1, false)", [])),
+      session.readOnly('writing', (query) =>
+        query('insert', "INSERT INTO slot_pool (pool, slots, include_deferred) VALUES ('x', 1, false)", []),
+      ),
     ).rejects.toThrow(/read-only transaction/);
     await session.close();
   });
@@ -135,7 +139,10 @@ describe('SQL source errors', () => {
       const snapshot = await source.snapshot(NOW);
       await source.close();
       expect(snapshot.airflow.version).toBeNull();
-      expect(snapshot.issues).toContainEqual({ scope: 'version', message: expect.stringContaining('unknown Airflow schema revision f00dfeedbeef') });
+      expect(snapshot.issues).toContainEqual({
+        scope: 'version',
+        message: expect.stringContaining('unknown Airflow schema revision f00dfeedbeef'),
+      });
     } finally {
       await client.end();
       await other.drop();
@@ -147,21 +154,40 @@ describe('SQL source helpers', () => {
   const target = parseDbUrl(`postgres://airflow:${PASSWORD}@db.internal:6432/airflow`);
 
   it('maps authentication failures and privileges to actionable messages', () => {
-    const auth = toAirflowError({ code: '28P01', message: `password authentication failed for user "airflow" (${PASSWORD})` }, target, 'reading', 10);
+    const auth = toAirflowError(
+      { code: '28P01', message: `password authentication failed for user "airflow" (${PASSWORD})` },
+      target,
+      'reading',
+      10,
+    );
     expect(auth.kind).toBe('auth');
     expect(auth.message).toBe(
       'PostgreSQL at db.internal:6432/airflow refused user "airflow" (password authentication failed for user "airflow" (***)): check the user and password in --db',
     );
-    expect(toAirflowError({ code: '42501', message: 'permission denied for table dag' }, target, 'reading', 10).message).toContain('grant it SELECT');
-    const refused = toAirflowError(Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], ''), {}), target, 'r', 10);
+    expect(
+      toAirflowError({ code: '42501', message: 'permission denied for table dag' }, target, 'reading', 10).message,
+    ).toContain('grant it SELECT');
+    const refused = toAirflowError(
+      Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], ''), {}),
+      target,
+      'r',
+      10,
+    );
     expect(refused.kind).toBe('unreachable');
   });
 
   it('redacts passwords in DB URLs', () => {
-    expect(redactDbUrl(`postgres://airflow:${PASSWORD}@db:5432/airflow`)).toBe('postgres://airflow:***@db:5432/airflow');
+    expect(redactDbUrl(`postgres://airflow:${PASSWORD}@db:5432/airflow`)).toBe(
+      'postgres://airflow:***@db:5432/airflow',
+    );
     expect(redactDbUrl('postgres://airflow@db/airflow')).toBe('postgres://airflow@db/airflow');
     expect(redactDbUrl(`not a url //u:${PASSWORD}@h`)).not.toContain(PASSWORD);
-    expect(target).toMatchObject({ label: 'db.internal:6432/airflow', hostPort: 'db.internal:6432', user: 'airflow', database: 'airflow' });
+    expect(target).toMatchObject({
+      label: 'db.internal:6432/airflow',
+      hostPort: 'db.internal:6432',
+      user: 'airflow',
+      database: 'airflow',
+    });
   });
 
   it('reads timestamps as the ISO text toISOString() writes', () => {

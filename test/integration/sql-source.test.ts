@@ -23,14 +23,18 @@ interface RunSpec {
   seconds?: number | null;
 }
 
-async function insertDag(dagId: string, extra: { paused?: boolean; stale?: boolean; owners?: string; tags?: string[] } = {}) {
+async function insertDag(
+  dagId: string,
+  extra: { paused?: boolean; stale?: boolean; owners?: string; tags?: string[] } = {},
+) {
   await client.query(
     `INSERT INTO dag (dag_id, is_paused, is_stale, bundle_name, owners, timetable_type, partition_mapper_info, max_active_tasks,
                       max_consecutive_failed_dag_runs, has_task_concurrency_limits)
      VALUES ($1, $2, $3, 'dags-folder', $4, 'cron', '{}', 16, 0, false)`,
     [dagId, extra.paused ?? false, extra.stale ?? false, extra.owners ?? 'airflow'],
   );
-  for (const tag of extra.tags ?? []) await client.query('INSERT INTO dag_tag (name, dag_id) VALUES ($1, $2)', [tag, dagId]);
+  for (const tag of extra.tags ?? [])
+    await client.query('INSERT INTO dag_tag (name, dag_id) VALUES ($1, $2)', [tag, dagId]);
 }
 
 async function insertRun(dagId: string, run: RunSpec) {
@@ -109,14 +113,38 @@ async function seed() {
   for (const run of ingestionRuns) await insertRun(ING, run);
   const s = (runAfterMinutes: number, offset: number) => ago(runAfterMinutes, 5 + offset);
   await insertTi(ING, 'r1', { taskId: 'scan_sources', state: 'success', start: s(10, 0), seconds: 30 });
-  await insertTi(ING, 'r1', { taskId: 'download_documents', state: 'success', start: s(10, 35), seconds: 60, tryNumber: 3 });
+  await insertTi(ING, 'r1', {
+    taskId: 'download_documents',
+    state: 'success',
+    start: s(10, 35),
+    seconds: 60,
+    tryNumber: 3,
+  });
   await insertTi(ING, 'r2', { taskId: 'scan_sources', state: 'success', start: s(20, 0), seconds: 50 });
-  await insertTi(ING, 'r2', { taskId: 'download_documents', state: 'failed', start: s(20, 55), seconds: 10, tryNumber: 2 });
+  await insertTi(ING, 'r2', {
+    taskId: 'download_documents',
+    state: 'failed',
+    start: s(20, 55),
+    seconds: 10,
+    tryNumber: 2,
+  });
   await insertTi(ING, 'r5', { taskId: 'scan_sources', state: 'success', start: s(45, 0), seconds: 20 });
-  await insertTi(ING, 'r5', { taskId: 'download_documents', state: 'failed', start: s(45, 25), seconds: 5, tryNumber: 2 });
+  await insertTi(ING, 'r5', {
+    taskId: 'download_documents',
+    state: 'failed',
+    start: s(45, 25),
+    seconds: 5,
+    tryNumber: 2,
+  });
   await insertTi(ING, 'r6', { taskId: 'scan_sources', state: 'running', start: s(5, 0), pool: 'small' });
   await insertTi(ING, 'r6', { taskId: 'download_documents', state: null });
-  await insertTi(ING, 'r6', { taskId: 'wait_sensor', state: 'deferred', start: s(5, 10), pool: 'deferring', poolSlots: 2 });
+  await insertTi(ING, 'r6', {
+    taskId: 'wait_sensor',
+    state: 'deferred',
+    start: s(5, 10),
+    pool: 'deferring',
+    poolSlots: 2,
+  });
   await insertTi(ING, 'r6', { taskId: 'big_task', state: 'queued', pool: 'deferring' });
   await insertTi(ING, 'r6', { taskId: 'side_task', state: 'running', start: s(5, 20), pool: 'unlimited' });
   await insertTi(ING, 'r7', { taskId: 'scan_sources', state: 'scheduled', pool: 'small' });
@@ -130,7 +158,13 @@ async function seed() {
   await insertRun(PROC, { runId: 'ph1', runAfter: ago(3 * 1440), state: 'success', seconds: 90 });
   await insertRun(PROC, { runId: 'ph2', runAfter: ago(8 * 1440), state: 'success', seconds: 999 });
   for (const [mapIndex, seconds] of [10, 20, 30].entries()) {
-    await insertTi(PROC, 'p1', { taskId: 'extract_text', state: 'success', start: ago(15, 10 + mapIndex), seconds, mapIndex });
+    await insertTi(PROC, 'p1', {
+      taskId: 'extract_text',
+      state: 'success',
+      start: ago(15, 10 + mapIndex),
+      seconds,
+      mapIndex,
+    });
   }
   // Runs of DAGs that are not selected never count.
   await insertRun('other_dag', { runId: 'o1', runAfter: ago(10), state: 'failed', seconds: 5 });
@@ -155,7 +189,12 @@ const BASE: SqlSourceOptions = {
 };
 
 function source(extra: Partial<SqlSourceOptions> = {}, events?: QueryEvent[]): AirflowSource {
-  return createSqlSource({ ...BASE, dbUrl: db.url, ...(events ? { onQuery: (e: QueryEvent) => events.push(e) } : {}), ...extra });
+  return createSqlSource({
+    ...BASE,
+    dbUrl: db.url,
+    ...(events ? { onQuery: (e: QueryEvent) => events.push(e) } : {}),
+    ...extra,
+  });
 }
 
 beforeAll(async () => {
@@ -181,8 +220,18 @@ describe('SQL source snapshot', () => {
   });
 
   it('selects DAGs by id and glob, skipping stale, unknown and unselected ones', () => {
-    expect(snapshot.dags.map((d) => d.dagId)).toEqual(['capstone_ingestion_pipeline', 'capstone_processing_pipeline', 'capstone_quiet', VEC]);
-    expect(snapshot.dags[0]).toEqual({ dagId: ING, isPaused: false, tags: ['capstone', 'ingest'], owners: ['data-eng', 'sre'] });
+    expect(snapshot.dags.map((d) => d.dagId)).toEqual([
+      'capstone_ingestion_pipeline',
+      'capstone_processing_pipeline',
+      'capstone_quiet',
+      VEC,
+    ]);
+    expect(snapshot.dags[0]).toEqual({
+      dagId: ING,
+      isPaused: false,
+      tags: ['capstone', 'ingest'],
+      owners: ['data-eng', 'sre'],
+    });
     expect(snapshot.dags.find((d) => d.dagId === VEC)?.isPaused).toBe(true);
     expect(snapshot.source).toBe('sql');
     expect(snapshot.airflow).toEqual({ url: expect.stringContaining('127.0.0.1:5432'), version: '3.3.0+', api: 'sql' });
@@ -202,9 +251,23 @@ describe('SQL source snapshot', () => {
       avgSuccessDurationSeconds: 250,
       p95SuccessDurationSeconds: expect.closeTo(385, 6),
     });
-    expect(snapshot.window.dags[PROC]).toMatchObject({ runs: 1, success: 1, avgSuccessDurationSeconds: 60, p95SuccessDurationSeconds: 60 });
+    expect(snapshot.window.dags[PROC]).toMatchObject({
+      runs: 1,
+      success: 1,
+      avgSuccessDurationSeconds: 60,
+      p95SuccessDurationSeconds: 60,
+    });
     // Selected DAGs without runs are present with zeros; unselected ones are absent.
-    expect(snapshot.window.dags[VEC]).toEqual({ dagId: VEC, runs: 0, success: 0, failed: 0, running: 0, queued: 0, avgSuccessDurationSeconds: 0, p95SuccessDurationSeconds: 0 });
+    expect(snapshot.window.dags[VEC]).toEqual({
+      dagId: VEC,
+      runs: 0,
+      success: 0,
+      failed: 0,
+      running: 0,
+      queued: 0,
+      avgSuccessDurationSeconds: 0,
+      p95SuccessDurationSeconds: 0,
+    });
     expect(snapshot.window.dags.capstone_quiet?.runs).toBe(0);
     expect(Object.keys(snapshot.window.dags).sort()).toEqual([ING, PROC, 'capstone_quiet', VEC].sort());
     expect(snapshot.window.since).toBe('2026-01-15T11:00:00.000Z');
@@ -225,13 +288,30 @@ describe('SQL source snapshot', () => {
     });
     // download_documents: r1 ok 60 s try 3, r2 failed try 2, r5 failed try 2, r0 ok 45 s (its run is older,
     // the task started 30 min ago); r6's has no start. retries (3−1) + (2−1) + (2−1) = 4; mean (60+45)/2.
-    expect(snapshot.window.tasks[`${ING}.download_documents`]).toMatchObject({ total: 4, success: 2, failed: 2, retries: 4, avgDurationSeconds: 52.5, maxDurationSeconds: 60 });
+    expect(snapshot.window.tasks[`${ING}.download_documents`]).toMatchObject({
+      total: 4,
+      success: 2,
+      failed: 2,
+      retries: 4,
+      avgDurationSeconds: 52.5,
+      maxDurationSeconds: 60,
+    });
     // The deferred sensor and the running side task started; the queued big_task did not.
-    expect(snapshot.window.tasks[`${ING}.wait_sensor`]).toMatchObject({ total: 1, success: 0, avgDurationSeconds: 0, maxDurationSeconds: 0 });
+    expect(snapshot.window.tasks[`${ING}.wait_sensor`]).toMatchObject({
+      total: 1,
+      success: 0,
+      avgDurationSeconds: 0,
+      maxDurationSeconds: 0,
+    });
     expect(snapshot.window.tasks[`${ING}.side_task`]?.total).toBe(1);
     expect(snapshot.window.tasks[`${ING}.big_task`]).toBeUndefined();
     // A mapped task: three instances.
-    expect(snapshot.window.tasks[`${PROC}.extract_text`]).toMatchObject({ total: 3, success: 3, avgDurationSeconds: 20, maxDurationSeconds: 30 });
+    expect(snapshot.window.tasks[`${PROC}.extract_text`]).toMatchObject({
+      total: 3,
+      success: 3,
+      avgDurationSeconds: 20,
+      maxDurationSeconds: 30,
+    });
     expect(snapshot.window.tasks['other_dag.x']).toBeUndefined();
     expect(Object.keys(snapshot.window.tasks)).toHaveLength(5);
   });
@@ -251,7 +331,16 @@ describe('SQL source snapshot', () => {
 
   it('lists recent runs (window plus unfinished) newest first', () => {
     expect(snapshot.runs.map((r) => `${r.dagId === ING ? 'i' : 'p'}:${r.runId}`)).toEqual([
-      'i:r7', 'i:r6', 'i:r1', 'p:p1', 'i:r2', 'i:r3', 'i:r4', 'i:r5', 'i:r8', 'i:r9',
+      'i:r7',
+      'i:r6',
+      'i:r1',
+      'p:p1',
+      'i:r2',
+      'i:r3',
+      'i:r4',
+      'i:r5',
+      'i:r8',
+      'i:r9',
     ]);
     expect(snapshot.runs.find((r) => r.runId === 'r1')).toEqual({
       dagId: ING,
@@ -267,17 +356,34 @@ describe('SQL source snapshot', () => {
   });
 
   it('holds the task instances of those runs that started in the window or are unfinished', () => {
-    const keys = snapshot.taskInstances.map((ti) => `${ti.runId}.${ti.taskId}${ti.mapIndex >= 0 ? `[${ti.mapIndex}]` : ''}`).sort();
+    const keys = snapshot.taskInstances
+      .map((ti) => `${ti.runId}.${ti.taskId}${ti.mapIndex >= 0 ? `[${ti.mapIndex}]` : ''}`)
+      .sort();
     expect(keys).toEqual(
       [
-        'r1.scan_sources', 'r1.download_documents', 'r2.scan_sources', 'r2.download_documents', 'r5.scan_sources', 'r5.download_documents',
-        'r6.scan_sources', 'r6.download_documents', 'r6.wait_sensor', 'r6.big_task', 'r6.side_task', 'r7.scan_sources', 'r9.scan_sources',
-        'p1.extract_text[0]', 'p1.extract_text[1]', 'p1.extract_text[2]',
+        'r1.scan_sources',
+        'r1.download_documents',
+        'r2.scan_sources',
+        'r2.download_documents',
+        'r5.scan_sources',
+        'r5.download_documents',
+        'r6.scan_sources',
+        'r6.download_documents',
+        'r6.wait_sensor',
+        'r6.big_task',
+        'r6.side_task',
+        'r7.scan_sources',
+        'r9.scan_sources',
+        'p1.extract_text[0]',
+        'p1.extract_text[1]',
+        'p1.extract_text[2]',
       ].sort(),
     );
     // Unfinished ones come first.
     const firstFinished = snapshot.taskInstances.findIndex((ti) => ['success', 'failed'].includes(ti.state ?? ''));
-    expect(snapshot.taskInstances.slice(firstFinished).every((ti) => ['success', 'failed'].includes(ti.state ?? ''))).toBe(true);
+    expect(
+      snapshot.taskInstances.slice(firstFinished).every((ti) => ['success', 'failed'].includes(ti.state ?? '')),
+    ).toBe(true);
     expect(snapshot.taskInstances.find((ti) => ti.runId === 'r1' && ti.taskId === 'download_documents')).toEqual({
       dagId: ING,
       runId: 'r1',
@@ -303,7 +409,16 @@ describe('SQL source snapshot', () => {
     const pools = Object.fromEntries(snapshot.pools.map((p) => [p.name, p]));
     expect(pools.default_pool).toMatchObject({ slots: 128, occupiedSlots: 0, openSlots: 128 });
     // small: running 1, scheduled 1 (not occupying) → occupied 1, open 1.
-    expect(pools.small).toEqual({ name: 'small', slots: 2, occupiedSlots: 1, runningSlots: 1, queuedSlots: 0, scheduledSlots: 1, deferredSlots: 0, openSlots: 1 });
+    expect(pools.small).toEqual({
+      name: 'small',
+      slots: 2,
+      occupiedSlots: 1,
+      runningSlots: 1,
+      queuedSlots: 0,
+      scheduledSlots: 1,
+      deferredSlots: 0,
+      openSlots: 1,
+    });
     // deferring counts deferred: queued 1 + deferred 2 → occupied 3, open 4 − 3.
     expect(pools.deferring).toMatchObject({ occupiedSlots: 3, queuedSlots: 1, deferredSlots: 2, openSlots: 1 });
     // unlimited: open is −1, as the REST API reports it.
@@ -329,7 +444,9 @@ describe('SQL source snapshot', () => {
   it('names configured DAG ids the DB does not have', () => {
     expect(snapshot.issues).toContainEqual({
       scope: 'dags',
-      message: expect.stringMatching(/^127\.0\.0\.1:5432\/airtop_sqlsource_\w+ has no DAG missing_dag \(configured in dags\.ids\): check the id or remove it$/),
+      message: expect.stringMatching(
+        /^127\.0\.0\.1:5432\/airtop_sqlsource_\w+ has no DAG missing_dag \(configured in dags\.ids\): check the id or remove it$/,
+      ),
     });
     expect(snapshot.issues).toHaveLength(2);
   });
@@ -337,7 +454,14 @@ describe('SQL source snapshot', () => {
   it('ran at most 6 queries, the baseline only when it is due', async () => {
     // The window task aggregate runs alongside the others, so the order of completion varies.
     expect(events.map((e) => e.name).sort()).toEqual(
-      ['dags, version, health, pools', 'window runs', 'window task instances', 'baseline', 'recent runs', 'current task instances'].sort(),
+      [
+        'dags, version, health, pools',
+        'window runs',
+        'window task instances',
+        'baseline',
+        'recent runs',
+        'current task instances',
+      ].sort(),
     );
     const second: QueryEvent[] = [];
     const src = source({}, second);
@@ -367,11 +491,14 @@ describe('SQL source options and drill-down', () => {
       snapshot: () => Promise.reject(new Error('not used')),
       dagRuns: () => Promise.resolve([]),
       taskInstances: () => Promise.resolve([]),
-      taskLog: (ti, tryNumber) => Promise.resolve<TaskLogPage>({ lines: [`${ti.taskId} try ${tryNumber}`], continuationToken: null }),
+      taskLog: (ti, tryNumber) =>
+        Promise.resolve<TaskLogPage>({ lines: [`${ti.taskId} try ${tryNumber}`], continuationToken: null }),
       close: () => Promise.resolve(),
       readVariables: (names) => {
         reads.push(names);
-        return Promise.resolve(Object.fromEntries(names.map((n): [string, VariableRead] => [n, { status: 'ok', raw: '{"x":1}' }])));
+        return Promise.resolve(
+          Object.fromEntries(names.map((n): [string, VariableRead] => [n, { status: 'ok', raw: '{"x":1}' }])),
+        );
       },
     };
     const src = source({ variables: { source: rest, names: ['a', 'b'] }, url: 'http://airflow.test' });
@@ -388,7 +515,8 @@ describe('SQL source options and drill-down', () => {
   it('falls back to a REST snapshot for Variables, and records a failure as an issue', async () => {
     const fallback: AirflowSource = {
       url: 'http://airflow.test',
-      snapshot: () => Promise.resolve({ variables: { a: { status: 'forbidden', reason: '403' } } } as unknown as Snapshot),
+      snapshot: () =>
+        Promise.resolve({ variables: { a: { status: 'forbidden', reason: '403' } } } as unknown as Snapshot),
       dagRuns: () => Promise.resolve([]),
       taskInstances: () => Promise.resolve([]),
       taskLog: () => Promise.reject(new Error('no')),
@@ -399,9 +527,17 @@ describe('SQL source options and drill-down', () => {
     expect(forbidden.variables).toEqual({ a: { status: 'forbidden', reason: '403' } });
     expect(forbidden.issues).toContainEqual({ scope: 'variables', message: '403' });
     await src.close();
-    const failing = source({ variables: { source: { ...fallback, snapshot: () => Promise.reject(new Error('401 from http://airflow.test/auth/token')) }, names: ['a'] } });
+    const failing = source({
+      variables: {
+        source: { ...fallback, snapshot: () => Promise.reject(new Error('401 from http://airflow.test/auth/token')) },
+        names: ['a'],
+      },
+    });
     const snap = await failing.snapshot(NOW);
-    expect(snap.variables.a).toEqual({ status: 'error', reason: expect.stringContaining('401 from http://airflow.test/auth/token') });
+    expect(snap.variables.a).toEqual({
+      status: 'error',
+      reason: expect.stringContaining('401 from http://airflow.test/auth/token'),
+    });
     expect(snap.issues.map((i) => i.scope)).toEqual(['dags', 'variables']);
     expect(snap.window.dags[ING]?.runs).toBe(8);
     await failing.close();
@@ -415,7 +551,9 @@ describe('SQL source options and drill-down', () => {
       ['extract_text', 1, 20],
       ['extract_text', 2, 30],
     ]);
-    await expect(src.taskLog({ dagId: ING, runId: 'r1', taskId: 'scan_sources', mapIndex: -1 }, 1)).rejects.toMatchObject({
+    await expect(
+      src.taskLog({ dagId: ING, runId: 'r1', taskId: 'scan_sources', mapIndex: -1 }, 1),
+    ).rejects.toMatchObject({
       kind: 'config',
       message: 'Task logs are read through the REST API: pass --url as well as --db',
     });
@@ -428,7 +566,10 @@ describe('SQL source options and drill-down', () => {
       await insertRun('capstone_merge', { runId: `m${i}`, runAfter: ago(30 + 10 * i), state: 'success', seconds });
     }
     const events: QueryEvent[] = [];
-    const src = source({ dags: { ids: ['capstone_merge'], patterns: [] }, window: { ...BASE.window, baselineSamples: 3 } }, events);
+    const src = source(
+      { dags: { ids: ['capstone_merge'], patterns: [] }, window: { ...BASE.window, baselineSamples: 3 } },
+      events,
+    );
     expect((await src.snapshot(NOW)).baseline.dags.capstone_merge).toEqual([50, 40, 30]);
     // A run that finished after that poll: the next poll (no baseline query) puts it first and drops the oldest.
     await insertRun('capstone_merge', { runId: 'm9', runAfter: ago(2), state: 'success', seconds: 20 });

@@ -5,5 +5,7 @@ import { DEBIAN_BINARIES, isCi, missingBinaries, type DebianBinary } from '../he
 export default function setup(): void {
   const reason = missingBinaries(Object.keys(DEBIAN_BINARIES) as DebianBinary[], { ...process.env, CI: '' });
   if (reason === false) return;
-  process.stderr.write(`airtop tests: ${isCi() ? 'CI=true, so failing' : 'skipping'} what needs a missing tool: ${reason}\n`);
+  process.stderr.write(
+    `airtop tests: ${isCi() ? 'CI=true, so failing' : 'skipping'} what needs a missing tool: ${reason}\n`,
+  );
 }

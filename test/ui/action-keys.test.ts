@@ -25,25 +25,42 @@ function press(key: string, input = key, readonly = false): Effect | null {
   return effect;
 }
 const dialog = () => store.getState().ui.dialog as ActionDialog;
-const allowed = () => store.setState({ actions: { availability: { allowed: true, reason: null, role: 'op' }, recent: [] } });
+const allowed = () =>
+  store.setState({ actions: { availability: { allowed: true, reason: null, role: 'op' }, recent: [] } });
 const lastCommand = () => effects.at(-1)?.command;
 
 /** The runner's half of a preview, as it writes the dry run into the dialog. */
-function answerPreview(items = [{ dagId: DAGS.processing, runId: RUN, taskId: 'generate_summary', mapIndex: -1, state: 'failed' }]) {
-  store.setState((s) => ({ ui: { ...s.ui, dialog: { ...dialog(), preview: { status: 'ready', items, total: items.length } } } }));
+function answerPreview(
+  items = [{ dagId: DAGS.processing, runId: RUN, taskId: 'generate_summary', mapIndex: -1, state: 'failed' }],
+) {
+  store.setState((s) => ({
+    ui: { ...s.ui, dialog: { ...dialog(), preview: { status: 'ready', items, total: items.length } } },
+  }));
 }
 
 /** The alerts pane's row of one alert, every group expanded so each alert has a row of its own. */
 function alertRow(fingerprint: string): number {
   const groups = selectAlertPaneRows(store.getState()).flatMap((r) => (r.kind === 'group' ? [r.group.key] : []));
   store.setState((s) => ({ ui: { ...s.ui, expandedGroups: groups } }));
-  const index = selectAlertPaneRows(store.getState()).findIndex((r) => r.kind === 'alert' && r.alert.fingerprint === fingerprint);
+  const index = selectAlertPaneRows(store.getState()).findIndex(
+    (r) => r.kind === 'alert' && r.alert.fingerprint === fingerprint,
+  );
   if (index < 0) throw new Error(`no alerts-pane row for ${fingerprint}`);
   return index;
 }
 
 function openTaskList() {
-  store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: DAGS.processing }, { kind: 'run', dagId: DAGS.processing, runId: RUN }] }, drill: { ...s.drill, loading: false, taskInstances: processingTaskInstances(RUN) } }));
+  store.setState((s) => ({
+    ui: {
+      ...s.ui,
+      stack: [
+        { kind: 'main' },
+        { kind: 'dag', dagId: DAGS.processing },
+        { kind: 'run', dagId: DAGS.processing, runId: RUN },
+      ],
+    },
+    drill: { ...s.drill, loading: false, taskInstances: processingTaskInstances(RUN) },
+  }));
   act(store, { select: ['run', 1] }); // generate_summary, failed
 }
 
@@ -57,7 +74,13 @@ describe('c on a failed task instance', () => {
   it('opens a confirmation naming the task, with Airflow UI defaults, and asks for the dry run', () => {
     openTaskList();
     press('c');
-    expect(dialog().request).toEqual({ verb: 'clearTask', task: { dagId: DAGS.processing, runId: RUN, taskId: 'generate_summary', mapIndex: -1 }, downstream: true, upstream: false, onlyFailed: false });
+    expect(dialog().request).toEqual({
+      verb: 'clearTask',
+      task: { dagId: DAGS.processing, runId: RUN, taskId: 'generate_summary', mapIndex: -1 },
+      downstream: true,
+      upstream: false,
+      onlyFailed: false,
+    });
     expect(dialog().preview).toEqual({ status: 'loading' });
     expect(lastCommand()).toEqual({ name: 'actionPreview', request: dialog().request, seq: 1 });
   });
@@ -84,7 +107,12 @@ describe('c on a failed task instance', () => {
     expect(store.getState().ui.message?.text).toMatch(/waiting for Airflow's dry run/);
     answerPreview();
     press('enter', '');
-    expect(lastCommand()).toMatchObject({ name: 'actionApply', seq: 1, dryRun: [{ taskId: 'generate_summary', state: 'failed' }], request: dialog().request });
+    expect(lastCommand()).toMatchObject({
+      name: 'actionApply',
+      seq: 1,
+      dryRun: [{ taskId: 'generate_summary', state: 'failed' }],
+      request: dialog().request,
+    });
     expect(dialog().phase).toBe('sending');
     const sent = effects.filter((e) => e.command?.name === 'actionApply').length;
     press('enter', '');
@@ -115,7 +143,15 @@ describe('c on a failed task instance', () => {
   it('a refused dry run is shown and Enter sends nothing', () => {
     openTaskList();
     press('c');
-    store.setState((s) => ({ ui: { ...s.ui, dialog: { ...dialog(), preview: { status: 'error', reason: 'your role (viewer) cannot clear task instances; it needs op' } } } }));
+    store.setState((s) => ({
+      ui: {
+        ...s.ui,
+        dialog: {
+          ...dialog(),
+          preview: { status: 'error', reason: 'your role (viewer) cannot clear task instances; it needs op' },
+        },
+      },
+    }));
     press('enter', '');
     expect(effects.some((e) => e.command?.name === 'actionApply')).toBe(false);
     expect(store.getState().ui.message?.text).toMatch(/not sent: your role \(viewer\)/);
@@ -132,7 +168,10 @@ describe('m, and the run-level c', () => {
   });
 
   it('c in the runs list clears the run, failed tasks only by default; m marks it', () => {
-    store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: DAGS.processing }] }, drill: { ...s.drill, loading: false, runs: processingRuns() } }));
+    store.setState((s) => ({
+      ui: { ...s.ui, stack: [{ kind: 'main' }, { kind: 'dag', dagId: DAGS.processing }] },
+      drill: { ...s.drill, loading: false, runs: processingRuns() },
+    }));
     act(store, { select: ['dag', 1] });
     press('c');
     expect(dialog().request).toEqual({ verb: 'clearRun', dagId: DAGS.processing, runId: RUN, onlyFailed: true });
@@ -150,8 +189,15 @@ describe('m, and the run-level c', () => {
 describe('t and P on a DAG', () => {
   it('t: a conf that is not JSON is refused with where, nothing sent; a valid one is sent with the note', () => {
     press('t');
-    expect(dialog().request).toEqual({ verb: 'trigger', dagId: selectDagRows(store.getState())[0]!.dagId, conf: null, note: null });
-    store.setState((s) => ({ ui: { ...s.ui, dialog: { ...dialog(), preview: { status: 'none', reason: 'no dry run' } } } }));
+    expect(dialog().request).toEqual({
+      verb: 'trigger',
+      dagId: selectDagRows(store.getState())[0]!.dagId,
+      conf: null,
+      note: null,
+    });
+    store.setState((s) => ({
+      ui: { ...s.ui, dialog: { ...dialog(), preview: { status: 'none', reason: 'no dry run' } } },
+    }));
     for (const ch of '{"docs": 3,}') press(ch, ch);
     press('enter', '');
     expect(dialog().error).toMatch(/conf is not JSON at line 1, column 12/);
@@ -162,21 +208,33 @@ describe('t and P on a DAG', () => {
     press('tab', '');
     for (const ch of 'rerun') press(ch, ch);
     press('enter', '');
-    expect(lastCommand()).toMatchObject({ name: 'actionApply', request: { verb: 'trigger', conf: { docs: 3 }, note: 'rerun' }, dryRun: null });
+    expect(lastCommand()).toMatchObject({
+      name: 'actionApply',
+      request: { verb: 'trigger', conf: { docs: 3 }, note: 'rerun' },
+      dryRun: null,
+    });
   });
 
   it('t and P offer the firing alert too, but unticked: they seldom fix what it is about', () => {
     act(store, { ui: { focus: 'dags' } });
     act(store, { select: ['dags', selectDagRows(store.getState()).findIndex((r) => r.dagId === DAGS.processing)] });
     press('P');
-    expect(dialog().ack).toMatchObject({ fingerprint: 'a1b2c3d4e5f60001', on: false, note: `paused ${DAGS.processing}` });
+    expect(dialog().ack).toMatchObject({
+      fingerprint: 'a1b2c3d4e5f60001',
+      on: false,
+      note: `paused ${DAGS.processing}`,
+    });
   });
 
   it('P on a paused DAG unpauses it, on an active one pauses it', () => {
     const rows = () => store.getState().snapshot!.dags;
     press('P');
     const dagId = (dialog().request as { dagId: string }).dagId;
-    expect(dialog().request).toEqual({ verb: 'pause', dagId, paused: !rows().find((d) => d.dagId === dagId)!.isPaused });
+    expect(dialog().request).toEqual({
+      verb: 'pause',
+      dagId,
+      paused: !rows().find((d) => d.dagId === dagId)!.isPaused,
+    });
   });
 });
 
@@ -190,11 +248,20 @@ describe('permissions and read-only', () => {
       expect(store.getState().ui.dialog).toBeNull();
       expect(store.getState().ui.message).toMatchObject({ level: 'error', text: expect.stringContaining(reason) });
     }
-    const off = footerHintsMarked('drill', false, reason).filter((h) => h.off).map((h) => h.text);
+    const off = footerHintsMarked('drill', false, reason)
+      .filter((h) => h.off)
+      .map((h) => h.text);
     expect(off).toEqual(['clear', 'mark', 'trigger', 'pause DAG']);
-    const help = helpLines(false, reason).filter((l) => l.off).map((l) => l.text);
+    const help = helpLines(false, reason)
+      .filter((l) => l.off)
+      .map((l) => l.text);
     expect(help[0]).toBe(`Actions on Airflow (c m t P) are off: ${reason}`);
-    expect(help.slice(1)).toEqual([expect.stringMatching(/^ {2}t +\(off\) trigger a run/), expect.stringMatching(/^ {2}P +\(off\) pause or unpause/), expect.stringMatching(/^ {2}c +\(off\) clear/), expect.stringMatching(/^ {2}m +\(off\) mark/)]);
+    expect(help.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}t +\(off\) trigger a run/),
+      expect.stringMatching(/^ {2}P +\(off\) pause or unpause/),
+      expect.stringMatching(/^ {2}c +\(off\) clear/),
+      expect.stringMatching(/^ {2}m +\(off\) mark/),
+    ]);
   });
 
   it('--readonly hides c, m, t and P and refuses them', () => {
@@ -211,18 +278,30 @@ describe('the alert', () => {
   it('a firing alert on the object is offered for acknowledgement with the note filled in', () => {
     openTaskList();
     press('c');
-    expect(dialog().ack).toMatchObject({ fingerprint: 'a1b2c3d4e5f60001', on: true, note: `cleared ${DAGS.processing}.generate_summary in ${RUN}` });
+    expect(dialog().ack).toMatchObject({
+      fingerprint: 'a1b2c3d4e5f60001',
+      on: true,
+      note: `cleared ${DAGS.processing}.generate_summary in ${RUN}`,
+    });
     answerPreview();
     press('enter', '');
-    expect(lastCommand()).toMatchObject({ name: 'actionApply', ack: { fingerprint: 'a1b2c3d4e5f60001', note: `cleared ${DAGS.processing}.generate_summary in ${RUN}` } });
+    expect(lastCommand()).toMatchObject({
+      name: 'actionApply',
+      ack: { fingerprint: 'a1b2c3d4e5f60001', note: `cleared ${DAGS.processing}.generate_summary in ${RUN}` },
+    });
   });
 
-  it('l jumps from an alert naming a task to that task\'s log; from a DAG-wide one to its failed task, else the DAG', () => {
+  it("l jumps from an alert naming a task to that task's log; from a DAG-wide one to its failed task, else the DAG", () => {
     act(store, { ui: { focus: 'alerts' } });
     act(store, { select: ['alerts', alertRow('a1b2c3d4e5f60003')] });
     press('l');
     expect(store.getState().ui.stack.map((v) => v.kind)).toEqual(['main', 'dag', 'run', 'log']);
-    expect(store.getState().ui.stack.at(-1)).toMatchObject({ kind: 'log', taskId: 'generate_summary', runId: RUN, tryNumber: 2 });
+    expect(store.getState().ui.stack.at(-1)).toMatchObject({
+      kind: 'log',
+      taskId: 'generate_summary',
+      runId: RUN,
+      tryNumber: 2,
+    });
     store.setState((s) => ({ ui: { ...s.ui, stack: [{ kind: 'main' }] } }));
     act(store, { select: ['alerts', alertRow('a1b2c3d4e5f60001')] });
     press('l');

@@ -17,7 +17,13 @@ const MIN = 60_000;
 const GROUP = 'root:{dag_id="warehouse_compaction"}';
 const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * MIN).toISOString();
 
-function member(fingerprint: string, alertname: string, summary: string, minutesAgo: number, extra: Partial<AlertView> = {}): AlertView {
+function member(
+  fingerprint: string,
+  alertname: string,
+  summary: string,
+  minutesAgo: number,
+  extra: Partial<AlertView> = {},
+): AlertView {
   return {
     fingerprint,
     labels: { alertname, severity: 'warning', dag_id: 'warehouse_compaction' },
@@ -71,7 +77,9 @@ describe('alert groups in the alerts pane', () => {
   it('one row per group: worst severity, member count, newest summary; Enter expands and collapses', async () => {
     const { ui } = await atAlerts();
     const frame = ui.lastFrame();
-    expect(frame).toContain('▸ 3 alerts · dag_id=warehouse_compaction · warehouse_compaction.vacuum took 4.0× its median');
+    expect(frame).toContain(
+      '▸ 3 alerts · dag_id=warehouse_compaction · warehouse_compaction.vacuum took 4.0× its median',
+    );
     expect(frame).toContain('ml_feature_refresh success rate 50.0% < 90%');
     expect(frame).not.toContain('run r1 took 3.1×');
     // The critical single alert sorts first; move to the group.

@@ -76,7 +76,10 @@ describe('dispatch', () => {
     for (const ch of 'processing') press(store, ch);
     press(store, 'enter', '');
     press(store, 'enter', '');
-    expect(store.getState().ui.stack).toEqual([{ kind: 'main', filter: 'processing' }, { kind: 'dag', dagId: DAGS.processing }]);
+    expect(store.getState().ui.stack).toEqual([
+      { kind: 'main', filter: 'processing' },
+      { kind: 'dag', dagId: DAGS.processing },
+    ]);
     expect(store.getState().ui.filter.text).toBe('');
     expect(store.getState().drill.loading).toBe(true);
     press(store, 'escape', '');
@@ -96,7 +99,15 @@ describe('dispatch', () => {
   });
 
   it('every dangerous binding is an alert action or an action on Airflow, and only those', () => {
-    expect(KEYMAP.filter((b) => b.dangerous).map((b) => b.command)).toEqual(['ack', 'unack', 'silence', 'clear', 'mark', 'trigger', 'pauseDag']);
+    expect(KEYMAP.filter((b) => b.dangerous).map((b) => b.command)).toEqual([
+      'ack',
+      'unack',
+      'silence',
+      'clear',
+      'mark',
+      'trigger',
+      'pauseDag',
+    ]);
   });
 
   it('moves the selection within the list and pages by what fits', () => {

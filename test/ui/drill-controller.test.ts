@@ -21,7 +21,8 @@ function setUp() {
   return { store, source, timers, controller };
 }
 
-const settled = (store: AirtopStore) => expect.poll(() => store.getState().drill.loading, { timeout: 5000 }).toBe(false);
+const settled = (store: AirtopStore) =>
+  expect.poll(() => store.getState().drill.loading, { timeout: 5000 }).toBe(false);
 
 function poll(store: AirtopStore, at: Date) {
   store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), point: buildHistory(1)[0]!, at });
@@ -69,7 +70,19 @@ describe('drill controller', () => {
 
   it('a failing follow keeps the lines, shows the error, and tries again', async () => {
     const { store, source, timers } = setUp();
-    act(store, { nav: { push: { kind: 'log', dagId: DAGS.processing, runId: 'r', taskId: 'generate_summary', mapIndex: -1, tryNumber: 1, maxTry: 1 } } });
+    act(store, {
+      nav: {
+        push: {
+          kind: 'log',
+          dagId: DAGS.processing,
+          runId: 'r',
+          taskId: 'generate_summary',
+          mapIndex: -1,
+          tryNumber: 1,
+          maxTry: 1,
+        },
+      },
+    });
     await settled(store);
     act(store, { follow: true });
     expect(timers.pending.size).toBe(1);
@@ -88,7 +101,9 @@ describe('drill controller', () => {
     source.dagRuns = () => new Promise((resolve) => (release = resolve));
     act(store, { nav: { push: { kind: 'dag', dagId: DAGS.processing } } });
     act(store, { nav: { pop: true } });
-    act(store, { nav: { push: { kind: 'log', dagId: DAGS.processing, runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 2 } } });
+    act(store, {
+      nav: { push: { kind: 'log', dagId: DAGS.processing, runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 2 } },
+    });
     await settled(store);
     act(store, { follow: true });
     expect(timers.pending.size).toBe(1);
@@ -97,7 +112,9 @@ describe('drill controller', () => {
 
   it('stop() ends the subscription and the follow timer', async () => {
     const { store, source, timers, controller } = setUp();
-    act(store, { nav: { push: { kind: 'log', dagId: DAGS.processing, runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 1 } } });
+    act(store, {
+      nav: { push: { kind: 'log', dagId: DAGS.processing, runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 1 } },
+    });
     await settled(store);
     act(store, { follow: true });
     controller.stop();

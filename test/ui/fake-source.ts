@@ -10,7 +10,14 @@ export class FakeSource implements AirflowSource {
   calls: string[] = [];
   /** Lines per try number; appended lines arrive through the continuation token. */
   logs = new Map<number, string[]>([
-    [1, ['[2025-03-14 11:20:00] INFO - Starting generate_summary', '[2025-03-14 11:21:00] ERROR - LLM timeout after 60s', 'Traceback (most recent call last):']],
+    [
+      1,
+      [
+        '[2025-03-14 11:20:00] INFO - Starting generate_summary',
+        '[2025-03-14 11:21:00] ERROR - LLM timeout after 60s',
+        'Traceback (most recent call last):',
+      ],
+    ],
     [2, Array.from({ length: 200 }, (_, i) => `[2025-03-14 11:2${i % 10}:00] INFO - try 2 line ${i + 1}`)],
   ]);
   failRuns: string | null = null;

@@ -42,7 +42,15 @@ function run(dagId: string, n: number, state: string, startMinAgo: number, minut
   };
 }
 
-export function ti(dagId: string, runId: string, taskId: string, state: string | null, startMinAgo: number | null, minutes: number | null, tryNumber = 1): TaskInstance {
+export function ti(
+  dagId: string,
+  runId: string,
+  taskId: string,
+  state: string | null,
+  startMinAgo: number | null,
+  minutes: number | null,
+  tryNumber = 1,
+): TaskInstance {
   return {
     dagId,
     runId,
@@ -104,7 +112,12 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
     source: 'rest',
     airflow: { url: 'http://127.0.0.1:8080', version: '3.0.2', api: 'v2' },
     health: null,
-    dags: ids.map((dagId) => ({ dagId, isPaused: dagId === DAGS.monitoring, tags: ['capstone'], owners: ['platform-sre'] })),
+    dags: ids.map((dagId) => ({
+      dagId,
+      isPaused: dagId === DAGS.monitoring,
+      tags: ['capstone'],
+      owners: ['platform-sre'],
+    })),
     window: { since: iso(60 * MIN), dags: {}, tasks: {} },
     baseline: { since: iso(7 * 24 * 60 * MIN), dags: {}, tasks: {} },
     runs,
@@ -116,7 +129,15 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 }
 
 export function buildAlerts(): AlertView[] {
-  const alert = (fingerprint: string, name: string, severity: AlertView['severity'], state: AlertView['state'], summary: string, labels: Record<string, string>, minutesAgo: number): AlertView => ({
+  const alert = (
+    fingerprint: string,
+    name: string,
+    severity: AlertView['severity'],
+    state: AlertView['state'],
+    summary: string,
+    labels: Record<string, string>,
+    minutesAgo: number,
+  ): AlertView => ({
     fingerprint,
     labels: { alertname: name, severity, ...labels },
     annotations: { summary },
@@ -127,10 +148,45 @@ export function buildAlerts(): AlertView[] {
     ack: null,
   });
   return [
-    alert('a1b2c3d4e5f60001', 'SuccessRateCritical', 'critical', 'firing', 'capstone_processing_pipeline success rate 60.0% < 90%', { dag_id: DAGS.processing }, 35),
-    { ...alert('a1b2c3d4e5f60002', 'PoolUtilizationWarning', 'warning', 'acknowledged', 'llm_pool utilization 90.0% > 80%', { pool: 'llm_pool' }, 50), ack: { by: 'alice', at: iso(20 * MIN), note: 'scaling workers' } },
-    alert('a1b2c3d4e5f60003', 'SlaMiss', 'critical', 'silenced', 'generate_summary missed its 30m SLA by 42m', { dag_id: DAGS.processing, task_id: 'generate_summary' }, 45),
-    alert('a1b2c3d4e5f60004', 'SlowRun', 'warning', 'resolved', 'capstone_vector_store_pipeline run took 2.1× its median', { dag_id: DAGS.vector }, 120),
+    alert(
+      'a1b2c3d4e5f60001',
+      'SuccessRateCritical',
+      'critical',
+      'firing',
+      'capstone_processing_pipeline success rate 60.0% < 90%',
+      { dag_id: DAGS.processing },
+      35,
+    ),
+    {
+      ...alert(
+        'a1b2c3d4e5f60002',
+        'PoolUtilizationWarning',
+        'warning',
+        'acknowledged',
+        'llm_pool utilization 90.0% > 80%',
+        { pool: 'llm_pool' },
+        50,
+      ),
+      ack: { by: 'alice', at: iso(20 * MIN), note: 'scaling workers' },
+    },
+    alert(
+      'a1b2c3d4e5f60003',
+      'SlaMiss',
+      'critical',
+      'silenced',
+      'generate_summary missed its 30m SLA by 42m',
+      { dag_id: DAGS.processing, task_id: 'generate_summary' },
+      45,
+    ),
+    alert(
+      'a1b2c3d4e5f60004',
+      'SlowRun',
+      'warning',
+      'resolved',
+      'capstone_vector_store_pipeline run took 2.1× its median',
+      { dag_id: DAGS.vector },
+      120,
+    ),
   ];
 }
 
@@ -156,11 +212,43 @@ export function buildReport(options: FixtureOptions = {}): Report {
     pipeline: {
       timestamp: ts,
       dags: {
-        [DAGS.ingestion]: metrics({ runs_last_hour: 4, success_count: 4, success_rate: 1, avg_duration_seconds: 330, p95_duration_seconds: 414 }),
-        [DAGS.processing]: metrics({ runs_last_hour: 5, success_count: 2, failed_count: 2, running_count: 1, success_rate: 0.5, avg_duration_seconds: 990, p95_duration_seconds: 1071 }),
-        [DAGS.vector]: metrics({ runs_last_hour: 2, success_count: 1, running_count: 1, success_rate: 1, avg_duration_seconds: 1320, p95_duration_seconds: 1320 }),
+        [DAGS.ingestion]: metrics({
+          runs_last_hour: 4,
+          success_count: 4,
+          success_rate: 1,
+          avg_duration_seconds: 330,
+          p95_duration_seconds: 414,
+        }),
+        [DAGS.processing]: metrics({
+          runs_last_hour: 5,
+          success_count: 2,
+          failed_count: 2,
+          running_count: 1,
+          success_rate: 0.5,
+          avg_duration_seconds: 990,
+          p95_duration_seconds: 1071,
+        }),
+        [DAGS.vector]: metrics({
+          runs_last_hour: 2,
+          success_count: 1,
+          running_count: 1,
+          success_rate: 1,
+          avg_duration_seconds: 1320,
+          p95_duration_seconds: 1320,
+        }),
         [DAGS.monitoring]: metrics({}),
-        ...Object.fromEntries(extra.map((id, i) => [id, metrics({ runs_last_hour: 2, success_count: 2, success_rate: 1, avg_duration_seconds: 200 + (i % 50), p95_duration_seconds: 260 + (i % 70) })])),
+        ...Object.fromEntries(
+          extra.map((id, i) => [
+            id,
+            metrics({
+              runs_last_hour: 2,
+              success_count: 2,
+              success_rate: 1,
+              avg_duration_seconds: 200 + (i % 50),
+              p95_duration_seconds: 260 + (i % 70),
+            }),
+          ]),
+        ),
       },
     },
     tasks: { timestamp: ts, task_stats: {} },
@@ -172,14 +260,31 @@ export function buildReport(options: FixtureOptions = {}): Report {
         embedding_pool: { total_slots: 4, open_slots: 0, used_slots: 4, queued_slots: 6, utilization: 1 },
       },
     },
-    processing: { timestamp: ts, hour_key: '2025-03-14-12', metrics: { documents_processed: 420, total_processing_time_ms: 840_000, by_type: {}, errors: {} }, documents_per_hour: 420, avg_processing_time_ms: 2000, problems: [] },
+    processing: {
+      timestamp: ts,
+      hour_key: '2025-03-14-12',
+      metrics: { documents_processed: 420, total_processing_time_ms: 840_000, by_type: {}, errors: {} },
+      documents_per_hour: 420,
+      avg_processing_time_ms: 2000,
+      problems: [],
+    },
     costs: {
       timestamp: ts,
       day_key: '2025-03-14',
-      costs: { embedding_cost_usd: 0.42, llm_input_cost_usd: 12.6, llm_output_cost_usd: 31.5, total_cost_usd: 44.52, cost_per_document_usd: 0.106, documents_processed: 420 },
+      costs: {
+        embedding_cost_usd: 0.42,
+        llm_input_cost_usd: 12.6,
+        llm_output_cost_usd: 31.5,
+        total_cost_usd: 44.52,
+        cost_per_document_usd: 0.106,
+        documents_processed: 420,
+      },
       tokens: { embedding: 4_200_000, llm_input: 4_200_000, llm_output: 2_100_000 },
       budget: { daily_budget_usd: 100, used_ratio: 0.4452, exceeded: false },
-      by_day: [38.1, 41.7, 35.2, 52.9, 47.3, 39.8, 44.52].map((total, i) => ({ day: `2025-03-${String(8 + i).padStart(2, '0')}`, total_cost_usd: total })),
+      by_day: [38.1, 41.7, 35.2, 52.9, 47.3, 39.8, 44.52].map((total, i) => ({
+        day: `2025-03-${String(8 + i).padStart(2, '0')}`,
+        total_cost_usd: total,
+      })),
       problems: [],
     },
     quality: {
@@ -226,10 +331,17 @@ export function buildReport(options: FixtureOptions = {}): Report {
         { type: 'success_rate_critical', severity: 'critical', value: 0.5, threshold: 0.9, dag_id: DAGS.processing },
         { type: 'pool_utilization_critical', severity: 'critical', value: 1, threshold: 0.95, pool: 'embedding_pool' },
       ],
-      warnings: [{ type: 'pool_utilization_warning', severity: 'warning', value: 0.9, threshold: 0.8, pool: 'llm_pool' }],
+      warnings: [
+        { type: 'pool_utilization_warning', severity: 'warning', value: 0.9, threshold: 0.8, pool: 'llm_pool' },
+      ],
       healthy: false,
     },
-    summary: { health_score: 61.4, alerts: [], overall: 'critical', reference: { health_score: 21.4, alerts: ['Low extraction confidence'], overall: 'critical' } },
+    summary: {
+      health_score: 61.4,
+      alerts: [],
+      overall: 'critical',
+      reference: { health_score: 21.4, alerts: ['Low extraction confidence'], overall: 'critical' },
+    },
     alerts: buildAlerts(),
     issues: [],
   };
@@ -248,10 +360,25 @@ export function buildHistory(points = 12): HistoryPoint[] {
 
 export const SINKS: SinkStatus[] = [
   { name: 'slack', lastSuccessAt: iso(5 * MIN), lastError: null, lastErrorAt: null, queueDepth: 0, deadLetters: 0 },
-  { name: 'pagerduty', lastSuccessAt: iso(60 * MIN), lastError: '400 from https://events.pagerduty.com/v2/enqueue: invalid routing_key', lastErrorAt: iso(5 * MIN), queueDepth: 2, deadLetters: 1 },
+  {
+    name: 'pagerduty',
+    lastSuccessAt: iso(60 * MIN),
+    lastError: '400 from https://events.pagerduty.com/v2/enqueue: invalid routing_key',
+    lastErrorAt: iso(5 * MIN),
+    queueDepth: 2,
+    deadLetters: 1,
+  },
 ];
 
-export const DEAD_LETTERS: DeadLetter[] = [{ id: 'dl-1', sink: 'pagerduty', reason: '400 invalid routing_key', at: iso(5 * MIN), summary: 'SuccessRateCritical capstone_processing_pipeline' }];
+export const DEAD_LETTERS: DeadLetter[] = [
+  {
+    id: 'dl-1',
+    sink: 'pagerduty',
+    reason: '400 invalid routing_key',
+    at: iso(5 * MIN),
+    summary: 'SuccessRateCritical capstone_processing_pipeline',
+  },
+];
 
 /** A store as it is after one successful poll of the fixture Airflow. */
 export function buildStore(options: FixtureOptions & { columns?: number; rows?: number } = {}): AirtopStore {
@@ -261,7 +388,15 @@ export function buildStore(options: FixtureOptions & { columns?: number; rows?: 
     history: buildHistory(),
     sinks: Object.fromEntries(SINKS.map((s) => [s.name, s])),
     deadLetters: DEAD_LETTERS,
-    poll: { state: 'ok', lastAttemptAt: NOW.toISOString(), lastSuccessAt: NOW.toISOString(), nextPollAt: new Date(NOW.getTime() + 5 * MIN).toISOString(), error: null, consecutiveFailures: 0, failuresTotal: 0 },
+    poll: {
+      state: 'ok',
+      lastAttemptAt: NOW.toISOString(),
+      lastSuccessAt: NOW.toISOString(),
+      nextPollAt: new Date(NOW.getTime() + 5 * MIN).toISOString(),
+      error: null,
+      consecutiveFailures: 0,
+      failuresTotal: 0,
+    },
   });
   store.getState().setSize(options.columns ?? 120, options.rows ?? 40);
   return store;

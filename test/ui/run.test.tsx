@@ -25,7 +25,12 @@ class Terminal extends EventEmitter {
 
 function terminal() {
   const stdout = new Terminal();
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: vi.fn(), ref: () => undefined, unref: () => undefined });
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: vi.fn(),
+    ref: () => undefined,
+    unref: () => undefined,
+  });
   return { stdout, stdin };
 }
 
@@ -39,11 +44,19 @@ function launch() {
   const store = buildStore({ columns: 100, rows: 30 });
   const { stdout, stdin } = terminal();
   const cmds = commands();
-  const done = runTui({ store, commands: cmds, readonly: false, stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, patchConsole: false });
+  const done = runTui({
+    store,
+    commands: cmds,
+    readonly: false,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    patchConsole: false,
+  });
   return { store, stdout, stdin, cmds, done };
 }
 
-const restoredLast = (stdout: Terminal) => stdout.written.lastIndexOf(LEAVE_SCREEN) > stdout.written.lastIndexOf('[1] DAG health');
+const restoredLast = (stdout: Terminal) =>
+  stdout.written.lastIndexOf(LEAVE_SCREEN) > stdout.written.lastIndexOf('[1] DAG health');
 
 describe('runTui', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -51,7 +64,9 @@ describe('runTui', () => {
   it('refuses to start without an interactive terminal', async () => {
     const store = buildStore();
     const piped = Object.assign(new PassThrough(), { isTTY: false });
-    await expect(runTui({ store, commands: commands(), readonly: false, stdin: piped as unknown as NodeJS.ReadStream })).rejects.toThrow(NEEDS_TERMINAL);
+    await expect(
+      runTui({ store, commands: commands(), readonly: false, stdin: piped as unknown as NodeJS.ReadStream }),
+    ).rejects.toThrow(NEEDS_TERMINAL);
     expect(NEEDS_TERMINAL).toBe('airtop needs an interactive terminal; use --once --json or --headless');
   });
 

@@ -45,7 +45,9 @@ describe('missingBinaries', () => {
   });
 
   it('fails under CI=true instead of skipping', () => {
-    expect(() => missingBinaries(['promtool'], { PATH: exec, CI: 'true' })).toThrow(/^CI=true and promtool not found on PATH/);
+    expect(() => missingBinaries(['promtool'], { PATH: exec, CI: 'true' })).toThrow(
+      /^CI=true and promtool not found on PATH/,
+    );
     expect(missingBinaries(['promtool'], { PATH: exec, CI: 'false' })).toMatch(/^promtool not found/);
   });
 });

@@ -9,7 +9,9 @@ describe('store poll state', () => {
     const store = createAirtopStore();
     const next = new Date(NOW.getTime() + 300_000);
     store.getState().setNextPoll(next);
-    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), point: buildHistory(1)[0]!, at: NOW });
+    store
+      .getState()
+      .pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), point: buildHistory(1)[0]!, at: NOW });
     expect(store.getState().poll.nextPollAt).toBe(next.toISOString());
     store.getState().pollFailed({ error: 'connection refused', at: NOW });
     expect(store.getState().poll.nextPollAt).toBe(next.toISOString());
@@ -19,16 +21,23 @@ describe('store poll state', () => {
     const store = createAirtopStore();
     store.getState().pollFailed({ error: 'x', at: NOW });
     store.getState().pollFailed({ error: 'x', at: NOW });
-    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), point: buildHistory(1)[0]!, at: NOW });
+    store
+      .getState()
+      .pollSucceeded({ snapshot: buildSnapshot(), report: buildReport(), point: buildHistory(1)[0]!, at: NOW });
     store.getState().pollFailed({ error: 'x', at: NOW });
     expect(store.getState().poll).toMatchObject({ consecutiveFailures: 1, failuresTotal: 3, state: 'error' });
   });
 
-  it('keeps one alert list, the report\'s: setAlerts replaces it', () => {
+  it("keeps one alert list, the report's: setAlerts replaces it", () => {
     const store = createAirtopStore();
     store.getState().setAlerts(buildAlerts());
     expect(store.getState().report).toBeNull(); // nothing to attach them to before the first report
-    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: { ...buildReport(), alerts: [] }, point: buildHistory(1)[0]!, at: NOW });
+    store.getState().pollSucceeded({
+      snapshot: buildSnapshot(),
+      report: { ...buildReport(), alerts: [] },
+      point: buildHistory(1)[0]!,
+      at: NOW,
+    });
     const acked = buildAlerts().slice(0, 1);
     store.getState().setAlerts(acked);
     expect(store.getState().report?.alerts).toEqual(acked);

@@ -115,26 +115,64 @@ function callFor(api: 'v2' | 'v1', req: ActionRequest, dryRun: boolean): Call | 
         return {
           method: 'POST',
           path: `${p}/updateTaskInstancesState`,
-          body: { dry_run: dryRun, task_id: task.taskId, dag_run_id: task.runId, include_upstream: false, include_downstream: req.downstream, include_future: false, include_past: false, new_state: req.state },
+          body: {
+            dry_run: dryRun,
+            task_id: task.taskId,
+            dag_run_id: task.runId,
+            include_upstream: false,
+            include_downstream: req.downstream,
+            include_future: false,
+            include_past: false,
+            new_state: req.state,
+          },
         };
       }
-      const query: QueryParams = { update_mask: 'new_state', ...(task.mapIndex >= 0 ? { map_index: task.mapIndex } : {}) };
+      const query: QueryParams = {
+        update_mask: 'new_state',
+        ...(task.mapIndex >= 0 ? { map_index: task.mapIndex } : {}),
+      };
       return {
         method: 'PATCH',
         path: `${p}/dagRuns/${enc(task.runId)}/taskInstances/${enc(task.taskId)}${dryRun ? '/dry_run' : ''}`,
         query,
-        body: { new_state: req.state, include_downstream: req.downstream, include_upstream: false, include_future: false, include_past: false },
+        body: {
+          new_state: req.state,
+          include_downstream: req.downstream,
+          include_upstream: false,
+          include_future: false,
+          include_past: false,
+        },
       };
     }
     case 'clearRun':
       // v1's dagRuns/{id}/clear has no only_failed: clearTaskInstances on the run does the same with it.
       if (api === 'v1') {
-        return { method: 'POST', path: `${p}/clearTaskInstances`, body: { dry_run: dryRun, dag_run_id: req.runId, only_failed: req.onlyFailed, reset_dag_runs: true, include_upstream: false, include_downstream: false } };
+        return {
+          method: 'POST',
+          path: `${p}/clearTaskInstances`,
+          body: {
+            dry_run: dryRun,
+            dag_run_id: req.runId,
+            only_failed: req.onlyFailed,
+            reset_dag_runs: true,
+            include_upstream: false,
+            include_downstream: false,
+          },
+        };
       }
-      return { method: 'POST', path: `${p}/dagRuns/${enc(req.runId)}/clear`, body: { dry_run: dryRun, only_failed: req.onlyFailed } };
+      return {
+        method: 'POST',
+        path: `${p}/dagRuns/${enc(req.runId)}/clear`,
+        body: { dry_run: dryRun, only_failed: req.onlyFailed },
+      };
     case 'markRun':
       if (dryRun) return null;
-      return { method: 'PATCH', path: `${p}/dagRuns/${enc(req.runId)}`, query: { update_mask: 'state' }, body: { state: req.state } };
+      return {
+        method: 'PATCH',
+        path: `${p}/dagRuns/${enc(req.runId)}`,
+        query: { update_mask: 'state' },
+        body: { state: req.state },
+      };
     case 'trigger': {
       if (dryRun) return null;
       const body: Record<string, unknown> = { conf: req.conf ?? {} };
@@ -149,7 +187,8 @@ function callFor(api: 'v2' | 'v1', req: ActionRequest, dryRun: boolean): Call | 
 }
 
 const NO_DRY_RUN: Record<string, string> = {
-  markRun: "Airflow's API has no dry run for marking a run; it sets the run's state (and Airflow settles its unfinished tasks)",
+  markRun:
+    "Airflow's API has no dry run for marking a run; it sets the run's state (and Airflow settles its unfinished tasks)",
   trigger: "Airflow's API has no dry run for triggering: Enter starts one new run",
   pause: "Airflow's API has no dry run for pausing: Enter changes only the DAG's paused flag",
 };
@@ -157,15 +196,26 @@ const NO_DRY_RUN: Record<string, string> = {
 /** A refusal in words a person can act on. */
 export function refusalText(req: ActionRequest, status: number, body: unknown, role: string | null): string {
   const why = detail(body);
-  if (status === 403) return `your role${role ? ` (${role})` : ''} cannot ${permissionText(req)}; it needs op (or user, admin)${why && why !== 'Forbidden' ? `: ${why}` : ''}`;
+  if (status === 403)
+    return `your role${role ? ` (${role})` : ''} cannot ${permissionText(req)}; it needs op (or user, admin)${why && why !== 'Forbidden' ? `: ${why}` : ''}`;
   if (status === 404) return `Airflow does not know it (404): ${why || 'not found'}`;
   if (status === 409) return `Airflow refused (409 conflict): ${why}`;
   return `Airflow refused (${status}): ${why || 'invalid request'}`;
 }
 
-export function createActionClient(transport: ActionTransport, who: { role: () => Promise<string | null> }): ActionClient {
+export function createActionClient(
+  transport: ActionTransport,
+  who: { role: () => Promise<string | null> },
+): ActionClient {
   async function send(call: Call, retries?: number): Promise<HttpResult> {
-    return transport.request({ method: call.method, path: call.path, body: call.body, expect: ANSWERS, ...(call.query ? { query: call.query } : {}), ...(retries !== undefined ? { retries } : {}) });
+    return transport.request({
+      method: call.method,
+      path: call.path,
+      body: call.body,
+      expect: ANSWERS,
+      ...(call.query ? { query: call.query } : {}),
+      ...(retries !== undefined ? { retries } : {}),
+    });
   }
 
   return {
@@ -175,7 +225,8 @@ export function createActionClient(transport: ActionTransport, who: { role: () =
       if (!call) return { status: 'none', reason: NO_DRY_RUN[req.verb] ?? 'no dry run for this action' };
       try {
         const result = await send(call);
-        if (result.status >= 300) return { status: 'error', reason: refusalText(req, result.status, result.body, await who.role()) };
+        if (result.status >= 300)
+          return { status: 'error', reason: refusalText(req, result.status, result.body, await who.role()) };
         const found = items(result.body, refOf(req));
         return { status: 'ready', items: found, total: found.length };
       } catch (error) {
@@ -186,8 +237,17 @@ export function createActionClient(transport: ActionTransport, who: { role: () =
       const { api } = await transport.detect();
       const call = callFor(api, req, false)!;
       const result = await send(call, 0);
-      if (result.status >= 300) return { ok: false, status: result.status, message: refusalText(req, result.status, result.body, await who.role()), changed: [] };
-      const changed = req.verb === 'clearTask' || req.verb === 'markTask' || (req.verb === 'clearRun' && api === 'v1') ? items(result.body, refOf(req)) : [];
+      if (result.status >= 300)
+        return {
+          ok: false,
+          status: result.status,
+          message: refusalText(req, result.status, result.body, await who.role()),
+          changed: [],
+        };
+      const changed =
+        req.verb === 'clearTask' || req.verb === 'markTask' || (req.verb === 'clearRun' && api === 'v1')
+          ? items(result.body, refOf(req))
+          : [];
       return { ok: true, status: result.status, message: answerText(req, result.body, changed), changed };
     },
     async probe(dagId) {
@@ -200,10 +260,16 @@ export function createActionClient(transport: ActionTransport, who: { role: () =
           expect: ANSWERS,
         });
         const role = await who.role();
-        if (result.status === 403) return { allowed: false, role, reason: `your Airflow role${role ? ` (${role})` : ''} may only read: clear, mark, trigger and pause need op` };
+        if (result.status === 403)
+          return {
+            allowed: false,
+            role,
+            reason: `your Airflow role${role ? ` (${role})` : ''} may only read: clear, mark, trigger and pause need op`,
+          };
         return { allowed: true, role, reason: null };
       } catch (error) {
-        if (error instanceof AirflowError && error.kind === 'auth') return { allowed: false, role: null, reason: error.message };
+        if (error instanceof AirflowError && error.kind === 'auth')
+          return { allowed: false, role: null, reason: error.message };
         return { allowed: null, role: null, reason: null };
       }
     },

@@ -3,9 +3,7 @@ import { AirflowError } from '../errors.js';
 import type { Authorizer, Http } from './http.js';
 
 export type RestAuth =
-  | { kind: 'password'; username: string; password: string }
-  | { kind: 'token'; token: string }
-  | { kind: 'none' };
+  { kind: 'password'; username: string; password: string } | { kind: 'token'; token: string } | { kind: 'none' };
 
 const tokenResponse = z.object({ access_token: z.string().min(1) });
 
@@ -17,13 +15,27 @@ function jwtAuthorizer(http: Http, username: string, password: string): Authoriz
   let pending: Promise<string> | null = null;
 
   async function fetchToken(): Promise<string> {
-    const result = await http.request({ method: 'POST', path: '/auth/token', body: { username, password }, auth: false, expect: [401, 403] });
+    const result = await http.request({
+      method: 'POST',
+      path: '/auth/token',
+      body: { username, password },
+      auth: false,
+      expect: [401, 403],
+    });
     if (result.status === 401 || result.status === 403) {
-      throw new AirflowError('auth', http.redact(`${result.status} from ${result.url}: ${CHECK_CREDENTIALS}`), result.status);
+      throw new AirflowError(
+        'auth',
+        http.redact(`${result.status} from ${result.url}: ${CHECK_CREDENTIALS}`),
+        result.status,
+      );
     }
     const parsed = tokenResponse.safeParse(result.body);
     if (!parsed.success) {
-      throw new AirflowError('bad_response', `${result.url} answered ${result.status} without an access_token: is --url the Airflow 3 API server?`, result.status);
+      throw new AirflowError(
+        'bad_response',
+        `${result.url} answered ${result.status} without an access_token: is --url the Airflow 3 API server?`,
+        result.status,
+      );
     }
     return `Bearer ${parsed.data.access_token}`;
   }
@@ -51,12 +63,22 @@ function jwtAuthorizer(http: Http, username: string, password: string): Authoriz
       await obtain();
       return true;
     },
-    explain401: (url) => `401 from ${url} even with a fresh token from ${http.baseUrl}/auth/token: ${CHECK_CREDENTIALS} and the user's role`,
+    explain401: (url) =>
+      `401 from ${url} even with a fresh token from ${http.baseUrl}/auth/token: ${CHECK_CREDENTIALS} and the user's role`,
   };
 }
 
-function fixedAuthorizer(header: string | null, explain: (url: string) => string, explain403?: (url: string) => string): Authorizer {
-  return { header: async () => header, refresh: async () => false, explain401: explain, ...(explain403 ? { explain403 } : {}) };
+function fixedAuthorizer(
+  header: string | null,
+  explain: (url: string) => string,
+  explain403?: (url: string) => string,
+): Authorizer {
+  return {
+    header: async () => header,
+    refresh: async () => false,
+    explain401: explain,
+    ...(explain403 ? { explain403 } : {}),
+  };
 }
 
 /** Airflow 2.11's FAB API answers 403 "Forbidden" (detail null) to a wrong password, to none, and to a user without a role. */
@@ -69,24 +91,30 @@ export function createAuthorizer(auth: RestAuth, api: 'v2' | 'v1', http: Http): 
     const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
     return fixedAuthorizer(
       `Basic ${basic}`,
-      (url) => `401 from ${url}: ${CHECK_CREDENTIALS}; Airflow 2 also needs [api] auth_backends to include airflow.api.auth.backend.basic_auth`,
+      (url) =>
+        `401 from ${url}: ${CHECK_CREDENTIALS}; Airflow 2 also needs [api] auth_backends to include airflow.api.auth.backend.basic_auth`,
       (url) => V1_FORBIDDEN(url, CHECK_CREDENTIALS),
     );
   }
   if (auth.kind === 'token') {
-    return fixedAuthorizer(`Bearer ${auth.token}`, (url) => `401 from ${url}: the token was refused: check AIRFLOW_TOKEN (it may have expired)`);
+    return fixedAuthorizer(
+      `Bearer ${auth.token}`,
+      (url) => `401 from ${url}: the token was refused: check AIRFLOW_TOKEN (it may have expired)`,
+    );
   }
   const none = 'no credentials were sent: set AIRFLOW_USERNAME and AIRFLOW_PASSWORD';
   return fixedAuthorizer(
     null,
-    (url) => `401 from ${url}: Airflow requires credentials: set AIRFLOW_USERNAME and AIRFLOW_PASSWORD, or AIRFLOW_TOKEN`,
+    (url) =>
+      `401 from ${url}: Airflow requires credentials: set AIRFLOW_USERNAME and AIRFLOW_PASSWORD, or AIRFLOW_TOKEN`,
     api === 'v1' ? (url) => V1_FORBIDDEN(url, none) : undefined,
   );
 }
 
 /** Values that must be masked in every message. */
 export function authSecrets(auth: RestAuth): string[] {
-  if (auth.kind === 'password') return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
+  if (auth.kind === 'password')
+    return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
   if (auth.kind === 'token') return [auth.token];
   return [];
 }

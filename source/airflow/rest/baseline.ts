@@ -57,7 +57,9 @@ export function mergeSamples(existing: Samples, incoming: Samples, since: string
     for (const sample of [...(existing[group] ?? []), ...(incoming[group] ?? [])]) {
       if (sample.at >= since) byKey.set(sample.key, sample);
     }
-    out[group] = [...byKey.values()].sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key)).slice(0, cap);
+    out[group] = [...byKey.values()]
+      .sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key))
+      .slice(0, cap);
   }
   return out;
 }
@@ -96,20 +98,45 @@ export function createBaseline(reads: Reads, options: BaselineOptions) {
 
   return {
     /** The snapshot's baseline, after folding in this poll's window runs and task instances. */
-    async update(now: Date, dagIds: string[], windowRuns: DagRun[], windowTis: TaskInstance[]): Promise<Snapshot['baseline']> {
+    async update(
+      now: Date,
+      dagIds: string[],
+      windowRuns: DagRun[],
+      windowTis: TaskInstance[],
+    ): Promise<Snapshot['baseline']> {
       const since = new Date(now.getTime() - options.baselineSeconds * 1000).toISOString();
       const dagSet = [...dagIds].sort().join('\n');
       let base: { dags: Samples; tasks: Samples };
-      if (state === null || state.dagSet !== dagSet || now.getTime() - state.refreshedAt >= FULL_REFRESH_MS || now.getTime() < state.refreshedAt) {
+      if (
+        state === null ||
+        state.dagSet !== dagSet ||
+        now.getTime() - state.refreshedAt >= FULL_REFRESH_MS ||
+        now.getTime() < state.refreshedAt
+      ) {
         base = await fullRead(dagIds, since);
         state = { ...base, refreshedAt: now.getTime(), dagSet };
       } else base = state;
       const selected = new Set(dagIds);
-      const dags = mergeSamples(base.dags, runSamples(windowRuns.filter((r) => selected.has(r.dagId))), since, options.samples);
-      const tasks = mergeSamples(base.tasks, taskSamples(windowTis.filter((t) => selected.has(t.dagId))), since, options.samples);
+      const dags = mergeSamples(
+        base.dags,
+        runSamples(windowRuns.filter((r) => selected.has(r.dagId))),
+        since,
+        options.samples,
+      );
+      const tasks = mergeSamples(
+        base.tasks,
+        taskSamples(windowTis.filter((t) => selected.has(t.dagId))),
+        since,
+        options.samples,
+      );
       state = { ...state, dags, tasks };
-      const seconds = (samples: Samples) => Object.fromEntries(Object.entries(samples).map(([group, list]) => [group, list.map((s) => s.seconds)]));
-      return { since, dags: { ...Object.fromEntries(dagIds.map((id) => [id, [] as number[]])), ...seconds(dags) }, tasks: seconds(tasks) };
+      const seconds = (samples: Samples) =>
+        Object.fromEntries(Object.entries(samples).map(([group, list]) => [group, list.map((s) => s.seconds)]));
+      return {
+        since,
+        dags: { ...Object.fromEntries(dagIds.map((id) => [id, [] as number[]])), ...seconds(dags) },
+        tasks: seconds(tasks),
+      };
     },
     reset() {
       state = null;

@@ -141,9 +141,15 @@ export function createHttp(options: HttpOptions): Http {
   const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   const fail = (kind: AirflowErrorKind, message: string, status?: number) =>
     new AirflowError(kind, redact(message), status);
-  const abandoned = (req: HttpRequest) => fail('unreachable', `the connection to Airflow at ${baseUrl} was closed (${req.method} ${req.path} abandoned)`);
+  const abandoned = (req: HttpRequest) =>
+    fail('unreachable', `the connection to Airflow at ${baseUrl} was closed (${req.method} ${req.path} abandoned)`);
 
-  async function readBody(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, limit: number, url: string, declared: number | null): Promise<string> {
+  async function readBody(
+    body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+    limit: number,
+    url: string,
+    declared: number | null,
+  ): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -191,7 +197,13 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       if (error instanceof ResponseTooLargeError) throw error;
       const code = errorCode(error);
-      if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout' };
+      if (
+        timedOut ||
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        code === 'UND_ERR_BODY_TIMEOUT' ||
+        code === 'UND_ERR_CONNECT_TIMEOUT'
+      )
+        return { kind: 'timeout' };
       return { kind: 'network', code, detail: error instanceof Error ? error.message : String(error) };
     } finally {
       clearTimeout(timer);
@@ -244,7 +256,10 @@ export function createHttp(options: HttpOptions): Http {
           await options.sleep(backoffDelayMs(attemptIndex, options.backoff, options.random));
           continue;
         }
-        throw fail('timeout', `no answer from ${req.method} ${url} within ${options.timeoutMs / 1000}s (${tries} tries): Airflow is slow or overloaded; raise airflow.timeout or check the API server`);
+        throw fail(
+          'timeout',
+          `no answer from ${req.method} ${url} within ${options.timeoutMs / 1000}s (${tries} tries): Airflow is slow or overloaded; raise airflow.timeout or check the API server`,
+        );
       }
       if (outcome.kind === 'network') {
         if (!last) {
@@ -252,7 +267,10 @@ export function createHttp(options: HttpOptions): Http {
           continue;
         }
         const why = outcome.code === 'UNKNOWN' ? outcome.detail : outcome.code;
-        throw fail('unreachable', `cannot reach Airflow at ${baseUrl}: check --url/AIRFLOW_URL (${why} on ${req.method} ${req.path})`);
+        throw fail(
+          'unreachable',
+          `cannot reach Airflow at ${baseUrl}: check --url/AIRFLOW_URL (${why} on ${req.method} ${req.path})`,
+        );
       }
 
       const { status, text, headers } = outcome;
@@ -278,18 +296,35 @@ export function createHttp(options: HttpOptions): Http {
       }
       const detail = airflowDetail(text);
       if (status === 429) {
-        throw fail('rate_limited', `429 from ${req.method} ${url} after ${tries} tries: Airflow is rate-limiting airtop; raise --interval or lower airflow.max_in_flight`, 429);
+        throw fail(
+          'rate_limited',
+          `429 from ${req.method} ${url} after ${tries} tries: Airflow is rate-limiting airtop; raise --interval or lower airflow.max_in_flight`,
+          429,
+        );
       }
       if (status >= 500) {
-        throw fail('server', `${status} from ${req.method} ${url} after ${tries} tries: Airflow failed (${detail}); check the API server's log`, status);
+        throw fail(
+          'server',
+          `${status} from ${req.method} ${url} after ${tries} tries: Airflow failed (${detail}); check the API server's log`,
+          status,
+        );
       }
       if (status === 401) throw fail('auth', `401 from ${req.method} ${url}: ${detail}`, 401);
-      if (status === 403 && req.auth !== false && authorizer?.explain403) throw fail('auth', authorizer.explain403(url), 403);
+      if (status === 403 && req.auth !== false && authorizer?.explain403)
+        throw fail('auth', authorizer.explain403(url), 403);
       if (status === 403) {
-        throw fail('forbidden', `403 from ${req.method} ${url}: the Airflow user lacks a role for this (${detail}); ask an admin for the Viewer role or higher`, 403);
+        throw fail(
+          'forbidden',
+          `403 from ${req.method} ${url}: the Airflow user lacks a role for this (${detail}); ask an admin for the Viewer role or higher`,
+          403,
+        );
       }
       if (status === 404) throw fail('not_found', `404 from ${req.method} ${url}: ${detail}`, 404);
-      throw fail('bad_response', `${status} from ${req.method} ${url}: Airflow rejected the request (${detail}); is this Airflow version supported (3.x on /api/v2, 2.x on /api/v1)?`, status);
+      throw fail(
+        'bad_response',
+        `${status} from ${req.method} ${url}: Airflow rejected the request (${detail}); is this Airflow version supported (3.x on /api/v2, 2.x on /api/v1)?`,
+        status,
+      );
     }
   }
 

@@ -16,7 +16,9 @@ function tracebackLines(detail: unknown): string[] {
   for (const exception of detail as ErrorDetail[]) {
     lines.push('Traceback (most recent call last):');
     for (const frame of exception.frames ?? []) {
-      lines.push(`  File "${String(frame.filename ?? '?')}", line ${String(frame.lineno ?? '?')}, in ${String(frame.name ?? '?')}`);
+      lines.push(
+        `  File "${String(frame.filename ?? '?')}", line ${String(frame.lineno ?? '?')}, in ${String(frame.name ?? '?')}`,
+      );
     }
     lines.push(`${String(exception.exc_type ?? 'Exception')}: ${String(exception.exc_value ?? '')}`);
   }
@@ -26,11 +28,25 @@ function tracebackLines(detail: unknown): string[] {
 /** `timestamp level event`, plus a Python-style traceback when the line carries error_detail. */
 export function renderLogLine(line: string | StructuredLogLine): string[] {
   if (typeof line === 'string') return line.split(/\r?\n/);
-  const head = [line.timestamp, line.level, line.event].filter((part) => part !== null && part !== undefined && part !== '').join(' ');
+  const head = [line.timestamp, line.level, line.event]
+    .filter((part) => part !== null && part !== undefined && part !== '')
+    .join(' ');
   return [head, ...tracebackLines(line.error_detail)];
 }
 
-const PY_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+const PY_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+};
 
 /** One Python string literal ('…' or "…") at `at`: its value and where it ends, or null. */
 function pythonString(text: string, at: number): { value: string; end: number } | null {

@@ -15,7 +15,10 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: s
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-  throw new AirflowError('bad_response', `${what} returned an unexpected shape at ${where}: ${issue?.message ?? 'invalid'} — is this a supported Airflow (3.x /api/v2 or 2.x /api/v1)?`);
+  throw new AirflowError(
+    'bad_response',
+    `${what} returned an unexpected shape at ${where}: ${issue?.message ?? 'invalid'} — is this a supported Airflow (3.x /api/v2 or 2.x /api/v1)?`,
+  );
 }
 
 export function toDag(json: DagJson): Dag {
@@ -86,9 +89,16 @@ function toStatus(value: string | null | undefined): ComponentStatus {
 }
 
 function toComponent(json: HealthJson['scheduler']): ComponentHealth {
-  const heartbeat = json?.latest_scheduler_heartbeat ?? json?.latest_triggerer_heartbeat ?? json?.latest_dag_processor_heartbeat ?? null;
+  const heartbeat =
+    json?.latest_scheduler_heartbeat ??
+    json?.latest_triggerer_heartbeat ??
+    json?.latest_dag_processor_heartbeat ??
+    null;
   const parsed = heartbeat === null ? Number.NaN : Date.parse(heartbeat);
-  return { status: toStatus(json?.status), latestHeartbeat: Number.isNaN(parsed) ? null : new Date(parsed).toISOString() };
+  return {
+    status: toStatus(json?.status),
+    latestHeartbeat: Number.isNaN(parsed) ? null : new Date(parsed).toISOString(),
+  };
 }
 
 export function toHealth(json: HealthJson): Health {

@@ -16,5 +16,7 @@ export function encodeQuery(query: QueryParams | undefined): string {
 
 /** Each path segment percent-encoded: run ids such as `scheduled__2025-06-01T12:00:00+00:00` carry `+` and `:`. */
 export function apiPath(...segments: (string | number)[]): string {
-  return segments.map((segment, index) => (index === 0 ? String(segment) : encodeURIComponent(String(segment)))).join('/');
+  return segments
+    .map((segment, index) => (index === 0 ? String(segment) : encodeURIComponent(String(segment))))
+    .join('/');
 }

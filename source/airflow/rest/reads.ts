@@ -5,7 +5,15 @@ import { renderLogContent } from './log-lines.js';
 import { parseBody, toDag, toHealth, toPool, toRun, toTaskInstance } from './map.js';
 import { fetchAllPages, fetchPagesUntil, type Page } from './paging.js';
 import { apiPath, type QueryParams } from './query.js';
-import { dagListSchema, healthSchema, logSchema, poolListSchema, runListSchema, taskInstanceListSchema, variableSchema } from './schemas.js';
+import {
+  dagListSchema,
+  healthSchema,
+  logSchema,
+  poolListSchema,
+  runListSchema,
+  taskInstanceListSchema,
+  variableSchema,
+} from './schemas.js';
 
 export type Api = 'v2' | 'v1';
 
@@ -53,7 +61,11 @@ export function createReads(http: Http, api: Api) {
     async dags(likePattern: string | null): Promise<Dag[]> {
       const path = `${prefix}/dags`;
       return fetchAllPages(async (offset, limit) => {
-        const parsed = parseBody(dagListSchema, await get(path, { limit, offset, dag_id_pattern: likePattern }), where(path));
+        const parsed = parseBody(
+          dagListSchema,
+          await get(path, { limit, offset, dag_id_pattern: likePattern }),
+          where(path),
+        );
         return { items: parsed.dags.map(toDag), total: parsed.total_entries };
       });
     },
@@ -89,7 +101,16 @@ export function createReads(http: Http, api: Api) {
     async runsUpdated(updatedSince: string, dagIdPattern: string | null): Promise<DagRun[]> {
       const path = `${prefix}/dags/~/dagRuns`;
       return fetchAllPages(async (offset, limit) =>
-        runPage(path, await get(path, { limit, offset, updated_at_gte: updatedSince, dag_id_pattern: dagIdPattern, order_by: 'id' })),
+        runPage(
+          path,
+          await get(path, {
+            limit,
+            offset,
+            updated_at_gte: updatedSince,
+            dag_id_pattern: dagIdPattern,
+            order_by: 'id',
+          }),
+        ),
       );
     },
 
@@ -97,27 +118,64 @@ export function createReads(http: Http, api: Api) {
     async taskInstancesUpdated(updatedSince: string, dagIdPattern: string | null): Promise<TaskInstance[]> {
       const path = `${prefix}/dags/~/dagRuns/~/taskInstances`;
       return fetchAllPages(async (offset, limit) =>
-        tiPage(path, await get(path, { limit, offset, updated_at_gte: updatedSince, dag_id_pattern: dagIdPattern, order_by: 'id' })),
+        tiPage(
+          path,
+          await get(path, {
+            limit,
+            offset,
+            updated_at_gte: updatedSince,
+            dag_id_pattern: dagIdPattern,
+            order_by: 'id',
+          }),
+        ),
       );
     },
 
     /** Newest first; `enough` stops paging once the caller has what it needs. */
-    async runsOfDag(dagId: string, query: { since?: string; states?: string[] }, enough: (runs: DagRun[]) => boolean, maxPages: number): Promise<DagRun[]> {
+    async runsOfDag(
+      dagId: string,
+      query: { since?: string; states?: string[] },
+      enough: (runs: DagRun[]) => boolean,
+      maxPages: number,
+    ): Promise<DagRun[]> {
       const path = apiPath(`${prefix}/dags`, dagId, 'dagRuns');
       return fetchPagesUntil(
         async (offset, limit) =>
-          runPage(path, await get(path, { limit, offset, order_by: `-${runTimeField}`, state: query.states, [`${runTimeField}_gte`]: query.since })),
+          runPage(
+            path,
+            await get(path, {
+              limit,
+              offset,
+              order_by: `-${runTimeField}`,
+              state: query.states,
+              [`${runTimeField}_gte`]: query.since,
+            }),
+          ),
         enough,
         maxPages,
       );
     },
 
     /** Task instances of one DAG across its runs; Airflow 3 sorts newest first, Airflow 2 in its own order. */
-    async taskInstancesOfDag(dagId: string, query: { startedSince: string; states: string[] }, enough: (tis: TaskInstance[]) => boolean, maxPages: number): Promise<TaskInstance[]> {
+    async taskInstancesOfDag(
+      dagId: string,
+      query: { startedSince: string; states: string[] },
+      enough: (tis: TaskInstance[]) => boolean,
+      maxPages: number,
+    ): Promise<TaskInstance[]> {
       const path = `${apiPath(`${prefix}/dags`, dagId)}/dagRuns/~/taskInstances`;
       return fetchPagesUntil(
         async (offset, limit) =>
-          tiPage(path, await get(path, { limit, offset, state: query.states, start_date_gte: query.startedSince, order_by: api === 'v2' ? '-start_date' : undefined })),
+          tiPage(
+            path,
+            await get(path, {
+              limit,
+              offset,
+              state: query.states,
+              start_date_gte: query.startedSince,
+              order_by: api === 'v2' ? '-start_date' : undefined,
+            }),
+          ),
         enough,
         maxPages,
       );
@@ -147,10 +205,18 @@ export function createReads(http: Http, api: Api) {
       const limitNote = `above the limit of ${maxBytes} bytes (variables.max_bytes): raise the limit or trim the Variable`;
       try {
         // JSON escaping can double a value's size on the wire; the exact check is on the value below.
-        const result = await http.request({ method: 'GET', path, expect: [403, 404], maxBodyBytes: maxBytes * 2 + 64 * 1024 });
+        const result = await http.request({
+          method: 'GET',
+          path,
+          expect: [403, 404],
+          maxBodyBytes: maxBytes * 2 + 64 * 1024,
+        });
         if (result.status === 404) return { status: 'missing' };
         if (result.status === 403) {
-          return { status: 'forbidden', reason: `403 reading Variable ${key} from ${http.baseUrl}: the user needs the Op role (or higher) to read Variables` };
+          return {
+            status: 'forbidden',
+            reason: `403 reading Variable ${key} from ${http.baseUrl}: the user needs the Op role (or higher) to read Variables`,
+          };
         }
         const value = parseBody(variableSchema, result.body, result.url).value ?? '';
         const bytes = Buffer.byteLength(value, 'utf8');
@@ -158,17 +224,39 @@ export function createReads(http: Http, api: Api) {
         return { status: 'ok', raw: value };
       } catch (error) {
         if (error instanceof ResponseTooLargeError) {
-          const size = error.declaredBytes === null ? `more than ${error.limitBytes} bytes on the wire` : `${error.declaredBytes} bytes on the wire`;
+          const size =
+            error.declaredBytes === null
+              ? `more than ${error.limitBytes} bytes on the wire`
+              : `${error.declaredBytes} bytes on the wire`;
           return { status: 'error', reason: `Variable ${key} is ${size}, ${limitNote}` };
         }
-        if (error instanceof AirflowError) return { status: 'error', reason: `reading Variable ${key}: ${error.message}` };
+        if (error instanceof AirflowError)
+          return { status: 'error', reason: `reading Variable ${key}: ${error.message}` };
         throw error;
       }
     },
 
-    async log(ti: { dagId: string; runId: string; taskId: string; mapIndex: number }, tryNumber: number, token: string | null | undefined): Promise<TaskLogPage> {
-      const path = apiPath(`${prefix}/dags`, ti.dagId, 'dagRuns', ti.runId, 'taskInstances', ti.taskId, 'logs', tryNumber);
-      const result = await http.request({ method: 'GET', path, query: { map_index: ti.mapIndex, token: token ?? undefined, full_content: api === 'v1' ? false : undefined }, accept: 'application/json' });
+    async log(
+      ti: { dagId: string; runId: string; taskId: string; mapIndex: number },
+      tryNumber: number,
+      token: string | null | undefined,
+    ): Promise<TaskLogPage> {
+      const path = apiPath(
+        `${prefix}/dags`,
+        ti.dagId,
+        'dagRuns',
+        ti.runId,
+        'taskInstances',
+        ti.taskId,
+        'logs',
+        tryNumber,
+      );
+      const result = await http.request({
+        method: 'GET',
+        path,
+        query: { map_index: ti.mapIndex, token: token ?? undefined, full_content: api === 'v1' ? false : undefined },
+        accept: 'application/json',
+      });
       const parsed = parseBody(logSchema, result.body, result.url);
       return { lines: renderLogContent(parsed.content), continuationToken: parsed.continuation_token ?? null };
     },

@@ -14,7 +14,10 @@ export const isoTime = z.string().transform((value, ctx) => {
   return new Date(ms).toISOString();
 });
 const optionalTime = isoTime.nullish().transform((value) => value ?? null);
-const optionalString = z.string().nullish().transform((value) => value ?? null);
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
 
 export const versionSchema = z.object({ version: z.string(), git_version: z.string().nullish() });
 
@@ -59,7 +62,10 @@ export const taskInstanceSchema = z.object({
   operator: optionalString,
   queued_when: optionalTime,
 });
-export const taskInstanceListSchema = z.object({ task_instances: z.array(taskInstanceSchema), total_entries: z.number().int() });
+export const taskInstanceListSchema = z.object({
+  task_instances: z.array(taskInstanceSchema),
+  total_entries: z.number().int(),
+});
 
 export const poolSchema = z.object({
   name: z.string(),
@@ -85,7 +91,12 @@ const component = z
     latest_dag_processor_heartbeat: z.string().nullish(),
   })
   .nullish();
-export const healthSchema = z.object({ metadatabase: component, scheduler: component, triggerer: component, dag_processor: component });
+export const healthSchema = z.object({
+  metadatabase: component,
+  scheduler: component,
+  triggerer: component,
+  dag_processor: component,
+});
 
 const structuredLine = z.looseObject({
   event: z.string().nullish(),

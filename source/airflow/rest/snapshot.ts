@@ -18,8 +18,12 @@ export interface SnapshotContext {
 }
 
 /** Variables and health degrade the snapshot (an issue is recorded); they never sink it. */
-async function readVariables(ctx: SnapshotContext): Promise<{ variables: Record<string, VariableRead>; issues: SourceIssue[] }> {
-  const entries = await Promise.all(ctx.variables.map(async (key) => [key, await ctx.reads.variable(key, ctx.maxVariableBytes)] as const));
+async function readVariables(
+  ctx: SnapshotContext,
+): Promise<{ variables: Record<string, VariableRead>; issues: SourceIssue[] }> {
+  const entries = await Promise.all(
+    ctx.variables.map(async (key) => [key, await ctx.reads.variable(key, ctx.maxVariableBytes)] as const),
+  );
   const variables = Object.fromEntries(entries);
   const issues: SourceIssue[] = [];
   const forbidden = entries.filter(([, read]) => read.status === 'forbidden').map(([key]) => key);
@@ -31,7 +35,8 @@ async function readVariables(ctx: SnapshotContext): Promise<{ variables: Record<
       message: `403 reading Variables ${forbidden.join(', ')} from ${ctx.url}: the user needs the Op role (or higher) to read Variables`,
     });
   }
-  for (const [, read] of entries) if (read.status === 'error') issues.push({ scope: 'variables', message: read.reason });
+  for (const [, read] of entries)
+    if (read.status === 'error') issues.push({ scope: 'variables', message: read.reason });
   return { variables, issues };
 }
 
@@ -39,7 +44,10 @@ async function readHealth(ctx: SnapshotContext): Promise<{ health: Health | null
   try {
     return { health: await ctx.reads.health(), issues: [] };
   } catch (error) {
-    return { health: null, issues: [{ scope: 'health', message: error instanceof Error ? error.message : String(error) }] };
+    return {
+      health: null,
+      issues: [{ scope: 'health', message: error instanceof Error ? error.message : String(error) }],
+    };
   }
 }
 
@@ -48,7 +56,9 @@ export async function buildSnapshot(ctx: SnapshotContext, api: 'v2' | 'v1', now:
   const healthPromise = readHealth(ctx);
   const variablesPromise = readVariables(ctx);
   const poolsPromise = ctx.reads.pools();
-  const dagsPromise = ctx.reads.dags(dagIdLikePattern(ctx.dags)).then((all) => ({ all, selected: selectDags(all, ctx.dags) }));
+  const dagsPromise = ctx.reads
+    .dags(dagIdLikePattern(ctx.dags))
+    .then((all) => ({ all, selected: selectDags(all, ctx.dags) }));
   const dataPromise = dagsPromise.then(async ({ selected }) => {
     const dagIds = selected.map((dag) => dag.dagId);
     const { runs, tis } = await ctx.window.read(now, dagIds, dagIdLikePattern(ctx.dags), since);
@@ -56,11 +66,20 @@ export async function buildSnapshot(ctx: SnapshotContext, api: 'v2' | 'v1', now:
     return { dagIds, runs, tis, baseline };
   });
 
-  const [health, variables, pools, dags, data] = await Promise.all([healthPromise, variablesPromise, poolsPromise, dagsPromise, dataPromise]);
+  const [health, variables, pools, dags, data] = await Promise.all([
+    healthPromise,
+    variablesPromise,
+    poolsPromise,
+    dagsPromise,
+    dataPromise,
+  ]);
   const issues: SourceIssue[] = [...health.issues, ...variables.issues];
   const missing = missingDagIds(dags.all, ctx.dags);
   if (missing.length > 0) {
-    issues.push({ scope: 'dags', message: `Airflow at ${ctx.url} has no DAG ${missing.join(', ')} (configured in dags.ids): check the id or remove it` });
+    issues.push({
+      scope: 'dags',
+      message: `Airflow at ${ctx.url} has no DAG ${missing.join(', ')} (configured in dags.ids): check the id or remove it`,
+    });
   }
   return {
     takenAt: now.toISOString(),

@@ -61,13 +61,22 @@ function validUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new AirflowError('config', `"${url}" is not a URL: set --url/AIRFLOW_URL to Airflow's base URL, e.g. http://localhost:8080`);
+    throw new AirflowError(
+      'config',
+      `"${url}" is not a URL: set --url/AIRFLOW_URL to Airflow's base URL, e.g. http://localhost:8080`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new AirflowError('config', `"${url}" is not an http(s) URL: set --url/AIRFLOW_URL to Airflow's base URL, e.g. http://localhost:8080`);
+    throw new AirflowError(
+      'config',
+      `"${url}" is not an http(s) URL: set --url/AIRFLOW_URL to Airflow's base URL, e.g. http://localhost:8080`,
+    );
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new AirflowError('config', 'the Airflow URL must not carry credentials: use AIRFLOW_USERNAME / AIRFLOW_PASSWORD or AIRFLOW_TOKEN');
+    throw new AirflowError(
+      'config',
+      'the Airflow URL must not carry credentials: use AIRFLOW_USERNAME / AIRFLOW_PASSWORD or AIRFLOW_TOKEN',
+    );
   }
   return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
 }
@@ -75,10 +84,16 @@ function validUrl(url: string): string {
 /** Airflow 3 answers /api/v2/version; Airflow 2 only /api/v1/version. Neither needs credentials. */
 async function detectApi(http: Http): Promise<{ api: Api; version: string | null }> {
   const v2 = await http.request({ method: 'GET', path: '/api/v2/version', auth: false, expect: [404] });
-  if (v2.status !== 404) return { api: 'v2', version: sanitizeText(parseBody(versionSchema, v2.body, v2.url).version, { max: 100 }) };
+  if (v2.status !== 404)
+    return { api: 'v2', version: sanitizeText(parseBody(versionSchema, v2.body, v2.url).version, { max: 100 }) };
   const v1 = await http.request({ method: 'GET', path: '/api/v1/version', auth: false, expect: [404] });
-  if (v1.status !== 404) return { api: 'v1', version: sanitizeText(parseBody(versionSchema, v1.body, v1.url).version, { max: 100 }) };
-  throw new AirflowError('config', `neither ${http.baseUrl}/api/v2/version nor /api/v1/version exists: is --url/AIRFLOW_URL Airflow's base URL (without /api/...)?`, 404);
+  if (v1.status !== 404)
+    return { api: 'v1', version: sanitizeText(parseBody(versionSchema, v1.body, v1.url).version, { max: 100 }) };
+  throw new AirflowError(
+    'config',
+    `neither ${http.baseUrl}/api/v2/version nor /api/v1/version exists: is --url/AIRFLOW_URL Airflow's base URL (without /api/...)?`,
+    404,
+  );
 }
 
 /**
@@ -113,7 +128,10 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
         return {
           ...found,
           reads,
-          baseline: createBaseline(reads, { baselineSeconds: opts.window.baselineSeconds, samples: opts.window.baselineSamples }),
+          baseline: createBaseline(reads, {
+            baselineSeconds: opts.window.baselineSeconds,
+            samples: opts.window.baselineSamples,
+          }),
           window: createWindowCache(reads, { ...DEFAULT_WINDOW_CACHE, serverNow: () => http.serverNow() }),
         };
       },
@@ -172,7 +190,9 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
     /** Just these Variables, with the same statuses as in a snapshot (the SQL source reads Variables this way). */
     async readVariables(names: string[]): Promise<Record<string, VariableRead>> {
       const c = await connect();
-      const entries = await Promise.all(names.map(async (name) => [name, await c.reads.variable(name, opts.maxVariableBytes)] as const));
+      const entries = await Promise.all(
+        names.map(async (name) => [name, await c.reads.variable(name, opts.maxVariableBytes)] as const),
+      );
       return Object.fromEntries(entries);
     },
     async writeVariable(key: string, value: string, description?: string): Promise<void> {

@@ -49,16 +49,24 @@ function keyed<T>(items: T[], key: (item: T) => string): Map<string, T> {
  * The whole window: runs after `since` and every unfinished run; task instances started since, and those of
  * unfinished runs whether started or not (queued, scheduled, no status yet).
  */
-async function readWhole(reads: Reads, dagIds: string[], since: string): Promise<{ runs: DagRun[]; tis: TaskInstance[] }> {
-  const runsPromise = Promise.all([reads.runs({ dagIds, since }), reads.runs({ dagIds, states: UNFINISHED_RUN_STATES })]).then(([windowRuns, open]) => [
-    ...keyed([...windowRuns, ...open], runKey).values(),
-  ]);
+async function readWhole(
+  reads: Reads,
+  dagIds: string[],
+  since: string,
+): Promise<{ runs: DagRun[]; tis: TaskInstance[] }> {
+  const runsPromise = Promise.all([
+    reads.runs({ dagIds, since }),
+    reads.runs({ dagIds, states: UNFINISHED_RUN_STATES }),
+  ]).then(([windowRuns, open]) => [...keyed([...windowRuns, ...open], runKey).values()]);
   const startedPromise = reads.taskInstances({ dagIds, startedSince: since });
   const pendingPromise = runsPromise.then(async (runs) => {
     const open = runs.filter(unfinished);
     if (open.length === 0) return [];
     const keys = new Set(open.map(runKey));
-    const tis = await reads.taskInstances({ dagIds: [...new Set(open.map((r) => r.dagId))], runIds: [...new Set(open.map((r) => r.runId))] });
+    const tis = await reads.taskInstances({
+      dagIds: [...new Set(open.map((r) => r.dagId))],
+      runIds: [...new Set(open.map((r) => r.runId))],
+    });
     return tis.filter((ti) => keys.has(runKey(ti)));
   });
   const [runs, started, pending] = await Promise.all([runsPromise, startedPromise, pendingPromise]);
@@ -94,7 +102,9 @@ export function createWindowCache(reads: Reads, options: WindowCacheOptions) {
     for (const ti of tis) if (selected.has(ti.dagId)) state.tis.set(tiKey(ti), ti);
     // A run kept as unfinished that Airflow neither lists as unfinished nor as changed was deleted, and its
     // task instances with it.
-    const deleted = new Set([...state.runs].filter(([key, run]) => unfinished(run) && !changed.has(key)).map(([key]) => key));
+    const deleted = new Set(
+      [...state.runs].filter(([key, run]) => unfinished(run) && !changed.has(key)).map(([key]) => key),
+    );
     if (deleted.size === 0) return;
     for (const key of deleted) state.runs.delete(key);
     for (const [key, ti] of state.tis) if (deleted.has(runKey(ti))) state.tis.delete(key);
@@ -113,10 +123,22 @@ export function createWindowCache(reads: Reads, options: WindowCacheOptions) {
       const dagSet = [...dagIds].sort().join('\n');
       const state = kept;
       let read: WindowRead['read'];
-      if (state === null || reads.api !== 'v2' || state.dagSet !== dagSet || now.getTime() - state.fullReadAt >= options.resyncMs || now.getTime() < state.fullReadAt) {
+      if (
+        state === null ||
+        reads.api !== 'v2' ||
+        state.dagSet !== dagSet ||
+        now.getTime() - state.fullReadAt >= options.resyncMs ||
+        now.getTime() < state.fullReadAt
+      ) {
         kept = null; // a failed whole read leaves nothing half-known behind
         const whole = await readWhole(reads, dagIds, since);
-        kept = { runs: keyed(whole.runs, runKey), tis: keyed(whole.tis, tiKey), cursor: start - options.overlapMs, fullReadAt: now.getTime(), dagSet };
+        kept = {
+          runs: keyed(whole.runs, runKey),
+          tis: keyed(whole.tis, tiKey),
+          cursor: start - options.overlapMs,
+          fullReadAt: now.getTime(),
+          dagSet,
+        };
         read = 'full';
       } else {
         await readChanges(state, dagIds, dagIdPattern);

@@ -117,7 +117,14 @@ export function mergeSamples(existing: SampleGroups, incoming: SampleGroups, sin
     out.set(group, [...byKey.values()].sort(newestFirst).slice(0, cap));
   }
   for (const [group, samples] of incoming) {
-    if (!out.has(group)) out.set(group, samples.filter((s) => s.at >= since).sort(newestFirst).slice(0, cap));
+    if (!out.has(group))
+      out.set(
+        group,
+        samples
+          .filter((s) => s.at >= since)
+          .sort(newestFirst)
+          .slice(0, cap),
+      );
   }
   return out;
 }

@@ -42,7 +42,8 @@ export function parseDbUrl(raw: string): DbTarget {
   // A unix-socket URL (postgresql:///airflow?host=/run/postgresql) has no host part.
   const host = url.hostname || url.searchParams.get('host') || 'localhost';
   const port = url.port || url.searchParams.get('port') || '5432';
-  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres';
+  const database =
+    decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres';
   const hostPort = `${host}:${port}`;
   return {
     connectionString,

@@ -6,7 +6,11 @@ export interface JobRow {
   latest_heartbeat: string | null;
 }
 
-export const JOB_TYPES = { scheduler: 'SchedulerJob', triggerer: 'TriggererJob', dagProcessor: 'DagProcessorJob' } as const;
+export const JOB_TYPES = {
+  scheduler: 'SchedulerJob',
+  triggerer: 'TriggererJob',
+  dagProcessor: 'DagProcessorJob',
+} as const;
 
 /**
  * Airflow's own rule (airflow/api/common/airflow_health.py, Job.is_alive): take the most recent job of the
@@ -23,7 +27,9 @@ function componentHealth(job: JobRow | undefined, now: Date, required: boolean):
   if (!job) return { status: required ? 'unhealthy' : null, latestHeartbeat: null };
   const heartbeat = job.latest_heartbeat ? new Date(job.latest_heartbeat) : null;
   const alive =
-    job.state === 'running' && heartbeat !== null && (now.getTime() - heartbeat.getTime()) / 1000 < HEALTH_THRESHOLD_SECONDS;
+    job.state === 'running' &&
+    heartbeat !== null &&
+    (now.getTime() - heartbeat.getTime()) / 1000 < HEALTH_THRESHOLD_SECONDS;
   return { status: alive ? 'healthy' : 'unhealthy', latestHeartbeat: heartbeat?.toISOString() ?? null };
 }
 

@@ -37,7 +37,11 @@ export const VARIABLES_NEED_REST = 'Variables are read through the REST API: pas
 export const LOGS_NEED_REST = 'Task logs are read through the REST API: pass --url as well as --db';
 
 /** The Variables, and an issue per distinct reason some could not be read (a 403 for a viewer, say). */
-async function readVariables(source: AirflowSource | null, names: string[], now: Date): Promise<{ values: Record<string, VariableRead>; issues: string[] }> {
+async function readVariables(
+  source: AirflowSource | null,
+  names: string[],
+  now: Date,
+): Promise<{ values: Record<string, VariableRead>; issues: string[] }> {
   const values: Record<string, VariableRead> = {};
   if (names.length === 0) return { values, issues: [] };
   if (!source) {
@@ -52,7 +56,9 @@ async function readVariables(source: AirflowSource | null, names: string[], now:
     const reason = `reading Variables through ${source.url} failed: ${error instanceof Error ? error.message : String(error)}`;
     for (const name of names) values[name] = { status: 'error', reason };
   }
-  const reasons = Object.values(values).flatMap((read) => (read.status === 'forbidden' || read.status === 'error' ? [read.reason] : []));
+  const reasons = Object.values(values).flatMap((read) =>
+    read.status === 'forbidden' || read.status === 'error' ? [read.reason] : [],
+  );
   return { values, issues: [...new Set(reasons)] };
 }
 
@@ -80,12 +86,20 @@ export function createSqlSource(opts: SqlSourceOptions): AirflowSource {
     url,
     ...(writeVariable ? { writeVariable } : {}),
     async snapshot(now: Date): Promise<Snapshot> {
-      const snapshot = await session.readOnly('the poll', (query, alongside) => pollSnapshot(query, alongside, pollOptions, now, state));
+      const snapshot = await session.readOnly('the poll', (query, alongside) =>
+        pollSnapshot(query, alongside, pollOptions, now, state),
+      );
       const { values, issues } = await readVariables(opts.variables.source, opts.variables.names, now);
-      return { ...snapshot, variables: values, issues: [...snapshot.issues, ...issues.map((message) => ({ scope: 'variables', message }))] };
+      return {
+        ...snapshot,
+        variables: values,
+        issues: [...snapshot.issues, ...issues.map((message) => ({ scope: 'variables', message }))],
+      };
     },
     async dagRuns(dagId: string, limit: number) {
-      const rows = await session.readOnly(`reading the runs of ${dagId}`, (query) => query<RunRow>('dag runs', DAG_RUNS_SQL, [dagId, limit]));
+      const rows = await session.readOnly(`reading the runs of ${dagId}`, (query) =>
+        query<RunRow>('dag runs', DAG_RUNS_SQL, [dagId, limit]),
+      );
       return rows.map((row) => toDagRun(row));
     },
     async taskInstances(dagId: string, runId: string) {

@@ -7,7 +7,16 @@ interface PgLikeError {
   errors?: PgLikeError[];
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 function codeOf(error: PgLikeError): string | undefined {
   // Node reports "localhost" tried on ::1 and 127.0.0.1 as an AggregateError whose parts carry the code.
@@ -30,15 +39,24 @@ export function toAirflowError(raw: unknown, target: DbTarget, during: string, t
   const code = codeOf(error);
   const text = detail(error, target);
   const where = `PostgreSQL at ${target.label}`;
-  if ((code && NETWORK_CODES.has(code)) || /timeout expired|connection timeout|Connection terminated unexpectedly/i.test(text)) {
+  if (
+    (code && NETWORK_CODES.has(code)) ||
+    /timeout expired|connection timeout|Connection terminated unexpectedly/i.test(text)
+  ) {
     return new AirflowError('unreachable', `cannot reach PostgreSQL at ${target.hostPort}: check --db (${text})`);
   }
   switch (code) {
     case '28P01':
     case '28000':
-      return new AirflowError('auth', `${where} refused user "${target.user}" (${text}): check the user and password in --db`);
+      return new AirflowError(
+        'auth',
+        `${where} refused user "${target.user}" (${text}): check the user and password in --db`,
+      );
     case '3D000':
-      return new AirflowError('config', `database "${target.database}" does not exist on ${target.hostPort}: check the database name in --db`);
+      return new AirflowError(
+        'config',
+        `database "${target.database}" does not exist on ${target.hostPort}: check the database name in --db`,
+      );
     case '42P01':
     case '42703':
       return new AirflowError(
@@ -46,7 +64,10 @@ export function toAirflowError(raw: unknown, target: DbTarget, during: string, t
         `${during} failed on ${target.label} (${text}): is this an Airflow 3 metadata DB? Point --db at the database in AIRFLOW__DATABASE__SQL_ALCHEMY_CONN (after \`airflow db migrate\`)`,
       );
     case '42501':
-      return new AirflowError('forbidden', `${where}: user "${target.user}" may not read the Airflow tables (${text}): grant it SELECT on them`);
+      return new AirflowError(
+        'forbidden',
+        `${where}: user "${target.user}" may not read the Airflow tables (${text}): grant it SELECT on them`,
+      );
     case '57014':
       return new AirflowError(
         'timeout',
@@ -57,10 +78,16 @@ export function toAirflowError(raw: unknown, target: DbTarget, during: string, t
       return new AirflowError('unreachable', `${where} is not accepting connections (${text}): try again later`);
     case '57P01':
     case '57P02':
-      return new AirflowError('unreachable', `${where} closed the connection (${text}): it will be retried on the next poll`);
+      return new AirflowError(
+        'unreachable',
+        `${where} closed the connection (${text}): it will be retried on the next poll`,
+      );
     default:
       if (/SSL|certificate/i.test(text)) {
-        return new AirflowError('unreachable', `cannot reach PostgreSQL at ${target.hostPort}: ${text}: check the sslmode in --db`);
+        return new AirflowError(
+          'unreachable',
+          `cannot reach PostgreSQL at ${target.hostPort}: ${text}: check the sslmode in --db`,
+        );
       }
       return new AirflowError('server', `${during} failed on ${target.label}: ${text}`);
   }

@@ -1,7 +1,15 @@
 // One poll of the metadata DB: at most six queries, in one read-only transaction and one alongside it.
 import { AirflowError } from '../errors.js';
 import type { Snapshot, SourceIssue } from '../types.js';
-import { cacheFromRows, durations, mergeSamples, runSamples, taskSamples, type BaselineCache, type BaselineRow } from './baseline.js';
+import {
+  cacheFromRows,
+  durations,
+  mergeSamples,
+  runSamples,
+  taskSamples,
+  type BaselineCache,
+  type BaselineRow,
+} from './baseline.js';
 import { healthFromJobs, JOB_TYPES, type JobRow } from './health.js';
 import {
   BASELINE_SQL,
@@ -71,7 +79,10 @@ const MERGE_MARGIN_MS = 5 * 60_000;
 function schemaVersion(revision: string | null, label: string, issues: SourceIssue[]): string | null {
   const schema = versionFromRevision(revision);
   if (schema.kind === 'unknown') {
-    issues.push({ scope: 'version', message: `unknown Airflow schema revision ${schema.revision ?? '(none)'} in ${label}: figures may be wrong if the schema changed` });
+    issues.push({
+      scope: 'version',
+      message: `unknown Airflow schema revision ${schema.revision ?? '(none)'} in ${label}: figures may be wrong if the schema changed`,
+    });
     return null;
   }
   return schema.version;
@@ -82,9 +93,15 @@ function checkSelection(dagIds: string[], opts: PollOptions, issues: SourceIssue
   const known = new Set(dagIds);
   const missing = opts.selection.ids.filter((id) => !known.has(id));
   if (missing.length > 0) {
-    issues.push({ scope: 'dags', message: `${opts.label} has no DAG ${missing.join(', ')} (configured in dags.ids): check the id or remove it` });
+    issues.push({
+      scope: 'dags',
+      message: `${opts.label} has no DAG ${missing.join(', ')} (configured in dags.ids): check the id or remove it`,
+    });
   } else if (dagIds.length === 0) {
-    issues.push({ scope: 'dags', message: `no DAG in ${opts.label} matches dags.patterns [${opts.selection.patterns.join(', ')}]` });
+    issues.push({
+      scope: 'dags',
+      message: `no DAG in ${opts.label} matches dags.patterns [${opts.selection.patterns.join(', ')}]`,
+    });
   }
 }
 
@@ -117,7 +134,12 @@ export async function pollSnapshot(
   const issues: SourceIssue[] = [];
   const { ids, regexes } = selectionParams(opts.selection);
 
-  const [meta] = await query<MetaRow>('dags, version, health, pools', META_SQL, [ids, regexes, Object.values(JOB_TYPES), since]);
+  const [meta] = await query<MetaRow>('dags, version, health, pools', META_SQL, [
+    ids,
+    regexes,
+    Object.values(JOB_TYPES),
+    since,
+  ]);
   if (!meta) throw new AirflowError('bad_response', `the metadata query on ${opts.label} returned no row`);
   const version = schemaVersion(meta.revision, opts.label, issues);
   const dags = meta.dags.map(toDag);
@@ -136,18 +158,34 @@ export async function pollSnapshot(
   const selectionKey = `${dagIds.join('\u0000')}|${opts.window.baselineSeconds}|${opts.window.baselineSamples}`;
   const cached = state.baseline;
   const current =
-    cached && cached.selectionKey === selectionKey && cached.readAt <= now.getTime() && now.getTime() - cached.readAt < opts.baselineRefreshMs
+    cached &&
+    cached.selectionKey === selectionKey &&
+    cached.readAt <= now.getTime() &&
+    now.getTime() - cached.readAt < opts.baselineRefreshMs
       ? cached
       : null;
   const base =
-    current ?? cacheFromRows(await query<BaselineRow>('baseline', BASELINE_SQL, [dagIds, baselineSince, opts.window.baselineSamples]), now.getTime(), selectionKey);
+    current ??
+    cacheFromRows(
+      await query<BaselineRow>('baseline', BASELINE_SQL, [dagIds, baselineSince, opts.window.baselineSamples]),
+      now.getTime(),
+      selectionKey,
+    );
 
   const intern = createIntern();
   const { runs: maxRuns, taskInstances: maxTaskInstances } = opts.limits;
   const runRows = await query<RunRow>('recent runs', RECENT_RUNS_SQL, [dagIds, since, RUNS_PER_DAG, maxRuns + 1]);
-  capRows(runRows, maxRuns, issues, 'runs', `more than ${maxRuns} runs are in the window; the snapshot keeps the queued/running ones and the newest`);
+  capRows(
+    runRows,
+    maxRuns,
+    issues,
+    'runs',
+    `more than ${maxRuns} runs are in the window; the snapshot keeps the queued/running ones and the newest`,
+  );
   // Newest first, as the REST source lists them; the query ranked unfinished runs first only to choose.
-  const runs = runRows.map((row) => toDagRun(row, intern)).sort((a, b) => (a.runAfter < b.runAfter ? 1 : a.runAfter > b.runAfter ? -1 : a.dagId < b.dagId ? -1 : 1));
+  const runs = runRows
+    .map((row) => toDagRun(row, intern))
+    .sort((a, b) => (a.runAfter < b.runAfter ? 1 : a.runAfter > b.runAfter ? -1 : a.dagId < b.dagId ? -1 : 1));
   const tiRows = await query<TaskInstanceRow>('current task instances', CURRENT_TASK_INSTANCES_SQL, [
     dagIds,
     since,
@@ -155,7 +193,13 @@ export async function pollSnapshot(
     FINISHED_TI_STATES,
     maxTaskInstances + 1,
   ]);
-  capRows(tiRows, maxTaskInstances, issues, 'task_instances', `more than ${maxTaskInstances} task instances are current; the snapshot keeps those of queued/running runs first, then of the newest runs`);
+  capRows(
+    tiRows,
+    maxTaskInstances,
+    issues,
+    'task_instances',
+    `more than ${maxTaskInstances} task instances are current; the snapshot keeps those of queued/running runs first, then of the newest runs`,
+  );
   const taskInstances = tiRows.map((row) => toTaskInstance(row, intern));
   const windowTaskRows = await windowTasks;
 
@@ -177,7 +221,11 @@ export async function pollSnapshot(
     airflow: { url: opts.url, version, api: 'sql' },
     health: healthFromJobs(meta.jobs, now),
     dags,
-    window: { since: since.toISOString(), dags: toWindowDags(dagIds, windowDagRows), tasks: toWindowTasks(windowTaskRows) },
+    window: {
+      since: since.toISOString(),
+      dags: toWindowDags(dagIds, windowDagRows),
+      tasks: toWindowTasks(windowTaskRows),
+    },
     baseline: { since: baselineSince.toISOString(), dags: durations(cache.dags), tasks: durations(cache.tasks) },
     runs,
     taskInstances,

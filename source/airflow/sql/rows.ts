@@ -30,7 +30,8 @@ function textOrNull(value: unknown): string | null {
 }
 
 function num(value: unknown, fallback = 0): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   return Number.isFinite(n) ? n : fallback;
 }
 
@@ -149,7 +150,13 @@ export interface PoolRow {
 
 /** Pool.slots_stats / PoolResponse: occupied = running + queued (+ deferred when the pool counts it); open = slots − occupied, −1 when unlimited. */
 export function toPool(row: PoolRow): Pool {
-  const [slots, running, queued, scheduled, deferred] = [num(row.slots), num(row.running), num(row.queued), num(row.scheduled), num(row.deferred)];
+  const [slots, running, queued, scheduled, deferred] = [
+    num(row.slots),
+    num(row.running),
+    num(row.queued),
+    num(row.scheduled),
+    num(row.deferred),
+  ];
   const occupied = running + queued + (row.include_deferred === true ? deferred : 0);
   return {
     name: text(row.pool),

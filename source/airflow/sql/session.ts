@@ -39,7 +39,9 @@ export function isoFromPg(text: string): string {
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMPTZ_OID && format !== 'binary' ? isoFromPg : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === TIMESTAMPTZ_OID && format !== 'binary'
+      ? isoFromPg
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -101,7 +103,9 @@ export function openSession(target: DbTarget, timeoutSeconds: number, onQuery?: 
   return {
     readOnly: (during, work) =>
       transaction(during, (query) =>
-        work(query, <R extends object>(name: string, sql: string, params: unknown[]) => transaction(during, (side) => side<R>(name, sql, params))),
+        work(query, <R extends object>(name: string, sql: string, params: unknown[]) =>
+          transaction(during, (side) => side<R>(name, sql, params)),
+        ),
       ),
     close: () => pool.end(),
   };

@@ -31,7 +31,8 @@ const rowsOf = memoLast((alerts: AlertView[], expanded: readonly string[]): Aler
   return rows;
 });
 
-export const selectAlertPaneRows = (s: AirtopData): AlertPaneRow[] => rowsOf(selectAlertRows(s), s.ui.expandedGroups ?? EMPTY);
+export const selectAlertPaneRows = (s: AirtopData): AlertPaneRow[] =>
+  rowsOf(selectAlertRows(s), s.ui.expandedGroups ?? EMPTY);
 
 /** The alerts a row stands for: the group's members that are not resolved, or the one alert. */
 export function rowTargets(row: AlertPaneRow): AlertView[] {
@@ -39,7 +40,9 @@ export function rowTargets(row: AlertPaneRow): AlertView[] {
 }
 
 export function rowText(row: AlertPaneRow): string {
-  return row.kind === 'group' ? `${row.members.length} alerts (${groupLabelText(row.group)}): ${alertText(row.newest)}` : alertText(row.alert);
+  return row.kind === 'group'
+    ? `${row.members.length} alerts (${groupLabelText(row.group)}): ${alertText(row.newest)}`
+    : alertText(row.alert);
 }
 
 export function groupLabelText(group: AlertGroupView): string {

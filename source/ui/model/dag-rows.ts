@@ -68,51 +68,59 @@ function countBy<T>(items: readonly T[], key: (item: T) => string | null | undef
 }
 
 /** Every DAG the snapshot selected or the report measured, once per poll. */
-export const allDagRows = memoLast((report: Report | null, snapshot: Snapshot | null, history: readonly HistoryPoint[]): DagRow[] => {
-  const metrics = report?.pipeline.dags ?? {};
-  const dags = new Map((snapshot?.dags ?? []).map((d) => [d.dagId, d]));
-  const ids = new Set([...dags.keys(), ...Object.keys(metrics)]);
-  const critical = countBy(report?.thresholds.violations ?? [], (f) => f.dag_id);
-  const warnings = countBy(report?.thresholds.warnings ?? [], (f) => f.dag_id);
-  const anomalies = countBy(report?.anomalies ?? [], (a) => a.dag_id);
-  const misses = new Map<string, { count: number; level: 0 | 1 | 2 | 3 }>();
-  for (const miss of report?.sla.misses ?? []) {
-    const m = misses.get(miss.dag_id) ?? { count: 0, level: 0 };
-    misses.set(miss.dag_id, { count: m.count + 1, level: Math.max(m.level, miss.escalation_level) as 0 | 1 | 2 | 3 });
-  }
-  const durations = durationsByDag(snapshot);
-  const rows: DagRow[] = [];
-  for (const dagId of ids) {
-    const m = metrics[dagId];
-    const dag = dags.get(dagId);
-    const sla = misses.get(dagId) ?? { count: 0, level: 0 as const };
-    const finished = m ? m.success_count + m.failed_count : 0;
-    const paused = dag?.isPaused ?? false;
-    let status: DagStatus;
-    if ((critical.get(dagId) ?? 0) > 0 || sla.level >= 3) status = 'critical';
-    else if ((warnings.get(dagId) ?? 0) > 0 || sla.count > 0 || (anomalies.get(dagId) ?? 0) > 0 || (m?.failed_count ?? 0) > 0) status = 'warning';
-    else if ((m?.running_count ?? 0) > 0) status = 'running';
-    else if (paused) status = 'paused';
-    else if ((m?.runs_last_hour ?? 0) === 0) status = 'idle';
-    else status = 'healthy';
-    const runDurations = durations.get(dagId) ?? [];
-    rows.push({
-      dagId,
-      status,
-      paused,
-      runs: m?.runs_last_hour ?? 0,
-      failed: m?.failed_count ?? 0,
-      running: m?.running_count ?? 0,
-      successRate: m && finished > 0 ? m.success_rate : null,
-      avgSeconds: m && m.success_count > 0 ? m.avg_duration_seconds : null,
-      p95Seconds: m && m.success_count > 0 ? m.p95_duration_seconds : null,
-      spark: sparkline(runDurations.length >= 2 ? runDurations : historyDurations(history, dagId), SPARK_WIDTH),
-      slaMisses: sla.count,
-      slaLevel: sla.level,
-    });
-  }
-  return rows;
-});
+export const allDagRows = memoLast(
+  (report: Report | null, snapshot: Snapshot | null, history: readonly HistoryPoint[]): DagRow[] => {
+    const metrics = report?.pipeline.dags ?? {};
+    const dags = new Map((snapshot?.dags ?? []).map((d) => [d.dagId, d]));
+    const ids = new Set([...dags.keys(), ...Object.keys(metrics)]);
+    const critical = countBy(report?.thresholds.violations ?? [], (f) => f.dag_id);
+    const warnings = countBy(report?.thresholds.warnings ?? [], (f) => f.dag_id);
+    const anomalies = countBy(report?.anomalies ?? [], (a) => a.dag_id);
+    const misses = new Map<string, { count: number; level: 0 | 1 | 2 | 3 }>();
+    for (const miss of report?.sla.misses ?? []) {
+      const m = misses.get(miss.dag_id) ?? { count: 0, level: 0 };
+      misses.set(miss.dag_id, { count: m.count + 1, level: Math.max(m.level, miss.escalation_level) as 0 | 1 | 2 | 3 });
+    }
+    const durations = durationsByDag(snapshot);
+    const rows: DagRow[] = [];
+    for (const dagId of ids) {
+      const m = metrics[dagId];
+      const dag = dags.get(dagId);
+      const sla = misses.get(dagId) ?? { count: 0, level: 0 as const };
+      const finished = m ? m.success_count + m.failed_count : 0;
+      const paused = dag?.isPaused ?? false;
+      let status: DagStatus;
+      if ((critical.get(dagId) ?? 0) > 0 || sla.level >= 3) status = 'critical';
+      else if (
+        (warnings.get(dagId) ?? 0) > 0 ||
+        sla.count > 0 ||
+        (anomalies.get(dagId) ?? 0) > 0 ||
+        (m?.failed_count ?? 0) > 0
+      )
+        status = 'warning';
+      else if ((m?.running_count ?? 0) > 0) status = 'running';
+      else if (paused) status = 'paused';
+      else if ((m?.runs_last_hour ?? 0) === 0) status = 'idle';
+      else status = 'healthy';
+      const runDurations = durations.get(dagId) ?? [];
+      rows.push({
+        dagId,
+        status,
+        paused,
+        runs: m?.runs_last_hour ?? 0,
+        failed: m?.failed_count ?? 0,
+        running: m?.running_count ?? 0,
+        successRate: m && finished > 0 ? m.success_rate : null,
+        avgSeconds: m && m.success_count > 0 ? m.avg_duration_seconds : null,
+        p95Seconds: m && m.success_count > 0 ? m.p95_duration_seconds : null,
+        spark: sparkline(runDurations.length >= 2 ? runDurations : historyDurations(history, dagId), SPARK_WIDTH),
+        slaMisses: sla.count,
+        slaLevel: sla.level,
+      });
+    }
+    return rows;
+  },
+);
 
 const byName = (a: DagRow, b: DagRow) => (a.dagId < b.dagId ? -1 : a.dagId > b.dagId ? 1 : 0);
 
@@ -139,5 +147,9 @@ const visibleDagRows = memoLast((sorted: DagRow[], filterText: string, faultsOnl
 
 /** The DAG list as the pane shows it; a stable reference between polls and key presses. */
 export function selectDagRows(s: AirtopData): DagRow[] {
-  return visibleDagRows(sortedDagRows(allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)), s.ui.sort), s.ui.filter.text, s.ui.faultsOnly);
+  return visibleDagRows(
+    sortedDagRows(allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)), s.ui.sort),
+    s.ui.filter.text,
+    s.ui.faultsOnly,
+  );
 }

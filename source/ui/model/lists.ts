@@ -37,7 +37,10 @@ export function alertText(alert: AlertView): string {
 const alerts = memoLast((list: AlertView[], filterText: string, faultsOnly: boolean): AlertView[] => {
   const filter = parseFilter(filterText);
   return list
-    .filter((a) => (!faultsOnly || a.state !== 'resolved') && filter.test(`${alertText(a)} ${Object.values(a.labels).join(' ')}`))
+    .filter(
+      (a) =>
+        (!faultsOnly || a.state !== 'resolved') && filter.test(`${alertText(a)} ${Object.values(a.labels).join(' ')}`),
+    )
     .sort(
       (a, b) =>
         STATE_RANK[a.state] - STATE_RANK[b.state] ||
@@ -59,7 +62,9 @@ const FAILED_TI = new Set(['failed', 'upstream_failed', 'up_for_retry']);
 
 const runs = memoLast((list: DagRun[] | null, filterText: string, faultsOnly: boolean): DagRun[] => {
   const filter = parseFilter(filterText);
-  return (list ?? []).filter((r) => (!faultsOnly || FAILED_RUN.has(r.state)) && filter.test(`${r.runId} ${r.state} ${r.runType}`));
+  return (list ?? []).filter(
+    (r) => (!faultsOnly || FAILED_RUN.has(r.state)) && filter.test(`${r.runId} ${r.state} ${r.runType}`),
+  );
 });
 export const selectRunRows = (s: AirtopData) => runs(s.drill.runs, s.ui.filter.text, s.ui.faultsOnly);
 
@@ -67,13 +72,16 @@ function startMs(ti: TaskInstance): number {
   return ti.startDate ? Date.parse(ti.startDate) : Number.POSITIVE_INFINITY;
 }
 
-const taskInstances = memoLast((list: TaskInstance[] | null, filterText: string, faultsOnly: boolean): TaskInstance[] => {
-  const filter = parseFilter(filterText);
-  return (list ?? [])
-    .filter((t) => (!faultsOnly || FAILED_TI.has(t.state ?? '')) && filter.test(`${t.taskId} ${t.state ?? 'none'}`))
-    .sort((a, b) => startMs(a) - startMs(b) || a.taskId.localeCompare(b.taskId) || a.mapIndex - b.mapIndex);
-});
-export const selectTaskRows = (s: AirtopData) => taskInstances(s.drill.taskInstances, s.ui.filter.text, s.ui.faultsOnly);
+const taskInstances = memoLast(
+  (list: TaskInstance[] | null, filterText: string, faultsOnly: boolean): TaskInstance[] => {
+    const filter = parseFilter(filterText);
+    return (list ?? [])
+      .filter((t) => (!faultsOnly || FAILED_TI.has(t.state ?? '')) && filter.test(`${t.taskId} ${t.state ?? 'none'}`))
+      .sort((a, b) => startMs(a) - startMs(b) || a.taskId.localeCompare(b.taskId) || a.mapIndex - b.mapIndex);
+  },
+);
+export const selectTaskRows = (s: AirtopData) =>
+  taskInstances(s.drill.taskInstances, s.ui.filter.text, s.ui.faultsOnly);
 
 /** Lines that usually explain a failure: what "faults only" keeps in a log. */
 const FAULT_LINE = /error|exception|traceback|failed|critical|fatal/i;
@@ -81,6 +89,8 @@ const FAULT_LINE = /error|exception|traceback|failed|critical|fatal/i;
 const logLines = memoLast((lines: string[] | undefined, filterText: string, faultsOnly: boolean): string[] => {
   const filter = parseFilter(filterText);
   const clean = (lines ?? []).map(printable);
-  return filter.empty && !faultsOnly ? clean : clean.filter((l) => (!faultsOnly || FAULT_LINE.test(l)) && filter.test(l));
+  return filter.empty && !faultsOnly
+    ? clean
+    : clean.filter((l) => (!faultsOnly || FAULT_LINE.test(l)) && filter.test(l));
 });
 export const selectLogLines = (s: AirtopData) => logLines(s.drill.log?.lines, s.ui.filter.text, s.ui.faultsOnly);

@@ -6,7 +6,8 @@ export function memoLast<A extends readonly unknown[], R>(fn: (...args: A) => R)
   let lastArgs: A | null = null;
   let lastResult: R;
   return (...args: A): R => {
-    if (lastArgs && lastArgs.length === args.length && lastArgs.every((a, i) => Object.is(a, args[i]))) return lastResult;
+    if (lastArgs && lastArgs.length === args.length && lastArgs.every((a, i) => Object.is(a, args[i])))
+      return lastResult;
     lastResult = fn(...args);
     lastArgs = args;
     return lastResult;

@@ -28,6 +28,8 @@ export function statusDriver(report: Report): string | null {
     metricAlerts > 0 && metricAlerts <= 3 ? plural(metricAlerts, 'metric alert') : null,
     health >= 50 && health < 80 ? 'health below 80' : null,
   ];
-  const reasons = (overall === 'critical' ? critical : [...critical, ...warning]).filter((r): r is string => r !== null);
+  const reasons = (overall === 'critical' ? critical : [...critical, ...warning]).filter(
+    (r): r is string => r !== null,
+  );
   return reasons.length > 0 ? reasons.join(', ') : null;
 }

@@ -45,7 +45,10 @@ const AlertLine = memo(function AlertLine({
   const message = truncate(`${member ? '  ' : ''}${alertText(alert)}`, messageWidth);
   return (
     <Text wrap="truncate" dimColor={inhibited !== null}>
-      <Text color={theme.severity[alert.severity]} inverse={selected}>{`${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`}</Text>
+      <Text
+        color={theme.severity[alert.severity]}
+        inverse={selected}
+      >{`${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`}</Text>
       {` ${fit(formatClock(alert.since), 8)} `}
       <Text color={theme.alertState[alert.state]}>{state}</Text>
       {' '.repeat(STATE_WIDTH + 1 - state.length)}
@@ -56,16 +59,30 @@ const AlertLine = memo(function AlertLine({
 });
 
 /** A group: worst severity, the newest member's time, the group's state, count, labels and newest summary. */
-const GroupLine = memo(function GroupLine({ row, width, selected }: { row: Extract<AlertPaneRow, { kind: 'group' }>; width: number; selected: boolean }) {
+const GroupLine = memo(function GroupLine({
+  row,
+  width,
+  selected,
+}: {
+  row: Extract<AlertPaneRow, { kind: 'group' }>;
+  width: number;
+  selected: boolean;
+}) {
   const theme = useTheme();
   const { group, members, newest, expanded } = row;
   const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1);
   const state = truncate(group.state, STATE_WIDTH);
   const colour = group.state === 'inhibited' ? theme.alertState.silenced : theme.alertState[group.state];
-  const message = truncate(`${expanded ? '▾' : '▸'} ${members.length} alerts · ${groupLabelText(group)} · ${alertText(newest)}`, messageWidth);
+  const message = truncate(
+    `${expanded ? '▾' : '▸'} ${members.length} alerts · ${groupLabelText(group)} · ${alertText(newest)}`,
+    messageWidth,
+  );
   return (
     <Text wrap="truncate">
-      <Text color={theme.severity[group.severity]} inverse={selected}>{`${selected ? '›' : ' '}${SEVERITY_LABEL[group.severity]}`}</Text>
+      <Text
+        color={theme.severity[group.severity]}
+        inverse={selected}
+      >{`${selected ? '›' : ' '}${SEVERITY_LABEL[group.severity]}`}</Text>
       {` ${fit(formatClock(newest.since), 8)} `}
       <Text color={colour}>{state}</Text>
       {' '.repeat(STATE_WIDTH + 1 - state.length)}
@@ -82,7 +99,11 @@ function SinkLine({ sink }: { sink: SinkStatus }) {
       {` ${fit(sink.name, 14)} `}
       <Text color={failing ? theme.status.critical : theme.status.healthy}>{failing ? '✖' : '✔'}</Text>
       {` last ok ${formatClock(sink.lastSuccessAt)}  queue ${sink.queueDepth}  dead ${sink.deadLetters}`}
-      {sink.lastError ? <Text color={failing ? theme.error : undefined}>{`  last error ${formatClock(sink.lastErrorAt)}: ${sink.lastError}`}</Text> : null}
+      {sink.lastError ? (
+        <Text
+          color={failing ? theme.error : undefined}
+        >{`  last error ${formatClock(sink.lastErrorAt)}: ${sink.lastError}`}</Text>
+      ) : null}
     </Text>
   );
 }
@@ -111,25 +132,37 @@ export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: Pane
   const firing = alerts.filter((a) => a.state === 'firing' && !a.inhibited_by).length;
   const width = box.width - 2;
   return (
-    <Frame width={box.width} height={box.height} focused={focused} title={`[5] Alerts  ${firing} firing · ${alerts.length} shown · ${rows.filter((r) => r.kind === 'group' || !r.member).length} groups`}>
+    <Frame
+      width={box.width}
+      height={box.height}
+      focused={focused}
+      title={`[5] Alerts  ${firing} firing · ${alerts.length} shown · ${rows.filter((r) => r.kind === 'group' || !r.member).length} groups`}
+    >
       <Text wrap="truncate" dimColor>
         {' sev  since    state        message'}
       </Text>
       {alerts.length === 0 ? <Empty text="no alerts" /> : null}
-      {rows.slice(start, end).map((row, i) =>
-        row.kind === 'group' ? (
-          <GroupLine key={`g:${row.group.key}`} row={row} width={width} selected={focused && start + i === selected} />
-        ) : (
-          <AlertLine
-            key={row.alert.fingerprint}
-            alert={row.alert}
-            width={width}
-            selected={focused && start + i === selected}
-            member={row.member}
-            inhibited={inhibitedText(row.alert, alerts)}
-          />
-        ),
-      )}
+      {rows
+        .slice(start, end)
+        .map((row, i) =>
+          row.kind === 'group' ? (
+            <GroupLine
+              key={`g:${row.group.key}`}
+              row={row}
+              width={width}
+              selected={focused && start + i === selected}
+            />
+          ) : (
+            <AlertLine
+              key={row.alert.fingerprint}
+              alert={row.alert}
+              width={width}
+              selected={focused && start + i === selected}
+              member={row.member}
+              inhibited={inhibitedText(row.alert, alerts)}
+            />
+          ),
+        )}
       {sections.sinks > 0 ? (
         <>
           <Text wrap="truncate" dimColor>

@@ -16,7 +16,11 @@ export interface Column<R> {
 }
 
 /** Keeps columns in the given order of importance while the flexible column stays at least `minFlex` wide. */
-export function fitColumns<R>(byImportance: Column<R>[], total: number, minFlex: number): { columns: Column<R>[]; flex: number } {
+export function fitColumns<R>(
+  byImportance: Column<R>[],
+  total: number,
+  minFlex: number,
+): { columns: Column<R>[]; flex: number } {
   const kept: Column<R>[] = [];
   let used = 0;
   for (const col of byImportance) {
@@ -50,7 +54,11 @@ export function ColumnBlock<R>({ column, text }: { column: Column<R>; text: stri
 }
 
 /** The children of a block of lines built from elements (for colour): one per row, a newline between them. */
-export function blockLines<R>(rows: readonly R[], key: (row: R) => string, line: (row: R, i: number) => ReactNode): ReactNode[] {
+export function blockLines<R>(
+  rows: readonly R[],
+  key: (row: R) => string,
+  line: (row: R, i: number) => ReactNode,
+): ReactNode[] {
   return rows.map((row, i) => (
     <Fragment key={key(row)}>
       {i > 0 ? '\n' : null}

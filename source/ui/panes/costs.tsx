@@ -28,9 +28,18 @@ export const CostsPane = memo(function CostsPane({ box, focused }: { box: PaneBo
   // A taller chart adds no information and Ink redraws every character of it on each frame.
   const chartHeight = Math.min(MAX_CHART_HEIGHT, height - 2);
   const sideBySide = width >= 70;
-  const budgetColour = costs?.budget.exceeded ? theme.status.critical : (costs?.budget.used_ratio ?? 0) >= 0.8 ? theme.status.warning : theme.status.healthy;
+  const budgetColour = costs?.budget.exceeded
+    ? theme.status.critical
+    : (costs?.budget.used_ratio ?? 0) >= 0.8
+      ? theme.status.warning
+      : theme.status.healthy;
   return (
-    <Frame width={box.width} height={box.height} title={`[3] Costs  ${costs ? `${formatUsd(costs.costs.total_cost_usd)} today` : ''}`} focused={focused}>
+    <Frame
+      width={box.width}
+      height={box.height}
+      title={`[3] Costs  ${costs ? `${formatUsd(costs.costs.total_cost_usd)} today` : ''}`}
+      focused={focused}
+    >
       {!costs ? (
         <Empty text="no cost data yet" />
       ) : (
@@ -47,8 +56,20 @@ export const CostsPane = memo(function CostsPane({ box, focused }: { box: PaneBo
           </Text>
           {sideBySide ? (
             <Box>
-              <Chart title="total cost per poll" values={polls} width={Math.floor(width / 2)} height={chartHeight} format={money} />
-              <Chart title="total cost per day" values={byDay} width={width - Math.floor(width / 2)} height={chartHeight} format={money} />
+              <Chart
+                title="total cost per poll"
+                values={polls}
+                width={Math.floor(width / 2)}
+                height={chartHeight}
+                format={money}
+              />
+              <Chart
+                title="total cost per day"
+                values={byDay}
+                width={width - Math.floor(width / 2)}
+                height={chartHeight}
+                format={money}
+              />
             </Box>
           ) : (
             <>

@@ -9,7 +9,14 @@ import { type Theme, useTheme } from '../theme.js';
 import { blockLines, type Column, ColumnBlock, columnText, fitColumns, titleLine } from './columns.js';
 import { Empty, Frame } from './frame.js';
 
-export const DAG_GLYPHS: Record<DagStatus, string> = { critical: '✖', warning: '▲', running: '▶', healthy: '✔', idle: '·', paused: '‖' };
+export const DAG_GLYPHS: Record<DagStatus, string> = {
+  critical: '✖',
+  warning: '▲',
+  running: '▶',
+  healthy: '✔',
+  idle: '·',
+  paused: '‖',
+};
 
 export function dagColour(theme: Theme, status: DagStatus): string | undefined {
   return {
@@ -68,7 +75,10 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
   const { start, end } = visibleWindow(rows.length, selected, height);
   const faulty = useMemo(() => rows.filter(isFaultyDag).length, [rows]);
   const shown = useMemo(() => rows.slice(start, end), [rows, start, end]);
-  const blocks = useMemo(() => columns.map((column) => ({ column, text: columnText(column, shown) })), [columns, shown]);
+  const blocks = useMemo(
+    () => columns.map((column) => ({ column, text: columnText(column, shown) })),
+    [columns, shown],
+  );
   const mark = (i: number) => focused && start + i === selected;
   const name = (row: DagRow, i: number) => {
     const text = truncate(row.dagId, nameWidth);
@@ -91,7 +101,11 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
       ) : (
         // A block per column, so ↓ re-renders two lines of the glyph and name blocks and nothing else.
         <Box flexShrink={0} columnGap={1}>
-          <Text>{blockLines(shown, dagKey, (row, i) => <GlyphLine status={row.status} selected={mark(i)} />)}</Text>
+          <Text>
+            {blockLines(shown, dagKey, (row, i) => (
+              <GlyphLine status={row.status} selected={mark(i)} />
+            ))}
+          </Text>
           <Box width={nameWidth} flexShrink={0}>
             <Text wrap="truncate">{blockLines(shown, dagKey, name)}</Text>
           </Box>

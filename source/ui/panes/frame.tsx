@@ -6,7 +6,19 @@ import { useTheme } from '../theme.js';
  * A bordered pane of exactly `width` × `height`, title on the first inner line. The focused pane has a double
  * border, so focus reads without colour too.
  */
-export function Frame({ width, height, title, focused, children }: { width: number; height: number; title: ReactNode; focused: boolean; children?: ReactNode }) {
+export function Frame({
+  width,
+  height,
+  title,
+  focused,
+  children,
+}: {
+  width: number;
+  height: number;
+  title: ReactNode;
+  focused: boolean;
+  children?: ReactNode;
+}) {
   const theme = useTheme();
   return (
     <Box

@@ -9,18 +9,35 @@ import { type Theme, useTheme } from '../theme.js';
 import { Empty, Frame } from './frame.js';
 
 export function levelColour(theme: Theme, level: Level): string | undefined {
-  return level === 'critical' ? theme.status.critical : level === 'warning' ? theme.status.warning : theme.status.healthy;
+  return level === 'critical'
+    ? theme.status.critical
+    : level === 'warning'
+      ? theme.status.warning
+      : theme.status.healthy;
 }
 
 const slots = (n: number) => (n < 0 || !Number.isFinite(n) ? '∞' : String(n));
 
-const PoolLine = memo(function PoolLine({ pool, width, selected }: { pool: PoolRow; width: number; selected: boolean }) {
+const PoolLine = memo(function PoolLine({
+  pool,
+  width,
+  selected,
+}: {
+  pool: PoolRow;
+  width: number;
+  selected: boolean;
+}) {
   const theme = useTheme();
   const numbers = ` ${slots(pool.used_slots)}/${slots(pool.total_slots)} q${pool.queued_slots} ${formatPct(pool.utilization, 0).padStart(4)}`;
   const nameWidth = Math.min(24, Math.max(8, Math.floor(width * 0.3)));
   const barWidth = Math.max(4, width - nameWidth - numbers.length - 3);
   const unlimited = pool.total_slots < 0;
-  const bar = slotBar(pool.used_slots, pool.queued_slots, unlimited ? pool.used_slots + pool.queued_slots + pool.open_slots : pool.total_slots, barWidth);
+  const bar = slotBar(
+    pool.used_slots,
+    pool.queued_slots,
+    unlimited ? pool.used_slots + pool.queued_slots + pool.open_slots : pool.total_slots,
+    barWidth,
+  );
   return (
     <Text wrap="truncate" inverse={selected}>
       {selected ? '›' : ' '}
@@ -44,7 +61,12 @@ export const PoolsPane = memo(function PoolsPane({ box, focused }: { box: PaneBo
   const { start, end } = visibleWindow(pools.length, selected, height);
   const busy = pools.filter((p) => p.level !== 'ok').length;
   return (
-    <Frame width={box.width} height={box.height} title={`[2] Pools  ${pools.length}${busy ? ` · ${busy} near capacity` : ''}`} focused={focused}>
+    <Frame
+      width={box.width}
+      height={box.height}
+      title={`[2] Pools  ${pools.length}${busy ? ` · ${busy} near capacity` : ''}`}
+      focused={focused}
+    >
       <Text wrap="truncate" dimColor>
         {' pool   █ used ▒ queued ░ open   used/total queued util'}
       </Text>

@@ -18,7 +18,12 @@ export function qualityStatus(component: QualityComponent): QualityStatus {
 }
 
 function statusColour(theme: Theme, status: QualityStatus): string | undefined {
-  return { healthy: theme.status.healthy, degraded: theme.status.warning, critical: theme.status.critical, no_data: theme.status.unknown }[status];
+  return {
+    healthy: theme.status.healthy,
+    degraded: theme.status.warning,
+    critical: theme.status.critical,
+    no_data: theme.status.unknown,
+  }[status];
 }
 
 const COMPONENTS: ['embedding' | 'extraction' | 'llm', string][] = [
@@ -49,7 +54,9 @@ export const QualityPane = memo(function QualityPane({ box, focused }: { box: Pa
       title={
         <Text>
           {'[4] Quality  overall '}
-          <Text color={statusColour(theme, quality.status)}>{`${formatScore(quality.overall_score)} ${quality.status}`}</Text>
+          <Text
+            color={statusColour(theme, quality.status)}
+          >{`${formatScore(quality.overall_score)} ${quality.status}`}</Text>
         </Text>
       }
     >

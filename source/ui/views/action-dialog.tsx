@@ -20,7 +20,7 @@ export function ActionDialogView({ width, height }: { width: number; height: num
   const title = `${verbText(request).replace(/^./, (c) => c.toUpperCase())} ${printable(targetText(request))}?`;
   let heading: string;
   let items: string[] = [];
-  if (preview.status === 'loading') heading = "asking Airflow for a dry run…";
+  if (preview.status === 'loading') heading = 'asking Airflow for a dry run…';
   else if (preview.status === 'none') heading = preview.reason;
   else if (preview.status === 'error') heading = `dry run refused: ${printable(preview.reason)}`;
   else {

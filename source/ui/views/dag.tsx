@@ -41,12 +41,23 @@ export function DagView({ dagId, width, height }: { dagId: string; width: number
     ];
   }, [theme, seconds, longest, idWidth, barWidth]);
   return (
-    <Frame width={width} height={height} focused title={`DAG ${dagId}  runs ${runs.length}${runs.length !== total ? ` of ${total}` : ''}  (Enter: task instances · Esc: back)`}>
+    <Frame
+      width={width}
+      height={height}
+      focused
+      title={`DAG ${dagId}  runs ${runs.length}${runs.length !== total ? ` of ${total}` : ''}  (Enter: task instances · Esc: back)`}
+    >
       <Text wrap="truncate" dimColor>
         {` ${fit('state', 9)} ${fit('run id', idWidth)} ${fit('started', 14)} ${fit('took', 7, 'right')} duration`}
       </Text>
       <DrillStatus what={`runs of ${dagId}`} />
-      <SelectableList rows={runs.slice(start, end)} rowKey={runKey} columns={columns} selected={selected - start} width={inner} />
+      <SelectableList
+        rows={runs.slice(start, end)}
+        rowKey={runKey}
+        columns={columns}
+        selected={selected - start}
+        width={inner}
+      />
     </Frame>
   );
 }

@@ -19,7 +19,14 @@ export function Dialog({ width }: { width: number }) {
   const count = dialog.fingerprints?.length ?? 1;
   const subject = count > 1 ? `${count} alerts of a group (${one}, …)` : one;
   return (
-    <Box flexDirection="column" width={width} height={DIALOG_HEIGHT} flexShrink={0} borderStyle="round" borderColor={theme.accent}>
+    <Box
+      flexDirection="column"
+      width={width}
+      height={DIALOG_HEIGHT}
+      flexShrink={0}
+      borderStyle="round"
+      borderColor={theme.accent}
+    >
       <Text wrap="truncate" bold>
         {dialog.kind === 'ack' ? `Acknowledge: ${subject}` : `Silence: ${subject}`}
       </Text>
@@ -43,7 +50,9 @@ export function Dialog({ width }: { width: number }) {
         </Text>
       )}
       <Text wrap="truncate" dimColor>
-        {dialog.kind === 'ack' ? 'Enter acknowledge · Esc cancel (stops escalation; the note is kept with the ack)' : 'Enter silence · Esc cancel'}
+        {dialog.kind === 'ack'
+          ? 'Enter acknowledge · Esc cancel (stops escalation; the note is kept with the ack)'
+          : 'Enter silence · Esc cancel'}
       </Text>
     </Box>
   );

@@ -11,9 +11,17 @@ export function HelpView({ width, height, readonly }: { width: number; height: n
   const scroll = useAirtop((s) => s.ui.selection['help'] ?? 0);
   const page = Math.max(1, height - 3);
   const offset = Math.max(0, Math.min(scroll, lines.length - page));
-  const more = lines.length > page ? `  ↑/↓ scroll (${offset + 1}-${Math.min(lines.length, offset + page)} of ${lines.length})` : '';
+  const more =
+    lines.length > page
+      ? `  ↑/↓ scroll (${offset + 1}-${Math.min(lines.length, offset + page)} of ${lines.length})`
+      : '';
   return (
-    <Frame width={width} height={height} focused title={`Keys${readonly ? ' (read-only: ack, silence and actions on Airflow are off)' : ''}  ? or Esc closes${more}`}>
+    <Frame
+      width={width}
+      height={height}
+      focused
+      title={`Keys${readonly ? ' (read-only: ack, silence and actions on Airflow are off)' : ''}  ? or Esc closes${more}`}
+    >
       {lines.slice(offset, offset + page).map((line, i) => (
         <Text key={offset + i} wrap="truncate" bold={line.heading} dimColor={line.off === true}>
           {line.text}

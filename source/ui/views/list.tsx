@@ -12,7 +12,8 @@ export interface ListColumn<R> {
   colour?(row: R): string | undefined;
 }
 
-const coloured = (text: string, colour: string | undefined): ReactNode => (colour && text ? <Text color={colour}>{text}</Text> : text);
+const coloured = (text: string, colour: string | undefined): ReactNode =>
+  colour && text ? <Text color={colour}>{text}</Text> : text;
 
 /**
  * Rows drawn a column at a time (see panes/columns.tsx) that look like one <Text> per row: the selected row is
@@ -20,7 +21,19 @@ const coloured = (text: string, colour: string | undefined): ReactNode => (colou
  * wrap="truncate" would cut them. Other rows leave trailing blanks unwritten: a run id column alone would
  * otherwise be 180 spaces per row on a wide screen, every frame.
  */
-export function SelectableList<R>({ rows, rowKey, columns, selected, width }: { rows: readonly R[]; rowKey: (row: R) => string; columns: ListColumn<R>[]; selected: number; width: number }) {
+export function SelectableList<R>({
+  rows,
+  rowKey,
+  columns,
+  selected,
+  width,
+}: {
+  rows: readonly R[];
+  rowKey: (row: R) => string;
+  columns: ListColumn<R>[];
+  selected: number;
+  width: number;
+}) {
   const full = columns.reduce((sum, c) => sum + 1 + c.width, 0);
   // Of a row wider than `width`, Ink keeps width - 1 characters and adds '…'.
   const keep = full > width ? width - 1 : full;
@@ -36,7 +49,11 @@ export function SelectableList<R>({ rows, rowKey, columns, selected, width }: { 
       const lead = shown === 0 ? '' : index > 0 ? ' ' : isSelected ? '›' : ' ';
       const raw = column.text(row);
       const padded = fit(raw, column.width, column.align ?? 'left');
-      const text = cut ? padded.slice(0, Math.max(0, shown - 1)) : isSelected || column.align === 'right' ? padded : truncate(raw, column.width).trimEnd();
+      const text = cut
+        ? padded.slice(0, Math.max(0, shown - 1))
+        : isSelected || column.align === 'right'
+          ? padded
+          : truncate(raw, column.width).trimEnd();
       // cli-truncate gives '…' the style of the last character it keeps.
       const lastKept = shown === 0 ? columns[index - 1] : shown > 1 ? column : undefined;
       const content = (

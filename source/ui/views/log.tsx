@@ -25,7 +25,9 @@ export function LogView({ view, width, height }: { view: LogViewId; width: numbe
   const page = Math.max(1, height - 3 - status);
   const offset = logOffset(lines.length, page, stored, follow);
   const name = view.mapIndex >= 0 ? `${view.taskId}[${view.mapIndex}]` : view.taskId;
-  const range = lines.length ? `lines ${offset + 1}-${Math.min(lines.length, offset + page)} of ${lines.length}${lines.length !== total ? ` (${total} unfiltered)` : ''}` : 'empty';
+  const range = lines.length
+    ? `lines ${offset + 1}-${Math.min(lines.length, offset + page)} of ${lines.length}${lines.length !== total ? ` (${total} unfiltered)` : ''}`
+    : 'empty';
   return (
     <Frame
       width={width}

@@ -15,7 +15,17 @@ import { DrillStatus, spanSeconds } from './status.js';
 const tiKey = (ti: TaskInstance) => `${ti.taskId}:${ti.mapIndex}`;
 
 /** A run's task instances, in start order, each with a bar placed on the run's own timeline. */
-export function RunView({ dagId, runId, width, height }: { dagId: string; runId: string; width: number; height: number }) {
+export function RunView({
+  dagId,
+  runId,
+  width,
+  height,
+}: {
+  dagId: string;
+  runId: string;
+  width: number;
+  height: number;
+}) {
   const theme = useTheme();
   const tis = useAirtop(selectTaskRows);
   const fetchedAt = useAirtop((s) => s.drill.fetchedAt ?? null);
@@ -41,22 +51,44 @@ export function RunView({ dagId, runId, width, height }: { dagId: string; runId:
       { width: 15, text: (ti) => ti.state ?? 'no status', colour },
       { width: nameWidth, text: (ti) => (ti.mapIndex >= 0 ? `${ti.taskId}[${ti.mapIndex}]` : ti.taskId) },
       { width: 5, align: 'right', text: (ti) => `${ti.tryNumber}/${ti.maxTries + 1}` },
-      { width: 7, align: 'right', text: (ti) => formatDuration(ti.durationSeconds ?? spanSeconds(ti.startDate, ti.endDate, now)) },
+      {
+        width: 7,
+        align: 'right',
+        text: (ti) => formatDuration(ti.durationSeconds ?? spanSeconds(ti.startDate, ti.endDate, now)),
+      },
       {
         width: barWidth,
-        text: (ti) => ganttBar(ti.startDate ? Date.parse(ti.startDate) : NaN, ti.endDate ? Date.parse(ti.endDate) : now, span.from, span.to, barWidth),
+        text: (ti) =>
+          ganttBar(
+            ti.startDate ? Date.parse(ti.startDate) : NaN,
+            ti.endDate ? Date.parse(ti.endDate) : now,
+            span.from,
+            span.to,
+            barWidth,
+          ),
         colour,
       },
     ];
   }, [theme, nameWidth, barWidth, span, now]);
   const runInfo = run ? `  ${run.state}  took ${formatDuration(spanSeconds(run.startDate, run.endDate, now))}` : '';
   return (
-    <Frame width={width} height={height} focused title={`run ${runId} of ${dagId}${runInfo}  ${tis.length} task instances  (Enter: log · Esc: back)`}>
+    <Frame
+      width={width}
+      height={height}
+      focused
+      title={`run ${runId} of ${dagId}${runInfo}  ${tis.length} task instances  (Enter: log · Esc: back)`}
+    >
       <Text wrap="truncate" dimColor>
         {` ${fit('state', 15)} ${fit('task', nameWidth)} ${fit('try', 5, 'right')} ${fit('took', 7, 'right')} timeline`}
       </Text>
       <DrillStatus what={`task instances of ${runId}`} />
-      <SelectableList rows={tis.slice(start, end)} rowKey={tiKey} columns={columns} selected={selected - start} width={inner} />
+      <SelectableList
+        rows={tis.slice(start, end)}
+        rowKey={tiKey}
+        columns={columns}
+        selected={selected - start}
+        width={inner}
+      />
     </Frame>
   );
 }

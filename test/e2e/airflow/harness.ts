@@ -66,7 +66,8 @@ export function harnessDir(): string {
     if (existsSync(join(candidate, 'start.sh'))) return candidate;
     if (existsSync(join(dir, 'start.sh')) && existsSync(join(dir, 'requirements.lock'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find test/e2e/airflow/start.sh above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir)
+      throw new Error(`cannot find test/e2e/airflow/start.sh above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
@@ -88,9 +89,19 @@ interface ScriptResult {
 }
 
 /** Runs one harness script; every output line goes to `log`; kills its process group after timeoutMs. */
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void, timeoutMs: number) {
+function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  timeoutMs: number,
+) {
   return new Promise<ScriptResult>((done) => {
-    const child = spawn('bash', [join(harnessDir(), script), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('bash', [join(harnessDir(), script), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const output: string[] = [];
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -102,7 +113,9 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, log: 
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     const timer = setTimeout(() => {
-      log(`airflow harness: ${script} ${args.join(' ')} took longer than ${Math.round(timeoutMs / 1000)} s; killing it`);
+      log(
+        `airflow harness: ${script} ${args.join(' ')} took longer than ${Math.round(timeoutMs / 1000)} s; killing it`,
+      );
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
@@ -127,7 +140,10 @@ function scriptEnv(home: string, extra: Record<string, string> = {}): NodeJS.Pro
 
 /** The environment the Airflow processes run with, as airflow.env defines it. */
 function airflowEnv(home: string): Record<string, string> {
-  const result = spawnSync('bash', ['-c', `source "${home}/airflow.env" && env -0`], { encoding: 'utf8', env: scriptEnv(home) });
+  const result = spawnSync('bash', ['-c', `source "${home}/airflow.env" && env -0`], {
+    encoding: 'utf8',
+    env: scriptEnv(home),
+  });
   const env: Record<string, string> = {};
   for (const entry of result.stdout.split('\0')) {
     const eq = entry.indexOf('=');
@@ -146,7 +162,10 @@ function logTails(home: string, lines = 40): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.log'))
-    .flatMap((name) => [`----- last ${lines} lines of ${join(dir, name)}`, ...readFileSync(join(dir, name), 'utf8').trimEnd().split('\n').slice(-lines)]);
+    .flatMap((name) => [
+      `----- last ${lines} lines of ${join(dir, name)}`,
+      ...readFileSync(join(dir, name), 'utf8').trimEnd().split('\n').slice(-lines),
+    ]);
 }
 
 export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarness> {
@@ -154,8 +173,13 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
   const home = mkdtempSync(join(tmpdir(), 'airtop-e2e-'));
   const port = await freePort();
   const major = opts.major ?? majorFromEnv();
-  const db = opts.dbName ?? `airtop_e2e${major === 2 ? '2' : ''}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const extra: Record<string, string> = { AIRTOP_E2E_DB: db, AIRTOP_E2E_PORT: String(port), AIRTOP_E2E_AIRFLOW: String(major) };
+  const db =
+    opts.dbName ?? `airtop_e2e${major === 2 ? '2' : ''}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const extra: Record<string, string> = {
+    AIRTOP_E2E_DB: db,
+    AIRTOP_E2E_PORT: String(port),
+    AIRTOP_E2E_AIRFLOW: String(major),
+  };
   if (opts.dagsFolder) extra.AIRTOP_E2E_DAGS = resolve(opts.dagsFolder);
   const env = scriptEnv(home, extra);
 
@@ -171,7 +195,8 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
     const result = await runScript('stop.sh', [], env, log, 120_000);
     stopped = true;
     process.removeListener('exit', stopSync);
-    if (result.code !== 0) throw new Error(`stopping the harness Airflow failed (exit ${result.code}); see ${home}/logs`);
+    if (result.code !== 0)
+      throw new Error(`stopping the harness Airflow failed (exit ${result.code}); see ${home}/logs`);
     if (process.env.AIRTOP_E2E_KEEP !== '1') rmSync(home, { recursive: true, force: true });
   };
 
@@ -183,12 +208,17 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
     stopped = true;
     process.removeListener('exit', stopSync);
     const tail = started.output.slice(-15).join('\n');
-    throw new Error(`the harness Airflow did not start (exit ${started.code}); logs in ${home}/logs. Last lines:\n${tail}`);
+    throw new Error(
+      `the harness Airflow did not start (exit ${started.code}); logs in ${home}/logs. Last lines:\n${tail}`,
+    );
   }
 
   const daemon = async (action: 'start' | 'stop') => {
     const result = await runScript('daemon.sh', [action, 'api'], env, log, 300_000);
-    if (result.code !== 0) throw new Error(`daemon.sh ${action} api failed (exit ${result.code}); see ${home}/logs/${major === 2 ? 'webserver' : 'api-server'}.log`);
+    if (result.code !== 0)
+      throw new Error(
+        `daemon.sh ${action} api failed (exit ${result.code}); see ${home}/logs/${major === 2 ? 'webserver' : 'api-server'}.log`,
+      );
   };
 
   return {
@@ -214,7 +244,8 @@ export async function startAirflow(opts: StartOptions = {}): Promise<AirflowHarn
  */
 export function attachAirflow(home: string): AirflowHarness {
   const file = join(home, 'harness.env');
-  if (!existsSync(file)) throw new Error(`${file} is missing: start an Airflow there with test/e2e/airflow/up.sh first`);
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: start an Airflow there with test/e2e/airflow/up.sh first`);
   const values = Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')

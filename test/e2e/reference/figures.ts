@@ -42,7 +42,13 @@ export function loadDifferences(file = DIFFERENCES_FILE): Difference[] {
 export function matches(pattern: string, path: string): boolean {
   const p = pattern.split('.');
   const s = path.split('.');
-  const segment = (glob: string) => new RegExp(`^${glob.split('*').map((part) => part.replace(/[\\^$+?()[\]{}|/]/g, '\\$&')).join('[^.]*')}$`);
+  const segment = (glob: string) =>
+    new RegExp(
+      `^${glob
+        .split('*')
+        .map((part) => part.replace(/[\\^$+?()[\]{}|/]/g, '\\$&'))
+        .join('[^.]*')}$`,
+    );
   return p.length === s.length && p.every((part, i) => segment(part).test(s[i]!));
 }
 
@@ -93,7 +99,12 @@ export function nestedFigures(prefix: string, reference: unknown, airtop: unknow
     const segment = name.replace(/\./g, '/');
     if (!(name in r)) return [{ path: `${prefix}.${segment}`, reference: undefined, airtop: 'reported' }];
     if (!(name in a)) return [{ path: `${prefix}.${segment}`, reference: 'computed', airtop: undefined }];
-    return figuresOf(`${prefix}.${segment}`, r[name], a[name], Object.keys(obj(r[name])).filter((k) => k !== 'timestamp'));
+    return figuresOf(
+      `${prefix}.${segment}`,
+      r[name],
+      a[name],
+      Object.keys(obj(r[name])).filter((k) => k !== 'timestamp'),
+    );
   });
 }
 
@@ -101,7 +112,10 @@ export function nestedFigures(prefix: string, reference: unknown, airtop: unknow
 export function findingFigures(prefix: string, reference: unknown, airtop: unknown): Figure[] {
   const keyed = (list: unknown) =>
     new Map(
-      (Array.isArray(list) ? list : []).map((f: Json) => [`${String(f.type)}:${String(f.dag_id ?? f.pool ?? f.task ?? '').replace(/\./g, '/')}`, f] as const),
+      (Array.isArray(list) ? list : []).map(
+        (f: Json) =>
+          [`${String(f.type)}:${String(f.dag_id ?? f.pool ?? f.task ?? '').replace(/\./g, '/')}`, f] as const,
+      ),
     );
   const r = keyed(reference);
   const a = keyed(airtop);

@@ -10,8 +10,12 @@ export default async function setup(project: TestProject) {
   const started = Date.now();
   // AIRTOP_E2E_ATTACH=<home of up.sh's Airflow> reuses a running one (quick reruns by hand); CI starts its own.
   const attach = process.env.AIRTOP_E2E_ATTACH;
-  const harness = attach ? attachAirflow(resolve(attach)) : await startAirflow({ log: (line) => process.stderr.write(`${line}\n`) });
-  process.stderr.write(`e2e: Airflow ${harness.major} ready at ${harness.url} after ${Math.round((Date.now() - started) / 1000)} s\n`);
+  const harness = attach
+    ? attachAirflow(resolve(attach))
+    : await startAirflow({ log: (line) => process.stderr.write(`${line}\n`) });
+  process.stderr.write(
+    `e2e: Airflow ${harness.major} ready at ${harness.url} after ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
   // Every test's temporary files (config files, state dirs, recordings) live here and go with the suite.
   const scratch = mkdtempSync(join(tmpdir(), 'airtop-e2e-run-'));
   project.provide('scratch', scratch);

@@ -41,7 +41,8 @@ export class AirflowApi {
   }
 
   private async authorization(): Promise<string> {
-    if (this.major === 2) return `Basic ${Buffer.from(`${this.user.username}:${this.user.password}`).toString('base64')}`;
+    if (this.major === 2)
+      return `Basic ${Buffer.from(`${this.user.username}:${this.user.password}`).toString('base64')}`;
     this.token ??= await this.login();
     return `Bearer ${this.token}`;
   }
@@ -52,7 +53,10 @@ export class AirflowApi {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: this.user.username, password: this.user.password }),
     });
-    if (response.status !== 201) throw new Error(`POST ${this.url}/auth/token as ${this.user.username}: ${response.status} ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(
+        `POST ${this.url}/auth/token as ${this.user.username}: ${response.status} ${await response.text()}`,
+      );
     return ((await response.json()) as { access_token: string }).access_token;
   }
 
@@ -60,7 +64,11 @@ export class AirflowApi {
     const response = await fetch(`${this.url}${path}`, {
       method,
       // No content type without a body: Airflow 2's Connexion answers a bodiless JSON DELETE with 400.
-      headers: { authorization: await this.authorization(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json' },
+      headers: {
+        authorization: await this.authorization(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        accept: 'application/json',
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -76,7 +84,9 @@ export class AirflowApi {
   async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
     const result = await this.request(method, path, body);
     if (result.status < 200 || result.status >= 300) {
-      throw new Error(`${method} ${this.url}${path} as ${this.user.username}: ${result.status} ${JSON.stringify(result.body)}`);
+      throw new Error(
+        `${method} ${this.url}${path} as ${this.user.username}: ${result.status} ${JSON.stringify(result.body)}`,
+      );
     }
     return result.body as T;
   }
@@ -89,7 +99,10 @@ export class AirflowApi {
   }
 
   async runState(ref: RunRef): Promise<string> {
-    const run = await this.ok<{ state: string }>('GET', `${this.prefix}/dags/${ref.dagId}/dagRuns/${encodeURIComponent(ref.runId)}`);
+    const run = await this.ok<{ state: string }>(
+      'GET',
+      `${this.prefix}/dags/${ref.dagId}/dagRuns/${encodeURIComponent(ref.runId)}`,
+    );
     return run.state;
   }
 
@@ -97,9 +110,15 @@ export class AirflowApi {
   async waitForRuns(refs: RunRef[], timeoutMs = 300_000): Promise<Record<string, string>> {
     return waitFor(
       async () => {
-        const states = await Promise.all(refs.map(async (ref) => [`${ref.dagId}/${ref.runId}`, await this.runState(ref)] as const));
+        const states = await Promise.all(
+          refs.map(async (ref) => [`${ref.dagId}/${ref.runId}`, await this.runState(ref)] as const),
+        );
         const pending = states.filter(([, state]) => state !== 'success' && state !== 'failed');
-        return pending.length === 0 ? Object.fromEntries(states) : notYet(`${pending.length} of ${refs.length} runs unfinished: ${pending.map(([k, s]) => `${k}=${s}`).join(', ')}`);
+        return pending.length === 0
+          ? Object.fromEntries(states)
+          : notYet(
+              `${pending.length} of ${refs.length} runs unfinished: ${pending.map(([k, s]) => `${k}=${s}`).join(', ')}`,
+            );
       },
       { timeoutMs, intervalMs: 1000, what: `${refs.length} DAG runs to finish` },
     );
@@ -111,7 +130,10 @@ export class AirflowApi {
       async () => {
         // /api/v1 has no dag_id_pattern on runs; the filter below is what matters either way.
         const query = `${this.major === 2 ? '' : 'dag_id_pattern=capstone_&'}state=queued&state=running&limit=100`;
-        const { dag_runs } = await this.ok<{ dag_runs: { dag_id: string; state: string }[] }>('GET', `${this.prefix}/dags/~/dagRuns?${query}`);
+        const { dag_runs } = await this.ok<{ dag_runs: { dag_id: string; state: string }[] }>(
+          'GET',
+          `${this.prefix}/dags/~/dagRuns?${query}`,
+        );
         const active = dag_runs.filter((r) => (CAPSTONE_DAGS as string[]).includes(r.dag_id));
         return active.length === 0 ? true : notYet(`${active.length} capstone runs still queued or running`);
       },

@@ -48,12 +48,17 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 }
 
 /** `--once --json`: the parsed report and the exit code; fails with stderr when stdout is not JSON. */
-export async function onceJson<T = unknown>(args: string[], env: Record<string, string>): Promise<{ code: number | null; report: T; stderr: string }> {
+export async function onceJson<T = unknown>(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; report: T; stderr: string }> {
   const result = await runCli(['--once', '--json', ...args], env);
   try {
     return { code: result.code, report: JSON.parse(result.stdout) as T, stderr: result.stderr };
   } catch {
-    throw new Error(`airtop --once --json ${args.join(' ')} exited ${result.code} without a JSON report.\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    throw new Error(
+      `airtop --once --json ${args.join(' ')} exited ${result.code} without a JSON report.\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`,
+    );
   }
 }
 

@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { HARNESS_DIR, harness } from './context.js';
 
-export function airflowDaemon(action: 'start' | 'stop', name: 'api-server' | 'scheduler' | 'dag-processor' | 'triggerer'): Promise<void> {
+export function airflowDaemon(
+  action: 'start' | 'stop',
+  name: 'api-server' | 'scheduler' | 'dag-processor' | 'triggerer',
+): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn('bash', [join(HARNESS_DIR, 'daemon.sh'), action, name], {
       env: { ...process.env, AIRTOP_E2E_HOME: harness().home },

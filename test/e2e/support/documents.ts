@@ -52,8 +52,17 @@ export interface Contributions {
   embedding_generation_log: { dimensions: number; norm: number }[];
   extraction_confidence_scores: number[];
   embedding_similarity_scores: number[];
-  tokens: { embedding_tokens: number; llm_input_tokens: number; llm_output_tokens: number; documents_processed: number };
-  processing: { documents_processed: number; total_processing_time_ms: number; errors: { extraction: number; embedding: number; storage: number } };
+  tokens: {
+    embedding_tokens: number;
+    llm_input_tokens: number;
+    llm_output_tokens: number;
+    documents_processed: number;
+  };
+  processing: {
+    documents_processed: number;
+    total_processing_time_ms: number;
+    errors: { extraction: number; embedding: number; storage: number };
+  };
 }
 
 export function noContributions(): Contributions {
@@ -64,7 +73,11 @@ export function noContributions(): Contributions {
     extraction_confidence_scores: [],
     embedding_similarity_scores: [],
     tokens: { embedding_tokens: 0, llm_input_tokens: 0, llm_output_tokens: 0, documents_processed: 0 },
-    processing: { documents_processed: 0, total_processing_time_ms: 0, errors: { extraction: 0, embedding: 0, storage: 0 } },
+    processing: {
+      documents_processed: 0,
+      total_processing_time_ms: 0,
+      errors: { extraction: 0, embedding: 0, storage: 0 },
+    },
   };
 }
 
@@ -83,11 +96,19 @@ function record(task: string, docs: Doc[], c: Contributions): void {
   const sum = (pick: (d: Doc) => number) => docs.reduce((total, d) => total + pick(d), 0);
   switch (task) {
     case 'extract_text':
-      c.extraction_log.push(...docs.map((d) => ({ status: d.extraction_status, text_length: d.text_length, encoding_error: d.encoding_error })));
+      c.extraction_log.push(
+        ...docs.map((d) => ({
+          status: d.extraction_status,
+          text_length: d.text_length,
+          encoding_error: d.encoding_error,
+        })),
+      );
       c.extraction_confidence_scores.push(...docs.map((d) => d.confidence));
       break;
     case 'generate_summary':
-      c.llm_response_log.push(...docs.map((d) => ({ complete: d.complete, json_valid: d.json_valid, latency_ms: d.latency_ms })));
+      c.llm_response_log.push(
+        ...docs.map((d) => ({ complete: d.complete, json_valid: d.json_valid, latency_ms: d.latency_ms })),
+      );
       c.tokens.llm_input_tokens += sum((d) => d.llm_input_tokens);
       c.tokens.llm_output_tokens += sum((d) => d.llm_output_tokens);
       break;

@@ -22,7 +22,11 @@ export function embeddingComponent(log: Contributions['embedding_generation_log'
   const average = mean(norms);
   const std = norms.length > 1 ? Math.sqrt(mean(norms.map((n) => (n - average) ** 2))) : 0;
   const healthy = norms.length > 0 && average >= 0.9 && average <= 1.1 && std < 0.1;
-  return { samples_analyzed: log.length, norms: { average, std, healthy }, quality_score: dims.size === 1 && healthy ? 100 : 50 };
+  return {
+    samples_analyzed: log.length,
+    norms: { average, std, healthy },
+    quality_score: dims.size === 1 && healthy ? 100 : 50,
+  };
 }
 
 export function extractionComponent(log: Contributions['extraction_log']) {
@@ -33,7 +37,14 @@ export function extractionComponent(log: Contributions['extraction_log']) {
   const lengths = log.map((e) => e.text_length).filter((l) => l > 0);
   let score = 100 - (1 - success_rate) * 40 - empty_rate * 30 - Math.min((encoding_error_count / n) * 30, 30);
   score = Math.max(0, score);
-  return { samples_analyzed: n, success_rate, empty_rate, encoding_error_count, avg_text_length: mean(lengths), quality_score: score };
+  return {
+    samples_analyzed: n,
+    success_rate,
+    empty_rate,
+    encoding_error_count,
+    avg_text_length: mean(lengths),
+    quality_score: score,
+  };
 }
 
 export function llmComponent(log: Contributions['llm_response_log']) {
@@ -51,7 +62,11 @@ export function llmComponent(log: Contributions['llm_response_log']) {
 }
 
 /** generate_quality_report for three components that all have data. */
-export function qualityReport(scores: { embedding: number; extraction: number; llm: number }, extraction_success_rate: number, llm_completion_rate: number) {
+export function qualityReport(
+  scores: { embedding: number; extraction: number; llm: number },
+  extraction_success_rate: number,
+  llm_completion_rate: number,
+) {
   const valid = [scores.embedding, scores.extraction, scores.llm].filter((s) => s > 0);
   const overall_score = mean(valid);
   const issues: string[] = [];
@@ -121,7 +136,8 @@ export function expectedThresholds(o: OracleFigures, t = REFERENCE_THRESHOLDS, m
   for (const [dag, m] of Object.entries(o.dags)) {
     const base = m.baseline_avg_duration_seconds;
     if (base === null || m.baseline_samples < minSamples || m.success_count === 0) continue;
-    if (m.avg_duration_seconds > base * (1 + t.avg_duration_increase_pct / 100)) warnings.push(`avg_duration_increase:${dag}`);
+    if (m.avg_duration_seconds > base * (1 + t.avg_duration_increase_pct / 100))
+      warnings.push(`avg_duration_increase:${dag}`);
   }
   return { violations: violations.sort(), warnings: warnings.sort() };
 }
@@ -143,7 +159,12 @@ const TASK_DONE = new Set(['success', 'failed', 'skipped', 'upstream_failed', 'r
  * its start; a task's from its run's start (Airflow 2's meaning) or, with fromTaskStart, its own. Lateness is
  * end (or now, while unfinished) minus the deadline; escalation 1/2/3 above 0/level2/level3 seconds.
  */
-export function expectedSlaMisses(o: OracleFigures, defs: SlaDefinitions, nowSec: number, opts = { fromTaskStart: false, level2: 1800, level3: 3600 }): ExpectedMiss[] {
+export function expectedSlaMisses(
+  o: OracleFigures,
+  defs: SlaDefinitions,
+  nowSec: number,
+  opts = { fromTaskStart: false, level2: 1800, level3: 3600 },
+): ExpectedMiss[] {
   const misses: ExpectedMiss[] = [];
   const level = (late: number): 1 | 2 | 3 => (late > opts.level3 ? 3 : late > opts.level2 ? 2 : 1);
   for (const run of o.runs) {
@@ -165,7 +186,8 @@ export function expectedSlaMisses(o: OracleFigures, defs: SlaDefinitions, nowSec
       const end = finished ? ti.end : runEnd;
       if (end === null) continue;
       const late = end - (from + seconds);
-      if (late > 0) misses.push({ key: `${run.dag_id}|${ti.task_id}|${run.run_id}`, lateness: late, level: level(late) });
+      if (late > 0)
+        misses.push({ key: `${run.dag_id}|${ti.task_id}|${run.run_id}`, lateness: late, level: level(late) });
     }
   }
   return misses.sort((a, b) => a.key.localeCompare(b.key));

@@ -89,7 +89,9 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
   const cap = options.baselineSamples ?? 50;
   return withDb(dbUrl, async (db) => {
     // Airflow 2's dag_run has no run_after: its runs are windowed on execution_date (asked, not assumed).
-    const probe = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'dag_run' AND column_name = 'run_after'`);
+    const probe = await db.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'dag_run' AND column_name = 'run_after'`,
+    );
     const anchor = probe.rowCount ? 'run_after' : 'execution_date';
     const dags: Record<string, DagFigures> = {};
     for (const dagId of dagIds) {
@@ -191,8 +193,18 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
       dags,
       tasks,
       pools,
-      runs: runRows.rows.map((r) => ({ ...r, run_after: Number(r.run_after), start: seconds(r.start), end: seconds(r.end) })),
-      taskInstances: tiRows.rows.map((r) => ({ ...r, try_number: Number(r.try_number), start: seconds(r.start), end: seconds(r.end) })),
+      runs: runRows.rows.map((r) => ({
+        ...r,
+        run_after: Number(r.run_after),
+        start: seconds(r.start),
+        end: seconds(r.end),
+      })),
+      taskInstances: tiRows.rows.map((r) => ({
+        ...r,
+        try_number: Number(r.try_number),
+        start: seconds(r.start),
+        end: seconds(r.end),
+      })),
     };
   });
 }
@@ -200,7 +212,10 @@ export async function oracle(dbUrl: string, now: Date, options: OracleOptions = 
 /** Task instances by state in one pool (running, queued, scheduled...), to wait for contention. */
 export async function poolStates(dbUrl: string, pool: string): Promise<Record<string, number>> {
   return withDb(dbUrl, async (db) => {
-    const { rows } = await db.query(`SELECT coalesce(state, 'none') AS state, count(*)::int AS n FROM task_instance WHERE pool = $1 GROUP BY 1`, [pool]);
+    const { rows } = await db.query(
+      `SELECT coalesce(state, 'none') AS state, count(*)::int AS n FROM task_instance WHERE pool = $1 GROUP BY 1`,
+      [pool],
+    );
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   });
 }

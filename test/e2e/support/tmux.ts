@@ -13,7 +13,8 @@ const run = promisify(execFile);
  */
 function terminalEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
+  for (const key of Object.keys(env))
+    if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
   return env;
 }
 
@@ -22,14 +23,30 @@ export class Tmux {
   private readonly target = 'main:0.0';
 
   async tmux(...args: string[]): Promise<string> {
-    const { stdout } = await run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { timeout: 10_000, env: terminalEnv() });
+    const { stdout } = await run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], {
+      timeout: 10_000,
+      env: terminalEnv(),
+    });
     return stdout;
   }
 
   /** A bash without rc files, so the prompt and keys are predictable; env holds what the command needs. */
   async start(env: Record<string, string>, cwd: string): Promise<void> {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    await this.tmux('new-session', '-d', '-s', 'main', '-x', '120', '-y', '40', '-c', cwd, ...envArgs, 'bash --norc --noprofile');
+    await this.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-c',
+      cwd,
+      ...envArgs,
+      'bash --norc --noprofile',
+    );
     await this.tmux('set-option', '-t', 'main', 'status', 'off');
   }
 
@@ -80,7 +97,11 @@ export class Tmux {
         if (pattern.test(before)) return;
         await this.keys([key]);
         // At the end of the list the selection stops moving: try the other way.
-        const moved = await this.waitFor((s) => Tmux.selectedLine(s) !== before, `the selection to move towards ${what}`, 3_000).then(
+        const moved = await this.waitFor(
+          (s) => Tmux.selectedLine(s) !== before,
+          `the selection to move towards ${what}`,
+          3_000,
+        ).then(
           () => true,
           () => false,
         );

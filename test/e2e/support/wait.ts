@@ -19,7 +19,8 @@ export async function waitFor<T>(check: () => Promise<T | { notYet: string }>, o
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}: ${last}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}: ${last}`);
     await new Promise((done) => setTimeout(done, options.intervalMs ?? 500));
   }
 }

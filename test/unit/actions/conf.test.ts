@@ -28,7 +28,15 @@ describe('parseConf', () => {
 
 describe('words', () => {
   it('past tense for the prefilled ack note, and no escape sequences from Airflow reach the terminal', () => {
-    expect(doneText({ verb: 'clearTask', task: { dagId: 'd', runId: 'manual__1', taskId: 't', mapIndex: -1 }, downstream: true, upstream: false, onlyFailed: false })).toBe('cleared d.t in manual__1');
+    expect(
+      doneText({
+        verb: 'clearTask',
+        task: { dagId: 'd', runId: 'manual__1', taskId: 't', mapIndex: -1 },
+        downstream: true,
+        upstream: false,
+        onlyFailed: false,
+      }),
+    ).toBe('cleared d.t in manual__1');
     expect(doneText({ verb: 'markRun', dagId: 'd', runId: 'r', state: 'failed' })).toBe('marked failed d run r');
     expect(doneText({ verb: 'pause', dagId: 'd', paused: false })).toBe('unpaused d');
     expect(terminalSafe('run \x1b[31mred\x1b[0m\x07 ok')).toBe('run red  ok');

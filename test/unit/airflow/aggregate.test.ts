@@ -4,16 +4,47 @@ import { percentileLinear } from '../../../source/numbers.js';
 import type { DagRun, TaskInstance } from '../../../source/airflow/types.js';
 
 const SINCE = '2025-06-01T11:00:00.000Z';
-const at = (minute: number, second = 0) => new Date(Date.parse('2025-06-01T11:00:00Z') + minute * 60_000 + second * 1000).toISOString();
+const at = (minute: number, second = 0) =>
+  new Date(Date.parse('2025-06-01T11:00:00Z') + minute * 60_000 + second * 1000).toISOString();
 
 function run(dagId: string, runAfter: string, state: string, start: string | null, end: string | null): DagRun {
-  return { dagId, runId: `r_${runAfter}_${state}`, state, runType: 'scheduled', queuedAt: null, startDate: start, endDate: end, runAfter, logicalDate: runAfter };
+  return {
+    dagId,
+    runId: `r_${runAfter}_${state}`,
+    state,
+    runType: 'scheduled',
+    queuedAt: null,
+    startDate: start,
+    endDate: end,
+    runAfter,
+    logicalDate: runAfter,
+  };
 }
 
-function ti(taskId: string, state: string | null, tryNumber: number, start: string | null, end: string | null, dagId = 'd'): TaskInstance {
+function ti(
+  taskId: string,
+  state: string | null,
+  tryNumber: number,
+  start: string | null,
+  end: string | null,
+  dagId = 'd',
+): TaskInstance {
   return {
-    dagId, runId: 'r', taskId, mapIndex: -1, state, tryNumber, maxTries: 1, startDate: start, endDate: end,
-    durationSeconds: null, pool: 'default_pool', poolSlots: 1, queue: 'default', operator: 'PythonOperator', queuedWhen: null,
+    dagId,
+    runId: 'r',
+    taskId,
+    mapIndex: -1,
+    state,
+    tryNumber,
+    maxTries: 1,
+    startDate: start,
+    endDate: end,
+    durationSeconds: null,
+    pool: 'default_pool',
+    poolSlots: 1,
+    queue: 'default',
+    operator: 'PythonOperator',
+    queuedWhen: null,
   };
 }
 
@@ -43,7 +74,12 @@ describe('aggregateWindow: collect_pipeline_metrics', () => {
   it('counts runs by state and averages successful durations with both dates', () => {
     const { dags } = aggregateWindow(runs, [], SINCE, ['d', 'idle']);
     expect(dags.d).toEqual({
-      dagId: 'd', runs: 6, success: 3, failed: 1, running: 1, queued: 1,
+      dagId: 'd',
+      runs: 6,
+      success: 3,
+      failed: 1,
+      running: 1,
+      queued: 1,
       avgSuccessDurationSeconds: 210, // (120 + 300) / 2
       p95SuccessDurationSeconds: 291, // 120 + 0.95 × 180
     });
@@ -52,11 +88,22 @@ describe('aggregateWindow: collect_pipeline_metrics', () => {
 
   it('lists a selected DAG with no runs with zeros', () => {
     const { dags } = aggregateWindow(runs, [], SINCE, ['idle']);
-    expect(dags.idle).toEqual({ dagId: 'idle', runs: 0, success: 0, failed: 0, running: 0, queued: 0, avgSuccessDurationSeconds: 0, p95SuccessDurationSeconds: 0 });
+    expect(dags.idle).toEqual({
+      dagId: 'idle',
+      runs: 0,
+      success: 0,
+      failed: 0,
+      running: 0,
+      queued: 0,
+      avgSuccessDurationSeconds: 0,
+      p95SuccessDurationSeconds: 0,
+    });
   });
 
   it('accepts +00:00 offsets like Airflow 2 writes them', () => {
-    const v1 = [run('d', '2025-06-01T11:30:00+00:00', 'success', '2025-06-01T11:30:00+00:00', '2025-06-01T11:31:30.500000+00:00')];
+    const v1 = [
+      run('d', '2025-06-01T11:30:00+00:00', 'success', '2025-06-01T11:30:00+00:00', '2025-06-01T11:31:30.500000+00:00'),
+    ];
     expect(aggregateWindow(v1, [], SINCE, ['d']).dags.d?.avgSuccessDurationSeconds).toBeCloseTo(90.5, 6);
   });
 });
@@ -75,14 +122,32 @@ describe('aggregateWindow: collect_task_metrics', () => {
 
   it('keys by dag.task and follows the reference formulas', () => {
     const { tasks } = aggregateWindow([], tis, SINCE, ['d']);
-    expect(tasks['d.a']).toEqual({ dagId: 'd', taskId: 'a', total: 4, success: 2, failed: 1, retries: 3, avgDurationSeconds: 120, maxDurationSeconds: 180 });
-    expect(tasks['d.b']).toEqual({ dagId: 'd', taskId: 'b', total: 1, success: 0, failed: 0, retries: 0, avgDurationSeconds: 0, maxDurationSeconds: 0 });
+    expect(tasks['d.a']).toEqual({
+      dagId: 'd',
+      taskId: 'a',
+      total: 4,
+      success: 2,
+      failed: 1,
+      retries: 3,
+      avgDurationSeconds: 120,
+      maxDurationSeconds: 180,
+    });
+    expect(tasks['d.b']).toEqual({
+      dagId: 'd',
+      taskId: 'b',
+      total: 1,
+      success: 0,
+      failed: 0,
+      retries: 0,
+      avgDurationSeconds: 0,
+      maxDurationSeconds: 0,
+    });
     expect(Object.keys(tasks).sort()).toEqual(['d.a', 'd.b']);
   });
 });
 
 describe('non-finite input', () => {
-  it('a run with an unreadable end time gives finite figures, as the engines\' number helpers promise', () => {
+  it("a run with an unreadable end time gives finite figures, as the engines' number helpers promise", () => {
     const { dags } = aggregateWindow([run('d', at(1), 'success', at(1), 'not a date')], [], SINCE, ['d']);
     expect(dags.d).toMatchObject({ runs: 1, success: 1, avgSuccessDurationSeconds: 0, p95SuccessDurationSeconds: 0 });
   });

@@ -59,11 +59,17 @@ describe('createSemaphore', () => {
 
 describe('query and path encoding', () => {
   it('repeats array keys and drops empty values', () => {
-    expect(encodeQuery({ state: ['success', 'failed'], limit: 100, token: undefined, pattern: null })).toBe('?state=success&state=failed&limit=100');
-    expect(encodeQuery({ run_after_gte: '2025-06-01T12:00:00+00:00' })).toBe('?run_after_gte=2025-06-01T12%3A00%3A00%2B00%3A00');
+    expect(encodeQuery({ state: ['success', 'failed'], limit: 100, token: undefined, pattern: null })).toBe(
+      '?state=success&state=failed&limit=100',
+    );
+    expect(encodeQuery({ run_after_gte: '2025-06-01T12:00:00+00:00' })).toBe(
+      '?run_after_gte=2025-06-01T12%3A00%3A00%2B00%3A00',
+    );
   });
   it('encodes run ids in path segments', () => {
-    expect(apiPath('/api/v2/dags', 'd', 'dagRuns', 'scheduled__2025-06-01T12:00:00+00:00')).toBe('/api/v2/dags/d/dagRuns/scheduled__2025-06-01T12%3A00%3A00%2B00%3A00');
+    expect(apiPath('/api/v2/dags', 'd', 'dagRuns', 'scheduled__2025-06-01T12:00:00+00:00')).toBe(
+      '/api/v2/dags/d/dagRuns/scheduled__2025-06-01T12%3A00%3A00%2B00%3A00',
+    );
   });
 });
 
@@ -101,7 +107,9 @@ describe('renderLogContent', () => {
         timestamp: '2025-06-01T12:00:05Z',
         level: 'error',
         event: 'Task failed with exception',
-        error_detail: [{ exc_type: 'ValueError', exc_value: 'bad row', frames: [{ filename: 'dag.py', lineno: 12, name: 'load' }] }],
+        error_detail: [
+          { exc_type: 'ValueError', exc_value: 'bad row', frames: [{ filename: 'dag.py', lineno: 12, name: 'load' }] },
+        ],
       },
     ]);
     expect(lines).toEqual([
@@ -121,8 +129,19 @@ describe('renderLogContent', () => {
 
 describe('mergeSamples (baseline cache)', () => {
   it('unions by key, ages out old samples, keeps the newest up to the cap', () => {
-    const existing = { d: [{ key: 'r3', at: '2025-06-03', seconds: 3 }, { key: 'r1', at: '2025-06-01', seconds: 1 }] };
-    const incoming = { d: [{ key: 'r4', at: '2025-06-04', seconds: 4 }, { key: 'r3', at: '2025-06-03', seconds: 3 }], e: [{ key: 'x', at: '2025-06-04', seconds: 9 }] };
+    const existing = {
+      d: [
+        { key: 'r3', at: '2025-06-03', seconds: 3 },
+        { key: 'r1', at: '2025-06-01', seconds: 1 },
+      ],
+    };
+    const incoming = {
+      d: [
+        { key: 'r4', at: '2025-06-04', seconds: 4 },
+        { key: 'r3', at: '2025-06-03', seconds: 3 },
+      ],
+      e: [{ key: 'x', at: '2025-06-04', seconds: 9 }],
+    };
     const merged = mergeSamples(existing, incoming, '2025-06-02', 2);
     expect(merged.d?.map((s) => s.key)).toEqual(['r4', 'r3']);
     expect(merged.e?.map((s) => s.seconds)).toEqual([9]);

@@ -16,11 +16,37 @@ interface Row<T> {
 }
 
 function run(dagId: string, n: number, state: DagRun['state'], runAfter: number): DagRun {
-  return { dagId, runId: `r${n}`, state, runType: 'scheduled', queuedAt: iso(runAfter), startDate: iso(runAfter), endDate: state === 'running' ? null : iso(runAfter + MIN), runAfter: iso(runAfter), logicalDate: iso(runAfter) };
+  return {
+    dagId,
+    runId: `r${n}`,
+    state,
+    runType: 'scheduled',
+    queuedAt: iso(runAfter),
+    startDate: iso(runAfter),
+    endDate: state === 'running' ? null : iso(runAfter + MIN),
+    runAfter: iso(runAfter),
+    logicalDate: iso(runAfter),
+  };
 }
 
 function ti(r: DagRun, taskId: string, state: TaskInstance['state'], start: number | null): TaskInstance {
-  return { dagId: r.dagId, runId: r.runId, taskId, mapIndex: -1, state, tryNumber: 1, maxTries: 1, startDate: start === null ? null : iso(start), endDate: null, durationSeconds: null, pool: 'default_pool', poolSlots: 1, queue: null, operator: null, queuedWhen: null };
+  return {
+    dagId: r.dagId,
+    runId: r.runId,
+    taskId,
+    mapIndex: -1,
+    state,
+    tryNumber: 1,
+    maxTries: 1,
+    startDate: start === null ? null : iso(start),
+    endDate: null,
+    durationSeconds: null,
+    pool: 'default_pool',
+    poolSlots: 1,
+    queue: null,
+    operator: null,
+    queuedWhen: null,
+  };
 }
 
 /** An Airflow in miniature: what the reads see is the tables as they are when asked. */
@@ -37,7 +63,12 @@ function fakeAirflow(api: 'v2' | 'v1' = 'v2') {
       calls.push('runs');
       return rows(runs)
         .map((r) => r.row)
-        .filter((r) => filter.dagIds.includes(r.dagId) && (filter.since === undefined || r.runAfter >= filter.since) && (filter.states === undefined || filter.states.includes(r.state)));
+        .filter(
+          (r) =>
+            filter.dagIds.includes(r.dagId) &&
+            (filter.since === undefined || r.runAfter >= filter.since) &&
+            (filter.states === undefined || filter.states.includes(r.state)),
+        );
     },
     async taskInstances(filter: TaskInstanceFilter) {
       calls.push('taskInstances');
@@ -53,11 +84,15 @@ function fakeAirflow(api: 'v2' | 'v1' = 'v2') {
     async runsUpdated(since: string) {
       calls.push('runsUpdated');
       if (failChanges) throw new Error('500 from the API server');
-      return rows(runs).filter((r) => r.updatedAt >= Date.parse(since)).map((r) => r.row);
+      return rows(runs)
+        .filter((r) => r.updatedAt >= Date.parse(since))
+        .map((r) => r.row);
     },
     async taskInstancesUpdated(since: string) {
       calls.push('taskInstancesUpdated');
-      return rows(tis).filter((r) => r.updatedAt >= Date.parse(since)).map((r) => r.row);
+      return rows(tis)
+        .filter((r) => r.updatedAt >= Date.parse(since))
+        .map((r) => r.row);
     },
   } as unknown as Reads;
   return {
@@ -93,7 +128,15 @@ function setup(api: 'v2' | 'v1' = 'v2') {
   const cache = createWindowCache(airflow.reads, { overlapMs: 2 * MIN, resyncMs: 60 * MIN, serverNow: airflow.now });
   const since = () => iso(airflow.now().getTime() - 60 * MIN);
   const poll = (dagIds = ['a', 'b']) => cache.read(airflow.now(), dagIds, null, since());
-  const whole = async (dagIds = ['a', 'b']) => keys(await createWindowCache(airflow.reads, { overlapMs: 2 * MIN, resyncMs: 60 * MIN, serverNow: airflow.now }).read(airflow.now(), dagIds, null, since()));
+  const whole = async (dagIds = ['a', 'b']) =>
+    keys(
+      await createWindowCache(airflow.reads, { overlapMs: 2 * MIN, resyncMs: 60 * MIN, serverNow: airflow.now }).read(
+        airflow.now(),
+        dagIds,
+        null,
+        since(),
+      ),
+    );
   return { airflow, poll, whole };
 }
 

@@ -3,7 +3,15 @@ import { dagIdLikePattern, globToRegExp, missingDagIds, selectDags } from '../..
 import type { Dag } from '../../../source/airflow/types.js';
 
 const dag = (dagId: string): Dag => ({ dagId, isPaused: false, tags: [], owners: [] });
-const all = ['capstone_ingestion_pipeline', 'capstone_processing_pipeline', 'Capstone_upper', 'etl.daily', 'etlXdaily', 'ml_a1', 'ml_ab'].map(dag);
+const all = [
+  'capstone_ingestion_pipeline',
+  'capstone_processing_pipeline',
+  'Capstone_upper',
+  'etl.daily',
+  'etlXdaily',
+  'ml_a1',
+  'ml_ab',
+].map(dag);
 
 describe('globToRegExp', () => {
   it('anchors the pattern at both ends', () => {

@@ -8,8 +8,18 @@ describe('fingerprint (Alertmanager / prometheus common LabelSet.Fingerprint)', 
   });
 
   it('sorts labels by name, so insertion order does not matter', () => {
-    const a = fingerprint({ alertname: 'sla_miss', dag_id: 'capstone_processing_pipeline', task_id: 'extract_text', severity: 'warning' });
-    const b = fingerprint({ task_id: 'extract_text', severity: 'warning', dag_id: 'capstone_processing_pipeline', alertname: 'sla_miss' });
+    const a = fingerprint({
+      alertname: 'sla_miss',
+      dag_id: 'capstone_processing_pipeline',
+      task_id: 'extract_text',
+      severity: 'warning',
+    });
+    const b = fingerprint({
+      task_id: 'extract_text',
+      severity: 'warning',
+      dag_id: 'capstone_processing_pipeline',
+      alertname: 'sla_miss',
+    });
     expect(a).toBe('c2aa51ecbcc11cb2');
     expect(b).toBe(a);
   });

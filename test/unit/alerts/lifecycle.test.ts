@@ -56,14 +56,16 @@ describe('alert lifecycle', () => {
     expect(pollRange(m, [successRateCandidate], 245, 475)).toEqual([]);
   });
 
-  it('escalates an SLA miss 1 → 2 → 3 to each level\'s channels, and stops after an ack', async () => {
+  it("escalates an SLA miss 1 → 2 → 3 to each level's channels, and stops after an ack", async () => {
     const m = manager();
     await m.load();
     const n1 = m.update([slaCandidate(1)], at(0)).notifications;
     expect(n1.map((n) => [n.kind, n.channels])).toEqual([['firing', ['slack']]]);
     expect(m.update([slaCandidate(1)], at(5)).notifications).toEqual([]);
     const n2 = m.update([slaCandidate(2)], at(30)).notifications;
-    expect(n2.map((n) => [n.kind, n.channels, n.alert.escalation_level])).toEqual([['escalated', ['slack', 'email'], 2]]);
+    expect(n2.map((n) => [n.kind, n.channels, n.alert.escalation_level])).toEqual([
+      ['escalated', ['slack', 'email'], 2],
+    ]);
     const n3 = m.update([slaCandidate(3)], at(60)).notifications;
     expect(n3.map((n) => [n.kind, n.channels])).toEqual([['escalated', ['slack', 'email', 'pagerduty']]]);
     // All three levels are one alert (one fingerprint).
@@ -117,7 +119,11 @@ describe('alert lifecycle', () => {
   it('silenced alerts do not notify; when the silence ends a never-notified alert fires', async () => {
     const m = manager();
     await m.load();
-    const s = m.silence({ matchers: [{ name: 'pool', value: 'default_pool', isRegex: false, isEqual: true }], durationSeconds: 30 * 60, comment: 'resizing' });
+    const s = m.silence({
+      matchers: [{ name: 'pool', value: 'default_pool', isRegex: false, isEqual: true }],
+      durationSeconds: 30 * 60,
+      comment: 'resizing',
+    });
     if (!s.ok) throw new Error(s.error);
     expect(s.silence.createdBy).toBe('oncall');
     const during = m.update([poolCandidate, successRateCandidate], at(0));
@@ -130,7 +136,12 @@ describe('alert lifecycle', () => {
   it('expiring a silence ends it at once and keeps it listed', async () => {
     const m = manager();
     await m.load();
-    const s = m.silence({ matchers: [{ name: 'alertname', value: 'pool_.*', isRegex: true, isEqual: true }], durationSeconds: 3600, comment: '', createdBy: 'bob' });
+    const s = m.silence({
+      matchers: [{ name: 'alertname', value: 'pool_.*', isRegex: true, isEqual: true }],
+      durationSeconds: 3600,
+      comment: '',
+      createdBy: 'bob',
+    });
     if (!s.ok) throw new Error(s.error);
     expect(m.update([poolCandidate], at(0)).notifications).toEqual([]);
     clockNow = at(1);
@@ -143,16 +154,26 @@ describe('alert lifecycle', () => {
   it('refuses to ack what does not exist or already resolved, with a clear message', async () => {
     const m = manager();
     await m.load();
-    expect(m.ack('0000000000000000', 'a', '')).toEqual({ ok: false, error: 'no alert with fingerprint 0000000000000000' });
+    expect(m.ack('0000000000000000', 'a', '')).toEqual({
+      ok: false,
+      error: 'no alert with fingerprint 0000000000000000',
+    });
     const [n] = m.update([successRateCandidate], at(0)).notifications;
     m.update([], at(5));
-    expect(m.ack(n!.alert.fingerprint, 'a', '')).toMatchObject({ ok: false, error: expect.stringMatching(/already resolved/) });
+    expect(m.ack(n!.alert.fingerprint, 'a', '')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/already resolved/),
+    });
   });
 
   it('an ack before anything was sent tells no one', async () => {
     const m = manager();
     await m.load();
-    m.silence({ matchers: [{ name: 'alertname', value: 'success_rate_critical', isRegex: false, isEqual: true }], durationSeconds: 60, comment: '' });
+    m.silence({
+      matchers: [{ name: 'alertname', value: 'success_rate_critical', isRegex: false, isEqual: true }],
+      durationSeconds: 60,
+      comment: '',
+    });
     const [view] = m.update([successRateCandidate], at(0)).alerts;
     const acked = m.ack(view!.fingerprint, 'ann', '');
     expect(acked).toMatchObject({ ok: true, notification: null });
@@ -165,13 +186,25 @@ describe('alert state on disk', () => {
     await m1.load();
     const [n] = m1.update([successRateCandidate, slaCandidate(1)], at(0)).notifications;
     m1.ack(n!.alert.fingerprint, 'ann', 'on it');
-    m1.silence({ matchers: [{ name: 'pool', value: 'default_pool', isRegex: false, isEqual: true }], durationSeconds: 3600, comment: '' });
+    m1.silence({
+      matchers: [{ name: 'pool', value: 'default_pool', isRegex: false, isEqual: true }],
+      durationSeconds: 3600,
+      comment: '',
+    });
 
     const m2 = manager();
     await m2.load();
-    expect(m2.alerts().find((a) => a.fingerprint === n!.alert.fingerprint)?.ack).toMatchObject({ by: 'ann', note: 'on it' });
+    expect(m2.alerts().find((a) => a.fingerprint === n!.alert.fingerprint)?.ack).toMatchObject({
+      by: 'ann',
+      note: 'on it',
+    });
     expect(m2.silences()).toHaveLength(1);
-    expect(m2.log().map((e) => e.kind).sort()).toEqual(['acknowledged', 'firing', 'firing']);
+    expect(
+      m2
+        .log()
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['acknowledged', 'firing', 'firing']);
     // No re-notification after restart: the repeat timer is remembered.
     expect(m2.update([successRateCandidate, slaCandidate(1)], at(5)).notifications).toEqual([]);
     const later = m2.update([slaCandidate(2)], at(30)).notifications;
@@ -194,7 +227,10 @@ describe('alert state on disk', () => {
   it('records the reference sla_miss_history from SLA notifications with details, capped', async () => {
     const m = manager({ slaHistorySize: 2 });
     await m.load();
-    const withDetails = (level: 1 | 2 | 3) => ({ ...slaCandidate(level), details: { type: 'sla_miss', escalation_level: level } });
+    const withDetails = (level: 1 | 2 | 3) => ({
+      ...slaCandidate(level),
+      details: { type: 'sla_miss', escalation_level: level },
+    });
     m.update([withDetails(1)], at(0));
     m.update([withDetails(2)], at(30));
     m.update([withDetails(3)], at(60));

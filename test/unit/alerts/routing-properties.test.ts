@@ -10,7 +10,17 @@ import { byFp, defaultRules, rec, tree } from './routing-fixture.js';
 // notification reaches a receiver its route did not name.
 
 const T = Date.parse('2026-01-01T00:00:00.000Z');
-const NAMES = ['success_rate_critical', 'pool_utilization_critical', 'avg_duration_increase', 'slow_run', 'slow_task', 'running_long', 'sla_miss', 'pool_utilization_warning', 'high_retry_rate'];
+const NAMES = [
+  'success_rate_critical',
+  'pool_utilization_critical',
+  'avg_duration_increase',
+  'slow_run',
+  'slow_task',
+  'running_long',
+  'sla_miss',
+  'pool_utilization_warning',
+  'high_retry_rate',
+];
 
 const alertArb = fc.record({
   alertname: fc.constantFrom(...NAMES),
@@ -23,15 +33,32 @@ const alertArb = fc.record({
 
 function toRecord(a: fc.RecordValue<typeof alertArb> extends infer X ? X : never): AlertRecord {
   const x = a as { alertname: string; dag: string; run: string; pool: string; level: number; acked: boolean };
-  if (x.alertname.startsWith('pool_')) return rec({ alertname: x.alertname, severity: x.alertname.endsWith('critical') ? 'critical' : 'warning', pool: x.pool }, { ack: x.acked });
-  if (x.alertname === 'sla_miss') return rec({ alertname: 'sla_miss', dag_id: x.dag, task_id: 't', run_id: x.run }, { level: x.level, severity: x.level === 1 ? 'warning' : 'critical', ack: x.acked });
+  if (x.alertname.startsWith('pool_'))
+    return rec(
+      { alertname: x.alertname, severity: x.alertname.endsWith('critical') ? 'critical' : 'warning', pool: x.pool },
+      { ack: x.acked },
+    );
+  if (x.alertname === 'sla_miss')
+    return rec(
+      { alertname: 'sla_miss', dag_id: x.dag, task_id: 't', run_id: x.run },
+      { level: x.level, severity: x.level === 1 ? 'warning' : 'critical', ack: x.acked },
+    );
   const severity = x.alertname.endsWith('critical') ? 'critical' : 'warning';
   return rec({ alertname: x.alertname, severity, dag_id: x.dag, run_id: x.run }, { ack: x.acked });
 }
 
 const RECEIVERS = ['slack', 'email', 'pagerduty'] as const;
 const routeArb: fc.Arbitrary<RouteConfig> = fc.record({
-  matchers: fc.array(fc.constantFrom('severity="critical"', 'dag_id=~"capstone_.*"', 'alertname!="slow_run"', 'alertname=~"sla_.*|slow_.*"', 'pool!~"p"'), { maxLength: 2 }),
+  matchers: fc.array(
+    fc.constantFrom(
+      'severity="critical"',
+      'dag_id=~"capstone_.*"',
+      'alertname!="slow_run"',
+      'alertname=~"sla_.*|slow_.*"',
+      'pool!~"p"',
+    ),
+    { maxLength: 2 },
+  ),
   receivers: fc.subarray([...RECEIVERS]),
   continue: fc.boolean(),
   group_by: fc.option(fc.subarray(['alertname', 'dag_id', 'run_id', 'pool']), { nil: undefined }),
@@ -57,9 +84,22 @@ describe('routing, grouping and inhibition properties', () => {
             const current = byFp(alerts.map(toRecord));
             // Carry notified state over; alerts gone are resolved.
             const merged: Record<string, AlertRecord> = {};
-            for (const [fp, r] of Object.entries(current)) merged[fp] = records[fp] && !records[fp]!.resolvedAt ? { ...records[fp]!, escalationLevel: r.escalationLevel, ack: r.ack } : r;
-            for (const [fp, r] of Object.entries(records)) if (!current[fp] && !r.resolvedAt) merged[fp] = { ...r, resolvedAt: now.toISOString() };
-            const result = dispatch({ records: merged, silences: [], groups, root, inhibitRules: defaultRules(), now, nextId: (fp, k) => `${fp}:${k}:${i}` });
+            for (const [fp, r] of Object.entries(current))
+              merged[fp] =
+                records[fp] && !records[fp]!.resolvedAt
+                  ? { ...records[fp]!, escalationLevel: r.escalationLevel, ack: r.ack }
+                  : r;
+            for (const [fp, r] of Object.entries(records))
+              if (!current[fp] && !r.resolvedAt) merged[fp] = { ...r, resolvedAt: now.toISOString() };
+            const result = dispatch({
+              records: merged,
+              silences: [],
+              groups,
+              root,
+              inhibitRules: defaultRules(),
+              now,
+              nextId: (fp, k) => `${fp}:${k}:${i}`,
+            });
 
             // 1. An inhibited (or acknowledged) alert never notifies as firing.
             for (const n of result.notifications) {

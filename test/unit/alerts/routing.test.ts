@@ -47,19 +47,63 @@ describe('matchers (Alertmanager syntax, RE2, anchored)', () => {
 describe('default routes reproduce the reference', () => {
   const root = tree();
   const receivers = (labels: Record<string, string>, severity = 'warning', level: number | null = null) => [
-    ...new Set(matchRoutes(root, routingLabels({ labels, severity, escalationLevel: level })).flatMap((r) => r.receivers)),
+    ...new Set(
+      matchRoutes(root, routingLabels({ labels, severity, escalationLevel: level })).flatMap((r) => r.receivers),
+    ),
   ];
   it.each<[string, Record<string, string>, string, number | null, string[]]>([
-    ['success rate critical → Slack', { alertname: 'success_rate_critical', severity: 'critical', dag_id: 'd' }, 'critical', null, ['slack']],
-    ['pool critical → Slack', { alertname: 'pool_utilization_critical', severity: 'critical', pool: 'p' }, 'critical', null, ['slack']],
+    [
+      'success rate critical → Slack',
+      { alertname: 'success_rate_critical', severity: 'critical', dag_id: 'd' },
+      'critical',
+      null,
+      ['slack'],
+    ],
+    [
+      'pool critical → Slack',
+      { alertname: 'pool_utilization_critical', severity: 'critical', pool: 'p' },
+      'critical',
+      null,
+      ['slack'],
+    ],
     ['SLA level 1 → Slack', { alertname: 'sla_miss', dag_id: 'd', task_id: 't', run_id: 'r' }, 'warning', 1, ['slack']],
-    ['SLA level 2 → Slack, email', { alertname: 'sla_miss', dag_id: 'd', task_id: 't', run_id: 'r' }, 'critical', 2, ['slack', 'email']],
-    ['SLA level 3 → Slack, email, PagerDuty', { alertname: 'sla_miss', dag_id: 'd', task_id: 't', run_id: 'r' }, 'critical', 3, ['slack', 'email', 'pagerduty']],
-    ['success rate warning → nobody', { alertname: 'success_rate_warning', severity: 'warning', dag_id: 'd' }, 'warning', null, []],
-    ['slow run → nobody', { alertname: 'slow_run', severity: 'warning', dag_id: 'd', run_id: 'r' }, 'warning', null, []],
+    [
+      'SLA level 2 → Slack, email',
+      { alertname: 'sla_miss', dag_id: 'd', task_id: 't', run_id: 'r' },
+      'critical',
+      2,
+      ['slack', 'email'],
+    ],
+    [
+      'SLA level 3 → Slack, email, PagerDuty',
+      { alertname: 'sla_miss', dag_id: 'd', task_id: 't', run_id: 'r' },
+      'critical',
+      3,
+      ['slack', 'email', 'pagerduty'],
+    ],
+    [
+      'success rate warning → nobody',
+      { alertname: 'success_rate_warning', severity: 'warning', dag_id: 'd' },
+      'warning',
+      null,
+      [],
+    ],
+    [
+      'slow run → nobody',
+      { alertname: 'slow_run', severity: 'warning', dag_id: 'd', run_id: 'r' },
+      'warning',
+      null,
+      [],
+    ],
     ['metric alert → nobody', { alertname: 'metric_alert', severity: 'warning', alert: 'x' }, 'warning', null, []],
     ['quality critical → nobody', { alertname: 'quality_critical', severity: 'critical' }, 'critical', null, []],
-    ['scheduler unhealthy → nobody', { alertname: 'component_unhealthy', severity: 'critical', component: 'scheduler' }, 'critical', null, []],
+    [
+      'scheduler unhealthy → nobody',
+      { alertname: 'component_unhealthy', severity: 'critical', component: 'scheduler' },
+      'critical',
+      null,
+      [],
+    ],
   ])('%s', (_name, labels, severity, level, expected) => {
     expect(receivers(labels, severity, level)).toEqual(expected);
   });
@@ -72,7 +116,15 @@ describe('route tree semantics', () => {
       matchers: ['severity="critical"'],
       receivers: ['email'],
       continue: false,
-      routes: [{ matchers: ['dag_id=~"capstone_.*"'], receivers: ['pagerduty'], continue: false, group_by: ['alertname'], routes: [] }],
+      routes: [
+        {
+          matchers: ['dag_id=~"capstone_.*"'],
+          receivers: ['pagerduty'],
+          continue: false,
+          group_by: ['alertname'],
+          routes: [],
+        },
+      ],
     },
     { matchers: ['severity="critical"'], receivers: ['slack'], continue: false, routes: [] },
   ]);
@@ -90,7 +142,10 @@ describe('route tree semantics', () => {
     expect(root.routes[1]!.groupBy).toEqual(['dag_id', 'pool', 'task', 'component']);
     expect(leaf.groupBy).toEqual(['alertname']);
     expect([leaf.groupWait, leaf.groupInterval, leaf.repeatInterval]).toEqual([30, 300, 4 * 3600]);
-    expect(groupOf(leaf, { alertname: 'a', dag_id: 'capstone_x' })).toEqual({ key: 'root.1.0:{alertname="a"}', labels: { alertname: 'a' } });
+    expect(groupOf(leaf, { alertname: 'a', dag_id: 'capstone_x' })).toEqual({
+      key: 'root.1.0:{alertname="a"}',
+      labels: { alertname: 'a' },
+    });
   });
 });
 
@@ -106,7 +161,19 @@ describe('default inhibition', () => {
   const poolCrit = rec({ alertname: 'pool_utilization_critical', severity: 'critical', pool: 'p' });
   const poolWarn = rec({ alertname: 'pool_utilization_warning', severity: 'warning', pool: 'p' });
   const poolWarnOther = rec({ alertname: 'pool_utilization_warning', severity: 'warning', pool: 'q' });
-  const all = [slowDag, slowRun, slowTask, longRun, otherDagRun, sla, eLong, eLongOther, poolCrit, poolWarn, poolWarnOther];
+  const all = [
+    slowDag,
+    slowRun,
+    slowTask,
+    longRun,
+    otherDagRun,
+    sla,
+    eLong,
+    eLongOther,
+    poolCrit,
+    poolWarn,
+    poolWarnOther,
+  ];
   const subjects = (list: AlertRecord[]) => list.map((r) => ({ fingerprint: r.fingerprint, labels: routingLabels(r) }));
 
   it('mutes what the rules name, with equal labels, and names the source', () => {
@@ -142,7 +209,15 @@ describe('grouping on a timeline', () => {
   const root = tree(undefined, { receivers: ['slack'] });
 
   function run(records: AlertRecord[], groups: Record<string, GroupState>, s: number) {
-    return dispatch({ records: byFp(records), silences: [], groups, root, inhibitRules: defaultRules(), now: at(s), nextId });
+    return dispatch({
+      records: byFp(records),
+      silences: [],
+      groups,
+      root,
+      inhibitRules: defaultRules(),
+      now: at(s),
+      nextId,
+    });
   }
 
   it('one slow DAG is one group: first after group_wait, changes at most every group_interval, then repeat_interval', () => {
@@ -153,7 +228,11 @@ describe('grouping on a timeline', () => {
     expect(r.notifications).toEqual([]);
     expect(Object.keys(r.groups)).toEqual(['root:{dag_id="d"}']);
     expect(r.nextDueAt).toEqual(at(30));
-    expect(r.routing.get(run1.fingerprint)).toMatchObject({ inhibitedBy: dag.fingerprint, groupKey: 'root:{dag_id="d"}', receivers: ['slack'] });
+    expect(r.routing.get(run1.fingerprint)).toMatchObject({
+      inhibitedBy: dag.fingerprint,
+      groupKey: 'root:{dag_id="d"}',
+      receivers: ['slack'],
+    });
 
     r = run(Object.values(r.records), r.groups, 30);
     expect(r.notifications).toHaveLength(1);
@@ -174,12 +253,15 @@ describe('grouping on a timeline', () => {
     ]);
 
     // Nothing changes: nothing until repeat_interval.
-    for (let s = 630; s < 330 + 4 * 3600; s += 300) expect(run(Object.values(r.records), r.groups, s).notifications).toEqual([]);
+    for (let s = 630; s < 330 + 4 * 3600; s += 300)
+      expect(run(Object.values(r.records), r.groups, s).notifications).toEqual([]);
     const repeat = run(Object.values(r.records), r.groups, 330 + 4 * 3600);
     expect(repeat.notifications.map((n) => n.kind)).toEqual(['repeat']);
 
     // Resolution of a member is a change: announced at the next flush.
-    const resolved = Object.values(repeat.records).map((x) => (x.fingerprint === warn.fingerprint ? { ...x, resolvedAt: at(330 + 4 * 3600 + 10).toISOString() } : x));
+    const resolved = Object.values(repeat.records).map((x) =>
+      x.fingerprint === warn.fingerprint ? { ...x, resolvedAt: at(330 + 4 * 3600 + 10).toISOString() } : x,
+    );
     const after = run(resolved, repeat.groups, 330 + 4 * 3600 + 300);
     expect(after.notifications).toHaveLength(1);
     expect(after.notifications[0]!.group!.resolved.map((m) => m.alert.fingerprint)).toEqual([warn.fingerprint]);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createSilence, expire, matcherMatches, pruneSilences, silencedBy, validateMatchers } from '../../../source/alerts/silences.js';
+import {
+  createSilence,
+  expire,
+  matcherMatches,
+  pruneSilences,
+  silencedBy,
+  validateMatchers,
+} from '../../../source/alerts/silences.js';
 import type { Matcher } from '../../../source/alerts/types.js';
 
 const now = new Date('2024-06-01T12:00:00Z');
@@ -19,7 +26,15 @@ describe('silence matchers', () => {
   });
 
   it('requires every matcher to match; a missing label reads as empty', () => {
-    const created = createSilence({ matchers: [eq('alertname', 'sla_miss'), re('dag_id', 'capstone_.*')], durationSeconds: 60, createdBy: 'ann', comment: '' }, now);
+    const created = createSilence(
+      {
+        matchers: [eq('alertname', 'sla_miss'), re('dag_id', 'capstone_.*')],
+        durationSeconds: 60,
+        createdBy: 'ann',
+        comment: '',
+      },
+      now,
+    );
     if (!created.ok) throw new Error(created.error);
     const silence = created.silence;
     expect(silencedBy({ alertname: 'sla_miss', dag_id: 'capstone_a' }, [silence], now)).toHaveLength(1);
@@ -28,7 +43,10 @@ describe('silence matchers', () => {
   });
 
   it('is active from startsAt until endsAt, and expire() ends it now but keeps it for audit', () => {
-    const created = createSilence({ matchers: [eq('alertname', 'x')], durationSeconds: 3600, createdBy: 'ann', comment: 'deploy' }, now);
+    const created = createSilence(
+      { matchers: [eq('alertname', 'x')], durationSeconds: 3600, createdBy: 'ann', comment: 'deploy' },
+      now,
+    );
     if (!created.ok) throw new Error(created.error);
     const labels = { alertname: 'x' };
     expect(silencedBy(labels, [created.silence], new Date(now.getTime() + 3599_000))).toHaveLength(1);

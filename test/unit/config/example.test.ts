@@ -12,9 +12,23 @@ describe('fixtures/config.example.yaml', () => {
     const { airflow, sinks, ...rest } = fromExample;
     const { airflow: defaultAirflow, sinks: defaultSinks, ...defaultRest } = defaults;
     expect(rest).toEqual(defaultRest);
-    expect({ ...airflow, url: undefined, username: undefined }).toEqual({ ...defaultAirflow, url: undefined, username: undefined });
+    expect({ ...airflow, url: undefined, username: undefined }).toEqual({
+      ...defaultAirflow,
+      url: undefined,
+      username: undefined,
+    });
     expect(sinks.retry).toEqual(defaultSinks.retry);
     expect(sinks.metrics).toEqual(defaultSinks.metrics);
-    expect(Object.keys(sinks).sort()).toEqual(['airflow_variables', 'alertmanager', 'dashboard', 'email', 'metrics', 'pagerduty', 'pushgateway', 'retry', 'slack']);
+    expect(Object.keys(sinks).sort()).toEqual([
+      'airflow_variables',
+      'alertmanager',
+      'dashboard',
+      'email',
+      'metrics',
+      'pagerduty',
+      'pushgateway',
+      'retry',
+      'slack',
+    ]);
   });
 });

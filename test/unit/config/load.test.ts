@@ -28,7 +28,11 @@ describe('loadConfig', () => {
     const { config, file } = loadConfig({}, NO_ENV);
     expect(file).toBeNull();
     expect(config.interval).toBe(300);
-    expect(config.dags.ids).toEqual(['capstone_ingestion_pipeline', 'capstone_processing_pipeline', 'capstone_vector_store_pipeline']);
+    expect(config.dags.ids).toEqual([
+      'capstone_ingestion_pipeline',
+      'capstone_processing_pipeline',
+      'capstone_vector_store_pipeline',
+    ]);
     expect(config.thresholds).toEqual({
       success_rate_critical: 0.9,
       success_rate_warning: 0.95,
@@ -48,7 +52,11 @@ describe('loadConfig', () => {
   it('layers YAML < env < flags', () => {
     const file = configFile('airflow:\n  url: http://from-file:8080\n  username: file-user\ninterval: 10m\n');
     const env = { ...NO_ENV, AIRFLOW_URL: 'http://from-env:8080', AIRFLOW_PASSWORD: 'pw' };
-    expect(loadConfig({ config: file }, env).config.airflow).toMatchObject({ url: 'http://from-env:8080', username: 'file-user', password: 'pw' });
+    expect(loadConfig({ config: file }, env).config.airflow).toMatchObject({
+      url: 'http://from-env:8080',
+      username: 'file-user',
+      password: 'pw',
+    });
     const withFlag = loadConfig({ config: file, url: 'http://from-flag:8080', interval: 30 }, env).config;
     expect(withFlag.airflow.url).toBe('http://from-flag:8080');
     expect(withFlag.interval).toBe(30);
@@ -56,8 +64,12 @@ describe('loadConfig', () => {
   });
 
   it('reads durations written as text and SLA overrides per task', () => {
-    const file = configFile('sla:\n  definitions:\n    my_dag:\n      default: 1h30m\n      tasks:\n        load: 90s\n');
-    expect(loadConfig({ config: file }, NO_ENV).config.sla.definitions).toEqual({ my_dag: { default: 5400, tasks: { load: 90 } } });
+    const file = configFile(
+      'sla:\n  definitions:\n    my_dag:\n      default: 1h30m\n      tasks:\n        load: 90s\n',
+    );
+    expect(loadConfig({ config: file }, NO_ENV).config.sla.definitions).toEqual({
+      my_dag: { default: 5400, tasks: { load: 90 } },
+    });
   });
 
   it('names the file, the key path and what is allowed for an unknown key', () => {
@@ -75,13 +87,21 @@ describe('loadConfig', () => {
   });
 
   it('rejects a bad duration and a bad URL with a hint', () => {
-    expect(loadError(() => loadConfig({ config: configFile('interval: soon\n') }, NO_ENV)).message).toContain('"soon" is not a duration');
-    expect(loadError(() => loadConfig({ url: 'localhost:8080' }, NO_ENV)).message).toContain('airflow.url: must be an http(s) URL');
+    expect(loadError(() => loadConfig({ config: configFile('interval: soon\n') }, NO_ENV)).message).toContain(
+      '"soon" is not a duration',
+    );
+    expect(loadError(() => loadConfig({ url: 'localhost:8080' }, NO_ENV)).message).toContain(
+      'airflow.url: must be an http(s) URL',
+    );
   });
 
   it('says when the YAML itself is broken or the file is missing', () => {
-    expect(loadError(() => loadConfig({ config: configFile('airflow: [unclosed\n') }, NO_ENV)).message).toMatch(/is not valid YAML/);
-    expect(loadError(() => loadConfig({ config: '/nonexistent/airtop.yaml' }, NO_ENV)).message).toContain('does not exist');
+    expect(loadError(() => loadConfig({ config: configFile('airflow: [unclosed\n') }, NO_ENV)).message).toMatch(
+      /is not valid YAML/,
+    );
+    expect(loadError(() => loadConfig({ config: '/nonexistent/airtop.yaml' }, NO_ENV)).message).toContain(
+      'does not exist',
+    );
   });
 
   it('reads the password from a file so the YAML can be committed', () => {

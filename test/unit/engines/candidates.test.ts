@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { anomalyCandidate, componentCandidates, qualityCandidate, slaCandidate } from '../../../source/engines/candidates.js';
+import {
+  anomalyCandidate,
+  componentCandidates,
+  qualityCandidate,
+  slaCandidate,
+} from '../../../source/engines/candidates.js';
 import type { Anomaly, SlaMiss } from '../../../source/report/types.js';
 
 const miss = (escalation_level: 1 | 2 | 3, task_id: string | null): SlaMiss => ({
@@ -61,7 +66,9 @@ describe('alert candidates', () => {
   it('raises quality only when degraded or critical', () => {
     expect(qualityCandidate({ status: 'healthy', overall_score: 90, issues: [] })).toBeNull();
     expect(qualityCandidate({ status: 'no_data', overall_score: 0, issues: [] })).toBeNull();
-    expect(qualityCandidate({ status: 'degraded', overall_score: 70, issues: ['High extraction failure rate'] })).toEqual({
+    expect(
+      qualityCandidate({ status: 'degraded', overall_score: 70, issues: ['High extraction failure rate'] }),
+    ).toEqual({
       labels: { alertname: 'quality_degraded', severity: 'warning' },
       annotations: { summary: 'ML quality degraded: score 70.0', description: 'High extraction failure rate' },
       severity: 'warning',
@@ -71,11 +78,19 @@ describe('alert candidates', () => {
   it('names unhealthy Airflow components as Airflow does', () => {
     const ok = { status: 'healthy' as const, latestHeartbeat: null };
     const down = { status: 'unhealthy' as const, latestHeartbeat: '2024-01-15T12:00:00Z' };
-    const c = componentCandidates({ metadatabase: ok, scheduler: ok, triggerer: { status: null, latestHeartbeat: null }, dagProcessor: down });
+    const c = componentCandidates({
+      metadatabase: ok,
+      scheduler: ok,
+      triggerer: { status: null, latestHeartbeat: null },
+      dagProcessor: down,
+    });
     expect(c).toEqual([
       {
         labels: { alertname: 'component_unhealthy', severity: 'critical', component: 'dag_processor' },
-        annotations: { summary: 'Airflow dag_processor is unhealthy', description: 'latest heartbeat 2024-01-15T12:00:00Z' },
+        annotations: {
+          summary: 'Airflow dag_processor is unhealthy',
+          description: 'latest heartbeat 2024-01-15T12:00:00Z',
+        },
         severity: 'critical',
       },
     ]);

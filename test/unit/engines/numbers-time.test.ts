@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mean, median, medianAbsoluteDeviation, percentileLinear, populationStd, safeRatio } from '../../../source/numbers.js';
+import {
+  mean,
+  median,
+  medianAbsoluteDeviation,
+  percentileLinear,
+  populationStd,
+  safeRatio,
+} from '../../../source/numbers.js';
 import { dayKey, formatTimedelta, hourKey } from '../../../source/engines/time.js';
 
 describe('numeric helpers (numpy semantics)', () => {

@@ -13,7 +13,9 @@ describe('hub tokens', () => {
     expect(loadHubTokens({})).toBeNull();
     expect(() => loadHubTokens({ AIRTOP_HUB_TOKEN: 'short' })).toThrow(/at least 16 characters/);
     expect(() => loadHubTokens({ AIRTOP_HUB_TOKEN: W, AIRTOP_HUB_READONLY_TOKEN: W })).toThrow(/must differ/);
-    expect(() => loadHubTokens({ AIRTOP_HUB_TOKEN_FILE: '/nonexistent/token' })).toThrow(/AIRTOP_HUB_TOKEN_FILE=\/nonexistent\/token cannot be read \(ENOENT\)/);
+    expect(() => loadHubTokens({ AIRTOP_HUB_TOKEN_FILE: '/nonexistent/token' })).toThrow(
+      /AIRTOP_HUB_TOKEN_FILE=\/nonexistent\/token cannot be read \(ENOENT\)/,
+    );
   });
 
   it('read several viewer tokens from a file, one a line, comments skipped', () => {
@@ -30,10 +32,26 @@ describe('hub tokens', () => {
 
   it('answer 401 for missing, malformed or unknown tokens and 403 for a viewer writing, each with why', () => {
     const tokens = loadHubTokens({ AIRTOP_HUB_TOKEN: W, AIRTOP_HUB_READONLY_TOKEN: R })!;
-    expect(authorize(tokens, undefined, 'read')).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/missing credentials/) });
-    expect(authorize(tokens, `Basic ${W}`, 'read')).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/malformed/) });
-    expect(authorize(tokens, `Bearer ${W}x`, 'read')).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/not recognised/) });
-    expect(authorize(tokens, `Bearer ${R}`, 'write')).toMatchObject({ ok: false, status: 403, reason: expect.stringMatching(/read-only/) });
+    expect(authorize(tokens, undefined, 'read')).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: expect.stringMatching(/missing credentials/),
+    });
+    expect(authorize(tokens, `Basic ${W}`, 'read')).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: expect.stringMatching(/malformed/),
+    });
+    expect(authorize(tokens, `Bearer ${W}x`, 'read')).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: expect.stringMatching(/not recognised/),
+    });
+    expect(authorize(tokens, `Bearer ${R}`, 'write')).toMatchObject({
+      ok: false,
+      status: 403,
+      reason: expect.stringMatching(/read-only/),
+    });
     expect(authorize(tokens, `Bearer ${R}`, 'read')).toEqual({ ok: true, role: 'read' });
     expect(authorize(tokens, `bearer  ${W}`, 'write')).toEqual({ ok: true, role: 'write' });
   });

@@ -24,7 +24,12 @@ describe('hub feed', () => {
     const jsons: string[] = [];
     // The report's alerts are the one alert list: the console has a report before any alert changes.
     store.setState({ report: { ...buildReport(), alerts: [] } });
-    const feed = createHubFeed({ store, silences: () => [], onUpdate: (u, json) => (updates.push(u), jsons.push(json)), coalesceMs: 5 });
+    const feed = createHubFeed({
+      store,
+      silences: () => [],
+      onUpdate: (u, json) => (updates.push(u), jsons.push(json)),
+      coalesceMs: 5,
+    });
     store.getState().setAlerts([alert('a', 'firing')]);
     store.getState().pollStarted(new Date('2025-01-01T00:00:00Z'));
     await settle();

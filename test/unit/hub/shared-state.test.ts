@@ -18,7 +18,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const candidate = (name: string): CandidateInput => ({ labels: { alertname: name, severity: 'critical' }, annotations: { summary: name }, severity: 'critical' });
+const candidate = (name: string): CandidateInput => ({
+  labels: { alertname: name, severity: 'critical' },
+  annotations: { summary: name },
+  severity: 'critical',
+});
 // Near the real clock: silences start at the real now.
 const BASE = Date.now();
 const T = (s: number) => new Date(BASE + s * 1000);
@@ -34,11 +38,19 @@ describe('alert state shared by two processes', () => {
     const fp = first.alerts.find((a) => a.labels.alertname === 'a')!.fingerprint;
     tui.update([candidate('a'), candidate('b')], T(1));
     expect(tui.ack(fp, 'alice', 'on it').ok).toBe(true);
-    const silence = tui.silence({ matchers: [{ name: 'alertname', value: 'b', isRegex: false, isEqual: true }], durationSeconds: 3600, comment: 'noisy', createdBy: 'alice' });
+    const silence = tui.silence({
+      matchers: [{ name: 'alertname', value: 'b', isRegex: false, isEqual: true }],
+      durationSeconds: 3600,
+      comment: 'noisy',
+      createdBy: 'alice',
+    });
     expect(silence.ok).toBe(true);
     // The daemon's next poll writes alerts.json: the ack and the silence stay, and it sees them.
     const next = daemon.update([candidate('a'), candidate('b')], T(2));
-    const file = JSON.parse(readFileSync(join(dir, 'alerts.json'), 'utf8')) as { alerts: Record<string, { ack: unknown }>; silences: unknown[] };
+    const file = JSON.parse(readFileSync(join(dir, 'alerts.json'), 'utf8')) as {
+      alerts: Record<string, { ack: unknown }>;
+      silences: unknown[];
+    };
     expect(file.alerts[fp]!.ack).toMatchObject({ by: 'alice', note: 'on it' });
     expect(file.silences).toHaveLength(1);
     expect(next.alerts.map((a) => a.state).sort()).toEqual(['acknowledged', 'silenced']);
@@ -59,13 +71,21 @@ describe('alert state shared by two processes', () => {
     const processes = join(dir, 'processes');
     mkdirSync(processes, { recursive: true });
     // The test runner's parent stands in for a live daemon; a pid that cannot exist, for a crashed one.
-    writeFileSync(join(processes, 'other.json'), JSON.stringify({ pid: process.ppid, host: hostname(), role: 'headless', startedAt: '2025-01-01T00:00:00Z' }));
-    writeFileSync(join(processes, 'gone.json'), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), role: 'tui', startedAt: '2025-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(processes, 'other.json'),
+      JSON.stringify({ pid: process.ppid, host: hostname(), role: 'headless', startedAt: '2025-01-01T00:00:00Z' }),
+    );
+    writeFileSync(
+      join(processes, 'gone.json'),
+      JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), role: 'tui', startedAt: '2025-01-01T00:00:00Z' }),
+    );
     const me = announcePresence(dir, 'tui');
     try {
       expect(me.others.map((o) => [o.role, o.pid])).toEqual([['headless', process.ppid]]);
       expect(readdirSync(processes)).not.toContain('gone.json');
-      expect(describeSharing(dir, me.others)).toMatch(new RegExp(`is shared with airtop headless pid ${process.ppid}: acks and silences are merged`));
+      expect(describeSharing(dir, me.others)).toMatch(
+        new RegExp(`is shared with airtop headless pid ${process.ppid}: acks and silences are merged`),
+      );
       expect(describeSharing(dir, [])).toBeNull();
     } finally {
       me.leave();
@@ -80,7 +100,12 @@ describe('lease', () => {
     expect(first).not.toBeNull();
     const stop = new AbortController();
     let standbyHolder: number | null = null;
-    const waiting = acquireLease({ stateDir: dir, ttlSeconds: 3, signal: stop.signal, onStandby: (h) => (standbyHolder = h.pid) });
+    const waiting = acquireLease({
+      stateDir: dir,
+      ttlSeconds: 3,
+      signal: stop.signal,
+      onStandby: (h) => (standbyHolder = h.pid),
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(standbyHolder).toBe(process.pid);
     first!.release();

@@ -6,7 +6,10 @@ const writer = { setVariable: async () => {} };
 
 describe('sinks from config', () => {
   it('builds each configured sink; none when none is configured', () => {
-    expect(buildSinks(configSchema.parse({}), { variableWriter: writer, env: {} })).toEqual({ sinks: [], problems: [] });
+    expect(buildSinks(configSchema.parse({}), { variableWriter: writer, env: {} })).toEqual({
+      sinks: [],
+      problems: [],
+    });
     const config = configSchema.parse({
       sinks: {
         slack: {},
@@ -18,10 +21,22 @@ describe('sinks from config', () => {
         airflow_variables: {},
       },
     });
-    const built = buildSinks(config, { variableWriter: writer, env: { AIRTOP_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/SECRET' } });
-    expect(built.sinks.map((s) => s.name)).toEqual(['slack', 'email', 'pushgateway', 'dashboard', 'alertmanager', 'airflow_variables']);
+    const built = buildSinks(config, {
+      variableWriter: writer,
+      env: { AIRTOP_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/SECRET' },
+    });
+    expect(built.sinks.map((s) => s.name)).toEqual([
+      'slack',
+      'email',
+      'pushgateway',
+      'dashboard',
+      'alertmanager',
+      'airflow_variables',
+    ]);
     expect(built.problems).toEqual([
-      expect.stringMatching(/^sinks\.pagerduty routing key: cannot read \/nonexistent\/key .*PagerDuty notifications are off$/),
+      expect.stringMatching(
+        /^sinks\.pagerduty routing key: cannot read \/nonexistent\/key .*PagerDuty notifications are off$/,
+      ),
       expect.stringMatching(/^sinks\.dashboard API key: the environment variable DASH_KEY is not set/),
     ]);
     expect(built.problems.join(' ')).not.toContain('SECRET');
@@ -29,9 +44,13 @@ describe('sinks from config', () => {
 
   it('says why Variables are not written: --readonly, or no REST client', () => {
     const readonly = configSchema.parse({ readonly: true, sinks: { airflow_variables: {} } });
-    expect(buildSinks(readonly, { variableWriter: writer, env: {} }).problems).toEqual([expect.stringMatching(/--readonly/)]);
+    expect(buildSinks(readonly, { variableWriter: writer, env: {} }).problems).toEqual([
+      expect.stringMatching(/--readonly/),
+    ]);
     const noWriter = configSchema.parse({ sinks: { airflow_variables: {} } });
-    expect(buildSinks(noWriter, { variableWriter: null, env: {} }).problems).toEqual([expect.stringMatching(/needs the REST source/)]);
+    expect(buildSinks(noWriter, { variableWriter: null, env: {} }).problems).toEqual([
+      expect.stringMatching(/needs the REST source/),
+    ]);
   });
 
   it('a disabled sink is not built', () => {

@@ -8,7 +8,12 @@ export function slaNotification(level: 1 | 2 | 3, kind: NotificationKind = 'firi
     kind,
     alert: {
       fingerprint: 'c2aa51ecbcc11cb2',
-      labels: { alertname: 'sla_miss', dag_id: 'capstone_processing_pipeline', task_id: 'extract_text', severity: 'warning' },
+      labels: {
+        alertname: 'sla_miss',
+        dag_id: 'capstone_processing_pipeline',
+        task_id: 'extract_text',
+        severity: 'warning',
+      },
       annotations: { summary: 'SLA missed for capstone_processing_pipeline.extract_text' },
       severity: level === 3 ? 'critical' : 'warning',
       state: kind === 'resolved' ? 'resolved' : kind === 'acknowledged' ? 'acknowledged' : 'firing',
@@ -38,6 +43,12 @@ export function thresholdNotification(kind: NotificationKind = 'firing'): Notifi
     },
     channels: ['slack', 'email', 'pagerduty'],
     createdAt: T0.toISOString(),
-    details: { type: 'success_rate_critical', severity: 'critical', value: 0.85, threshold: 0.9, dag_id: 'capstone_ingestion_pipeline' },
+    details: {
+      type: 'success_rate_critical',
+      severity: 'critical',
+      value: 0.85,
+      threshold: 0.9,
+      dag_id: 'capstone_ingestion_pipeline',
+    },
   };
 }

@@ -35,7 +35,14 @@ const down = (reason = 'connection refused'): DeliveryResult => ({ ok: false, pe
 const items = (sink: string, ...ids: string[]) => ids.map((id) => ({ id, sink, payload: id }));
 
 function outbox(sinks: Sink[], extra: Partial<OutboxOptions> = {}) {
-  return createOutbox({ stateDir: dir, sinks, retry: { initial: 0.5, max: 60, factor: 1.5 }, clock, random: () => 0, ...extra });
+  return createOutbox({
+    stateDir: dir,
+    sinks,
+    retry: { initial: 0.5, max: 60, factor: 1.5 },
+    clock,
+    random: () => 0,
+    ...extra,
+  });
 }
 
 beforeEach(() => {
@@ -77,7 +84,11 @@ describe('outbox', () => {
     expect(sink.received).toEqual(['1', '2', '3', '4']);
     await box.deliverDue();
     expect(sink.received).toHaveLength(4);
-    expect(box.status()[0]).toMatchObject({ queueDepth: 0, lastError: 'connection refused', lastSuccessAt: new Date(now).toISOString() });
+    expect(box.status()[0]).toMatchObject({
+      queueDepth: 0,
+      lastError: 'connection refused',
+      lastSuccessAt: new Date(now).toISOString(),
+    });
   });
 
   it('caps the backoff at retry.max', async () => {
@@ -131,7 +142,15 @@ describe('outbox', () => {
     box.enqueue(items('slack', 'bad', 'good'));
     await box.deliverDue();
     expect(sink.received).toEqual(['good']);
-    expect(letters.at(-1)).toEqual([{ id: 'bad', sink: 'slack', reason: 'slack: HTTP 400 invalid_payload', at: new Date(now).toISOString(), summary: 'payload "bad"' }]);
+    expect(letters.at(-1)).toEqual([
+      {
+        id: 'bad',
+        sink: 'slack',
+        reason: 'slack: HTTP 400 invalid_payload',
+        at: new Date(now).toISOString(),
+        summary: 'payload "bad"',
+      },
+    ]);
     const reopened = outbox([scriptedSink('slack')]);
     expect(reopened.deadLetters().map((d) => d.id)).toEqual(['bad']);
     expect(reopened.status()[0]).toMatchObject({ deadLetters: 1, queueDepth: 0 });

@@ -31,15 +31,57 @@ describe('mergeSlaHistory', () => {
   it.each([
     ['no Variable yet: ours, oldest first', null, [ours(1), ours(2)], 100, [ours(1), ours(2)], 2],
     ['an empty value counts as an empty list', '', [ours(1)], 100, [ours(1)], 1],
-    ['the reference\'s entries stay, ours are appended', raw([ref(1), ref(2)]), [ours(1)], 100, [ref(1), ref(2), ours(1)], 1],
-    ['an entry already there is not written twice', raw([ref(1), ours(1), ref(2)]), [ours(1), ours(2)], 100, [ref(1), ours(1), ref(2), ours(2)], 1],
-    ['same task, another level: a new entry', raw([ours(1, 1)]), [ours(1, 1), ours(1, 2)], 100, [ours(1, 1), ours(1, 2)], 1],
+    [
+      "the reference's entries stay, ours are appended",
+      raw([ref(1), ref(2)]),
+      [ours(1)],
+      100,
+      [ref(1), ref(2), ours(1)],
+      1,
+    ],
+    [
+      'an entry already there is not written twice',
+      raw([ref(1), ours(1), ref(2)]),
+      [ours(1), ours(2)],
+      100,
+      [ref(1), ours(1), ref(2), ours(2)],
+      1,
+    ],
+    [
+      'same task, another level: a new entry',
+      raw([ours(1, 1)]),
+      [ours(1, 1), ours(1, 2)],
+      100,
+      [ours(1, 1), ours(1, 2)],
+      1,
+    ],
     ['nothing new: the same list, nothing appended', raw([ref(1), ours(1)]), [ours(1)], 100, [ref(1), ours(1)], 0],
-    ['the last 100, oldest dropped first, as _log_sla_miss', raw(Array.from({ length: 99 }, (_, i) => ref(i % 60))), [ours(1), ours(2), ours(3)], 100, [...Array.from({ length: 99 }, (_, i) => ref(i % 60)).slice(2), ours(1), ours(2), ours(3)], 3],
+    [
+      'the last 100, oldest dropped first, as _log_sla_miss',
+      raw(Array.from({ length: 99 }, (_, i) => ref(i % 60))),
+      [ours(1), ours(2), ours(3)],
+      100,
+      [...Array.from({ length: 99 }, (_, i) => ref(i % 60)).slice(2), ours(1), ours(2), ours(3)],
+      3,
+    ],
     // ours(1) aged out of a full Variable after ours(2) was written: it is not appended again.
-    ['an entry that aged out is not re-appended', raw([ours(2), ref(30), ref(31)]), [ours(1), ours(2), ours(3)], 3, [ref(30), ref(31), ours(3)], 1],
+    [
+      'an entry that aged out is not re-appended',
+      raw([ours(2), ref(30), ref(31)]),
+      [ours(1), ours(2), ours(3)],
+      3,
+      [ref(30), ref(31), ours(3)],
+      1,
+    ],
     // None of ours left in a full Variable whose oldest entry is 11:30 (naive UTC): ours from 11:10 aged out, 12:05 is new.
-    ['a full Variable holding none of ours takes only the newer ones', raw([ref(30), ref(31)]), [{ ...ours(0), timestamp: '2024-06-01T11:10:00.000Z' }, ours(5)], 2, [ref(31), ours(5)], 1],
+    [
+      'a full Variable holding none of ours takes only the newer ones',
+      raw([ref(30), ref(31)]),
+      [{ ...ours(0), timestamp: '2024-06-01T11:10:00.000Z' }, ours(5)],
+      2,
+      [ref(31), ours(5)],
+      1,
+    ],
   ])('%s', (_name, existing, mine, cap, expected, appended) => {
     expect(mergeSlaHistory(existing, mine, cap)).toEqual({ ok: true, value: expected, appended });
   });

@@ -35,7 +35,11 @@ describe('timers and intervals', () => {
 
   it('a poller with a 25-day interval polls once, not in a loop', async () => {
     let polls = 0;
-    const poller = createPoller({ intervalSeconds: 25 * 86_400, poll: async () => void (polls += 1), onError: () => undefined });
+    const poller = createPoller({
+      intervalSeconds: 25 * 86_400,
+      poll: async () => void (polls += 1),
+      onError: () => undefined,
+    });
     poller.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await poller.stop();
@@ -54,7 +58,9 @@ describe('timers and intervals', () => {
     const { config } = loadConfig({ config: '/dev/null', interval: '5m', deadline: '30s' }, {});
     expect(config.interval).toBe(300);
     expect(config.once_deadline).toBe(30);
-    expect(() => loadConfig({ config: '/dev/null', deadline: '2d' }, {})).toThrow(/once_deadline must be at most 1 day/);
+    expect(() => loadConfig({ config: '/dev/null', deadline: '2d' }, {})).toThrow(
+      /once_deadline must be at most 1 day/,
+    );
   });
 });
 
@@ -97,11 +103,50 @@ describe('impossible records', () => {
     dags: [],
     window: { since: '2025-01-01T11:00:00.000Z', dags: {}, tasks: {} },
     baseline: { since: '2024-12-25T12:00:00.000Z', dags: { a: [10, -5, 20] }, tasks: {} },
-    runs: [{ dagId: 'a', runId: 'r1', state: 'success', runType: 'manual', queuedAt: null, startDate: '2025-01-01T11:30:00.000Z', endDate: '2025-01-01T11:00:00.000Z', runAfter: '2025-01-01T11:30:00.000Z', logicalDate: null }],
-    taskInstances: [
-      { dagId: 'a', runId: 'r1', taskId: 't', mapIndex: -1, state: 'success', tryNumber: 1, maxTries: 0, startDate: null, endDate: null, durationSeconds: null, pool: 'p', poolSlots: -3, queue: null, operator: null, queuedWhen: null },
+    runs: [
+      {
+        dagId: 'a',
+        runId: 'r1',
+        state: 'success',
+        runType: 'manual',
+        queuedAt: null,
+        startDate: '2025-01-01T11:30:00.000Z',
+        endDate: '2025-01-01T11:00:00.000Z',
+        runAfter: '2025-01-01T11:30:00.000Z',
+        logicalDate: null,
+      },
     ],
-    pools: [{ name: 'p', slots: -7, occupiedSlots: 0, runningSlots: 0, queuedSlots: 0, scheduledSlots: 0, deferredSlots: 0, openSlots: 0 }],
+    taskInstances: [
+      {
+        dagId: 'a',
+        runId: 'r1',
+        taskId: 't',
+        mapIndex: -1,
+        state: 'success',
+        tryNumber: 1,
+        maxTries: 0,
+        startDate: null,
+        endDate: null,
+        durationSeconds: null,
+        pool: 'p',
+        poolSlots: -3,
+        queue: null,
+        operator: null,
+        queuedWhen: null,
+      },
+    ],
+    pools: [
+      {
+        name: 'p',
+        slots: -7,
+        occupiedSlots: 0,
+        runningSlots: 0,
+        queuedSlots: 0,
+        scheduledSlots: 0,
+        deferredSlots: 0,
+        openSlots: 0,
+      },
+    ],
     variables: {},
     issues: [],
   };
@@ -136,14 +181,30 @@ describe('the command line', () => {
   });
 
   it('accepts every documented form', () => {
-    expect(checkArgs(['--url', 'http://x', '--interval=5m', '--once', '--json', '--no-readonly', '--metricsListen', 'a:1', '--deadline', '9s', '--help'])).toBeNull();
+    expect(
+      checkArgs([
+        '--url',
+        'http://x',
+        '--interval=5m',
+        '--once',
+        '--json',
+        '--no-readonly',
+        '--metricsListen',
+        'a:1',
+        '--deadline',
+        '9s',
+        '--help',
+      ]),
+    ).toBeNull();
   });
 
   it('names the conflicting flags', () => {
     expect(checkConflicts({ demo: true, url: 'http://x', once: false, headless: false })).toMatch(/--demo and --url/);
     expect(checkConflicts({ demo: false, once: true, headless: true })).toMatch(/--once and --headless/);
     expect(checkConflicts({ demo: true, once: true, headless: false })).toBeNull();
-    expect(checkConflicts({ demo: false, once: false, headless: true, attach: 'http://hub:9464' })).toMatch(/--attach and --headless/);
+    expect(checkConflicts({ demo: false, once: false, headless: true, attach: 'http://hub:9464' })).toMatch(
+      /--attach and --headless/,
+    );
     expect(checkConflicts({ demo: false, once: false, headless: false, attach: 'http://hub:9464' })).toBeNull();
   });
 });
@@ -152,8 +213,13 @@ describe('a sink secret in the environment without its config section', () => {
   it('does not switch the sink on, and says so', async () => {
     const { buildSinks } = await import('../../../source/sinks/build.js');
     const { configSchema } = await import('../../../source/config/schema.js');
-    const built = buildSinks(configSchema.parse({}), { variableWriter: null, env: { AIRTOP_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
+    const built = buildSinks(configSchema.parse({}), {
+      variableWriter: null,
+      env: { AIRTOP_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' },
+    });
     expect(built.sinks).toHaveLength(0);
-    expect(built.problems.join('\n')).toMatch(/AIRTOP_SLACK_WEBHOOK_URL is set but the config has no sinks\.slack section, so nothing is sent to Slack/);
+    expect(built.problems.join('\n')).toMatch(
+      /AIRTOP_SLACK_WEBHOOK_URL is set but the config has no sinks\.slack section, so nothing is sent to Slack/,
+    );
   });
 });

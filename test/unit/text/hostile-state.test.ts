@@ -34,8 +34,11 @@ describe('redactSecrets', () => {
     const out = redactSecrets(
       'Authorization: Bearer eyJhbGciOi.secret.sig {"routing_key":"abcd1234abcd1234"} api_key=zzzz9999 https://user:pw@host/x https://hooks.slack.com/services/TA/BB/CCCC xoxb-123456-abcdef',
     );
-    for (const leaked of ['eyJhbGciOi', 'abcd1234abcd1234', 'zzzz9999', 'user:pw', 'TA/BB/CCCC', 'xoxb-123456']) expect(out).not.toContain(leaked);
-    expect(redactSecrets('connection refused (is the receiver running?)')).toBe('connection refused (is the receiver running?)');
+    for (const leaked of ['eyJhbGciOi', 'abcd1234abcd1234', 'zzzz9999', 'user:pw', 'TA/BB/CCCC', 'xoxb-123456'])
+      expect(out).not.toContain(leaked);
+    expect(redactSecrets('connection refused (is the receiver running?)')).toBe(
+      'connection refused (is the receiver running?)',
+    );
   });
 });
 
@@ -45,7 +48,23 @@ describe('dead letters already on disk', () => {
     const leaked = 'slack: HTTP 400 echo POST /services/T1/B2/sekretSekret123456';
     writeFileSync(
       join(dir, 'outbox.json'),
-      JSON.stringify({ version: OUTBOX_VERSION, items: [], latest: {}, recentIds: [], deadLetters: [{ id: 'a>slack', sink: 'slack', payload: 'p', enqueuedAt: T0.toISOString(), reason: leaked, at: T0.toISOString(), summary: 'x' }] }),
+      JSON.stringify({
+        version: OUTBOX_VERSION,
+        items: [],
+        latest: {},
+        recentIds: [],
+        deadLetters: [
+          {
+            id: 'a>slack',
+            sink: 'slack',
+            payload: 'p',
+            enqueuedAt: T0.toISOString(),
+            reason: leaked,
+            at: T0.toISOString(),
+            summary: 'x',
+          },
+        ],
+      }),
     );
     registerSecret('https://hooks.slack.com/services/T1/B2/sekretSekret123456');
     const outbox = createOutbox({ stateDir: dir, sinks: [] });
@@ -58,7 +77,14 @@ describe('alerts.json keeps a last good copy', () => {
   it('a damaged alerts.json is quarantined and the acks in alerts.json.bak come back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'airtop-bak-'));
     const problems: string[] = [];
-    const make = () => createAlertManager({ stateDir: dir, repeatIntervalSeconds: 3600, clock: () => T0, defaultChannels: ['slack'], onProblem: (m) => problems.push(m) });
+    const make = () =>
+      createAlertManager({
+        stateDir: dir,
+        repeatIntervalSeconds: 3600,
+        clock: () => T0,
+        defaultChannels: ['slack'],
+        onProblem: (m) => problems.push(m),
+      });
     const first = make();
     await first.load();
     const fired = first.update([successRateCandidate], T0);
@@ -71,7 +97,9 @@ describe('alerts.json keeps a last good copy', () => {
     const second = make();
     await second.load();
     expect(second.alerts().find((a) => a.fingerprint === fingerprint)?.ack?.by).toBe('ann');
-    expect(problems.join('\n')).toMatch(/moved it to .*alerts\.json\.corrupt-.*; restored the last good copy .*alerts\.json\.bak/);
+    expect(problems.join('\n')).toMatch(
+      /moved it to .*alerts\.json\.corrupt-.*; restored the last good copy .*alerts\.json\.bak/,
+    );
     expect(readdirSync(dir).some((name) => name.startsWith('alerts.json.corrupt-'))).toBe(true);
   });
 });
@@ -79,7 +107,9 @@ describe('alerts.json keeps a last good copy', () => {
 describe('the state dir', () => {
   it('under /proc is refused at once with the level that failed', () => {
     const started = Date.now();
-    expect(() => prepareStateDir('/proc/airtop/state')).toThrow(/the state dir \/proc\/airtop\/state is not usable: cannot create \/proc\/airtop \(ENOENT\)/);
+    expect(() => prepareStateDir('/proc/airtop/state')).toThrow(
+      /the state dir \/proc\/airtop\/state is not usable: cannot create \/proc\/airtop \(ENOENT\)/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

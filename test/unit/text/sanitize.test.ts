@@ -4,7 +4,13 @@ import * as rest from '../../../source/airflow/rest/map.js';
 import * as sql from '../../../source/airflow/sql/rows.js';
 import { AirflowError } from '../../../source/airflow/errors.js';
 import { jsonLogger } from '../../../source/headless/json-logger.js';
-import { isTerminalSafe, MAX_TEXT, sanitizeDeep, sanitizeText, terminalSafeJson } from '../../../source/text/sanitize.js';
+import {
+  isTerminalSafe,
+  MAX_TEXT,
+  sanitizeDeep,
+  sanitizeText,
+  terminalSafeJson,
+} from '../../../source/text/sanitize.js';
 import { HOSTILE, TERMINAL_UNSAFE } from '../../helpers/fake-airflow.js';
 
 /** Every string anywhere in a value. */
@@ -71,12 +77,36 @@ describe('every string field of every record is sanitised where it enters', () =
   it('REST: DAGs, runs, task instances, pools', () => {
     expectSafe(rest.toDag({ dag_id: HOSTILE, is_paused: false, tags: [{ name: HOSTILE }], owners: [HOSTILE] }));
     expectSafe(
-      rest.toRun({ dag_id: HOSTILE, dag_run_id: HOSTILE, state: HOSTILE, run_type: HOSTILE, queued_at: null, start_date: null, end_date: null, run_after: '2025-01-01T00:00:00.000Z', logical_date: null, execution_date: null }),
+      rest.toRun({
+        dag_id: HOSTILE,
+        dag_run_id: HOSTILE,
+        state: HOSTILE,
+        run_type: HOSTILE,
+        queued_at: null,
+        start_date: null,
+        end_date: null,
+        run_after: '2025-01-01T00:00:00.000Z',
+        logical_date: null,
+        execution_date: null,
+      }),
     );
     expectSafe(
       rest.toTaskInstance({
-        dag_id: HOSTILE, dag_run_id: HOSTILE, task_id: HOSTILE, map_index: -1, state: HOSTILE, try_number: 1, max_tries: 1,
-        start_date: null, end_date: null, duration: null, pool: HOSTILE, pool_slots: 1, queue: HOSTILE, operator: HOSTILE, queued_when: null,
+        dag_id: HOSTILE,
+        dag_run_id: HOSTILE,
+        task_id: HOSTILE,
+        map_index: -1,
+        state: HOSTILE,
+        try_number: 1,
+        max_tries: 1,
+        start_date: null,
+        end_date: null,
+        duration: null,
+        pool: HOSTILE,
+        pool_slots: 1,
+        queue: HOSTILE,
+        operator: HOSTILE,
+        queued_when: null,
       }),
     );
     expectSafe(rest.toPool({ name: HOSTILE, slots: 1 }));
@@ -84,22 +114,84 @@ describe('every string field of every record is sanitised where it enters', () =
 
   it('SQL: DAGs, runs, task instances, pools and window rows', () => {
     expectSafe(sql.toDag({ dag_id: HOSTILE, is_paused: false, owners: `${HOSTILE},${HOSTILE}`, tags: [HOSTILE] }));
-    expectSafe(sql.toDagRun({ dag_id: HOSTILE, run_id: HOSTILE, state: HOSTILE, run_type: HOSTILE, queued_at: null, start_date: null, end_date: null, run_after: '2025-01-01T00:00:00Z', logical_date: null }));
     expectSafe(
-      sql.toTaskInstance({
-        dag_id: HOSTILE, run_id: HOSTILE, task_id: HOSTILE, map_index: -1, state: HOSTILE, try_number: 1, max_tries: 1, start_date: null,
-        end_date: null, duration: null, pool: HOSTILE, pool_slots: 1, queue: HOSTILE, operator: HOSTILE, queued_dttm: null,
+      sql.toDagRun({
+        dag_id: HOSTILE,
+        run_id: HOSTILE,
+        state: HOSTILE,
+        run_type: HOSTILE,
+        queued_at: null,
+        start_date: null,
+        end_date: null,
+        run_after: '2025-01-01T00:00:00Z',
+        logical_date: null,
       }),
     );
-    expectSafe(sql.toPool({ pool: HOSTILE, slots: 1, include_deferred: false, running: 0, queued: 0, scheduled: 0, deferred: 0 }));
-    expectSafe(sql.toWindowDags([sanitizeText(HOSTILE)], [{ dag_id: HOSTILE, runs: 1, success: 1, failed: 0, running: 0, queued: 0, avg_seconds: 1, p95_seconds: 1 }]));
-    expectSafe(sql.toWindowTasks([{ dag_id: HOSTILE, task_id: HOSTILE, total: 1, success: 1, failed: 0, retries: 0, avg_seconds: 1, max_seconds: 1 }]));
+    expectSafe(
+      sql.toTaskInstance({
+        dag_id: HOSTILE,
+        run_id: HOSTILE,
+        task_id: HOSTILE,
+        map_index: -1,
+        state: HOSTILE,
+        try_number: 1,
+        max_tries: 1,
+        start_date: null,
+        end_date: null,
+        duration: null,
+        pool: HOSTILE,
+        pool_slots: 1,
+        queue: HOSTILE,
+        operator: HOSTILE,
+        queued_dttm: null,
+      }),
+    );
+    expectSafe(
+      sql.toPool({
+        pool: HOSTILE,
+        slots: 1,
+        include_deferred: false,
+        running: 0,
+        queued: 0,
+        scheduled: 0,
+        deferred: 0,
+      }),
+    );
+    expectSafe(
+      sql.toWindowDags(
+        [sanitizeText(HOSTILE)],
+        [{ dag_id: HOSTILE, runs: 1, success: 1, failed: 0, running: 0, queued: 0, avg_seconds: 1, p95_seconds: 1 }],
+      ),
+    );
+    expectSafe(
+      sql.toWindowTasks([
+        {
+          dag_id: HOSTILE,
+          task_id: HOSTILE,
+          total: 1,
+          success: 1,
+          failed: 0,
+          retries: 0,
+          avg_seconds: 1,
+          max_seconds: 1,
+        },
+      ]),
+    );
     // The SQL window row of a hostile DAG still lands on that DAG (both sides sanitised alike).
-    expect(sql.toWindowDags([sanitizeText(HOSTILE)], [{ dag_id: HOSTILE, runs: 3, success: 1, failed: 0, running: 0, queued: 0, avg_seconds: 1, p95_seconds: 1 }])[sanitizeText(HOSTILE)]!.runs).toBe(3);
+    expect(
+      sql.toWindowDags(
+        [sanitizeText(HOSTILE)],
+        [{ dag_id: HOSTILE, runs: 3, success: 1, failed: 0, running: 0, queued: 0, avg_seconds: 1, p95_seconds: 1 }],
+      )[sanitizeText(HOSTILE)]!.runs,
+    ).toBe(3);
   });
 
   it('task logs: OSC text and CSI are gone from every line', () => {
-    const lines = renderLogContent(['plain', { event: HOSTILE, timestamp: HOSTILE, level: 'info' }, `a\x1b]0;title text\x07b`]);
+    const lines = renderLogContent([
+      'plain',
+      { event: HOSTILE, timestamp: HOSTILE, level: 'info' },
+      `a\x1b]0;title text\x07b`,
+    ]);
     expectSafe(lines);
     expect(lines.join('\n')).not.toContain('title text');
     expectSafe(renderLogContent(`one\x1b[2J\ntwo\x1b]2;x\x07\n`));
