@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real-Airflow e2e suite, for CI (the lead's .ci/run calls it after `npm ci` and `npm test`).
+# The real-Airflow e2e suite, for CI (.ci/run calls it after `npm ci`, `npm run lint` and `npm test`).
 # Needs: Node 20, Python 3.11 with venv, PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres), PyPI.
 # Installs what is missing (tmux), builds or reuses the cached Airflow venv, then runs `npm run test:e2e` (Airflow 3.3.2, then 2.11).
 # Runs unattended: CI=true, no stdin. Prints how long each step took.

@@ -1,4 +1,4 @@
-// UI benchmark, run by `npm run bench` (the lead's runner imports runUiBench). With 2,000 DAGs in the store:
+// UI benchmark, run by `npm run bench` (test/bench/run.ts imports runUiBench). With 2,000 DAGs in the store:
 // time from key press to frame written (↓ ×200, typing a filter, Enter/Esc into a DAG and back), and the
 // CPU the idle screen burns while the header clock ticks. Targets: key p95 < 30 ms, idle < 1 % CPU. For scale it
 // also reports what Ink itself spends on a blank frame of each size.
