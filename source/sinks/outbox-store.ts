@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { withFileLock } from '../alerts/file-lock.js';
 import { PROCESS_STARTED_AT, presenceFile } from '../alerts/shared-dir.js';
@@ -38,16 +39,31 @@ function registeredStart(stateDir: string, owner: OutboxOwner): string | null {
   }
 }
 
+/** A process's outbox heartbeat beside its presence file: its start instant, rewritten every adoption check. */
+export const heartbeatFile = (stateDir: string, owner: OutboxOwner): string => presenceFile(stateDir, owner.host, owner.pid).replace(/\.json$/, '.outbox');
+
+/** How long a heartbeat of a process on another host may be silent before its entries are adopted. */
+export const OWNER_STALE_MS = 30_000;
+
+function beatFresh(stateDir: string, owner: OutboxOwner, staleMs: number): boolean {
+  try {
+    const file = heartbeatFile(stateDir, owner);
+    return readFileSync(file, 'utf8') === owner.startedAt && Date.now() - statSync(file).mtimeMs <= staleMs;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Whether an entry's owner may still send it. A process on another host cannot be probed, so its entries
- * wait for it. On this host: its pid must be alive, and not reused — by this very process (an instance that
- * started before this process, with this pid, is over), nor by another airtop whose presence file says it
- * started at another instant.
+ * Whether an entry's owner may still send it. A process on another host (a shared volume) cannot be probed:
+ * its heartbeat file must be fresh. On this host: its pid must be alive, and not reused — by this very
+ * process (an instance that started before this process, with this pid, is over), nor by another airtop
+ * whose presence file says it started at another instant.
  */
-export function ownerAlive(stateDir: string, owner: OutboxOwner | undefined, me: OutboxOwner): boolean {
+export function ownerAlive(stateDir: string, owner: OutboxOwner | undefined, me: OutboxOwner, staleMs = OWNER_STALE_MS): boolean {
   if (owner === undefined) return false;
   if (sameOwner(owner, me)) return true;
-  if (owner.host !== me.host) return true;
+  if (owner.host !== me.host) return beatFresh(stateDir, owner, staleMs);
   if (owner.pid === process.pid) return owner.startedAt >= PROCESS_STARTED_AT;
   if (!pidAlive(owner.pid)) return false;
   const registered = registeredStart(stateDir, owner);
@@ -72,6 +88,8 @@ export interface StoreOptions {
   owner: OutboxOwner;
   clock: () => Date;
   problem: (message: string) => void;
+  /** See OWNER_STALE_MS. */
+  ownerStaleMs?: number;
 }
 
 export function openOutboxStore(options: StoreOptions): OutboxStore {
@@ -87,7 +105,7 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
     return (entry: QueuedItem) => {
       const key = entry.owner ? `${entry.owner.host}|${entry.owner.pid}|${entry.owner.startedAt}` : '';
       let answer = seen.get(key);
-      if (answer === undefined) seen.set(key, (answer = ownerAlive(options.stateDir, entry.owner, owner)));
+      if (answer === undefined) seen.set(key, (answer = ownerAlive(options.stateDir, entry.owner, owner, options.ownerStaleMs)));
       return answer;
     };
   };
@@ -95,13 +113,17 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
   function adopt(into: OutboxState): number {
     const isAlive = alive();
     let count = 0;
+    const gone = new Set<string>();
     const take = (entry: QueuedItem): QueuedItem => {
       if (isAlive(entry)) return entry;
       count += 1;
+      if (entry.owner) gone.add(heartbeatFile(options.stateDir, entry.owner));
       return { ...entry, owner };
     };
     into.items = into.items.map(take);
     into.latest = Object.fromEntries(Object.entries(into.latest).map(([sink, entry]) => [sink, take(entry)]));
+    // Its heartbeat says nothing any more (and a reused pid's new process writes its own).
+    for (const file of gone) if (file !== heartbeatFile(options.stateDir, owner)) removeQuietly(file);
     return count;
   }
 
@@ -145,6 +167,17 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
     });
   }
 
+  function beat(): void {
+    const file = heartbeatFile(options.stateDir, owner);
+    try {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, owner.startedAt, { mode: 0o600 });
+    } catch {
+      // A read-only dir: the outbox save reports that itself; same-host checks do not need the heartbeat.
+    }
+  }
+  beat();
+
   function orphansOnDisk(): boolean {
     try {
       const peek = parseOutboxState(JSON.parse(readFileSync(path, 'utf8')));
@@ -162,6 +195,7 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
     },
     mutate,
     adoptOrphans() {
+      beat();
       if (!orphansOnDisk()) return 0;
       return locked(() => {
         if (refresh()) write();
@@ -169,4 +203,12 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
       });
     },
   };
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone.
+  }
 }

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presenceFile } from '../../../source/alerts/shared-dir.js';
 import { createOutbox, type Outbox } from '../../../source/sinks/outbox.js';
+import { heartbeatFile } from '../../../source/sinks/outbox-store.js';
 import { OUTBOX_VERSION, parseOutboxState, type OutboxOwner, type QueuedItem } from '../../../source/sinks/outbox-state.js';
 import type { DeliveryResult, Sink } from '../../../source/sinks/types.js';
 
@@ -110,10 +111,17 @@ describe('outbox shared by two processes', () => {
     const reused: OutboxOwner = { host: me, pid: process.ppid, startedAt: '2024-06-01T00:00:00.000Z' };
     mkdirSync(join(dir, 'processes'), { recursive: true });
     writeFileSync(presenceFile(dir, me, process.ppid), JSON.stringify({ pid: process.ppid, host: me, role: 'headless', startedAt: '2025-01-01T00:00:00.000Z' }));
+    // Processes on another host (a shared volume): one with a fresh heartbeat, one silent for too long, one with none.
     const elsewhere: OutboxOwner = { host: `${me}-other`, pid: 1, startedAt: '2024-06-01T00:00:00.000Z' };
+    const silent: OutboxOwner = { host: `${me}-other`, pid: 2, startedAt: '2024-06-01T00:00:00.000Z' };
+    const never: OutboxOwner = { host: `${me}-other`, pid: 3, startedAt: '2024-06-01T00:00:00.000Z' };
+    writeFileSync(heartbeatFile(dir, elsewhere), elsewhere.startedAt);
+    writeFileSync(heartbeatFile(dir, silent), silent.startedAt);
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(heartbeatFile(dir, silent), longAgo, longAgo);
     const earlierMe: OutboxOwner = { host: me, pid: process.pid, startedAt: '2000-01-01T00:00:00.000Z' };
     const entry = (id: string, who?: OutboxOwner): QueuedItem => ({ id, sink: 'slack', payload: id, enqueuedAt: '2024-06-01T00:00:00.000Z', ...(who ? { owner: who } : {}) });
-    writeOutbox([entry('dead1', gone), entry('legacy'), entry('reused1', reused), entry('far1', elsewhere), entry('mine-before', earlierMe), entry('dead2', gone)]);
+    writeOutbox([entry('dead1', gone), entry('legacy'), entry('reused1', reused), entry('far1', elsewhere), entry('mine-before', earlierMe), entry('dead2', gone), entry('silent1', silent), entry('never1', never)]);
 
     const sinkA = recordingSink('slack');
     const sinkB = recordingSink('slack');
@@ -123,9 +131,9 @@ describe('outbox shared by two processes', () => {
     expect(b.adoptOrphans()).toBe(0);
     await Promise.all([a.flush(1000), b.flush(1000)]);
     // The first to load took them all; the other, seeing a live owner, none.
-    expect(sinkA.received).toEqual(['dead1', 'legacy', 'reused1', 'mine-before', 'dead2']);
+    expect(sinkA.received).toEqual(['dead1', 'legacy', 'reused1', 'mine-before', 'dead2', 'silent1', 'never1']);
     expect(sinkB.received).toEqual([]);
-    // Another host's process cannot be probed: its entry waits for it.
+    // Another host's process cannot be probed: while its heartbeat is fresh, its entry waits for it.
     expect(onDisk().items.map((i) => i.id)).toEqual(['far1']);
   });
 
