@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { withFileLock } from '../alerts/file-lock.js';
 import { PROCESS_STARTED_AT, presenceFile } from '../alerts/shared-dir.js';
@@ -177,6 +177,7 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
     }
   }
   beat();
+  sweepHeartbeats(options.stateDir, owner);
 
   function orphansOnDisk(): boolean {
     try {
@@ -210,5 +211,19 @@ function removeQuietly(file: string): void {
     unlinkSync(file);
   } catch {
     // Already gone.
+  }
+}
+
+/** Heartbeats of processes on this host that are gone (a clean exit leaves its own): one file per run otherwise piles up. */
+function sweepHeartbeats(stateDir: string, me: OutboxOwner): void {
+  const prefix = `${me.host.replace(/[^A-Za-z0-9._-]/g, '_')}-`;
+  try {
+    for (const name of readdirSync(join(stateDir, 'processes'))) {
+      if (!name.startsWith(prefix) || !name.endsWith('.outbox')) continue;
+      const pid = Number(name.slice(prefix.length, -'.outbox'.length));
+      if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) removeQuietly(join(stateDir, 'processes', name));
+    }
+  } catch {
+    // No processes/ dir: nothing to sweep.
   }
 }
