@@ -51,7 +51,9 @@ export function announcePresence(stateDir: string, role: string): Presence {
         // Half-written or foreign: not ours to judge.
       }
     }
-    writeFileSync(mine, JSON.stringify({ pid: process.pid, host, role, startedAt: PROCESS_STARTED_AT }), { mode: 0o600 });
+    writeFileSync(mine, JSON.stringify({ pid: process.pid, host, role, startedAt: PROCESS_STARTED_AT }), {
+      mode: 0o600,
+    });
   } catch {
     // A read-only state dir: the alert store reports that itself.
   }

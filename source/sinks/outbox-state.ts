@@ -38,7 +38,13 @@ export interface OutboxState {
 }
 
 const owner = z.object({ host: z.string(), pid: z.number().int(), startedAt: z.string() });
-const item = z.object({ id: z.string(), sink: z.string(), payload: z.unknown(), enqueuedAt: z.string(), owner: owner.optional() });
+const item = z.object({
+  id: z.string(),
+  sink: z.string(),
+  payload: z.unknown(),
+  enqueuedAt: z.string(),
+  owner: owner.optional(),
+});
 
 const schema = z.object({
   version: z.literal(OUTBOX_VERSION),

@@ -6,7 +6,14 @@ import { PROCESS_STARTED_AT, presenceFile } from '../alerts/shared-dir.js';
 import { readJsonState, writeJsonAtomic } from '../persist/json-file.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
-import { emptyOutboxState, parseOutboxState, RECENT_IDS_CAPACITY, type OutboxOwner, type OutboxState, type QueuedItem } from './outbox-state.js';
+import {
+  emptyOutboxState,
+  parseOutboxState,
+  RECENT_IDS_CAPACITY,
+  type OutboxOwner,
+  type OutboxState,
+  type QueuedItem,
+} from './outbox-state.js';
 
 // outbox.json as shared by every airtop process on one state dir (a TUI beside the daemon). Each change is a
 // read-modify-write under outbox.json.lock, so no process overwrites what another queued, delivered or
@@ -32,7 +39,9 @@ function pidAlive(pid: number): boolean {
 
 function registeredStart(stateDir: string, owner: OutboxOwner): string | null {
   try {
-    const entry = JSON.parse(readFileSync(presenceFile(stateDir, owner.host, owner.pid), 'utf8')) as { startedAt?: unknown };
+    const entry = JSON.parse(readFileSync(presenceFile(stateDir, owner.host, owner.pid), 'utf8')) as {
+      startedAt?: unknown;
+    };
     return typeof entry.startedAt === 'string' ? entry.startedAt : null;
   } catch {
     return null;
@@ -40,7 +49,8 @@ function registeredStart(stateDir: string, owner: OutboxOwner): string | null {
 }
 
 /** A process's outbox heartbeat beside its presence file: its start instant, rewritten every adoption check. */
-export const heartbeatFile = (stateDir: string, owner: OutboxOwner): string => presenceFile(stateDir, owner.host, owner.pid).replace(/\.json$/, '.outbox');
+export const heartbeatFile = (stateDir: string, owner: OutboxOwner): string =>
+  presenceFile(stateDir, owner.host, owner.pid).replace(/\.json$/, '.outbox');
 
 /** How long a heartbeat of a process on another host may be silent before its entries are adopted. */
 export const OWNER_STALE_MS = 30_000;
@@ -60,7 +70,12 @@ function beatFresh(stateDir: string, owner: OutboxOwner, staleMs: number): boole
  * process (an instance that started before this process, with this pid, is over), nor by another airtop
  * whose presence file says it started at another instant.
  */
-export function ownerAlive(stateDir: string, owner: OutboxOwner | undefined, me: OutboxOwner, staleMs = OWNER_STALE_MS): boolean {
+export function ownerAlive(
+  stateDir: string,
+  owner: OutboxOwner | undefined,
+  me: OutboxOwner,
+  staleMs = OWNER_STALE_MS,
+): boolean {
   if (owner === undefined) return false;
   if (sameOwner(owner, me)) return true;
   if (owner.host !== me.host) return beatFresh(stateDir, owner, staleMs);
@@ -105,7 +120,8 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
     return (entry: QueuedItem) => {
       const key = entry.owner ? `${entry.owner.host}|${entry.owner.pid}|${entry.owner.startedAt}` : '';
       let answer = seen.get(key);
-      if (answer === undefined) seen.set(key, (answer = ownerAlive(options.stateDir, entry.owner, owner, options.ownerStaleMs)));
+      if (answer === undefined)
+        seen.set(key, (answer = ownerAlive(options.stateDir, entry.owner, owner, options.ownerStaleMs)));
       return answer;
     };
   };
@@ -137,11 +153,16 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
       // Mid-run, the last state this process saw beats an empty one: its own queue is in it.
       if (!loaded) state = emptyOutboxState();
       else dirty = true;
-    } else if (loaded) dirty = state.items.length > 0 || Object.keys(state.latest).length > 0 || state.deadLetters.length > 0;
+    } else if (loaded)
+      dirty = state.items.length > 0 || Object.keys(state.latest).length > 0 || state.deadLetters.length > 0;
     loaded = true;
     // Dead letters written by an older airtop may hold a secret a receiver echoed: scrub them as they load.
     const before = JSON.stringify(state.deadLetters);
-    state.deadLetters = state.deadLetters.map((letter) => ({ ...letter, reason: redactSecrets(sanitizeText(letter.reason)), summary: redactSecrets(sanitizeText(letter.summary)) }));
+    state.deadLetters = state.deadLetters.map((letter) => ({
+      ...letter,
+      reason: redactSecrets(sanitizeText(letter.reason)),
+      summary: redactSecrets(sanitizeText(letter.summary)),
+    }));
     if (JSON.stringify(state.deadLetters) !== before) dirty = true;
     adopted = adopt(state);
     return adopted > 0 || dirty;
@@ -152,7 +173,9 @@ export function openOutboxStore(options: StoreOptions): OutboxStore {
     try {
       writeJsonAtomic(path, state);
     } catch (error) {
-      problem(`cannot save the outbox to ${path}: ${(error as Error).message}; queued notifications would be lost on a crash`);
+      problem(
+        `cannot save the outbox to ${path}: ${(error as Error).message}; queued notifications would be lost on a crash`,
+      );
     }
   }
 

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import type { DeadLetter, SinkStatus } from './status.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
-import { DEAD_LETTER_CAPACITY, type OutboxOwner, type OutboxState, type QueuedItem, type StoredDeadLetter } from './outbox-state.js';
+import {
+  DEAD_LETTER_CAPACITY,
+  type OutboxOwner,
+  type OutboxState,
+  type QueuedItem,
+  type StoredDeadLetter,
+} from './outbox-state.js';
 import { currentOwner, openOutboxStore, sameOwner } from './outbox-store.js';
 import type { DeliveryResult, OutboxItem, Sink } from './types.js';
 import { redactSecrets } from '../text/redact.js';
@@ -72,7 +78,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const path = join(options.stateDir, OUTBOX_FILE);
   const sinks = new Map(options.sinks.map((s) => [s.name, s]));
   const runtime = new Map<string, SinkRuntime>(
-    options.sinks.map((s) => [s.name, { failures: 0, nextAttemptAt: 0, lastSendAt: null, lastSuccessAt: null, lastError: null, lastErrorAt: null }]),
+    options.sinks.map((s) => [
+      s.name,
+      { failures: 0, nextAttemptAt: 0, lastSendAt: null, lastSuccessAt: null, lastError: null, lastErrorAt: null },
+    ]),
   );
 
   const me = options.owner ?? currentOwner();
@@ -94,8 +103,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   /** Everything queued for a sink, whichever process sends it: the status shows the shared outbox. */
-  const depth = (name: string) => store.state.items.filter((i) => i.sink === name).length + (store.state.latest[name] ? 1 : 0);
-  const ownDepth = (name: string) => store.state.items.filter((i) => i.sink === name && mine(i)).length + (mine(store.state.latest[name]) ? 1 : 0);
+  const depth = (name: string) =>
+    store.state.items.filter((i) => i.sink === name).length + (store.state.latest[name] ? 1 : 0);
+  const ownDepth = (name: string) =>
+    store.state.items.filter((i) => i.sink === name && mine(i)).length + (mine(store.state.latest[name]) ? 1 : 0);
 
   function statusOf(name: string): SinkStatus {
     const rt = runtime.get(name)!;
@@ -110,7 +121,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   const report = (name: string) => options.onStatus?.(statusOf(name));
-  const publicLetters = (): DeadLetter[] => store.state.deadLetters.map(({ id, sink, reason, at, summary }) => ({ id, sink, reason, at, summary }));
+  const publicLetters = (): DeadLetter[] =>
+    store.state.deadLetters.map(({ id, sink, reason, at, summary }) => ({ id, sink, reason, at, summary }));
 
   /** Called under the lock on the state just re-read. */
   function remove(state: OutboxState, item: QueuedItem, sink: Sink): void {
@@ -125,7 +137,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function deadLetter(state: OutboxState, item: QueuedItem, sink: Sink, reason: string): void {
-    const letter: StoredDeadLetter = { ...item, reason: redactSecrets(reason), at: clock().toISOString(), summary: redactSecrets(safeDescribe(sink, item.payload)) };
+    const letter: StoredDeadLetter = {
+      ...item,
+      reason: redactSecrets(reason),
+      at: clock().toISOString(),
+      summary: redactSecrets(safeDescribe(sink, item.payload)),
+    };
     state.deadLetters = [...state.deadLetters, letter].slice(-DEAD_LETTER_CAPACITY);
   }
 
@@ -249,7 +266,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     setLatest(sink, payload) {
       const at = clock();
-      const entry: QueuedItem = { id: `${sink}@${at.toISOString()}#${random().toString(36).slice(2, 8)}`, sink, payload, enqueuedAt: at.toISOString(), owner: me };
+      const entry: QueuedItem = {
+        id: `${sink}@${at.toISOString()}#${random().toString(36).slice(2, 8)}`,
+        sink,
+        payload,
+        enqueuedAt: at.toISOString(),
+        owner: me,
+      };
       store.mutate((state) => ((state.latest = { ...state.latest, [sink]: entry }), true));
       if (sinks.has(sink)) report(sink);
       kick();
@@ -298,7 +321,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
         state.recentIds = state.recentIds.filter((id) => !again.has(id));
         for (const letter of back) {
           // Whoever retries sends it, whichever process dead-lettered it.
-          const item: QueuedItem = { id: letter.id, sink: letter.sink, payload: letter.payload, enqueuedAt: letter.enqueuedAt, owner: me };
+          const item: QueuedItem = {
+            id: letter.id,
+            sink: letter.sink,
+            payload: letter.payload,
+            enqueuedAt: letter.enqueuedAt,
+            owner: me,
+          };
           if (sinks.get(letter.sink)?.mode === 'latest') {
             if (!state.latest[letter.sink]) state.latest = { ...state.latest, [letter.sink]: item };
           } else state.items.push(item);

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -51,7 +60,10 @@ function transpileTree(from: string, to: string): void {
     }
     if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
     const source = readFileSync(join(from, name), 'utf8');
-    const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, fileName: name }).outputText;
+    const output = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: name,
+    }).outputText;
     mkdirSync(to, { recursive: true });
     writeFileSync(join(to, name.replace(/\.ts$/, '.js')), output);
   }
@@ -63,7 +75,11 @@ const httpSink: Sink = {
   mode: 'queue',
   describe: () => 'test payload',
   async deliver(payload) {
-    const response = await fetch(url, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(payload),
+      headers: { 'content-type': 'application/json' },
+    });
     await response.text();
     return response.ok ? { ok: true } : { ok: false, permanent: false, reason: `HTTP ${response.status}` };
   },
@@ -95,9 +111,18 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs the child until it queued `count` ids (and a random few more), kills it, returns the ids it reported. */
-function runAndKill(stateDir: string, tag: string, count: number, alongside: () => void, whileAlive: () => Promise<void>): Promise<string[]> {
+function runAndKill(
+  stateDir: string,
+  tag: string,
+  count: number,
+  alongside: () => void,
+  whileAlive: () => Promise<void>,
+): Promise<string[]> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(work, 'child.mjs'), stateDir, tag], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(work, 'child.mjs'), stateDir, tag], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -162,15 +187,24 @@ describe('kill -9 of a process sharing the outbox', () => {
             // and tick a while longer...
             const until = Date.now() + 10_000;
             while (own.some((id) => !received.has(id)) && Date.now() < until) await sleep(20);
-            expect(own.filter((id) => !received.has(id)), `round ${round}, own sent while the child lives`).toEqual([]);
+            expect(
+              own.filter((id) => !received.has(id)),
+              `round ${round}, own sent while the child lives`,
+            ).toEqual([]);
             await sleep(300);
             // ...but the child is alive: its entries are its own, even with its receiver down.
-            expect([...received.keys()].filter((id) => id.startsWith(`child${round}-`)), `round ${round}, child alive`).toEqual([]);
+            expect(
+              [...received.keys()].filter((id) => id.startsWith(`child${round}-`)),
+              `round ${round}, child alive`,
+            ).toEqual([]);
           },
         );
         const deadline = Date.now() + 10_000;
         while (childIds.some((id) => !received.has(id)) && Date.now() < deadline) await sleep(25);
-        expect(childIds.filter((id) => !received.has(id)), `round ${round}: not delivered`).toEqual([]);
+        expect(
+          childIds.filter((id) => !received.has(id)),
+          `round ${round}: not delivered`,
+        ).toEqual([]);
       }
       expect(await Promise.all(boxes.map((b) => b.flush(5000)))).toEqual([true, true]);
       // Time for a duplicate to show up, if either one was going to send an entry again.

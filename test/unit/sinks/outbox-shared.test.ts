@@ -6,7 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presenceFile } from '../../../source/alerts/shared-dir.js';
 import { createOutbox, type Outbox } from '../../../source/sinks/outbox.js';
 import { heartbeatFile } from '../../../source/sinks/outbox-store.js';
-import { OUTBOX_VERSION, parseOutboxState, type OutboxOwner, type QueuedItem } from '../../../source/sinks/outbox-state.js';
+import {
+  OUTBOX_VERSION,
+  parseOutboxState,
+  type OutboxOwner,
+  type QueuedItem,
+} from '../../../source/sinks/outbox-state.js';
 import type { DeliveryResult, Sink } from '../../../source/sinks/types.js';
 
 // Two outboxes on one state dir, as a TUI beside the daemon: neither loses what the other queued, sent or
@@ -15,7 +20,11 @@ import type { DeliveryResult, Sink } from '../../../source/sinks/types.js';
 let dir: string;
 
 /** Two live owners in this process (distinct start instants, both after this process started). */
-const owner = (tag: string): OutboxOwner => ({ host: hostname(), pid: process.pid, startedAt: `${new Date().toISOString()}#${tag}` });
+const owner = (tag: string): OutboxOwner => ({
+  host: hostname(),
+  pid: process.pid,
+  startedAt: `${new Date().toISOString()}#${tag}`,
+});
 
 function recordingSink(name: string, answer: () => DeliveryResult = () => ({ ok: true })) {
   const received: string[] = [];
@@ -33,7 +42,14 @@ function recordingSink(name: string, answer: () => DeliveryResult = () => ({ ok:
   return sink;
 }
 
-const open = (sink: Sink, who: OutboxOwner): Outbox => createOutbox({ stateDir: dir, sinks: [sink], owner: who, retry: { initial: 0.01, max: 0.01, factor: 1 }, random: () => 0 });
+const open = (sink: Sink, who: OutboxOwner): Outbox =>
+  createOutbox({
+    stateDir: dir,
+    sinks: [sink],
+    owner: who,
+    retry: { initial: 0.01, max: 0.01, factor: 1 },
+    random: () => 0,
+  });
 const items = (...ids: string[]) => ids.map((id) => ({ id, sink: 'slack', payload: id }));
 const onDisk = () => parseOutboxState(JSON.parse(readFileSync(join(dir, 'outbox.json'), 'utf8')));
 
@@ -45,7 +61,10 @@ function deadPid(): number {
 }
 
 function writeOutbox(entries: QueuedItem[]): void {
-  writeFileSync(join(dir, 'outbox.json'), JSON.stringify({ version: OUTBOX_VERSION, items: entries, latest: {}, deadLetters: [], recentIds: [] }));
+  writeFileSync(
+    join(dir, 'outbox.json'),
+    JSON.stringify({ version: OUTBOX_VERSION, items: entries, latest: {}, deadLetters: [], recentIds: [] }),
+  );
 }
 
 beforeEach(() => {
@@ -110,7 +129,10 @@ describe('outbox shared by two processes', () => {
     // A live pid (our parent) now run by another airtop that registered a different start: the pid was reused.
     const reused: OutboxOwner = { host: me, pid: process.ppid, startedAt: '2024-06-01T00:00:00.000Z' };
     mkdirSync(join(dir, 'processes'), { recursive: true });
-    writeFileSync(presenceFile(dir, me, process.ppid), JSON.stringify({ pid: process.ppid, host: me, role: 'headless', startedAt: '2025-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      presenceFile(dir, me, process.ppid),
+      JSON.stringify({ pid: process.ppid, host: me, role: 'headless', startedAt: '2025-01-01T00:00:00.000Z' }),
+    );
     // Processes on another host (a shared volume): one with a fresh heartbeat, one silent for too long, one with none.
     const elsewhere: OutboxOwner = { host: `${me}-other`, pid: 1, startedAt: '2024-06-01T00:00:00.000Z' };
     const silent: OutboxOwner = { host: `${me}-other`, pid: 2, startedAt: '2024-06-01T00:00:00.000Z' };
@@ -120,8 +142,23 @@ describe('outbox shared by two processes', () => {
     const longAgo = new Date(Date.now() - 60_000);
     utimesSync(heartbeatFile(dir, silent), longAgo, longAgo);
     const earlierMe: OutboxOwner = { host: me, pid: process.pid, startedAt: '2000-01-01T00:00:00.000Z' };
-    const entry = (id: string, who?: OutboxOwner): QueuedItem => ({ id, sink: 'slack', payload: id, enqueuedAt: '2024-06-01T00:00:00.000Z', ...(who ? { owner: who } : {}) });
-    writeOutbox([entry('dead1', gone), entry('legacy'), entry('reused1', reused), entry('far1', elsewhere), entry('mine-before', earlierMe), entry('dead2', gone), entry('silent1', silent), entry('never1', never)]);
+    const entry = (id: string, who?: OutboxOwner): QueuedItem => ({
+      id,
+      sink: 'slack',
+      payload: id,
+      enqueuedAt: '2024-06-01T00:00:00.000Z',
+      ...(who ? { owner: who } : {}),
+    });
+    writeOutbox([
+      entry('dead1', gone),
+      entry('legacy'),
+      entry('reused1', reused),
+      entry('far1', elsewhere),
+      entry('mine-before', earlierMe),
+      entry('dead2', gone),
+      entry('silent1', silent),
+      entry('never1', never),
+    ]);
 
     const sinkA = recordingSink('slack');
     const sinkB = recordingSink('slack');
@@ -144,7 +181,15 @@ describe('outbox shared by two processes', () => {
     a.start();
     try {
       // Written after A loaded, as by a process that then died.
-      writeOutbox([{ id: 'late', sink: 'slack', payload: 'late', enqueuedAt: '2024-06-01T00:00:00.000Z', owner: { host: me, pid: deadPid(), startedAt: 'x' } }]);
+      writeOutbox([
+        {
+          id: 'late',
+          sink: 'slack',
+          payload: 'late',
+          enqueuedAt: '2024-06-01T00:00:00.000Z',
+          owner: { host: me, pid: deadPid(), startedAt: 'x' },
+        },
+      ]);
       const deadline = Date.now() + 3000;
       while (sinkA.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(sinkA.received).toEqual(['late']);
