@@ -21,10 +21,21 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * When this process started: with host and pid, it names this run of airtop (a pid is reused after a process
+ * dies). The outbox marks its entries with it and checks it against the presence file before adopting them.
+ */
+export const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString();
+
+/** The presence file of a process: <state dir>/processes/<host>-<pid>.json. */
+export function presenceFile(stateDir: string, host: string, pid: number): string {
+  return join(stateDir, 'processes', `${host.replace(/[^A-Za-z0-9._-]/g, '_')}-${pid}.json`);
+}
+
 export function announcePresence(stateDir: string, role: string): Presence {
   const dir = join(stateDir, 'processes');
   const host = hostname();
-  const mine = join(dir, `${host.replace(/[^A-Za-z0-9._-]/g, '_')}-${process.pid}.json`);
+  const mine = presenceFile(stateDir, host, process.pid);
   const others: Presence['others'] = [];
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -40,7 +51,7 @@ export function announcePresence(stateDir: string, role: string): Presence {
         // Half-written or foreign: not ours to judge.
       }
     }
-    writeFileSync(mine, JSON.stringify({ pid: process.pid, host, role, startedAt: new Date().toISOString() }), {
+    writeFileSync(mine, JSON.stringify({ pid: process.pid, host, role, startedAt: PROCESS_STARTED_AT }), {
       mode: 0o600,
     });
   } catch {

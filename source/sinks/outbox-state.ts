@@ -7,11 +7,20 @@ export const OUTBOX_VERSION = 1;
 export const RECENT_IDS_CAPACITY = 1000;
 export const DEAD_LETTER_CAPACITY = 200;
 
+/** The airtop process that delivers an entry: host, pid and start instant (a pid alone is reused). */
+export interface OutboxOwner {
+  host: string;
+  pid: number;
+  startedAt: string;
+}
+
 export interface QueuedItem {
   id: string;
   sink: string;
   payload: unknown;
   enqueuedAt: string;
+  /** Absent in files of older airtop versions: such an entry is adopted by the first process that loads it. */
+  owner?: OutboxOwner;
 }
 
 export interface StoredDeadLetter extends QueuedItem {
@@ -28,7 +37,14 @@ export interface OutboxState {
   recentIds: string[];
 }
 
-const item = z.object({ id: z.string(), sink: z.string(), payload: z.unknown(), enqueuedAt: z.string() });
+const owner = z.object({ host: z.string(), pid: z.number().int(), startedAt: z.string() });
+const item = z.object({
+  id: z.string(),
+  sink: z.string(),
+  payload: z.unknown(),
+  enqueuedAt: z.string(),
+  owner: owner.optional(),
+});
 
 const schema = z.object({
   version: z.literal(OUTBOX_VERSION),

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
-import { readJsonState, writeJsonAtomic } from '../persist/json-file.js';
 import type { DeadLetter, SinkStatus } from './status.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import {
   DEAD_LETTER_CAPACITY,
-  emptyOutboxState,
-  parseOutboxState,
-  RECENT_IDS_CAPACITY,
+  type OutboxOwner,
   type OutboxState,
   type QueuedItem,
   type StoredDeadLetter,
 } from './outbox-state.js';
+import { currentOwner, openOutboxStore, sameOwner } from './outbox-store.js';
 import type { DeliveryResult, OutboxItem, Sink } from './types.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
@@ -18,6 +16,7 @@ import { sanitizeText } from '../text/sanitize.js';
 // The durable outbox: an item is on disk before anything tries to send it, and leaves the disk only after
 // its sink accepted it (or refused it for good, into the dead letters). Per sink, items go out one at a
 // time in the order they came, so after an outage the receiver sees them in order, and none twice.
+// Several processes may share outbox.json (see outbox-store.ts): each sends only the entries it owns.
 
 export const OUTBOX_FILE = 'outbox.json';
 
@@ -34,6 +33,10 @@ export interface OutboxOptions {
   onProblem?: (message: string) => void;
   /** How often start()'s timer looks for due items (ms). */
   tickMs?: number;
+  /** How often start()'s timer looks for entries of processes that are gone, to adopt them (ms). */
+  adoptEveryMs?: number;
+  /** For tests: the process this outbox delivers for (default: this process). */
+  owner?: OutboxOwner;
 }
 
 export interface Outbox {
@@ -45,12 +48,14 @@ export interface Outbox {
   deliverDue(): Promise<void>;
   start(): void;
   stop(): void;
-  /** Delivers until empty or timeout; true when everything went out. */
+  /** Delivers until this process's entries are out or timeout; true when they all went out. */
   flush(timeoutMs: number): Promise<boolean>;
   status(): SinkStatus[];
   deadLetters(): DeadLetter[];
   /** Puts dead letters (all, or these ids) back in their queues, e.g. after fixing a webhook. */
   retryDeadLetters(ids?: string[]): number;
+  /** Adopts entries of processes that are gone (start() does this on its timer); returns how many. */
+  adoptOrphans(): number;
   /** Items waiting for a sink that is not configured now; kept on disk until it is. */
   orphans(): Record<string, number>;
   queued(sink: string): QueuedItem[];
@@ -79,40 +84,29 @@ export function createOutbox(options: OutboxOptions): Outbox {
     ]),
   );
 
-  const read = readJsonState(path, parseOutboxState, clock());
-  const state: OutboxState = read.status === 'ok' ? read.value : emptyOutboxState();
-  // Dead letters written by an older airtop may hold a secret a receiver echoed: scrub them as they load.
-  const loadedLetters = JSON.stringify(state.deadLetters);
-  state.deadLetters = state.deadLetters.map((letter) => ({
-    ...letter,
-    reason: redactSecrets(sanitizeText(letter.reason)),
-    summary: redactSecrets(sanitizeText(letter.summary)),
-  }));
-  const scrubbedOnLoad = JSON.stringify(state.deadLetters) !== loadedLetters;
-  if (read.status === 'corrupt') problem(read.message);
-  let recent = new Set(state.recentIds);
-  if (scrubbedOnLoad) persist();
+  const me = options.owner ?? currentOwner();
+  const store = openOutboxStore({ path, stateDir: options.stateDir, owner: me, clock, problem });
+  // Loading is a locked re-read too: it adopts what a crashed process left and rewrites scrubbed dead letters.
+  store.mutate(() => false);
 
   const running = new Map<string, Promise<void>>();
   const rerun = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
+  let lastAdoptCheck = Date.now();
 
-  function persist(): void {
-    state.recentIds = [...recent].slice(-RECENT_IDS_CAPACITY);
-    recent = new Set(state.recentIds);
-    try {
-      writeJsonAtomic(path, state);
-    } catch (error) {
-      problem(
-        `cannot save the outbox to ${path}: ${(error as Error).message}; queued notifications would be lost on a crash`,
-      );
-    }
-  }
+  const mine = (item: QueuedItem | undefined): item is QueuedItem => item !== undefined && sameOwner(item.owner, me);
 
-  const headOf = (sink: Sink): QueuedItem | undefined =>
-    sink.mode === 'latest' ? state.latest[sink.name] : state.items.find((i) => i.sink === sink.name);
+  const headOf = (sink: Sink): QueuedItem | undefined => {
+    const state = store.state;
+    if (sink.mode === 'latest') return mine(state.latest[sink.name]) ? state.latest[sink.name] : undefined;
+    return state.items.find((i) => i.sink === sink.name && mine(i));
+  };
 
-  const depth = (name: string) => state.items.filter((i) => i.sink === name).length + (state.latest[name] ? 1 : 0);
+  /** Everything queued for a sink, whichever process sends it: the status shows the shared outbox. */
+  const depth = (name: string) =>
+    store.state.items.filter((i) => i.sink === name).length + (store.state.latest[name] ? 1 : 0);
+  const ownDepth = (name: string) =>
+    store.state.items.filter((i) => i.sink === name && mine(i)).length + (mine(store.state.latest[name]) ? 1 : 0);
 
   function statusOf(name: string): SinkStatus {
     const rt = runtime.get(name)!;
@@ -122,25 +116,27 @@ export function createOutbox(options: OutboxOptions): Outbox {
       lastError: rt.lastError,
       lastErrorAt: rt.lastErrorAt,
       queueDepth: depth(name),
-      deadLetters: state.deadLetters.filter((d) => d.sink === name).length,
+      deadLetters: store.state.deadLetters.filter((d) => d.sink === name).length,
     };
   }
 
   const report = (name: string) => options.onStatus?.(statusOf(name));
   const publicLetters = (): DeadLetter[] =>
-    state.deadLetters.map(({ id, sink, reason, at, summary }) => ({ id, sink, reason, at, summary }));
+    store.state.deadLetters.map(({ id, sink, reason, at, summary }) => ({ id, sink, reason, at, summary }));
 
-  function remove(item: QueuedItem, sink: Sink): void {
+  /** Called under the lock on the state just re-read. */
+  function remove(state: OutboxState, item: QueuedItem, sink: Sink): void {
     if (sink.mode === 'latest') {
-      // A newer state may have replaced the one just sent; keep that one.
-      if (state.latest[sink.name]?.id === item.id) delete state.latest[sink.name];
+      // A newer state may have replaced the one just sent (here or in another process); keep that one.
+      const { [sink.name]: current, ...rest } = state.latest;
+      if (current?.id === item.id) state.latest = rest;
     } else {
       state.items = state.items.filter((i) => i.id !== item.id);
-      recent.add(item.id);
+      state.recentIds.push(item.id);
     }
   }
 
-  function deadLetter(item: QueuedItem, sink: Sink, reason: string): void {
+  function deadLetter(state: OutboxState, item: QueuedItem, sink: Sink, reason: string): void {
     const letter: StoredDeadLetter = {
       ...item,
       reason: redactSecrets(reason),
@@ -174,10 +170,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const result = await attempt(sink, head);
       const after = clock();
       if (result.ok) {
-        remove(head, sink);
+        store.mutate((state) => (remove(state, head, sink), true));
         rt.failures = 0;
         rt.lastSuccessAt = after.toISOString();
-        persist();
         report(sink.name);
         continue;
       }
@@ -185,10 +180,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       rt.lastError = redactSecrets(sanitizeText(result.reason));
       rt.lastErrorAt = after.toISOString();
       if (result.permanent) {
-        remove(head, sink);
-        recent.add(head.id);
-        deadLetter(head, sink, rt.lastError);
-        persist();
+        const reason = rt.lastError;
+        store.mutate((state) => {
+          remove(state, head, sink);
+          state.recentIds.push(head.id);
+          deadLetter(state, head, sink, reason);
+          return true;
+        });
         report(sink.name);
         options.onDeadLetters?.(publicLetters());
         continue;
@@ -226,7 +224,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (timer) void deliverDue();
   };
 
-  const totalDepth = () => [...sinks.keys()].reduce((sum, name) => sum + depth(name), 0);
+  /** This process's own entries: the ones it must send before it may say it flushed. */
+  const totalDepth = () => [...sinks.keys()].reduce((sum, name) => sum + ownDepth(name), 0);
+
+  function adoptOrphans(): number {
+    lastAdoptCheck = Date.now();
+    const count = store.adoptOrphans();
+    if (count > 0) for (const name of sinks.keys()) report(name);
+    return count;
+  }
 
   function nextDue(): number {
     let due = Infinity;
@@ -235,21 +241,24 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   for (const name of sinks.keys()) report(name);
-  if (state.deadLetters.length > 0) options.onDeadLetters?.(publicLetters());
+  if (store.state.deadLetters.length > 0) options.onDeadLetters?.(publicLetters());
 
   return {
     enqueue(items) {
-      const queued = new Set(state.items.map((i) => i.id));
       const at = clock().toISOString();
       const accepted: QueuedItem[] = [];
-      for (const item of items) {
-        if (queued.has(item.id) || recent.has(item.id)) continue;
-        queued.add(item.id);
-        accepted.push({ id: item.id, sink: item.sink, payload: item.payload, enqueuedAt: at });
-      }
+      // Checked against the file as it is now: another process may have queued or sent the same id.
+      store.mutate((state) => {
+        const seen = new Set([...state.items.map((i) => i.id), ...state.recentIds]);
+        for (const item of items) {
+          if (seen.has(item.id)) continue;
+          seen.add(item.id);
+          accepted.push({ id: item.id, sink: item.sink, payload: item.payload, enqueuedAt: at, owner: me });
+        }
+        state.items = [...state.items, ...accepted];
+        return accepted.length > 0;
+      });
       if (accepted.length === 0) return [];
-      state.items = [...state.items, ...accepted];
-      persist();
       for (const name of new Set(accepted.map((i) => i.sink))) if (sinks.has(name)) report(name);
       kick();
       return accepted.map((i) => i.id);
@@ -257,16 +266,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     setLatest(sink, payload) {
       const at = clock();
-      state.latest = {
-        ...state.latest,
-        [sink]: {
-          id: `${sink}@${at.toISOString()}#${random().toString(36).slice(2, 8)}`,
-          sink,
-          payload,
-          enqueuedAt: at.toISOString(),
-        },
+      const entry: QueuedItem = {
+        id: `${sink}@${at.toISOString()}#${random().toString(36).slice(2, 8)}`,
+        sink,
+        payload,
+        enqueuedAt: at.toISOString(),
+        owner: me,
       };
-      persist();
+      store.mutate((state) => ((state.latest = { ...state.latest, [sink]: entry }), true));
       if (sinks.has(sink)) report(sink);
       kick();
     },
@@ -276,7 +283,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     start() {
       if (timer) return;
       timer = setInterval(() => {
-        if (totalDepth() > 0 && nextDue() <= clock().getTime()) void deliverDue();
+        // A process that died with entries queued leaves them to whoever looks next: this timer, at least.
+        if (Date.now() - lastAdoptCheck >= (options.adoptEveryMs ?? 1000) && adoptOrphans() > 0) void deliverDue();
+        else if (totalDepth() > 0 && nextDue() <= clock().getTime()) void deliverDue();
       }, options.tickMs ?? 200);
       timer.unref();
       void deliverDue();
@@ -303,40 +312,49 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     retryDeadLetters(ids) {
       const wanted = ids ? new Set(ids) : null;
-      const back = state.deadLetters.filter((d) => !wanted || wanted.has(d.id));
+      let back: StoredDeadLetter[] = [];
+      store.mutate((state) => {
+        back = state.deadLetters.filter((d) => !wanted || wanted.has(d.id));
+        if (back.length === 0) return false;
+        state.deadLetters = state.deadLetters.filter((d) => !back.includes(d));
+        const again = new Set(back.map((d) => d.id));
+        state.recentIds = state.recentIds.filter((id) => !again.has(id));
+        for (const letter of back) {
+          // Whoever retries sends it, whichever process dead-lettered it.
+          const item: QueuedItem = {
+            id: letter.id,
+            sink: letter.sink,
+            payload: letter.payload,
+            enqueuedAt: letter.enqueuedAt,
+            owner: me,
+          };
+          if (sinks.get(letter.sink)?.mode === 'latest') {
+            if (!state.latest[letter.sink]) state.latest = { ...state.latest, [letter.sink]: item };
+          } else state.items.push(item);
+        }
+        return true;
+      });
       if (back.length === 0) return 0;
-      state.deadLetters = state.deadLetters.filter((d) => !back.includes(d));
-      for (const letter of back) {
-        recent.delete(letter.id);
-        const item: QueuedItem = {
-          id: letter.id,
-          sink: letter.sink,
-          payload: letter.payload,
-          enqueuedAt: letter.enqueuedAt,
-        };
-        if (sinks.get(letter.sink)?.mode === 'latest') {
-          if (!state.latest[letter.sink]) state.latest[letter.sink] = item;
-        } else state.items.push(item);
-      }
-      persist();
       for (const name of new Set(back.map((d) => d.sink))) if (sinks.has(name)) report(name);
       options.onDeadLetters?.(publicLetters());
       kick();
       return back.length;
     },
 
+    adoptOrphans,
+
     orphans() {
       const counts: Record<string, number> = {};
-      for (const item of [...state.items, ...Object.values(state.latest)]) {
+      for (const item of [...store.state.items, ...Object.values(store.state.latest)]) {
         if (!sinks.has(item.sink)) counts[item.sink] = (counts[item.sink] ?? 0) + 1;
       }
       return counts;
     },
 
-    queued: (sink) => [
-      ...state.items.filter((i) => i.sink === sink),
-      ...(state.latest[sink] ? [state.latest[sink]] : []),
-    ],
+    queued: (sink) => {
+      const { items, latest } = store.state;
+      return [...items.filter((i) => i.sink === sink), ...(latest[sink] ? [latest[sink]] : [])];
+    },
   };
 }
 
