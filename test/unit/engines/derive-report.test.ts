@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Health } from '../../../source/airflow/types.js';
 import { deriveReport, exitCodeFor, type EngineInput } from '../../../source/engines/index.js';
-import { config, dagStats, nonFiniteNumbers, NOW, pool, run, snapshot, taskStats, ti, variable } from './snapshot-builder.js';
+import { config, dagStats, nonFiniteNumbers, NOW, pool, run, snapshot, taskStats, ti, variable } from '../../helpers/snapshot.js';
 
 const ING = 'capstone_ingestion_pipeline';
 const fresh = { stale: false, reason: null, lastSuccess: NOW.toISOString() };

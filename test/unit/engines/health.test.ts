@@ -4,7 +4,7 @@ import { determineOverallStatus, healthScore, metricAlerts, summarize, threshold
 import { processingMetrics } from '../../../source/engines/processing.js';
 import { qualityReport } from '../../../source/engines/quality.js';
 import type { SlaMiss, ThresholdFinding } from '../../../source/report/types.js';
-import { config, NOW, variable } from './snapshot-builder.js';
+import { config, NOW, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 const processing = (errors: Record<string, number>) => processingMetrics(variable({ '2024-01-15-12': { errors } }), cfg, NOW);

@@ -10,7 +10,7 @@ import { extractionScore } from '../../../source/engines/quality-components.js';
 import { qualityReport } from '../../../source/engines/quality.js';
 import { escalationLevel, slaMisses } from '../../../source/engines/sla.js';
 import type { QualityReport } from '../../../source/report/types.js';
-import { config, dagStats, nonFiniteNumbers, NOW, pool, rawVariable, run, snapshot, taskStats, ti, variable } from './snapshot-builder.js';
+import { config, dagStats, nonFiniteNumbers, NOW, pool, rawVariable, run, snapshot, taskStats, ti, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 const RUNS = { numRuns: 150 };

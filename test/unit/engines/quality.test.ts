@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VariableRead } from '../../../source/airflow/types.js';
 import { extractionScore } from '../../../source/engines/quality-components.js';
 import { extractionConfidence, qualityReport, qualityStatus, recommendationsFor } from '../../../source/engines/quality.js';
-import { config, NOW, rawVariable, variable } from './snapshot-builder.js';
+import { config, NOW, rawVariable, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 const quality = (vars: Record<string, VariableRead>) => qualityReport(vars, cfg, NOW);

@@ -1,6 +1,6 @@
 // Terse Snapshots for engine tests. Times are given as minutes before NOW (a number) or as ISO strings.
-import type { DagRun, DagWindowStats, Pool, Snapshot, TaskInstance, TaskWindowStats, VariableRead } from '../../../source/airflow/types.js';
-import { configSchema, type Config, type ConfigInput } from '../../../source/config/schema.js';
+import type { DagRun, DagWindowStats, Pool, Snapshot, TaskInstance, TaskWindowStats, VariableRead } from '../../source/airflow/types.js';
+import { configSchema, type Config, type ConfigInput } from '../../source/config/schema.js';
 
 /** 2024-01-15 12:30 UTC: hour key "2024-01-15-12", day key "2024-01-15". */
 export const NOW = new Date('2024-01-15T12:30:00Z');
