@@ -32,7 +32,7 @@ describe.skipIf(missing)('pushgateway sink', () => {
     expect(await sink.deliver(text)).toEqual({ ok: true });
 
     const stored = await gatewayMetrics();
-    expect(stored).toContain('capstone_health_score{instance="",job="capstone_pipeline",pipeline="document-processor"} 92.5');
+    expect(stored).toContain('capstone_health_score{instance="",job="capstone_pipeline",pipeline="document-processor"} 95');
     expect(stored).toContain('capstone_cost_usd{instance="",job="capstone_pipeline",type="total"} 1.06');
     expect(stored).toContain('capstone_cost_per_doc_usd{instance="",job="capstone_pipeline"} 0.0265');
     expect(stored).toContain('capstone_extraction_confidence{instance="",job="capstone_pipeline"} 0.82');
@@ -68,7 +68,7 @@ describe.skipIf(missing)('pushgateway sink', () => {
   it('stores grouping values containing "/" through the @base64 form', async () => {
     const sink = createPushgatewaySink({ url: pg.url, job: 'capstone/pipeline', grouping: { instance: 'airflow.example:8080/prod' } });
     expect(await sink.deliver(await reportMetricsText(sampleReport()))).toEqual({ ok: true });
-    expect(await gatewayMetrics()).toContain('capstone_health_score{instance="airflow.example:8080/prod",job="capstone/pipeline",pipeline="document-processor"} 92.5');
+    expect(await gatewayMetrics()).toContain('capstone_health_score{instance="airflow.example:8080/prod",job="capstone/pipeline",pipeline="document-processor"} 95');
   });
 
   it('a refused push is a failure with a reason, not a success', async () => {

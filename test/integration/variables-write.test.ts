@@ -82,7 +82,7 @@ describe('airflow variables sink', () => {
       'PATCH /api/v2/variables/capstone_quality_report',
       'PATCH /api/v2/variables/sla_miss_history',
     ]);
-    expect(JSON.parse(fake.variables.get('capstone_latest_metrics')!.value).summary).toEqual({ health_score: 92.5, alerts: [] });
+    expect(JSON.parse(fake.variables.get('capstone_latest_metrics')!.value).summary).toEqual({ health_score: 95, alerts: [] });
     expect(fake.variables.get('capstone_quality_report')!.description).toBe('Latest quality report (written by airtop)');
   });
 

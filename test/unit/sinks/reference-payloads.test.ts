@@ -42,7 +42,7 @@ describe('capstone_latest_metrics and the dashboard status', () => {
 
   it.each([
     // report → Variable summary (the reference's two keys), dashboard status, airtop_summary
-    ['samples, one threshold violation', sampleReport(), { health_score: 92.5, alerts: [] }, 'healthy', { health_score: 92.5, alerts: [], overall: 'critical' }],
+    ['samples, one threshold violation', sampleReport(), { health_score: 95, alerts: [] }, 'healthy', { health_score: 95, alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%', 'pool default_pool: utilization 84.4% above 80.0%'], overall: 'critical' }],
     [
       'no confidence samples',
       noSamplesReport(),
@@ -63,7 +63,7 @@ describe('capstone_latest_metrics and the dashboard status', () => {
 
 describe('Pushgateway lines under the reference\'s names', () => {
   it.each([
-    ['samples', sampleReport(), ['capstone_health_score{pipeline="document-processor"} 92.5', 'capstone_extraction_confidence 0.82', 'capstone_extraction_confidence_samples 10']],
+    ['samples', sampleReport(), ['capstone_health_score{pipeline="document-processor"} 95', 'capstone_extraction_confidence 0.82', 'capstone_extraction_confidence_samples 10']],
     [
       'no samples: confidence 0 and the reference\'s health score',
       noSamplesReport(),
