@@ -20,9 +20,9 @@ export function slaMiss(level: 1 | 2 | 3, latenessSeconds: number, at: Date = T0
     channels: level === 1 ? ['slack'] : level === 2 ? ['slack', 'email'] : ['slack', 'email', 'pagerduty'],
     dag_id: 'capstone_processing_pipeline',
     task_id: 'extract_text',
-    run_id: 'scheduled__2024-06-01T11:00:00+00:00',
-    execution_date: '2024-06-01T11:00:00.000Z',
-    expected_end: '2024-06-01T11:15:00.000Z',
+    run_id: 'scheduled__2024-01-15T11:30:00+00:00',
+    execution_date: '2024-01-15T11:30:00.000Z',
+    expected_end: '2024-01-15T11:45:00.000Z',
     lateness_seconds: latenessSeconds,
     lateness_human: `0:${String(Math.floor(latenessSeconds / 60)).padStart(2, '0')}:00`,
     blocking_tasks: 'generate_summary',
@@ -77,7 +77,7 @@ export const poolCandidate: AlertCandidate = {
 
 export function slaCandidate(level: 1 | 2 | 3): AlertCandidate {
   return {
-    labels: { alertname: 'sla_miss', dag_id: 'capstone_processing_pipeline', task_id: 'extract_text', run_id: 'scheduled__2024-06-01T11:00:00+00:00', severity: 'warning' },
+    labels: { alertname: 'sla_miss', dag_id: 'capstone_processing_pipeline', task_id: 'extract_text', run_id: 'scheduled__2024-01-15T11:30:00+00:00', severity: 'warning' },
     annotations: { summary: 'SLA missed for capstone_processing_pipeline.extract_text' },
     severity: level === 3 ? 'critical' : 'warning',
     escalation_level: level,
