@@ -8,6 +8,7 @@ import { vi } from 'vitest';
 import type { AirtopStore } from '../../source/state/store.js';
 import { App } from '../../source/ui/app.js';
 import type { Commands } from '../../source/ui/commands.js';
+import { NOW } from './fixtures.js';
 
 export const KEY = { up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', enter: '\r', escape: '\x1b', tab: '\t', shiftTab: '\x1b[Z', backspace: '\x7f', pageUp: '\x1b[5~', pageDown: '\x1b[6~', ctrlC: '\x03' };
 
@@ -30,7 +31,7 @@ export function renderTui(options: { store: AirtopStore; readonly?: boolean; noC
   const stdout = new FakeStdout(columns, rows);
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
   const commands = { refresh: vi.fn(), quit: vi.fn(), ack: vi.fn(), unack: vi.fn(), silence: vi.fn() } satisfies Commands;
-  const instance = render(<App store={options.store} commands={options.commands ?? commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date('2025-03-14T12:00:30Z'))} tickMs={options.tickMs ?? 1000} />, {
+  const instance = render(<App store={options.store} commands={options.commands ?? commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date(NOW.getTime() + 30_000))} tickMs={options.tickMs ?? 1000} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     debug: true,
