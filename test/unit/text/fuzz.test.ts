@@ -15,6 +15,7 @@ import { reportMetricsText } from '../../../source/sinks/metrics-registry.js';
 import { createAirtopStore } from '../../../source/state/store.js';
 import { isTerminalSafe } from '../../../source/text/sanitize.js';
 import { HOSTILE } from '../../helpers/fake-airflow.js';
+import { NOW } from '../../helpers/snapshot.js';
 import { renderTui } from '../../ui/render.js';
 
 // Generated hostile payloads through every layer outside text crosses: the REST mapper (zod schema + record
@@ -24,7 +25,6 @@ import { renderTui } from '../../ui/render.js';
 // comes out is terminal-safe, every number is finite, and every bad Variable or impossible record is
 // explained in the report's issues or problems.
 
-const NOW = new Date('2025-03-14T12:00:00Z');
 const config = configSchema.parse({ dags: { patterns: ['*'] } });
 
 const nasty = fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', HOSTILE, '\x1b[2J', '\x1b]0;t\x07', '\u202e', '\u200b', '\x9b1m', '', ' ', '\ud800', 'a'.repeat(10_000), '***', 'NaN');
@@ -153,7 +153,7 @@ describe('fuzz: the SQL row mapper', () => {
 
 const variableRead: fc.Arbitrary<VariableRead> = fc.oneof(
   { weight: 3, arbitrary: json.map((value) => ({ status: 'ok' as const, raw: JSON.stringify(value) ?? 'null' })) },
-  { weight: 2, arbitrary: fc.dictionary(fc.constantFrom('2025-03-14-11', '2025-03-14-12', '2025-03-14', 'x'), fc.dictionary(fc.constantFrom('total_documents', 'errors', 'by_type', 'embedding_tokens', 'llm_input_tokens', 'llm_output_tokens', 'complete', 'dimensions', 'confidence', 'stage'), json)).map((v) => ({ status: 'ok' as const, raw: JSON.stringify(v) })) },
+  { weight: 2, arbitrary: fc.dictionary(fc.constantFrom('2024-01-15-11', '2024-01-15-12', '2024-01-15', 'x'), fc.dictionary(fc.constantFrom('total_documents', 'errors', 'by_type', 'embedding_tokens', 'llm_input_tokens', 'llm_output_tokens', 'complete', 'dimensions', 'confidence', 'stage'), json)).map((v) => ({ status: 'ok' as const, raw: JSON.stringify(v) })) },
   { weight: 1, arbitrary: text.map((raw) => ({ status: 'ok' as const, raw })) },
   { weight: 1, arbitrary: fc.constantFrom<VariableRead>({ status: 'missing' }, { status: 'forbidden', reason: `403 ${HOSTILE}` }, { status: 'error', reason: HOSTILE }, { status: 'ok', raw: '{"a": NaN, "b": 1e400}' }) },
 );
