@@ -6,7 +6,7 @@ import type { DagRun, Snapshot, TaskInstance } from '../../source/airflow/types.
 import type { AlertView, Report } from '../../source/report/types.js';
 import { type AirtopStore, createAirtopStore } from '../../source/state/store.js';
 import type { DeadLetter, HistoryPoint, SinkStatus } from '../../source/state/types.js';
-import { derivedReport } from '../helpers/report.js';
+import { deriveFixture, derivedReport } from '../helpers/report.js';
 import { NOW, pool, variable } from '../helpers/snapshot.js';
 
 export { NOW };
@@ -133,6 +133,11 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 }
 
 export function buildAlerts(): AlertView[] {
+  // The summaries the engines give buildSnapshot's findings, so an alert never quotes a figure the panes contradict.
+  // (The SLA one is written short, without the DAG id, as the alert pane's narrow columns need.)
+  const { candidates, report } = deriveFixture(buildSnapshot());
+  const late = report.sla.misses[0]!;
+  const said = (alertname: string) => candidates.find((c) => c.labels.alertname === alertname)!.annotations.summary;
   const alert = (fingerprint: string, name: string, severity: AlertView['severity'], state: AlertView['state'], summary: string, labels: Record<string, string>, minutesAgo: number): AlertView => ({
     fingerprint,
     labels: { alertname: name, severity, ...labels },
@@ -144,9 +149,9 @@ export function buildAlerts(): AlertView[] {
     ack: null,
   });
   return [
-    alert('a1b2c3d4e5f60001', 'SuccessRateCritical', 'critical', 'firing', 'capstone_processing_pipeline success rate 60.0% < 90%', { dag_id: DAGS.processing }, 35),
-    { ...alert('a1b2c3d4e5f60002', 'PoolUtilizationWarning', 'warning', 'acknowledged', 'llm_pool utilization 90.0% > 80%', { pool: 'llm_pool' }, 50), ack: { by: 'alice', at: iso(20 * MIN), note: 'scaling workers' } },
-    alert('a1b2c3d4e5f60003', 'SlaMiss', 'critical', 'silenced', 'generate_summary missed its 30m SLA by 42m', { dag_id: DAGS.processing, task_id: 'generate_summary' }, 45),
+    alert('a1b2c3d4e5f60001', 'SuccessRateCritical', 'critical', 'firing', said('success_rate_critical'), { dag_id: DAGS.processing }, 35),
+    { ...alert('a1b2c3d4e5f60002', 'PoolUtilizationWarning', 'warning', 'acknowledged', said('pool_utilization_warning'), { pool: 'llm_pool' }, 50), ack: { by: 'alice', at: iso(20 * MIN), note: 'scaling workers' } },
+    alert('a1b2c3d4e5f60003', 'SlaMiss', 'critical', 'silenced', `generate_summary missed its 30m SLA by ${late.lateness_human}`, { dag_id: DAGS.processing, task_id: 'generate_summary' }, 45),
     alert('a1b2c3d4e5f60004', 'SlowRun', 'warning', 'resolved', 'capstone_vector_store_pipeline run took 2.1× its median', { dag_id: DAGS.vector }, 120),
   ];
 }
