@@ -1,4 +1,5 @@
-// Terse Snapshots for engine tests. Times are given as minutes before NOW (a number) or as ISO strings.
+// Terse Snapshots for tests, around the one fixture NOW every report fixture shares (test/helpers/report.ts
+// derives their reports). Times are given as minutes before NOW (a number) or as ISO strings.
 import type { DagRun, DagWindowStats, Pool, Snapshot, TaskInstance, TaskWindowStats, VariableRead } from '../../source/airflow/types.js';
 import { configSchema, type Config, type ConfigInput } from '../../source/config/schema.js';
 
