@@ -1,6 +1,14 @@
 // Terse Snapshots for tests, around the one fixture NOW every report fixture shares (test/helpers/report.ts
 // derives their reports). Times are given as minutes before NOW (a number) or as ISO strings.
-import type { DagRun, DagWindowStats, Pool, Snapshot, TaskInstance, TaskWindowStats, VariableRead } from '../../source/airflow/types.js';
+import type {
+  DagRun,
+  DagWindowStats,
+  Pool,
+  Snapshot,
+  TaskInstance,
+  TaskWindowStats,
+  VariableRead,
+} from '../../source/airflow/types.js';
 import { configSchema, type Config, type ConfigInput } from '../../source/config/schema.js';
 
 /** 2024-01-15 12:30 UTC: hour key "2024-01-15-12", day key "2024-01-15". */
@@ -20,15 +28,42 @@ export function config(input: ConfigInput = {}): Config {
 }
 
 export function dagStats(dagId: string, s: Partial<Omit<DagWindowStats, 'dagId'>> = {}): DagWindowStats {
-  return { dagId, runs: 0, success: 0, failed: 0, running: 0, queued: 0, avgSuccessDurationSeconds: 0, p95SuccessDurationSeconds: 0, ...s };
+  return {
+    dagId,
+    runs: 0,
+    success: 0,
+    failed: 0,
+    running: 0,
+    queued: 0,
+    avgSuccessDurationSeconds: 0,
+    p95SuccessDurationSeconds: 0,
+    ...s,
+  };
 }
 
 export function taskStats(key: string, s: Partial<Omit<TaskWindowStats, 'dagId' | 'taskId'>> = {}): TaskWindowStats {
   const [dagId = key, taskId = ''] = key.split('.');
-  return { dagId, taskId, total: 0, success: 0, failed: 0, retries: 0, avgDurationSeconds: 0, maxDurationSeconds: 0, ...s };
+  return {
+    dagId,
+    taskId,
+    total: 0,
+    success: 0,
+    failed: 0,
+    retries: 0,
+    avgDurationSeconds: 0,
+    maxDurationSeconds: 0,
+    ...s,
+  };
 }
 
-export function run(dagId: string, runId: string, state: string, start: At, end: At = null, extra: Partial<DagRun> = {}): DagRun {
+export function run(
+  dagId: string,
+  runId: string,
+  state: string,
+  start: At,
+  end: At = null,
+  extra: Partial<DagRun> = {},
+): DagRun {
   return {
     dagId,
     runId,
@@ -43,7 +78,15 @@ export function run(dagId: string, runId: string, state: string, start: At, end:
   };
 }
 
-export function ti(dagId: string, runId: string, taskId: string, state: string | null, start: At, end: At = null, extra: Partial<TaskInstance> = {}): TaskInstance {
+export function ti(
+  dagId: string,
+  runId: string,
+  taskId: string,
+  state: string | null,
+  start: At,
+  end: At = null,
+  extra: Partial<TaskInstance> = {},
+): TaskInstance {
   return {
     dagId,
     runId,
@@ -121,6 +164,7 @@ export function snapshot(parts: SnapshotParts = {}): Snapshot {
 export function nonFiniteNumbers(value: unknown, path = '$'): string[] {
   if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} = ${value}`];
   if (Array.isArray(value)) return value.flatMap((v, i) => nonFiniteNumbers(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
   return [];
 }

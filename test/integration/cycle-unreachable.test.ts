@@ -25,7 +25,10 @@ class FlakySource extends FakeSource {
     const unhealthy = { status: 'unhealthy', latestHeartbeat: null };
     const healthy = { status: 'healthy', latestHeartbeat: null };
     // Two more findings to be muted: the scheduler and the triggerer down.
-    return { ...(await super.snapshot()), health: { metadatabase: healthy, scheduler: unhealthy, triggerer: unhealthy, dagProcessor: healthy } } as Awaited<ReturnType<FakeSource['snapshot']>>;
+    return {
+      ...(await super.snapshot()),
+      health: { metadatabase: healthy, scheduler: unhealthy, triggerer: unhealthy, dagProcessor: healthy },
+    } as Awaited<ReturnType<FakeSource['snapshot']>>;
   }
 }
 
@@ -33,10 +36,19 @@ describe('Airflow unreachable', () => {
   it('is an alert that inhibits every other one, and the others stay listed', async () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-unreachable-'));
     const config = configSchema.parse({ dags: { patterns: ['*'] } });
-    const manager = createAlertManager({ stateDir: dir, repeatIntervalSeconds: 3600, clock: () => NOW, routing: routingFromConfig(config) });
+    const manager = createAlertManager({
+      stateDir: dir,
+      repeatIntervalSeconds: 3600,
+      clock: () => NOW,
+      routing: routingFromConfig(config),
+    });
     await manager.load();
     const stage = {
-      afterPoll: async (report: { alert_groups?: unknown }, candidates: Parameters<typeof manager.update>[0], now: Date) => {
+      afterPoll: async (
+        report: { alert_groups?: unknown },
+        candidates: Parameters<typeof manager.update>[0],
+        now: Date,
+      ) => {
         const { alerts } = manager.update(candidates, now);
         report.alert_groups = groupViews(alerts);
         return alerts;
@@ -60,7 +72,9 @@ describe('Airflow unreachable', () => {
     ]);
     expect(before.flatMap((a) => a.labels.component ?? []).sort()).toEqual(['scheduler', 'triggerer']);
     // The scheduler down already mutes the triggerer.
-    expect(before.find((a) => a.labels.component === 'triggerer')!.inhibited_by).toBe(before.find((a) => a.labels.component === 'scheduler')!.fingerprint);
+    expect(before.find((a) => a.labels.component === 'triggerer')!.inhibited_by).toBe(
+      before.find((a) => a.labels.component === 'scheduler')!.fingerprint,
+    );
     source.down = true;
     await expect(cycle()).rejects.toThrow(/ECONNREFUSED/);
     const after = (store.getState().report?.alerts ?? []).filter((a) => a.state !== 'resolved');

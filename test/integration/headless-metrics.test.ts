@@ -13,7 +13,14 @@ import { sampleReport } from '../unit/sinks/report-fixture.js';
 
 const noPromtool = missingBinaries(['promtool']);
 
-const samplePoint = (at: Date): HistoryPoint => ({ at: at.toISOString(), healthScore: 92.5, totalCostUsd: 1.06, costPerDocumentUsd: 0.0265, qualityScore: 80, dagDurations: {} });
+const samplePoint = (at: Date): HistoryPoint => ({
+  at: at.toISOString(),
+  healthScore: 92.5,
+  totalCostUsd: 1.06,
+  costPerDocumentUsd: 0.0265,
+  qualityScore: 80,
+  dagDurations: {},
+});
 
 let server: MetricsServer | null = null;
 afterEach(async () => {
@@ -26,7 +33,12 @@ describe('metrics endpoint', () => {
     server = await startMetricsServer({
       listen: '127.0.0.1:0',
       getReport,
-      getStatus: () => ({ up: true, lastPollAt: new Date('2024-06-01T12:00:00Z'), pollFailures: 2, queueDepth: { slack: 3, pagerduty: 0 } }),
+      getStatus: () => ({
+        up: true,
+        lastPollAt: new Date('2024-06-01T12:00:00Z'),
+        pollFailures: 2,
+        queueDepth: { slack: 3, pagerduty: 0 },
+      }),
     });
     return server.url;
   }
@@ -62,14 +74,27 @@ describe('metrics endpoint', () => {
   it('reads poll state from the store, counting failures as they happen', async () => {
     const store = createAirtopStore();
     const at = new Date('2024-06-01T12:00:00.000Z');
-    server = await startMetricsServer({ listen: '127.0.0.1:0', getReport: () => null, getStore: () => store.getState() });
+    server = await startMetricsServer({
+      listen: '127.0.0.1:0',
+      getReport: () => null,
+      getStore: () => store.getState(),
+    });
     const scrape = async () => (await fetch(`${server!.url}/metrics`)).text();
     expect(await scrape()).toContain('airtop_up 0');
     store.getState().pollFailed({ error: 'connection refused', at });
     store.getState().pollFailed({ error: 'connection refused', at });
     expect(await scrape()).toContain('airtop_poll_failures_total 2');
     store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: sampleReport(), point: samplePoint(at), at });
-    store.getState().setSinkStatus({ name: 'slack', lastSuccessAt: null, lastError: null, lastErrorAt: null, queueDepth: 4, deadLetters: 0 });
+    store
+      .getState()
+      .setSinkStatus({
+        name: 'slack',
+        lastSuccessAt: null,
+        lastError: null,
+        lastErrorAt: null,
+        queueDepth: 4,
+        deadLetters: 0,
+      });
     const ok = await scrape();
     expect(ok).toContain('airtop_up 1');
     expect(ok).toContain('airtop_poll_failures_total 2');
@@ -95,7 +120,9 @@ describe('metrics endpoint', () => {
   it('says what to change when the port is taken or the address is malformed', async () => {
     server = await startMetricsServer({ listen: '127.0.0.1:0', getReport: () => null });
     const port = new URL(server.url).port;
-    await expect(startMetricsServer({ listen: `127.0.0.1:${port}`, getReport: () => null })).rejects.toThrow(/EADDRINUSE.*set sinks\.metrics\.listen/);
+    await expect(startMetricsServer({ listen: `127.0.0.1:${port}`, getReport: () => null })).rejects.toThrow(
+      /EADDRINUSE.*set sinks\.metrics\.listen/,
+    );
     await expect(startMetricsServer({ listen: 'localhost', getReport: () => null })).rejects.toThrow(/not host:port/);
   });
 });
@@ -103,17 +130,37 @@ describe('metrics endpoint', () => {
 describe('json logger', () => {
   it('writes one JSON object per line with ts, level, msg first and secrets redacted', () => {
     const lines: string[] = [];
-    const log = jsonLogger({ write: (chunk: string) => lines.push(chunk) }, { clock: () => new Date('2024-06-01T12:00:00Z') });
+    const log = jsonLogger(
+      { write: (chunk: string) => lines.push(chunk) },
+      { clock: () => new Date('2024-06-01T12:00:00Z') },
+    );
     log.info('poll', { overall: 'critical', health_score: 92.5 });
-    log('warn', 'sink failed', { sink: 'slack', webhook_url: 'https://hooks.slack.com/services/T/B/SECRET', password: 'hunter2', nested: { apiKey: 'k' } });
+    log('warn', 'sink failed', {
+      sink: 'slack',
+      webhook_url: 'https://hooks.slack.com/services/T/B/SECRET',
+      password: 'hunter2',
+      nested: { apiKey: 'k' },
+    });
     log.error('cannot reach http://admin:hunter2@airflow:8080/api/v2', { msg: 'not me', level: 'not me' });
     log.debug('hidden at info level');
     expect(lines).toHaveLength(3);
     expect(lines.every((l) => l.endsWith('\n') && l.indexOf('\n') === l.length - 1)).toBe(true);
     const [a, b, c] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(Object.keys(a!).slice(0, 3)).toEqual(['ts', 'level', 'msg']);
-    expect(a).toEqual({ ts: '2024-06-01T12:00:00.000Z', level: 'info', msg: 'poll', overall: 'critical', health_score: 92.5 });
-    expect(b).toMatchObject({ level: 'warn', sink: 'slack', webhook_url: '[redacted]', password: '[redacted]', nested: { apiKey: '[redacted]' } });
+    expect(a).toEqual({
+      ts: '2024-06-01T12:00:00.000Z',
+      level: 'info',
+      msg: 'poll',
+      overall: 'critical',
+      health_score: 92.5,
+    });
+    expect(b).toMatchObject({
+      level: 'warn',
+      sink: 'slack',
+      webhook_url: '[redacted]',
+      password: '[redacted]',
+      nested: { apiKey: '[redacted]' },
+    });
     expect(c).toMatchObject({ level: 'error', msg: 'cannot reach http://[redacted]@airflow:8080/api/v2' });
     expect(lines.join('')).not.toMatch(/hunter2|SECRET/);
   });

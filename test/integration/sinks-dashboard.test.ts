@@ -29,22 +29,39 @@ describe('dashboard sink', () => {
   it('POSTs the reference status payload with the Bearer key', async () => {
     dashboard = await startDashboardReceiver('s3cret-key');
     const sink = createDashboardSink({ url: dashboard.url, apiKey: 's3cret-key' });
-    expect(await sink.deliver(dashboardStatus(sampleReport(), [run], 'capstone-document-processor', T0))).toEqual({ ok: true });
+    expect(await sink.deliver(dashboardStatus(sampleReport(), [run], 'capstone-document-processor', T0))).toEqual({
+      ok: true,
+    });
     expect(dashboard.accepted[0]).toMatchObject({
       pipeline_id: 'capstone-document-processor',
       // The reference's verdict on its own summary; airtop's, which counts the threshold violation, beside it.
       status: { overall: 'healthy', health_score: 95 },
       metrics: { quality: { embedding_quality: { avg_similarity: 0.86, min_similarity: 0.61, samples: 10 } } },
-      recent_runs: [{ dag_id: 'capstone_ingestion_pipeline', run_id: run.runId, state: 'success', execution_date: run.logicalDate }],
-      airtop_summary: { overall: 'critical', health_score: 95, alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%', 'pool default_pool: utilization 84.4% above 80.0%'] },
+      recent_runs: [
+        { dag_id: 'capstone_ingestion_pipeline', run_id: run.runId, state: 'success', execution_date: run.logicalDate },
+      ],
+      airtop_summary: {
+        overall: 'critical',
+        health_score: 95,
+        alerts: [
+          'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+          'pool default_pool: utilization 84.4% above 80.0%',
+        ],
+      },
     });
     expect(dashboard.requests[0]!.headers['content-type']).toBe('application/json');
   });
 
   it('a wrong key is permanent and says which setting to check, without the key', async () => {
     dashboard = await startDashboardReceiver('right-key');
-    const result = await createDashboardSink({ url: dashboard.url, apiKey: 'wrong-key' }).deliver(dashboardStatus(sampleReport(), [], 'p', T0));
-    expect(result).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/HTTP 401 .*check sinks\.dashboard\.api_key_env/) });
+    const result = await createDashboardSink({ url: dashboard.url, apiKey: 'wrong-key' }).deliver(
+      dashboardStatus(sampleReport(), [], 'p', T0),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      permanent: true,
+      reason: expect.stringMatching(/HTTP 401 .*check sinks\.dashboard\.api_key_env/),
+    });
     expect(JSON.stringify(result)).not.toContain('wrong-key');
   });
 });

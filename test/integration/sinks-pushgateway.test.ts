@@ -32,7 +32,9 @@ describe.skipIf(missing)('pushgateway sink', () => {
     expect(await sink.deliver(text)).toEqual({ ok: true });
 
     const stored = await gatewayMetrics();
-    expect(stored).toContain('capstone_health_score{instance="",job="capstone_pipeline",pipeline="document-processor"} 95');
+    expect(stored).toContain(
+      'capstone_health_score{instance="",job="capstone_pipeline",pipeline="document-processor"} 95',
+    );
     expect(stored).toContain('capstone_cost_usd{instance="",job="capstone_pipeline",type="total"} 1.06');
     expect(stored).toContain('capstone_cost_per_doc_usd{instance="",job="capstone_pipeline"} 0.0265');
     expect(stored).toContain('capstone_extraction_confidence{instance="",job="capstone_pipeline"} 0.82');
@@ -50,11 +52,15 @@ describe.skipIf(missing)('pushgateway sink', () => {
     expect(await gatewayMetrics()).not.toMatch(/capstone_pool_utilization\{[^}]*job="replace_test"/);
   });
 
-  it('with no confidence samples stores capstone_extraction_confidence 0 and the reference\'s health score, as the reference pushes', async () => {
+  it("with no confidence samples stores capstone_extraction_confidence 0 and the reference's health score, as the reference pushes", async () => {
     const sink = createPushgatewaySink({ url: pg.url, job: 'no_samples' });
     const report = sampleReport();
     report.quality = { ...report.quality, extraction_confidence: null };
-    report.summary = { ...report.summary, health_score: 85, reference: { health_score: 45, alerts: ['Low extraction confidence'], overall: 'critical' } };
+    report.summary = {
+      ...report.summary,
+      health_score: 85,
+      reference: { health_score: 45, alerts: ['Low extraction confidence'], overall: 'critical' },
+    };
     const text = await reportMetricsText(report);
     expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, output: '' });
     expect(await sink.deliver(text)).toEqual({ ok: true });
@@ -66,15 +72,27 @@ describe.skipIf(missing)('pushgateway sink', () => {
   });
 
   it('stores grouping values containing "/" through the @base64 form', async () => {
-    const sink = createPushgatewaySink({ url: pg.url, job: 'capstone/pipeline', grouping: { instance: 'airflow.example:8080/prod' } });
+    const sink = createPushgatewaySink({
+      url: pg.url,
+      job: 'capstone/pipeline',
+      grouping: { instance: 'airflow.example:8080/prod' },
+    });
     expect(await sink.deliver(await reportMetricsText(sampleReport()))).toEqual({ ok: true });
-    expect(await gatewayMetrics()).toContain('capstone_health_score{instance="airflow.example:8080/prod",job="capstone/pipeline",pipeline="document-processor"} 95');
+    expect(await gatewayMetrics()).toContain(
+      'capstone_health_score{instance="airflow.example:8080/prod",job="capstone/pipeline",pipeline="document-processor"} 95',
+    );
   });
 
   it('a refused push is a failure with a reason, not a success', async () => {
     const sink = createPushgatewaySink({ url: pg.url, job: 'bad' });
-    const result = await sink.deliver('# TYPE capstone_health_score gauge\ncapstone_health_score{pipeline="x"} not-a-number\n');
-    expect(result).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/^pushgateway: HTTP 400/) });
+    const result = await sink.deliver(
+      '# TYPE capstone_health_score gauge\ncapstone_health_score{pipeline="x"} not-a-number\n',
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      permanent: true,
+      reason: expect.stringMatching(/^pushgateway: HTTP 400/),
+    });
     // A percent-encoded slash is not a valid path for the gateway; the @base64 form above is the one that works.
     const encoded = await fetch(`${pg.url}/metrics/job/a%2Fb`, { method: 'PUT', body: 'x 1\n' });
     expect(encoded.status === 200 || encoded.status === 202).toBe(false);
@@ -83,6 +101,10 @@ describe.skipIf(missing)('pushgateway sink', () => {
 
   it('a stopped gateway is a transient failure (retried)', async () => {
     const sink = createPushgatewaySink({ url: 'http://127.0.0.1:1', job: 'x' });
-    expect(await sink.deliver('x 1\n')).toEqual({ ok: false, permanent: false, reason: 'pushgateway: connection refused (is the receiver running?)' });
+    expect(await sink.deliver('x 1\n')).toEqual({
+      ok: false,
+      permanent: false,
+      reason: 'pushgateway: connection refused (is the receiver running?)',
+    });
   });
 });

@@ -30,13 +30,18 @@ function startFakeAirflow(options: { forbid?: boolean } = {}) {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      if (req.method === 'GET' && req.url === '/api/v2/version') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"3.0.6","git_version":null}');
+      if (req.method === 'GET' && req.url === '/api/v2/version')
+        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"3.0.6","git_version":null}');
       calls.push(`${req.method} ${req.url}`);
-      if (options.forbid) return res.writeHead(403, { 'content-type': 'application/json' }).end('{"detail":"Forbidden"}');
+      if (options.forbid)
+        return res.writeHead(403, { 'content-type': 'application/json' }).end('{"detail":"Forbidden"}');
       const parsed = JSON.parse(body) as { key: string; value: string; description?: string };
       const key = decodeURIComponent(req.url!.replace('/api/v2/variables/', ''));
       if (req.method === 'PATCH') {
-        if (!variables.has(key)) return res.writeHead(404, { 'content-type': 'application/json' }).end(`{"detail":"The Variable with key: \`${key}\` was not found"}`);
+        if (!variables.has(key))
+          return res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(`{"detail":"The Variable with key: \`${key}\` was not found"}`);
         variables.set(key, { ...variables.get(key), value: parsed.value });
         return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(parsed));
       }
@@ -48,7 +53,9 @@ function startFakeAirflow(options: { forbid?: boolean } = {}) {
     });
   });
   return new Promise<{ server: Server; url: string; variables: typeof variables; calls: string[] }>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, variables, calls })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, variables, calls }),
+    ),
   );
 }
 
@@ -60,7 +67,11 @@ async function connect(config: Record<string, unknown>): Promise<AirflowSource> 
 
 const restConfig = (url: string) => ({ airflow: { url, retries: 0 } });
 // The database is never reached here: the pool connects on the first query, and writes go through REST.
-const sqlConfig = (url?: string) => ({ source: 'sql', db: { url: 'postgres://airtop@127.0.0.1:1/airflow' }, ...(url ? { airflow: { url, retries: 0 } } : {}) });
+const sqlConfig = (url?: string) => ({
+  source: 'sql',
+  db: { url: 'postgres://airtop@127.0.0.1:1/airflow' },
+  ...(url ? { airflow: { url, retries: 0 } } : {}),
+});
 
 describe('airflow variables sink', () => {
   it('creates the Variables on first write (PATCH 404 → POST) and updates them after, as JSON strings', async () => {
@@ -68,7 +79,13 @@ describe('airflow variables sink', () => {
     airflow = fake.server;
     const sink = createAirflowVariablesSink(variableWriterFor(await connect(restConfig(fake.url)))!);
     const report = sampleReport();
-    const payload = { values: { capstone_latest_metrics: latestMetrics(report), capstone_quality_report: qualityReport(report), sla_miss_history: [{ type: 'sla_miss' }] } };
+    const payload = {
+      values: {
+        capstone_latest_metrics: latestMetrics(report),
+        capstone_quality_report: qualityReport(report),
+        sla_miss_history: [{ type: 'sla_miss' }],
+      },
+    };
     expect(await sink.deliver(payload)).toEqual({ ok: true });
     expect(await sink.deliver(payload)).toEqual({ ok: true });
     expect(fake.calls).toEqual([
@@ -82,15 +99,27 @@ describe('airflow variables sink', () => {
       'PATCH /api/v2/variables/capstone_quality_report',
       'PATCH /api/v2/variables/sla_miss_history',
     ]);
-    expect(JSON.parse(fake.variables.get('capstone_latest_metrics')!.value).summary).toEqual({ health_score: 95, alerts: [] });
-    expect(fake.variables.get('capstone_quality_report')!.description).toBe('Latest quality report (written by airtop)');
+    expect(JSON.parse(fake.variables.get('capstone_latest_metrics')!.value).summary).toEqual({
+      health_score: 95,
+      alerts: [],
+    });
+    expect(fake.variables.get('capstone_quality_report')!.description).toBe(
+      'Latest quality report (written by airtop)',
+    );
   });
 
   it('403 (a viewer token) is permanent and says the op role is needed', async () => {
     const fake = await startFakeAirflow({ forbid: true });
     airflow = fake.server;
-    const result = await createAirflowVariablesSink(variableWriterFor(await connect(restConfig(fake.url)))!).deliver({ values: { capstone_latest_metrics: {} } });
-    expect(result).toEqual({ ok: false, permanent: true, reason: 'airflow_variables: 403 writing Variable capstone_latest_metrics: the Airflow user needs the op (or admin) role to write Variables' });
+    const result = await createAirflowVariablesSink(variableWriterFor(await connect(restConfig(fake.url)))!).deliver({
+      values: { capstone_latest_metrics: {} },
+    });
+    expect(result).toEqual({
+      ok: false,
+      permanent: true,
+      reason:
+        'airflow_variables: 403 writing Variable capstone_latest_metrics: the Airflow user needs the op (or admin) role to write Variables',
+    });
   });
 
   it('--source sql with --url writes the Variables through the REST source', async () => {
@@ -98,9 +127,14 @@ describe('airflow variables sink', () => {
     airflow = fake.server;
     const writer = variableWriterFor(await connect(sqlConfig(fake.url)));
     expect(writer).not.toBeNull();
-    expect(await createAirflowVariablesSink(writer!).deliver({ values: { sla_miss_history: [] } })).toEqual({ ok: true });
+    expect(await createAirflowVariablesSink(writer!).deliver({ values: { sla_miss_history: [] } })).toEqual({
+      ok: true,
+    });
     expect(fake.calls).toEqual(['PATCH /api/v2/variables/sla_miss_history', 'POST /api/v2/variables']);
-    expect(fake.variables.get('sla_miss_history')).toEqual({ value: '[]', description: 'Last SLA miss notifications (appended to by airtop)' });
+    expect(fake.variables.get('sla_miss_history')).toEqual({
+      value: '[]',
+      description: 'Last SLA miss notifications (appended to by airtop)',
+    });
   });
 
   it('--source sql without --url has no way to write', async () => {
@@ -109,7 +143,7 @@ describe('airflow variables sink', () => {
     expect(variableWriterFor(source)).toBeNull();
   });
 
-  it('over the REST client\'s Http: PATCH expecting 404, then POST; its AirflowErrors decide retry or dead letter', async () => {
+  it("over the REST client's Http: PATCH expecting 404, then POST; its AirflowErrors decide retry or dead letter", async () => {
     const calls: string[] = [];
     let fail: AirflowError | null = null;
     const http = {
@@ -119,12 +153,18 @@ describe('airflow variables sink', () => {
         return { status: req.method === 'PATCH' ? 404 : 201 };
       },
     };
-    const sink = createAirflowVariablesSink({ setVariable: (key, value, description) => writeVariable(http, 'v1', key, value, description) });
+    const sink = createAirflowVariablesSink({
+      setVariable: (key, value, description) => writeVariable(http, 'v1', key, value, description),
+    });
     expect(await sink.deliver({ values: { sla_miss_history: [] } })).toEqual({ ok: true });
     expect(calls).toEqual(['PATCH /api/v1/variables/sla_miss_history expect=404', 'POST /api/v1/variables expect=']);
     fail = new AirflowError('server', '503 from http://airflow/api/v1/variables/x', 503);
     expect(await sink.deliver({ values: { x: 1 } })).toMatchObject({ ok: false, permanent: false });
     fail = new AirflowError('forbidden', '403 from http://airflow/api/v1/variables/x', 403);
-    expect(await sink.deliver({ values: { x: 1 } })).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/needs the op \(or admin\) role/) });
+    expect(await sink.deliver({ values: { x: 1 } })).toMatchObject({
+      ok: false,
+      permanent: true,
+      reason: expect.stringMatching(/needs the op \(or admin\) role/),
+    });
   });
 });

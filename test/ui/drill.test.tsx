@@ -91,7 +91,9 @@ describe('drill-down', () => {
     source.failRuns = '503 from http://127.0.0.1:8080/api/v2/dags/x/dagRuns: the API server is restarting';
     await ui.waitForContent('›✖ capstone_processing_pipeline');
     await ui.sendKeys(KEY.enter);
-    await ui.waitForContent(`could not load runs of ${DAGS.processing}: 503 from http://127.0.0.1:8080/api/v2/dags/x/dagRuns`);
+    await ui.waitForContent(
+      `could not load runs of ${DAGS.processing}: 503 from http://127.0.0.1:8080/api/v2/dags/x/dagRuns`,
+    );
   });
 });
 
@@ -123,7 +125,11 @@ describe('log view', () => {
     await ui.waitForContent('try 1 of 2: no earlier try');
     await ui.sendKeys(']');
     await ui.waitForContent('try 2 line 1');
-    expect(source.calls.filter((c) => c.startsWith('taskLog'))).toEqual(['taskLog generate_summary 2 -', 'taskLog generate_summary 1 -', 'taskLog generate_summary 2 -']);
+    expect(source.calls.filter((c) => c.startsWith('taskLog'))).toEqual([
+      'taskLog generate_summary 2 -',
+      'taskLog generate_summary 1 -',
+      'taskLog generate_summary 2 -',
+    ]);
   });
 
   it('F follows: new lines arrive through the continuation token and the view sticks to the end', async () => {

@@ -38,7 +38,15 @@ function run(dagId: string, n: number, state: string, startMinAgo: number, minut
   };
 }
 
-export function ti(dagId: string, runId: string, taskId: string, state: string | null, startMinAgo: number | null, minutes: number | null, tryNumber = 1): TaskInstance {
+export function ti(
+  dagId: string,
+  runId: string,
+  taskId: string,
+  state: string | null,
+  startMinAgo: number | null,
+  minutes: number | null,
+  tryNumber = 1,
+): TaskInstance {
   return {
     dagId,
     runId,
@@ -97,7 +105,11 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
     ...extra.flatMap((id, i) => [run(id, 0, 'success', 10 + (i % 30), 3 + (i % 5)), run(id, 1, 'success', 50, 4)]),
   ];
   const stuck = processingRuns()[4]!.runId;
-  const taskInstances = [...processingTaskInstances(processingRuns()[1]!.runId), ti(DAGS.processing, stuck, 'extract_text', 'success', 100, 4), ti(DAGS.processing, stuck, 'generate_summary', 'running', 96, null)];
+  const taskInstances = [
+    ...processingTaskInstances(processingRuns()[1]!.runId),
+    ti(DAGS.processing, stuck, 'extract_text', 'success', 100, 4),
+    ti(DAGS.processing, stuck, 'generate_summary', 'running', 96, null),
+  ];
   const since = iso(60 * MIN);
   const ts = NOW.toISOString();
   return {
@@ -110,23 +122,48 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
       triggerer: { status: 'healthy', latestHeartbeat: ts },
       dagProcessor: { status: 'unhealthy', latestHeartbeat: iso(10 * MIN) },
     },
-    dags: ids.map((dagId) => ({ dagId, isPaused: dagId === DAGS.monitoring, tags: ['capstone'], owners: ['platform-sre'] })),
+    dags: ids.map((dagId) => ({
+      dagId,
+      isPaused: dagId === DAGS.monitoring,
+      tags: ['capstone'],
+      owners: ['platform-sre'],
+    })),
     // Aggregated by the REST source's own code, as a poll would.
     window: { since, ...aggregateWindow(runs, taskInstances, since, ids) },
     baseline: { since: iso(7 * DAY), dags: {}, tasks: {} },
     runs,
     taskInstances,
-    pools: [pool('default_pool', 128, 8), pool('llm_pool', 10, 9, { queuedSlots: 3 }), pool('embedding_pool', 4, 4, { queuedSlots: 6 })],
+    pools: [
+      pool('default_pool', 128, 8),
+      pool('llm_pool', 10, 9, { queuedSlots: 3 }),
+      pool('embedding_pool', 4, 4, { queuedSlots: 6 }),
+    ],
     variables: {
-      capstone_processing_metrics: variable({ [HOUR_KEY]: { documents_processed: 420, total_processing_time_ms: 840_000, by_type: {}, errors: {} } }),
+      capstone_processing_metrics: variable({
+        [HOUR_KEY]: { documents_processed: 420, total_processing_time_ms: 840_000, by_type: {}, errors: {} },
+      }),
       // Today: 4.2M embedding and LLM input tokens, 2.1M output ($0.42 + $12.60 + $31.50); the week before in output tokens.
       capstone_cost_metrics: variable({
-        ...Object.fromEntries([38.1, 41.7, 35.2, 52.9, 47.3, 39.8].map((usd, i) => [dayKey(6 - i), { llm_output_tokens: Math.round((usd / 0.015) * 1000), documents_processed: 400 }])),
-        [dayKey(0)]: { embedding_tokens: 4_200_000, llm_input_tokens: 4_200_000, llm_output_tokens: 2_100_000, documents_processed: 420 },
+        ...Object.fromEntries(
+          [38.1, 41.7, 35.2, 52.9, 47.3, 39.8].map((usd, i) => [
+            dayKey(6 - i),
+            { llm_output_tokens: Math.round((usd / 0.015) * 1000), documents_processed: 400 },
+          ]),
+        ),
+        [dayKey(0)]: {
+          embedding_tokens: 4_200_000,
+          llm_input_tokens: 4_200_000,
+          llm_output_tokens: 2_100_000,
+          documents_processed: 420,
+        },
       }),
       // Embeddings of two sizes (quality 50); 97 of 100 extractions succeeded.
-      embedding_generation_log: variable(Array.from({ length: 100 }, (_, i) => ({ dimensions: i % 2 ? 1536 : 768, norm: 1 }))),
-      extraction_log: variable(Array.from({ length: 100 }, (_, i) => ({ status: i < 97 ? 'success' : 'failed', text_length: 1800 }))),
+      embedding_generation_log: variable(
+        Array.from({ length: 100 }, (_, i) => ({ dimensions: i % 2 ? 1536 : 768, norm: 1 })),
+      ),
+      extraction_log: variable(
+        Array.from({ length: 100 }, (_, i) => ({ status: i < 97 ? 'success' : 'failed', text_length: 1800 })),
+      ),
     },
     issues: [],
   };
@@ -138,7 +175,15 @@ export function buildAlerts(): AlertView[] {
   const { candidates, report } = deriveFixture(buildSnapshot());
   const late = report.sla.misses[0]!;
   const said = (alertname: string) => candidates.find((c) => c.labels.alertname === alertname)!.annotations.summary;
-  const alert = (fingerprint: string, name: string, severity: AlertView['severity'], state: AlertView['state'], summary: string, labels: Record<string, string>, minutesAgo: number): AlertView => ({
+  const alert = (
+    fingerprint: string,
+    name: string,
+    severity: AlertView['severity'],
+    state: AlertView['state'],
+    summary: string,
+    labels: Record<string, string>,
+    minutesAgo: number,
+  ): AlertView => ({
     fingerprint,
     labels: { alertname: name, severity, ...labels },
     annotations: { summary },
@@ -149,10 +194,45 @@ export function buildAlerts(): AlertView[] {
     ack: null,
   });
   return [
-    alert('a1b2c3d4e5f60001', 'SuccessRateCritical', 'critical', 'firing', said('success_rate_critical'), { dag_id: DAGS.processing }, 35),
-    { ...alert('a1b2c3d4e5f60002', 'PoolUtilizationWarning', 'warning', 'acknowledged', said('pool_utilization_warning'), { pool: 'llm_pool' }, 50), ack: { by: 'alice', at: iso(20 * MIN), note: 'scaling workers' } },
-    alert('a1b2c3d4e5f60003', 'SlaMiss', 'critical', 'silenced', `generate_summary missed its 30m SLA by ${late.lateness_human}`, { dag_id: DAGS.processing, task_id: 'generate_summary' }, 45),
-    alert('a1b2c3d4e5f60004', 'SlowRun', 'warning', 'resolved', 'capstone_vector_store_pipeline run took 2.1× its median', { dag_id: DAGS.vector }, 120),
+    alert(
+      'a1b2c3d4e5f60001',
+      'SuccessRateCritical',
+      'critical',
+      'firing',
+      said('success_rate_critical'),
+      { dag_id: DAGS.processing },
+      35,
+    ),
+    {
+      ...alert(
+        'a1b2c3d4e5f60002',
+        'PoolUtilizationWarning',
+        'warning',
+        'acknowledged',
+        said('pool_utilization_warning'),
+        { pool: 'llm_pool' },
+        50,
+      ),
+      ack: { by: 'alice', at: iso(20 * MIN), note: 'scaling workers' },
+    },
+    alert(
+      'a1b2c3d4e5f60003',
+      'SlaMiss',
+      'critical',
+      'silenced',
+      `generate_summary missed its 30m SLA by ${late.lateness_human}`,
+      { dag_id: DAGS.processing, task_id: 'generate_summary' },
+      45,
+    ),
+    alert(
+      'a1b2c3d4e5f60004',
+      'SlowRun',
+      'warning',
+      'resolved',
+      'capstone_vector_store_pipeline run took 2.1× its median',
+      { dag_id: DAGS.vector },
+      120,
+    ),
   ];
 }
 
@@ -174,10 +254,25 @@ export function buildHistory(points = 12): HistoryPoint[] {
 
 export const SINKS: SinkStatus[] = [
   { name: 'slack', lastSuccessAt: iso(5 * MIN), lastError: null, lastErrorAt: null, queueDepth: 0, deadLetters: 0 },
-  { name: 'pagerduty', lastSuccessAt: iso(60 * MIN), lastError: '400 from https://events.pagerduty.com/v2/enqueue: invalid routing_key', lastErrorAt: iso(5 * MIN), queueDepth: 2, deadLetters: 1 },
+  {
+    name: 'pagerduty',
+    lastSuccessAt: iso(60 * MIN),
+    lastError: '400 from https://events.pagerduty.com/v2/enqueue: invalid routing_key',
+    lastErrorAt: iso(5 * MIN),
+    queueDepth: 2,
+    deadLetters: 1,
+  },
 ];
 
-export const DEAD_LETTERS: DeadLetter[] = [{ id: 'dl-1', sink: 'pagerduty', reason: '400 invalid routing_key', at: iso(5 * MIN), summary: 'SuccessRateCritical capstone_processing_pipeline' }];
+export const DEAD_LETTERS: DeadLetter[] = [
+  {
+    id: 'dl-1',
+    sink: 'pagerduty',
+    reason: '400 invalid routing_key',
+    at: iso(5 * MIN),
+    summary: 'SuccessRateCritical capstone_processing_pipeline',
+  },
+];
 
 /** A store as it is after one successful poll of the fixture Airflow. */
 export function buildStore(options: FixtureOptions & { columns?: number; rows?: number } = {}): AirtopStore {
@@ -187,7 +282,15 @@ export function buildStore(options: FixtureOptions & { columns?: number; rows?: 
     history: buildHistory(),
     sinks: Object.fromEntries(SINKS.map((s) => [s.name, s])),
     deadLetters: DEAD_LETTERS,
-    poll: { state: 'ok', lastAttemptAt: NOW.toISOString(), lastSuccessAt: NOW.toISOString(), nextPollAt: new Date(NOW.getTime() + 5 * MIN).toISOString(), error: null, consecutiveFailures: 0, failuresTotal: 0 },
+    poll: {
+      state: 'ok',
+      lastAttemptAt: NOW.toISOString(),
+      lastSuccessAt: NOW.toISOString(),
+      nextPollAt: new Date(NOW.getTime() + 5 * MIN).toISOString(),
+      error: null,
+      consecutiveFailures: 0,
+      failuresTotal: 0,
+    },
   });
   store.getState().setSize(options.columns ?? 120, options.rows ?? 40);
   return store;

@@ -27,7 +27,9 @@ describe('main screen', () => {
   it('header: Airflow, component health, poll times, overall status and score', async () => {
     const { ui } = show();
     const frame = normalise(await ui.waitForContent('DAG health'));
-    expect(lines(frame)[0]).toMatch(/airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL: 2 threshold violations, 1 SLA miss at L2\+ {2}health 99\.4/);
+    expect(lines(frame)[0]).toMatch(
+      /airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL: 2 threshold violations, 1 SLA miss at L2\+ {2}health 99\.4/,
+    );
     expect(lines(frame)[1]).toContain('scheduler ● ok  triggerer ● ok  dag_processor ✖ down');
     expect(lines(frame)[1]).toContain('last poll HH:MM:SS (N ago)  next in 5m');
     expect(lines(frame)[2]).toMatch(/^DAGs/);
@@ -36,7 +38,9 @@ describe('main screen', () => {
   it('header: STALE with the reason while polls fail, PAUSED while paused', async () => {
     const { store, ui } = show();
     await ui.waitForContent('DAG health');
-    store.getState().pollFailed({ error: '401 from http://127.0.0.1:8080/auth/token: check AIRFLOW_USERNAME', at: new Date() });
+    store
+      .getState()
+      .pollFailed({ error: '401 from http://127.0.0.1:8080/auth/token: check AIRFLOW_USERNAME', at: new Date() });
     const frame = await ui.waitForContent('STALE: 401 from');
     expect(lines(frame)[0]).toContain('STALE');
     await ui.sendKeys('p');
@@ -46,8 +50,12 @@ describe('main screen', () => {
   it('pane 1: DAG health with state, runs, success rate, durations, SLA and a sparkline', async () => {
     const { ui } = show();
     const frame = await ui.waitForContent('DAG health');
-    expect(lineWith(frame, DAGS.processing)).toMatch(/✖ capstone_processing_pipeline +3 +50\.0% +1 L3 +15m00s +15m00s █▁/);
-    expect(lineWith(frame, DAGS.ingestion)).toMatch(/✔ capstone_ingestion_pipeline +4 +100\.0% +— +6m51s +5m30s [▁-█]{4}/);
+    expect(lineWith(frame, DAGS.processing)).toMatch(
+      /✖ capstone_processing_pipeline +3 +50\.0% +1 L3 +15m00s +15m00s █▁/,
+    );
+    expect(lineWith(frame, DAGS.ingestion)).toMatch(
+      /✔ capstone_ingestion_pipeline +4 +100\.0% +— +6m51s +5m30s [▁-█]{4}/,
+    );
     expect(lineWith(frame, DAGS.vector)).toContain('▶ capstone_vector_store_pipeline');
     expect(lineWith(frame, DAGS.monitoring)).toMatch(/‖ capstone_monitoring +0 +— /);
   });
@@ -78,7 +86,9 @@ describe('main screen', () => {
   it('pane 2: pools as used / queued / open bars, fullest first', async () => {
     const { ui } = show({ focus: 'pools' });
     const frame = await ui.waitForContent('[2] Pools');
-    const pools = lines(frame).filter((l) => /_pool /.test(l)).map((l) => l.match(/(\w+_pool)/)![1]);
+    const pools = lines(frame)
+      .filter((l) => /_pool /.test(l))
+      .map((l) => l.match(/(\w+_pool)/)![1]);
     expect(pools).toEqual(['embedding_pool', 'llm_pool', 'default_pool']);
     expect(lineWith(frame, 'llm_pool')).toMatch(/█+▒+ 9\/10 q3 +90%/);
     expect(lineWith(frame, 'default_pool')).toMatch(/█+░+ 8\/128 q0 +6%/);
@@ -108,10 +118,14 @@ describe('main screen', () => {
   it('pane 5: alerts (firing first, who acked), sink status and dead letters with reasons', async () => {
     const { ui } = show({ focus: 'alerts' });
     const frame = normalise(await ui.waitForContent('[5] Alerts'));
-    const states = lines(frame).map((l) => l.match(/(?:CRIT|WARN|INFO) HH:MM:SS (firing|acknowledged|silenced|resolved) /)?.[1]).filter(Boolean);
+    const states = lines(frame)
+      .map((l) => l.match(/(?:CRIT|WARN|INFO) HH:MM:SS (firing|acknowledged|silenced|resolved) /)?.[1])
+      .filter(Boolean);
     expect(states).toEqual(['firing', 'acknowledged', 'silenced', 'resolved']);
     expect(lineWith(frame, 'acknowledged')).toContain('ack alice: scaling workers');
-    expect(lineWith(frame, 'pagerduty ')).toMatch(/✖ last ok HH:MM:SS {2}queue 2 {2}dead 1 {2}last error HH:MM:SS: 400 from https:\/\/events\.pagerduty\.com/);
+    expect(lineWith(frame, 'pagerduty ')).toMatch(
+      /✖ last ok HH:MM:SS {2}queue 2 {2}dead 1 {2}last error HH:MM:SS: 400 from https:\/\/events\.pagerduty\.com/,
+    );
     expect(frame).toContain('dead letters (1)');
     expect(frame).toContain('400 invalid routing_key');
   });
@@ -142,7 +156,8 @@ describe('screen budget', () => {
     unmount?.();
     const large = show({ columns: 250, rows: 70 });
     frame = await large.ui.waitForContent('[5] Alerts');
-    for (const title of ['[1] DAG health', '[2] Pools', '[3] Costs', '[4] Quality', '[5] Alerts']) expect(frame).toContain(title);
+    for (const title of ['[1] DAG health', '[2] Pools', '[3] Costs', '[4] Quality', '[5] Alerts'])
+      expect(frame).toContain(title);
   });
 
   it('resizing through the store re-lays out; below 60x15 it says what is needed', async () => {

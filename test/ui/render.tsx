@@ -10,12 +10,28 @@ import { App } from '../../source/ui/app.js';
 import type { Commands } from '../../source/ui/commands.js';
 import { NOW } from './fixtures.js';
 
-export const KEY = { up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', enter: '\r', escape: '\x1b', tab: '\t', shiftTab: '\x1b[Z', backspace: '\x7f', pageUp: '\x1b[5~', pageDown: '\x1b[6~', ctrlC: '\x03' };
+export const KEY = {
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  enter: '\r',
+  escape: '\x1b',
+  tab: '\t',
+  shiftTab: '\x1b[Z',
+  backspace: '\x7f',
+  pageUp: '\x1b[5~',
+  pageDown: '\x1b[6~',
+  ctrlC: '\x03',
+};
 
 class FakeStdout extends EventEmitter {
   frames: string[] = [];
   isTTY = true;
-  constructor(public columns: number, public rows: number) {
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
     super();
   }
   write(chunk: string) {
@@ -26,18 +42,46 @@ class FakeStdout extends EventEmitter {
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function renderTui(options: { store: AirtopStore; readonly?: boolean; noColor?: boolean; clock?: () => Date; tickMs?: number; commands?: Commands }) {
+export function renderTui(options: {
+  store: AirtopStore;
+  readonly?: boolean;
+  noColor?: boolean;
+  clock?: () => Date;
+  tickMs?: number;
+  commands?: Commands;
+}) {
   const { columns, rows } = options.store.getState().ui.size;
   const stdout = new FakeStdout(columns, rows);
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
-  const commands = { refresh: vi.fn(), quit: vi.fn(), ack: vi.fn(), unack: vi.fn(), silence: vi.fn() } satisfies Commands;
-  const instance = render(<App store={options.store} commands={options.commands ?? commands} readonly={options.readonly ?? false} noColor={options.noColor ?? true} clock={options.clock ?? (() => new Date(NOW.getTime() + 30_000))} tickMs={options.tickMs ?? 1000} />, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: () => undefined,
+    ref: () => undefined,
+    unref: () => undefined,
   });
+  const commands = {
+    refresh: vi.fn(),
+    quit: vi.fn(),
+    ack: vi.fn(),
+    unack: vi.fn(),
+    silence: vi.fn(),
+  } satisfies Commands;
+  const instance = render(
+    <App
+      store={options.store}
+      commands={options.commands ?? commands}
+      readonly={options.readonly ?? false}
+      noColor={options.noColor ?? true}
+      clock={options.clock ?? (() => new Date(NOW.getTime() + 30_000))}
+      tickMs={options.tickMs ?? 1000}
+    />,
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
   const rawFrame = () => stdout.frames[stdout.frames.length - 1] ?? '';
   const lastFrame = () => stripVTControlCharacters(rawFrame());
   return {

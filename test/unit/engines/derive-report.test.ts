@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Health } from '../../../source/airflow/types.js';
 import { deriveReport, exitCodeFor, type EngineInput } from '../../../source/engines/index.js';
-import { config, dagStats, nonFiniteNumbers, NOW, pool, run, snapshot, taskStats, ti, variable } from '../../helpers/snapshot.js';
+import {
+  config,
+  dagStats,
+  nonFiniteNumbers,
+  NOW,
+  pool,
+  run,
+  snapshot,
+  taskStats,
+  ti,
+  variable,
+} from '../../helpers/snapshot.js';
 
 const ING = 'capstone_ingestion_pipeline';
 const fresh = { stale: false, reason: null, lastSuccess: NOW.toISOString() };
@@ -14,9 +25,19 @@ function input(parts: Parameters<typeof snapshot>[0] = {}, now = NOW): EngineInp
 
 describe('deriveReport', () => {
   it('gives a healthy report, no candidates and exit 0 for a quiet Airflow', () => {
-    const { report, candidates, point } = deriveReport(input({ health: allHealthy, windowDags: [dagStats(ING, { runs: 4, success: 4, avgSuccessDurationSeconds: 60 })] }));
+    const { report, candidates, point } = deriveReport(
+      input({
+        health: allHealthy,
+        windowDags: [dagStats(ING, { runs: 4, success: 4, avgSuccessDurationSeconds: 60 })],
+      }),
+    );
     // The reference reads "no confidence samples" as a confidence of 0: 40 points off and an alert.
-    expect(report.summary).toEqual({ health_score: 100, alerts: [], overall: 'healthy', reference: { health_score: 60, alerts: ['Low extraction confidence'], overall: 'warning' } });
+    expect(report.summary).toEqual({
+      health_score: 100,
+      alerts: [],
+      overall: 'healthy',
+      reference: { health_score: 60, alerts: ['Low extraction confidence'], overall: 'warning' },
+    });
     expect(report.alerts).toEqual([]);
     expect(report.airflow).toEqual({
       url: 'http://127.0.0.1:8080',
@@ -29,7 +50,14 @@ describe('deriveReport', () => {
     });
     expect(report.quality.status).toBe('no_data');
     expect(candidates).toEqual([]);
-    expect(point).toEqual({ at: NOW.toISOString(), healthScore: 100, totalCostUsd: 0, costPerDocumentUsd: 0, qualityScore: 0, dagDurations: { [ING]: 60 } });
+    expect(point).toEqual({
+      at: NOW.toISOString(),
+      healthScore: 100,
+      totalCostUsd: 0,
+      costPerDocumentUsd: 0,
+      qualityScore: 0,
+      dagDurations: { [ING]: 60 },
+    });
     expect(exitCodeFor(report)).toBe(0);
   });
 
@@ -78,7 +106,10 @@ describe('deriveReport', () => {
   });
 
   it('keeps candidate labels stable as an SLA miss grows later and escalates', () => {
-    const parts = { runs: [run(ING, 'r1', 'running', 90)], taskInstances: [ti(ING, 'r1', 'scan_sources', 'running', 90)] };
+    const parts = {
+      runs: [run(ING, 'r1', 'running', 90)],
+      taskInstances: [ti(ING, 'r1', 'scan_sources', 'running', 90)],
+    };
     const early = deriveReport(input(parts)).candidates;
     const later = deriveReport(input(parts, new Date(NOW.getTime() + 45 * 60_000))).candidates;
     expect(later.map((c) => c.labels)).toEqual(early.map((c) => c.labels));
@@ -92,7 +123,11 @@ describe('deriveReport', () => {
       ...input({ issues: [{ scope: 'variables', message: '403 on /api/v2/variables: needs the op role' }] }),
       stale: { stale: true, reason: 'connection refused', lastSuccess: '2024-01-15T12:00:00.000Z' },
     });
-    expect(report.airflow).toMatchObject({ stale: true, stale_reason: 'connection refused', last_success: '2024-01-15T12:00:00.000Z' });
+    expect(report.airflow).toMatchObject({
+      stale: true,
+      stale_reason: 'connection refused',
+      last_success: '2024-01-15T12:00:00.000Z',
+    });
     expect(report.issues).toEqual([{ scope: 'variables', message: '403 on /api/v2/variables: needs the op role' }]);
   });
 });

@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { costMetrics } from '../../../source/engines/costs.js';
-import { determineOverallStatus, healthScore, metricAlerts, summarize, thresholdLine } from '../../../source/engines/health.js';
+import {
+  determineOverallStatus,
+  healthScore,
+  metricAlerts,
+  summarize,
+  thresholdLine,
+} from '../../../source/engines/health.js';
 import { processingMetrics } from '../../../source/engines/processing.js';
 import { qualityReport } from '../../../source/engines/quality.js';
 import type { SlaMiss, ThresholdFinding } from '../../../source/report/types.js';
 import { config, NOW, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
-const processing = (errors: Record<string, number>) => processingMetrics(variable({ '2024-01-15-12': { errors } }), cfg, NOW);
+const processing = (errors: Record<string, number>) =>
+  processingMetrics(variable({ '2024-01-15-12': { errors } }), cfg, NOW);
 /** A day whose cost per document is `usd` (embedding tokens at 0.0001 per 1K: usd × 1e7 tokens for one document). */
 const costs = (usdPerDoc: number, docs = 1) =>
-  costMetrics(variable({ '2024-01-15': { embedding_tokens: usdPerDoc * docs * 1e7, documents_processed: docs } }), cfg, NOW);
+  costMetrics(
+    variable({ '2024-01-15': { embedding_tokens: usdPerDoc * docs * 1e7, documents_processed: docs } }),
+    cfg,
+    NOW,
+  );
 const confidence = (avg: number) => ({ avg_confidence: avg, low_confidence_count: 0, samples: 1 });
 
 describe('healthScore (_calculate_health_score)', () => {
@@ -66,7 +77,12 @@ describe('determineOverallStatus (_determine_overall_status)', () => {
     [100, 3, 'warning'],
     [100, 4, 'critical'], // more than 3 alerts
   ])('health %d with %d alerts → %s', (health, count, status) => {
-    expect(determineOverallStatus(health, Array.from({ length: count }, () => 'x'))).toBe(status);
+    expect(
+      determineOverallStatus(
+        health,
+        Array.from({ length: count }, () => 'x'),
+      ),
+    ).toBe(status);
   });
 });
 
@@ -80,17 +96,34 @@ describe('summarize', () => {
   });
   const miss = (escalation_level: 1 | 2 | 3) => ({ escalation_level }) as SlaMiss;
   const base = { processing: processing({}), costs: costs(0), quality: qualityReport({}, cfg, NOW) };
-  const thresholds = (violations: ThresholdFinding[], warnings: ThresholdFinding[]) => ({ timestamp: '', violations, warnings, healthy: violations.length === 0 });
+  const thresholds = (violations: ThresholdFinding[], warnings: ThresholdFinding[]) => ({
+    timestamp: '',
+    violations,
+    warnings,
+    healthy: violations.length === 0,
+  });
 
   it('is healthy with nothing wrong', () => {
-    expect(summarize({ ...base, thresholds: thresholds([], []), slaMisses: [] }, cfg)).toEqual({ health_score: 100, alerts: [], overall: 'healthy' });
+    expect(summarize({ ...base, thresholds: thresholds([], []), slaMisses: [] }, cfg)).toEqual({
+      health_score: 100,
+      alerts: [],
+      overall: 'healthy',
+    });
   });
 
   it('takes the worse of the metric verdict, the threshold findings and the SLA misses', () => {
-    const s = summarize({ ...base, thresholds: thresholds([finding('success_rate_critical', 'critical')], []), slaMisses: [] }, cfg);
+    const s = summarize(
+      { ...base, thresholds: thresholds([finding('success_rate_critical', 'critical')], []), slaMisses: [] },
+      cfg,
+    );
     expect(s.overall).toBe('critical');
     expect(s.alerts).toEqual(['ingest: success rate 50.0% below 90.0%']);
-    expect(summarize({ ...base, thresholds: thresholds([], [finding('success_rate_warning', 'warning')]), slaMisses: [] }, cfg).overall).toBe('warning');
+    expect(
+      summarize(
+        { ...base, thresholds: thresholds([], [finding('success_rate_warning', 'warning')]), slaMisses: [] },
+        cfg,
+      ).overall,
+    ).toBe('warning');
     expect(summarize({ ...base, thresholds: thresholds([], []), slaMisses: [miss(1)] }, cfg).overall).toBe('warning');
     expect(summarize({ ...base, thresholds: thresholds([], []), slaMisses: [miss(2)] }, cfg).overall).toBe('critical');
   });
@@ -103,9 +136,18 @@ describe('summarize', () => {
   });
 
   it.each([
-    [{ type: 'pool_utilization_warning', severity: 'warning', value: 0.85, threshold: 0.8, pool: 'default_pool' }, 'pool default_pool: utilization 85.0% above 80.0%'],
-    [{ type: 'high_retry_rate', severity: 'warning', value: 0.2, threshold: 0.1, task: 'ingest.scan' }, 'ingest.scan: retry rate 20.0% above 10.0%'],
-    [{ type: 'avg_duration_increase', severity: 'warning', value: 151, threshold: 150, dag_id: 'ingest' }, 'ingest: average run 151s above 150s (baseline + increase limit)'],
+    [
+      { type: 'pool_utilization_warning', severity: 'warning', value: 0.85, threshold: 0.8, pool: 'default_pool' },
+      'pool default_pool: utilization 85.0% above 80.0%',
+    ],
+    [
+      { type: 'high_retry_rate', severity: 'warning', value: 0.2, threshold: 0.1, task: 'ingest.scan' },
+      'ingest.scan: retry rate 20.0% above 10.0%',
+    ],
+    [
+      { type: 'avg_duration_increase', severity: 'warning', value: 151, threshold: 150, dag_id: 'ingest' },
+      'ingest: average run 151s above 150s (baseline + increase limit)',
+    ],
   ] as [ThresholdFinding, string][])('thresholdLine(%o)', (f, line) => {
     expect(thresholdLine(f)).toBe(line);
   });

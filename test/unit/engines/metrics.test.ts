@@ -8,7 +8,14 @@ describe('pipelineMetrics (collect_pipeline_metrics)', () => {
   it('gives success rate, durations and the baseline mean per DAG', () => {
     const s = snapshot({
       windowDags: [
-        dagStats('ingest', { runs: 10, success: 9, failed: 1, running: 0, avgSuccessDurationSeconds: 120, p95SuccessDurationSeconds: 150 }),
+        dagStats('ingest', {
+          runs: 10,
+          success: 9,
+          failed: 1,
+          running: 0,
+          avgSuccessDurationSeconds: 120,
+          p95SuccessDurationSeconds: 150,
+        }),
         dagStats('idle'),
       ],
       baselineDags: { ingest: [100, 200, 300] },
@@ -46,7 +53,12 @@ describe('pipelineMetrics (collect_pipeline_metrics)', () => {
   });
 
   it('counts only finished runs in the success rate (the reference also counted running ones)', () => {
-    const s = snapshot({ windowDags: [dagStats('busy', { runs: 4, success: 2, failed: 1, running: 1 }), dagStats('starting', { runs: 1, running: 1 })] });
+    const s = snapshot({
+      windowDags: [
+        dagStats('busy', { runs: 4, success: 2, failed: 1, running: 1 }),
+        dagStats('starting', { runs: 1, running: 1 }),
+      ],
+    });
     expect(pipelineMetrics(s).busy!.success_rate).toBeCloseTo(2 / 3); // 2 / (2 + 1); the reference: 2 / 4
     expect(pipelineMetrics(s).starting!.success_rate).toBe(1); // nothing finished yet
   });
@@ -59,14 +71,27 @@ describe('pipelineMetrics (collect_pipeline_metrics)', () => {
 
 describe('taskMetrics (collect_task_metrics)', () => {
   it('maps window stats onto the reference keys', () => {
-    const s = snapshot({ windowTasks: [taskStats('ingest.scan', { total: 4, success: 3, failed: 1, retries: 2, avgDurationSeconds: 5, maxDurationSeconds: 9 })] });
+    const s = snapshot({
+      windowTasks: [
+        taskStats('ingest.scan', {
+          total: 4,
+          success: 3,
+          failed: 1,
+          retries: 2,
+          avgDurationSeconds: 5,
+          maxDurationSeconds: 9,
+        }),
+      ],
+    });
     expect(taskMetrics(s.window)).toEqual({
       'ingest.scan': { total: 4, success: 3, failed: 1, retries: 2, avg_duration: 5, max_duration: 9 },
     });
   });
 
   it('never passes NaN through', () => {
-    const s = snapshot({ windowTasks: [taskStats('a.b', { total: Number.NaN, avgDurationSeconds: Number.POSITIVE_INFINITY })] });
+    const s = snapshot({
+      windowTasks: [taskStats('a.b', { total: Number.NaN, avgDurationSeconds: Number.POSITIVE_INFINITY })],
+    });
     expect(taskMetrics(s.window)['a.b']).toMatchObject({ total: 0, avg_duration: 0 });
   });
 });
@@ -74,13 +99,22 @@ describe('taskMetrics (collect_task_metrics)', () => {
 describe('poolMetrics (collect_resource_metrics)', () => {
   it.each([
     // occupied / slots = 32 / 128
-    [pool('default_pool', 128, 32), { total_slots: 128, open_slots: 96, used_slots: 32, queued_slots: 0, utilization: 0.25 }],
+    [
+      pool('default_pool', 128, 32),
+      { total_slots: 128, open_slots: 96, used_slots: 32, queued_slots: 0, utilization: 0.25 },
+    ],
     // unlimited (-1) pool: utilization 0, not a negative ratio
-    [pool('unlimited', -1, 5, { openSlots: Number.POSITIVE_INFINITY }), { total_slots: -1, open_slots: -1, used_slots: 5, queued_slots: 0, utilization: 0 }],
+    [
+      pool('unlimited', -1, 5, { openSlots: Number.POSITIVE_INFINITY }),
+      { total_slots: -1, open_slots: -1, used_slots: 5, queued_slots: 0, utilization: 0 },
+    ],
     // zero slots: 0, not a division by zero
     [pool('empty', 0, 0), { total_slots: 0, open_slots: 0, used_slots: 0, queued_slots: 0, utilization: 0 }],
     // shrunk below its running tasks: 6 / 4 = 1.5, kept so that the critical check sees it
-    [pool('shrunk', 4, 6, { queuedSlots: 2 }), { total_slots: 4, open_slots: -2, used_slots: 6, queued_slots: 2, utilization: 1.5 }],
+    [
+      pool('shrunk', 4, 6, { queuedSlots: 2 }),
+      { total_slots: 4, open_slots: -2, used_slots: 6, queued_slots: 2, utilization: 1.5 },
+    ],
   ])('%o', (p, expected) => {
     expect(poolMetrics([p])[p.name]).toEqual(expected);
   });

@@ -37,7 +37,12 @@ describe('processingMetrics (collect_processing_metrics)', () => {
 
   it('initialises an unseen hour as the reference does', () => {
     const r = processingMetrics(variable({}), cfg, NOW);
-    expect(r.metrics).toEqual({ documents_processed: 0, total_processing_time_ms: 0, by_type: {}, errors: { extraction: 0, embedding: 0, storage: 0 } });
+    expect(r.metrics).toEqual({
+      documents_processed: 0,
+      total_processing_time_ms: 0,
+      by_type: {},
+      errors: { extraction: 0, embedding: 0, storage: 0 },
+    });
     expect(r.avg_processing_time_ms).toBe(0);
     expect(processingMetrics(undefined, cfg, NOW).problems).toEqual([]);
   });
@@ -45,8 +50,14 @@ describe('processingMetrics (collect_processing_metrics)', () => {
   it.each([
     [variable([1, 2]), /should be a JSON object keyed by hour \("2024-01-15-12"\), found a list/],
     [variable({ '2024-01-15-12': 'busy' }), /hour bucket "2024-01-15-12" should be an object, found a string/],
-    [variable({ '2024-01-15-12': { documents_processed: 'many' } }), /documents_processed should be a number >= 0, found "many": counted as 0/],
-    [variable({ '2024-01-15-12': { errors: { extraction: -3 } } }), /errors.extraction should be a number >= 0, found -3/],
+    [
+      variable({ '2024-01-15-12': { documents_processed: 'many' } }),
+      /documents_processed should be a number >= 0, found "many": counted as 0/,
+    ],
+    [
+      variable({ '2024-01-15-12': { errors: { extraction: -3 } } }),
+      /errors.extraction should be a number >= 0, found -3/,
+    ],
     [variable({ '2024-01-15-12': { errors: [1] } }), /errors should be an object of counts per stage/],
     [rawVariable('{'), /Variable capstone_processing_metrics is not JSON/],
   ])('malformed %o → a problem and the defaults', (read, message) => {
@@ -58,9 +69,14 @@ describe('processingMetrics (collect_processing_metrics)', () => {
 });
 
 describe('costMetrics (collect_cost_metrics)', () => {
-  const today = { embedding_tokens: 1_000_000, llm_input_tokens: 200_000, llm_output_tokens: 50_000, documents_processed: 100 };
+  const today = {
+    embedding_tokens: 1_000_000,
+    llm_input_tokens: 200_000,
+    llm_output_tokens: 50_000,
+    documents_processed: 100,
+  };
 
-  it('prices today\'s tokens at COST_RATES per 1K', () => {
+  it("prices today's tokens at COST_RATES per 1K", () => {
     const r = costMetrics(variable({ '2024-01-15': today, '2024-01-14': { embedding_tokens: 2000 } }), cfg, NOW);
     expect(r.day_key).toBe('2024-01-15');
     expect(r.costs.embedding_cost_usd).toBeCloseTo(0.1, 12); // 1,000,000 / 1000 × 0.0001
@@ -77,7 +93,7 @@ describe('costMetrics (collect_cost_metrics)', () => {
     expect(r.problems).toEqual([]);
   });
 
-  it('flags the daily budget when today\'s total is over it', () => {
+  it("flags the daily budget when today's total is over it", () => {
     // 7,000,000 / 1000 × 0.015 = 105 > 100
     const r = costMetrics(variable({ '2024-01-15': { llm_output_tokens: 7_000_000 } }), cfg, NOW);
     expect(r.costs.total_cost_usd).toBeCloseTo(105, 9);

@@ -10,15 +10,37 @@ import { extractionScore } from '../../../source/engines/quality-components.js';
 import { qualityReport } from '../../../source/engines/quality.js';
 import { escalationLevel, slaMisses } from '../../../source/engines/sla.js';
 import type { QualityReport } from '../../../source/report/types.js';
-import { config, dagStats, nonFiniteNumbers, NOW, pool, rawVariable, run, snapshot, taskStats, ti, variable } from '../../helpers/snapshot.js';
+import {
+  config,
+  dagStats,
+  nonFiniteNumbers,
+  NOW,
+  pool,
+  rawVariable,
+  run,
+  snapshot,
+  taskStats,
+  ti,
+  variable,
+} from '../../helpers/snapshot.js';
 
 const cfg = config();
 const RUNS = { numRuns: 150 };
 
 /** Any number, including the ones a broken writer produces. */
-const anyNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -1, 1e308, Number.NaN, Number.POSITIVE_INFINITY));
+const anyNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(0, -1, 1e308, Number.NaN, Number.POSITIVE_INFINITY),
+);
 /** A field value of any JSON-ish type. */
-const anyField = fc.oneof(anyNumber, fc.string({ maxLength: 5 }), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+const anyField = fc.oneof(
+  anyNumber,
+  fc.string({ maxLength: 5 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+);
 const entry = fc.record(
   {
     dimensions: fc.oneof(fc.constantFrom(1536, 768), anyField),
@@ -37,7 +59,12 @@ const anyVariable: fc.Arbitrary<VariableRead> = fc.oneof(
   fc.jsonValue().map(variable),
   fc.array(fc.oneof(entry, anyField), { maxLength: 120 }).map(variable),
   fc.string().map(rawVariable),
-  fc.constantFrom<VariableRead>(rawVariable('[{"norm": NaN}, {"norm": Infinity}]'), rawVariable('{"x": 1e999}'), { status: 'forbidden', reason: '403' }, { status: 'missing' }),
+  fc.constantFrom<VariableRead>(
+    rawVariable('[{"norm": NaN}, {"norm": Infinity}]'),
+    rawVariable('{"x": 1e999}'),
+    { status: 'forbidden', reason: '403' },
+    { status: 'missing' },
+  ),
 );
 
 function expectRate(value: unknown) {
@@ -53,7 +80,8 @@ function expectQualityBounds(q: QualityReport) {
     if (c.status === 'no_data') continue;
     expect(c.quality_score).toBeGreaterThanOrEqual(0);
     expect(c.quality_score).toBeLessThanOrEqual(100);
-    for (const key of ['success_rate', 'empty_rate', 'completion_rate', 'json_success_rate'] as const) if (key in c) expectRate(c[key]);
+    for (const key of ['success_rate', 'empty_rate', 'completion_rate', 'json_success_rate'] as const)
+      if (key in c) expectRate(c[key]);
   }
   expect(nonFiniteNumbers(q)).toEqual([]);
 }
@@ -62,7 +90,11 @@ describe('properties', () => {
   it('quality: any log contents give scores in [0, 100], rates in [0, 1], finite numbers, no throw', () => {
     fc.assert(
       fc.property(anyVariable, anyVariable, anyVariable, anyVariable, (emb, ext, llm, conf) => {
-        const q = qualityReport({ embedding_generation_log: emb, extraction_log: ext, llm_response_log: llm, capstone_quality_metrics: conf }, cfg, NOW);
+        const q = qualityReport(
+          { embedding_generation_log: emb, extraction_log: ext, llm_response_log: llm, capstone_quality_metrics: conf },
+          cfg,
+          NOW,
+        );
         expectQualityBounds(q);
         if (q.extraction_confidence) expectRate(q.extraction_confidence.avg_confidence);
       }),
@@ -71,7 +103,10 @@ describe('properties', () => {
   });
 
   it('processing and costs: any Variable gives finite numbers and problems, not a throw', () => {
-    const bucket = fc.dictionary(fc.constantFrom('2024-01-15', '2024-01-15-12', '2024-01-14', 'x'), fc.dictionary(fc.string({ maxLength: 20 }), anyField));
+    const bucket = fc.dictionary(
+      fc.constantFrom('2024-01-15', '2024-01-15-12', '2024-01-14', 'x'),
+      fc.dictionary(fc.string({ maxLength: 20 }), anyField),
+    );
     fc.assert(
       fc.property(fc.oneof(anyVariable, bucket.map(variable)), (read) => {
         const p = processingMetrics(read, cfg, NOW);
@@ -86,31 +121,54 @@ describe('properties', () => {
 
   it('the extraction score stays in [0, 100]', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(100), fc.integer({ min: 1, max: 100 }), (sr, er, enc, n) => {
-        const score = extractionScore(sr, er, Math.min(enc, n), n);
-        expect(score).toBeGreaterThanOrEqual(0);
-        expect(score).toBeLessThanOrEqual(100);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(100),
+        fc.integer({ min: 1, max: 100 }),
+        (sr, er, enc, n) => {
+          const score = extractionScore(sr, er, Math.min(enc, n), n);
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(100);
+        },
+      ),
     );
   });
 
   it('escalation level is monotone in lateness, for any level2 <= level3 boundaries', () => {
     fc.assert(
-      fc.property(fc.nat(10_000), fc.nat(10_000), fc.double({ min: 0, max: 20_000, noNaN: true }), fc.double({ min: 0, max: 20_000, noNaN: true }), (b2, gap, a, b) => {
-        const bounds = { level2_after: b2, level3_after: b2 + gap };
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(escalationLevel(low, bounds)).toBeLessThanOrEqual(escalationLevel(high, bounds));
-      }),
+      fc.property(
+        fc.nat(10_000),
+        fc.nat(10_000),
+        fc.double({ min: 0, max: 20_000, noNaN: true }),
+        fc.double({ min: 0, max: 20_000, noNaN: true }),
+        (b2, gap, a, b) => {
+          const bounds = { level2_after: b2, level3_after: b2 + gap };
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          expect(escalationLevel(low, bounds)).toBeLessThanOrEqual(escalationLevel(high, bounds));
+        },
+      ),
     );
   });
 
   it('SLA misses: positive lateness, level from lateness, sorted latest first, for any timings', () => {
     const minutes = fc.option(fc.integer({ min: -60, max: 60 * 30 }), { nil: null });
-    const state = fc.constantFrom('success', 'failed', 'running', 'queued', 'up_for_retry', 'scheduled', null, 'awaiting_input');
+    const state = fc.constantFrom(
+      'success',
+      'failed',
+      'running',
+      'queued',
+      'up_for_retry',
+      'scheduled',
+      null,
+      'awaiting_input',
+    );
     const task = fc.constantFrom('scan_sources', 'download_documents', 'other');
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom('success', 'failed', 'running', 'queued'), minutes, minutes), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.constantFrom('success', 'failed', 'running', 'queued'), minutes, minutes), {
+          maxLength: 4,
+        }),
         fc.array(fc.tuple(fc.nat(3), task, state, minutes, minutes), { maxLength: 12 }),
         fc.boolean(),
         (runs, tis, fromTaskStart) => {
@@ -141,9 +199,18 @@ describe('properties', () => {
         (dags, tasks, pools, costs) => {
           const { report, candidates, point } = deriveReport({
             snapshot: snapshot({
-              windowDags: dags.map(([runs, success, avg, p95], i) => dagStats(`d${i}`, { runs, success: Math.min(success, runs), avgSuccessDurationSeconds: avg, p95SuccessDurationSeconds: p95 })),
+              windowDags: dags.map(([runs, success, avg, p95], i) =>
+                dagStats(`d${i}`, {
+                  runs,
+                  success: Math.min(success, runs),
+                  avgSuccessDurationSeconds: avg,
+                  p95SuccessDurationSeconds: p95,
+                }),
+              ),
               baselineDags: Object.fromEntries(dags.map(([, , , , b], i) => [`d${i}`, b])),
-              windowTasks: tasks.map(([total, retries, avg], i) => taskStats(`d0.t${i}`, { total, retries, avgDurationSeconds: avg })),
+              windowTasks: tasks.map(([total, retries, avg], i) =>
+                taskStats(`d0.t${i}`, { total, retries, avgDurationSeconds: avg }),
+              ),
               pools: pools.map(([slots, occupied], i) => pool(`p${i}`, slots, occupied)),
               variables: { capstone_cost_metrics: costs },
             }),
@@ -164,11 +231,21 @@ describe('properties', () => {
   });
 
   it('empty, single-sample and 100,000-entry logs are all finite and bounded', () => {
-    const one = { dimensions: 1536, norm: 1, status: 'success', text_length: 5, complete: true, json_valid: true, latency_ms: 3 };
+    const one = {
+      dimensions: 1536,
+      norm: 1,
+      status: 'success',
+      text_length: 5,
+      complete: true,
+      json_valid: true,
+      latency_ms: 3,
+    };
     const huge = Array.from({ length: 100_000 }, (_, i) => ({ norm: i % 2, latency_ms: i, status: 'failed' }));
     for (const log of [[], [one], huge]) {
       const read = variable(log);
-      expectQualityBounds(qualityReport({ embedding_generation_log: read, extraction_log: read, llm_response_log: read }, cfg, NOW));
+      expectQualityBounds(
+        qualityReport({ embedding_generation_log: read, extraction_log: read, llm_response_log: read }, cfg, NOW),
+      );
     }
   });
 });

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableRead } from '../../../source/airflow/types.js';
 import { extractionScore } from '../../../source/engines/quality-components.js';
-import { extractionConfidence, qualityReport, qualityStatus, recommendationsFor } from '../../../source/engines/quality.js';
+import {
+  extractionConfidence,
+  qualityReport,
+  qualityStatus,
+  recommendationsFor,
+} from '../../../source/engines/quality.js';
 import { config, NOW, rawVariable, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 const quality = (vars: Record<string, VariableRead>) => qualityReport(vars, cfg, NOW);
-const embeddings = (entries: unknown[]) => quality({ embedding_generation_log: variable(entries) }).components.embedding;
+const embeddings = (entries: unknown[]) =>
+  quality({ embedding_generation_log: variable(entries) }).components.embedding;
 
 describe('embedding quality (analyze_embedding_quality)', () => {
   it('scores 100 for consistent expected dimensions and healthy norms', () => {
@@ -22,10 +28,34 @@ describe('embedding quality (analyze_embedding_quality)', () => {
 
   it.each([
     // consistent but not the expected 1536: the reference would say 100; airtop compares → 50
-    [[{ dimensions: 768, norm: 1 }, { dimensions: 768, norm: 1 }], 50],
-    [[{ dimensions: 1536, norm: 1 }, { dimensions: 768, norm: 1 }], 50], // inconsistent
-    [[{ dimensions: 1536, norm: 0.5 }, { dimensions: 1536, norm: 0.5 }], 50], // average 0.5 < 0.9
-    [[{ dimensions: 1536, norm: 0.8 }, { dimensions: 1536, norm: 1.2 }], 50], // average 1.0 but std 0.2 >= 0.1
+    [
+      [
+        { dimensions: 768, norm: 1 },
+        { dimensions: 768, norm: 1 },
+      ],
+      50,
+    ],
+    [
+      [
+        { dimensions: 1536, norm: 1 },
+        { dimensions: 768, norm: 1 },
+      ],
+      50,
+    ], // inconsistent
+    [
+      [
+        { dimensions: 1536, norm: 0.5 },
+        { dimensions: 1536, norm: 0.5 },
+      ],
+      50,
+    ], // average 0.5 < 0.9
+    [
+      [
+        { dimensions: 1536, norm: 0.8 },
+        { dimensions: 1536, norm: 1.2 },
+      ],
+      50,
+    ], // average 1.0 but std 0.2 >= 0.1
     [[{ dimensions: 1536, norm: 1.0 }], 100], // one sample: std 0
     [[{ dimensions: 1536, norm: 0.9 }], 100], // 0.9 <= average: inclusive
     [[{ dimensions: 1536, norm: 1.1 }], 100], // average <= 1.1: inclusive
@@ -36,7 +66,11 @@ describe('embedding quality (analyze_embedding_quality)', () => {
   });
 
   it('follows expected_embedding_dimensions', () => {
-    const c = qualityReport({ embedding_generation_log: variable([{ dimensions: 768, norm: 1 }]) }, config({ quality: { expected_embedding_dimensions: 768 } }), NOW);
+    const c = qualityReport(
+      { embedding_generation_log: variable([{ dimensions: 768, norm: 1 }]) },
+      config({ quality: { expected_embedding_dimensions: 768 } }),
+      NOW,
+    );
     expect(c.components.embedding.quality_score).toBe(100);
   });
 });
@@ -73,7 +107,11 @@ describe('extraction quality (analyze_extraction_quality)', () => {
 });
 
 describe('LLM quality (analyze_llm_output_quality)', () => {
-  const log = Array.from({ length: 20 }, (_, i) => ({ complete: i !== 0, json_valid: i > 1, latency_ms: (i + 1) * 100 }));
+  const log = Array.from({ length: 20 }, (_, i) => ({
+    complete: i !== 0,
+    json_valid: i > 1,
+    latency_ms: (i + 1) * 100,
+  }));
 
   it('computes completion, JSON success, latency and the score', () => {
     expect(quality({ llm_response_log: variable(log) }).components.llm).toMatchObject({
@@ -122,7 +160,10 @@ describe('the quality report (generate_quality_report)', () => {
     expect(r.status).toBe('healthy');
     // completion 0.95 < 0.98
     expect(r.issues).toEqual(['Incomplete LLM responses detected']);
-    expect(r.recommendations).toEqual(['Review prompt templates for clarity', 'Consider increasing max_tokens parameter']);
+    expect(r.recommendations).toEqual([
+      'Review prompt templates for clarity',
+      'Consider increasing max_tokens parameter',
+    ]);
   });
 
   it('counts a genuine score of 0 (the reference drops it as "no data")', () => {
@@ -155,7 +196,13 @@ describe('the quality report (generate_quality_report)', () => {
   });
 
   it('recommends per issue word, as _generate_recommendations', () => {
-    expect(recommendationsFor(['Embedding quality below threshold', 'High extraction failure rate', 'Incomplete LLM responses detected'])).toEqual([
+    expect(
+      recommendationsFor([
+        'Embedding quality below threshold',
+        'High extraction failure rate',
+        'Incomplete LLM responses detected',
+      ]),
+    ).toEqual([
       'Review embedding model configuration',
       'Check for input text preprocessing issues',
       'Review document parser configuration',
@@ -168,16 +215,27 @@ describe('the quality report (generate_quality_report)', () => {
   it('raises the embedding and extraction issues by their thresholds', () => {
     const r = quality({
       embedding_generation_log: variable([{ dimensions: 3, norm: 1 }]), // 50 < 80
-      extraction_log: variable(Array.from({ length: 20 }, (_, i) => ({ status: i === 0 ? 'failed' : 'success', text_length: 5 }))), // 0.95 is not < 0.95
+      extraction_log: variable(
+        Array.from({ length: 20 }, (_, i) => ({ status: i === 0 ? 'failed' : 'success', text_length: 5 })),
+      ), // 0.95 is not < 0.95
     });
     expect(r.issues).toEqual(['Embedding quality below threshold']);
   });
 
   it.each([
-    [{ embedding_generation_log: variable({ dims: 1536 }) }, 'Variable embedding_generation_log should be a JSON list of objects, found an object: ignored'],
+    [
+      { embedding_generation_log: variable({ dims: 1536 }) },
+      'Variable embedding_generation_log should be a JSON list of objects, found an object: ignored',
+    ],
     [{ extraction_log: rawVariable('[{"status": "success",') }, 'Variable extraction_log is not JSON'],
-    [{ llm_response_log: { status: 'forbidden' as const, reason: '403: the op role is needed' } }, 'cannot read Variable llm_response_log: 403: the op role is needed'],
-    [{ llm_response_log: variable(['a', 'b']) }, 'Variable llm_response_log: 2 of 2 recent entries are not objects (e.g. "a"); left out'],
+    [
+      { llm_response_log: { status: 'forbidden' as const, reason: '403: the op role is needed' } },
+      'cannot read Variable llm_response_log: 403: the op role is needed',
+    ],
+    [
+      { llm_response_log: variable(['a', 'b']) },
+      'Variable llm_response_log: 2 of 2 recent entries are not objects (e.g. "a"); left out',
+    ],
   ])('malformed logs → problems and no data, not a crash (%#)', (vars, problem) => {
     const r = quality(vars as Record<string, VariableRead>);
     expect(r.problems.join('\n')).toContain(problem);
@@ -209,7 +267,9 @@ describe('extractionConfidence (collect_quality_metrics)', () => {
     expect(r.problems).toEqual([
       'Variable capstone_quality_metrics: 2 of 4 extraction_confidence_scores are not numbers in [0, 1] (e.g. "high"); left out',
     ]);
-    expect(read({ extraction_confidence_scores: 'x' }).problems[0]).toMatch(/should be a list of numbers, found a string/);
+    expect(read({ extraction_confidence_scores: 'x' }).problems[0]).toMatch(
+      /should be a list of numbers, found a string/,
+    );
     expect(read([1]).problems[0]).toMatch(/should be a JSON object, found a list/);
   });
 });

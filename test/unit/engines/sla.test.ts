@@ -54,8 +54,18 @@ describe('slaMisses', () => {
       timestamp: NOW.toISOString(),
       message: `SLA missed for ${ING}.download_documents (late by 1:00:00)`,
     });
-    expect(misses[1]).toMatchObject({ scope: 'dag', task_id: null, severity: 'warning', channels: ['slack'], message: `SLA missed for ${ING} (late by 0:30:00)` });
-    expect(misses[2]).toMatchObject({ ongoing: false, lateness_human: '0:12:30', message: `SLA missed for ${ING}.scan_sources (late by 0:12:30)` });
+    expect(misses[1]).toMatchObject({
+      scope: 'dag',
+      task_id: null,
+      severity: 'warning',
+      channels: ['slack'],
+      message: `SLA missed for ${ING} (late by 0:30:00)`,
+    });
+    expect(misses[2]).toMatchObject({
+      ongoing: false,
+      lateness_human: '0:12:30',
+      message: `SLA missed for ${ING}.scan_sources (late by 0:12:30)`,
+    });
   });
 
   it('counts a task SLA from the task start with sla.from_task_start', () => {
@@ -69,7 +79,13 @@ describe('slaMisses', () => {
   it('escalates to level 3 with every channel after an hour', () => {
     const misses = slaMisses([run(VEC, 'v1', 'running', 150)], [], sla, NOW); // 10:00 + 30 min → 2 h late
     expect(misses).toEqual([
-      expect.objectContaining({ scope: 'dag', escalation_level: 3, severity: 'critical', channels: ['slack', 'email', 'pagerduty'], lateness_human: '2:00:00' }),
+      expect.objectContaining({
+        scope: 'dag',
+        escalation_level: 3,
+        severity: 'critical',
+        channels: ['slack', 'email', 'pagerduty'],
+        lateness_human: '2:00:00',
+      }),
     ]);
   });
 
@@ -88,7 +104,11 @@ describe('slaMisses', () => {
     // the same task in a run still going is 12:30 − 11:20 = 70 min late
     const going = run(VEC, 'v5', 'running', 90);
     const misses = slaMisses([going], [ti(VEC, 'v5', 'generate_embeddings', 'up_for_retry', 85)], sla, NOW);
-    expect(misses.find((m) => m.task_id === 'generate_embeddings')).toMatchObject({ lateness_seconds: 4200, escalation_level: 3, ongoing: true });
+    expect(misses.find((m) => m.task_id === 'generate_embeddings')).toMatchObject({
+      lateness_seconds: 4200,
+      escalation_level: 3,
+      ongoing: true,
+    });
   });
 
   it('treats the map indices of a task as one: late while any is unfinished', () => {
@@ -98,12 +118,22 @@ describe('slaMisses', () => {
       ti(VEC, 'v6', 'upsert_vectors', 'running', 25, null, { mapIndex: 1 }),
     ];
     // deadline 12:05 + 10 min = 12:15 → 15 min late, one miss, not two
-    expect(slaMisses([r], mapped, sla, NOW)).toEqual([expect.objectContaining({ task_id: 'upsert_vectors', lateness_seconds: 900, ongoing: true, blocking_tasks: 'upsert_vectors' })]);
+    expect(slaMisses([r], mapped, sla, NOW)).toEqual([
+      expect.objectContaining({
+        task_id: 'upsert_vectors',
+        lateness_seconds: 900,
+        ongoing: true,
+        blocking_tasks: 'upsert_vectors',
+      }),
+    ]);
   });
 
   it('uses run_after as the execution date when the logical date is null, and formats days like Python', () => {
     // started 2024-01-14 10:24:56, 1 day 2:05:04 before NOW
-    const r = run(ING, 'manual', 'running', '2024-01-14T10:24:56Z', null, { logicalDate: null, runAfter: '2024-01-14T09:00:00Z' });
+    const r = run(ING, 'manual', 'running', '2024-01-14T10:24:56Z', null, {
+      logicalDate: null,
+      runAfter: '2024-01-14T09:00:00Z',
+    });
     const [miss] = slaMisses([r], [], sla, NOW);
     expect(miss!.execution_date).toBe('2024-01-14T09:00:00Z');
     // deadline = start + 1 h default → 1 day, 1:05:04 late

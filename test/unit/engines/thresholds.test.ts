@@ -18,8 +18,21 @@ function dag(success_rate: number, extra: Partial<PipelineDagMetrics> = {}): Pip
     ...extra,
   };
 }
-const poolAt = (utilization: number): PoolMetrics => ({ total_slots: 100, open_slots: 0, used_slots: 0, queued_slots: 0, utilization });
-const task = (total: number, retries: number): TaskMetrics => ({ total, success: total, failed: 0, retries, avg_duration: 0, max_duration: 0 });
+const poolAt = (utilization: number): PoolMetrics => ({
+  total_slots: 100,
+  open_slots: 0,
+  used_slots: 0,
+  queued_slots: 0,
+  utilization,
+});
+const task = (total: number, retries: number): TaskMetrics => ({
+  total,
+  success: total,
+  failed: 0,
+  retries,
+  avg_duration: 0,
+  max_duration: 0,
+});
 
 function check(input: Partial<ThresholdInput>) {
   return checkThresholds({ dags: {}, tasks: {}, pools: {}, baselineSamples: {}, ...input }, cfg, NOW);
@@ -49,7 +62,10 @@ describe('checkThresholds (check_thresholds with the reference THRESHOLDS)', () 
     const r = check({ pools: { p: poolAt(u) } });
     const all = [...r.violations, ...r.warnings];
     if (type === null) expect(all).toEqual([]);
-    else expect(all).toEqual([{ type, pool: 'p', value: u, threshold, severity: type.endsWith('critical') ? 'critical' : 'warning' }]);
+    else
+      expect(all).toEqual([
+        { type, pool: 'p', value: u, threshold, severity: type.endsWith('critical') ? 'critical' : 'warning' },
+      ]);
   });
 
   it.each([
@@ -59,7 +75,10 @@ describe('checkThresholds (check_thresholds with the reference THRESHOLDS)', () 
   ])('retries %d of %d → %s', (total, retries, value) => {
     const r = check({ tasks: { 'd.t': task(total, retries) } });
     if (value === null) expect(r.warnings).toEqual([]);
-    else expect(r.warnings).toEqual([{ type: 'high_retry_rate', task: 'd.t', value, threshold: 0.1, severity: 'warning' }]);
+    else
+      expect(r.warnings).toEqual([
+        { type: 'high_retry_rate', task: 'd.t', value, threshold: 0.1, severity: 'warning' },
+      ]);
     expect(r.healthy).toBe(true);
   });
 

@@ -9,9 +9,14 @@ describe('parseVariable', () => {
   });
 
   it('names the Variable and the reason when it cannot be read', () => {
-    const forbidden = parseVariable({ status: 'forbidden', reason: '403 from /api/v2/variables/x: needs the op role' }, 'extraction_log');
+    const forbidden = parseVariable(
+      { status: 'forbidden', reason: '403 from /api/v2/variables/x: needs the op role' },
+      'extraction_log',
+    );
     expect(forbidden.value).toBeNull();
-    expect(forbidden.problem).toBe('cannot read Variable extraction_log: 403 from /api/v2/variables/x: needs the op role');
+    expect(forbidden.problem).toBe(
+      'cannot read Variable extraction_log: 403 from /api/v2/variables/x: needs the op role',
+    );
     expect(parseVariable({ status: 'error', reason: 'timeout' }, 'y').problem).toBe('cannot read Variable y: timeout');
   });
 
@@ -59,7 +64,9 @@ describe('recentEntries', () => {
   });
 
   it('says when the log is not a list, or has entries that are not objects', () => {
-    expect(recentEntries({ a: 1 }, 'v', 100).problems).toEqual(['Variable v should be a JSON list of objects, found an object: ignored']);
+    expect(recentEntries({ a: 1 }, 'v', 100).problems).toEqual([
+      'Variable v should be a JSON list of objects, found an object: ignored',
+    ]);
     const mixed = recentEntries([{ a: 1 }, 'x', 3], 'v', 100);
     expect(mixed.entries).toEqual([{ a: 1 }]);
     expect(mixed.problems).toEqual(['Variable v: 2 of 3 recent entries are not objects (e.g. "x"); left out']);
@@ -68,5 +75,13 @@ describe('recentEntries', () => {
 
 it('truthy follows Python', () => {
   expect([true, 1, 'x', [0], { a: 1 }].map(truthy)).toEqual([true, true, true, true, true]);
-  expect([false, 0, '', null, undefined, [], {}].map(truthy)).toEqual([false, false, false, false, false, false, false]);
+  expect([false, 0, '', null, undefined, [], {}].map(truthy)).toEqual([
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });

@@ -25,7 +25,7 @@ describe('Slack messages (the reference payloads)', () => {
     [1, '#ffcc00'],
     [2, '#ff6600'],
     [3, '#ff0000'],
-  ] as const)('an SLA miss at level %i is the SLA handler\'s attachment in %s', (level, color) => {
+  ] as const)("an SLA miss at level %i is the SLA handler's attachment in %s", (level, color) => {
     const [attachment] = slackMessage(slaNotification(level)).attachments;
     expect(attachment).toMatchObject({
       color,
@@ -42,7 +42,10 @@ describe('Slack messages (the reference payloads)', () => {
   });
 
   it('resolution and acknowledgement have their own messages', () => {
-    expect(slackMessage(slaNotification(2, 'resolved'))).toMatchObject({ text: expect.stringMatching(/^:large_green_circle: Resolved/), attachments: [{ color: '#36a64f' }] });
+    expect(slackMessage(slaNotification(2, 'resolved'))).toMatchObject({
+      text: expect.stringMatching(/^:large_green_circle: Resolved/),
+      attachments: [{ color: '#36a64f' }],
+    });
     const ack = slackMessage(slaNotification(2, 'acknowledged'));
     expect(ack.text).toMatch(/^:eyes: Acknowledged by ann/);
     expect(ack.attachments[0]!.fields).toContainEqual({ title: 'Note', value: 'restarting the worker', short: true });
@@ -86,14 +89,25 @@ describe('PagerDuty Events API v2', () => {
         group: 'extract_text',
         class: 'sla_miss',
         timestamp: '2024-01-15T12:30:00.000Z',
-        custom_details: { type: 'sla_miss', escalation_level: 3, lateness_human: expect.any(String), blocking_tasks: 'generate_summary', execution_date: expect.any(String) },
+        custom_details: {
+          type: 'sla_miss',
+          escalation_level: 3,
+          lateness_human: expect.any(String),
+          blocking_tasks: 'generate_summary',
+          execution_date: expect.any(String),
+        },
       },
     });
     expect(pagerDutyEvent(slaNotification(2), KEY, 's').payload!.severity).toBe('error');
   });
 
   it('acknowledges and resolves the same dedup_key, without a payload', () => {
-    expect(pagerDutyEvent(slaNotification(3, 'acknowledged'), KEY, 's')).toEqual({ routing_key: KEY, event_action: 'acknowledge', dedup_key: 'c2aa51ecbcc11cb2', client: 'airtop' });
+    expect(pagerDutyEvent(slaNotification(3, 'acknowledged'), KEY, 's')).toEqual({
+      routing_key: KEY,
+      event_action: 'acknowledge',
+      dedup_key: 'c2aa51ecbcc11cb2',
+      client: 'airtop',
+    });
     expect(pagerDutyEvent(slaNotification(3, 'resolved'), KEY, 's').event_action).toBe('resolve');
   });
 

@@ -18,15 +18,19 @@ function noSamplesReport() {
 }
 
 describe('capstone_latest_metrics and the dashboard status', () => {
-  it('quality is collect_quality_metrics\' dict: embedding_quality, then extraction_quality', () => {
+  it("quality is collect_quality_metrics' dict: embedding_quality, then extraction_quality", () => {
     const latest = latestMetrics(sampleReport());
     expect(Object.keys(latest.quality)).toEqual(['timestamp', 'embedding_quality', 'extraction_quality']);
     expect(latest.quality.embedding_quality).toEqual({ avg_similarity: 0.86, min_similarity: 0.61, samples: 10 });
     const dashboard = dashboardStatus(sampleReport(), [], 'p', T0);
-    expect(dashboard.metrics.quality.embedding_quality).toEqual({ avg_similarity: 0.86, min_similarity: 0.61, samples: 10 });
+    expect(dashboard.metrics.quality.embedding_quality).toEqual({
+      avg_similarity: 0.86,
+      min_similarity: 0.61,
+      samples: 10,
+    });
   });
 
-  it('with no scores both halves are the collector\'s zeros', () => {
+  it("with no scores both halves are the collector's zeros", () => {
     expect(latestMetrics(noSamplesReport()).quality).toEqual({
       timestamp: T0.toISOString(),
       embedding_quality: { avg_similarity: 0, min_similarity: 0, samples: 0 },
@@ -36,33 +40,69 @@ describe('capstone_latest_metrics and the dashboard status', () => {
 
   it.each([
     // report → Variable summary (the reference's two keys), dashboard status, airtop_summary
-    ['samples, one threshold violation', sampleReport(), { health_score: 95, alerts: [] }, 'healthy', { health_score: 95, alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%', 'pool default_pool: utilization 84.4% above 80.0%'], overall: 'critical' }],
+    [
+      'samples, one threshold violation',
+      sampleReport(),
+      { health_score: 95, alerts: [] },
+      'healthy',
+      {
+        health_score: 95,
+        alerts: [
+          'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+          'pool default_pool: utilization 84.4% above 80.0%',
+        ],
+        overall: 'critical',
+      },
+    ],
     [
       'no confidence samples',
       noSamplesReport(),
       // The reference reads no samples as a confidence of 0: 100 − 5 (one extraction error) − 40 = 55, warning.
       { health_score: 55, alerts: ['Low extraction confidence'] },
       'warning',
-      { health_score: 95, alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%', 'pool default_pool: utilization 84.4% above 80.0%'], overall: 'critical' },
+      {
+        health_score: 95,
+        alerts: [
+          'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+          'pool default_pool: utilization 84.4% above 80.0%',
+        ],
+        overall: 'critical',
+      },
     ],
-  ] as const)('%s: summary is the reference\'s, airtop\'s verdict is airtop_summary', (_name, report, summary, overall, airtop) => {
-    const latest = latestMetrics(report);
-    expect(Object.keys(latest)).toEqual(['timestamp', 'processing', 'costs', 'quality', 'summary', 'airtop_summary']);
-    expect(latest.summary).toEqual(summary);
-    expect(latest.airtop_summary).toEqual(airtop);
-    const status = dashboardStatus(report, [], 'capstone-document-processor', T0);
-    expect(status.status).toEqual({ overall, ...summary });
-    expect(status.airtop_summary).toEqual(airtop);
-  });
+  ] as const)(
+    "%s: summary is the reference's, airtop's verdict is airtop_summary",
+    (_name, report, summary, overall, airtop) => {
+      const latest = latestMetrics(report);
+      expect(Object.keys(latest)).toEqual(['timestamp', 'processing', 'costs', 'quality', 'summary', 'airtop_summary']);
+      expect(latest.summary).toEqual(summary);
+      expect(latest.airtop_summary).toEqual(airtop);
+      const status = dashboardStatus(report, [], 'capstone-document-processor', T0);
+      expect(status.status).toEqual({ overall, ...summary });
+      expect(status.airtop_summary).toEqual(airtop);
+    },
+  );
 });
 
-describe('Pushgateway lines under the reference\'s names', () => {
+describe("Pushgateway lines under the reference's names", () => {
   it.each([
-    ['samples', sampleReport(), ['capstone_health_score{pipeline="document-processor"} 95', 'capstone_extraction_confidence 0.82', 'capstone_extraction_confidence_samples 10']],
     [
-      'no samples: confidence 0 and the reference\'s health score',
+      'samples',
+      sampleReport(),
+      [
+        'capstone_health_score{pipeline="document-processor"} 95',
+        'capstone_extraction_confidence 0.82',
+        'capstone_extraction_confidence_samples 10',
+      ],
+    ],
+    [
+      "no samples: confidence 0 and the reference's health score",
       noSamplesReport(),
-      ['capstone_health_score{pipeline="document-processor"} 55', 'airtop_health_score{pipeline="document-processor"} 95', 'capstone_extraction_confidence 0', 'capstone_extraction_confidence_samples 0'],
+      [
+        'capstone_health_score{pipeline="document-processor"} 55',
+        'airtop_health_score{pipeline="document-processor"} 95',
+        'capstone_extraction_confidence 0',
+        'capstone_extraction_confidence_samples 0',
+      ],
     ],
   ] as const)('%s', async (_name, report, lines) => {
     const text = await reportToRegistry(report).metrics();
@@ -74,12 +114,22 @@ function durationNotification(): Notification {
   const base = thresholdNotification();
   return {
     ...base,
-    alert: { ...base.alert, labels: { alertname: 'avg_duration_increase', dag_id: 'capstone_processing_pipeline', severity: 'warning' }, severity: 'warning' },
-    details: { type: 'avg_duration_increase', severity: 'warning', value: 1449.951, threshold: 637.955, dag_id: 'capstone_processing_pipeline' },
+    alert: {
+      ...base.alert,
+      labels: { alertname: 'avg_duration_increase', dag_id: 'capstone_processing_pipeline', severity: 'warning' },
+      severity: 'warning',
+    },
+    details: {
+      type: 'avg_duration_increase',
+      severity: 'warning',
+      value: 1449.951,
+      threshold: 637.955,
+      dag_id: 'capstone_processing_pipeline',
+    },
   };
 }
 
-describe('a finding\'s value and threshold in the metric\'s unit', () => {
+describe("a finding's value and threshold in the metric's unit", () => {
   it.each([
     ['success_rate_critical (ratio)', thresholdNotification(), 'Value: 85.00%, Threshold: 90.00%'],
     ['avg_duration_increase (seconds)', durationNotification(), 'Value: 1449.95s, Threshold: 637.96s'],

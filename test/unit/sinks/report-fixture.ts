@@ -43,17 +43,53 @@ export function sampleSnapshot(at: Date = T0): Snapshot {
   return snapshot({
     takenAt: iso,
     airflow: { url: 'http://127.0.0.1:8080', version: '3.0.2', api: 'v2' },
-    windowDags: [dagStats(ING, { runs: 20, success: 17, failed: 3, avgSuccessDurationSeconds: 120.5, p95SuccessDurationSeconds: 200 })],
+    windowDags: [
+      dagStats(ING, {
+        runs: 20,
+        success: 17,
+        failed: 3,
+        avgSuccessDurationSeconds: 120.5,
+        p95SuccessDurationSeconds: 200,
+      }),
+    ],
     baselineDags: { [ING]: [100, 120] },
     // One retry in ten is the 10% limit itself, not above it: this report's only task finding is none.
-    windowTasks: [taskStats(`${ING}.scan_sources`, { total: 10, success: 9, failed: 1, retries: 1, avgDurationSeconds: 30, maxDurationSeconds: 60 })],
+    windowTasks: [
+      taskStats(`${ING}.scan_sources`, {
+        total: 10,
+        success: 9,
+        failed: 1,
+        retries: 1,
+        avgDurationSeconds: 30,
+        maxDurationSeconds: 60,
+      }),
+    ],
     pools: [pool('default_pool', 128, 108, { queuedSlots: 4 })],
     variables: {
-      capstone_processing_metrics: variable({ [hourKey]: { documents_processed: 40, total_processing_time_ms: 80_000, by_type: {}, errors: { extraction: 1, embedding: 0, storage: 0 } } }),
-      capstone_cost_metrics: variable({ [iso.slice(0, 10)]: { embedding_tokens: 100_000, llm_input_tokens: 100_000, llm_output_tokens: 50_000, documents_processed: 40 } }),
-      capstone_quality_metrics: variable({ extraction_confidence_scores: [0.95, 0.9, 0.9, 0.85, 0.85, 0.8, 0.8, 0.8, 0.75, 0.6], embedding_similarity_scores: [0.95, 0.95, 0.9, 0.9, 0.9, 0.88, 0.86, 0.85, 0.8, 0.61] }),
+      capstone_processing_metrics: variable({
+        [hourKey]: {
+          documents_processed: 40,
+          total_processing_time_ms: 80_000,
+          by_type: {},
+          errors: { extraction: 1, embedding: 0, storage: 0 },
+        },
+      }),
+      capstone_cost_metrics: variable({
+        [iso.slice(0, 10)]: {
+          embedding_tokens: 100_000,
+          llm_input_tokens: 100_000,
+          llm_output_tokens: 50_000,
+          documents_processed: 40,
+        },
+      }),
+      capstone_quality_metrics: variable({
+        extraction_confidence_scores: [0.95, 0.9, 0.9, 0.85, 0.85, 0.8, 0.8, 0.8, 0.75, 0.6],
+        embedding_similarity_scores: [0.95, 0.95, 0.9, 0.9, 0.9, 0.88, 0.86, 0.85, 0.8, 0.61],
+      }),
       embedding_generation_log: variable(Array.from({ length: 10 }, () => ({ dimensions: 1536, norm: 1 }))),
-      extraction_log: variable(Array.from({ length: 10 }, (_, i) => ({ status: i < 7 ? 'success' : 'failed', text_length: 1200 }))),
+      extraction_log: variable(
+        Array.from({ length: 10 }, (_, i) => ({ status: i < 7 ? 'success' : 'failed', text_length: 1200 })),
+      ),
     },
   });
 }
@@ -77,7 +113,13 @@ export const poolCandidate: AlertCandidate = {
 
 export function slaCandidate(level: 1 | 2 | 3): AlertCandidate {
   return {
-    labels: { alertname: 'sla_miss', dag_id: 'capstone_processing_pipeline', task_id: 'extract_text', run_id: 'scheduled__2024-01-15T11:30:00+00:00', severity: 'warning' },
+    labels: {
+      alertname: 'sla_miss',
+      dag_id: 'capstone_processing_pipeline',
+      task_id: 'extract_text',
+      run_id: 'scheduled__2024-01-15T11:30:00+00:00',
+      severity: 'warning',
+    },
     annotations: { summary: 'SLA missed for capstone_processing_pipeline.extract_text' },
     severity: level === 3 ? 'critical' : 'warning',
     escalation_level: level,

@@ -16,11 +16,21 @@ import { sampleReport, slaCandidate, slaMiss, successRateCandidate, T0 } from '.
 
 function run(dagId: string, minutesAgo: number, state = 'success'): DagRun {
   const at = new Date(T0.getTime() - minutesAgo * 60_000).toISOString();
-  return { dagId, runId: `r${minutesAgo}`, state, runType: 'scheduled', queuedAt: at, startDate: at, endDate: null, runAfter: at, logicalDate: at };
+  return {
+    dagId,
+    runId: `r${minutesAgo}`,
+    state,
+    runType: 'scheduled',
+    queuedAt: at,
+    startDate: at,
+    endDate: null,
+    runAfter: at,
+    logicalDate: at,
+  };
 }
 
 describe('reference shapes', () => {
-  it('capstone_latest_metrics is aggregate_and_store\'s dict', () => {
+  it("capstone_latest_metrics is aggregate_and_store's dict", () => {
     const latest = latestMetrics(sampleReport());
     expect(Object.keys(latest)).toEqual(['timestamp', 'processing', 'costs', 'quality', 'summary', 'airtop_summary']);
     expect(Object.keys(latest.processing)).toEqual(['timestamp', 'hour_key', 'metrics']);
@@ -29,21 +39,49 @@ describe('reference shapes', () => {
     expect(latest.summary).toEqual({ health_score: 95, alerts: [] });
   });
 
-  it('capstone_quality_report has exactly the tracker\'s keys', () => {
-    expect(Object.keys(qualityReport(sampleReport()))).toEqual(['timestamp', 'overall_score', 'status', 'components', 'issues', 'recommendations']);
+  it("capstone_quality_report has exactly the tracker's keys", () => {
+    expect(Object.keys(qualityReport(sampleReport()))).toEqual([
+      'timestamp',
+      'overall_score',
+      'status',
+      'components',
+      'issues',
+      'recommendations',
+    ]);
   });
 
   it('the dashboard status carries the last 10 runs of the hour, newest first', () => {
     const runs = [run('a', 70), ...Array.from({ length: 12 }, (_, i) => run('b', i * 5))];
     const recent = recentRuns(runs, T0);
     expect(recent).toHaveLength(10);
-    expect(recent[0]).toEqual({ dag_id: 'b', run_id: 'r0', state: 'success', execution_date: T0.toISOString(), start_date: T0.toISOString(), end_date: null });
+    expect(recent[0]).toEqual({
+      dag_id: 'b',
+      run_id: 'r0',
+      state: 'success',
+      execution_date: T0.toISOString(),
+      start_date: T0.toISOString(),
+      end_date: null,
+    });
     expect(recent.some((r) => r.dag_id === 'a')).toBe(false);
     const status = dashboardStatus(sampleReport(), runs, 'capstone-document-processor', T0);
-    expect(Object.keys(status)).toEqual(['pipeline_id', 'timestamp', 'status', 'metrics', 'recent_runs', 'airtop_summary']);
+    expect(Object.keys(status)).toEqual([
+      'pipeline_id',
+      'timestamp',
+      'status',
+      'metrics',
+      'recent_runs',
+      'airtop_summary',
+    ]);
     // The reference's status ignores threshold findings; airtop's verdict is airtop_summary.
     expect(status.status).toEqual({ overall: 'healthy', health_score: 95, alerts: [] });
-    expect(status.airtop_summary).toEqual({ overall: 'critical', health_score: 95, alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%', 'pool default_pool: utilization 84.4% above 80.0%'] });
+    expect(status.airtop_summary).toEqual({
+      overall: 'critical',
+      health_score: 95,
+      alerts: [
+        'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+        'pool default_pool: utilization 84.4% above 80.0%',
+      ],
+    });
     expect(Object.keys(status.metrics)).toEqual(['processing', 'costs', 'quality']);
   });
 });
@@ -52,9 +90,20 @@ describe('candidate details from the report', () => {
   it('attaches the SLA notification dict and the threshold finding by labels', () => {
     const report = sampleReport({ sla: { misses: [slaMiss(2, 2400)] } });
     const [sla, threshold] = withDetails([slaCandidate(2), successRateCandidate], report);
-    expect(sla!.details).toMatchObject({ type: 'sla_miss', escalation_level: 2, lateness_seconds: 2400, blocking_tasks: 'generate_summary' });
+    expect(sla!.details).toMatchObject({
+      type: 'sla_miss',
+      escalation_level: 2,
+      lateness_seconds: 2400,
+      blocking_tasks: 'generate_summary',
+    });
     expect(Object.keys(sla!.details!)).not.toContain('channels');
-    expect(threshold!.details).toEqual({ type: 'success_rate_critical', severity: 'critical', value: 0.85, threshold: 0.9, dag_id: 'capstone_ingestion_pipeline' });
+    expect(threshold!.details).toEqual({
+      type: 'success_rate_critical',
+      severity: 'critical',
+      value: 0.85,
+      threshold: 0.9,
+      dag_id: 'capstone_ingestion_pipeline',
+    });
   });
 });
 
@@ -85,7 +134,18 @@ describe('metrics registry', () => {
 
 describe('alertmanager alerts', () => {
   it('sends active alerts with endsAt a resolve timeout ahead and resolved ones with their end, never silenced ones', () => {
-    const base = { annotations: { summary: 's' }, severity: 'critical' as const, startsAt: T0.toISOString(), lastSeenAt: '', escalationLevel: null, notifiedLevel: null, channels: [], notifiedChannels: [], lastNotifiedAt: null, ack: null };
+    const base = {
+      annotations: { summary: 's' },
+      severity: 'critical' as const,
+      startsAt: T0.toISOString(),
+      lastSeenAt: '',
+      escalationLevel: null,
+      notifiedLevel: null,
+      channels: [],
+      notifiedChannels: [],
+      lastNotifiedAt: null,
+      ack: null,
+    };
     const records: AlertRecord[] = [
       { ...base, fingerprint: 'f1', labels: { alertname: 'a', dag_id: 'd', empty: '' }, resolvedAt: null },
       { ...base, fingerprint: 'f2', labels: { alertname: 'b' }, resolvedAt: '2024-01-15T12:40:00.000Z' },
@@ -93,8 +153,20 @@ describe('alertmanager alerts', () => {
     ];
     const out = alertmanagerAlerts(records, new Set(['f3']), T0, 900, 'http://airflow:8080/');
     expect(out).toEqual([
-      { labels: { alertname: 'a', dag_id: 'd' }, annotations: { summary: 's' }, startsAt: T0.toISOString(), endsAt: '2024-01-15T12:45:00.000Z', generatorURL: 'http://airflow:8080/dags/d' },
-      { labels: { alertname: 'b' }, annotations: { summary: 's' }, startsAt: T0.toISOString(), endsAt: '2024-01-15T12:40:00.000Z', generatorURL: 'http://airflow:8080' },
+      {
+        labels: { alertname: 'a', dag_id: 'd' },
+        annotations: { summary: 's' },
+        startsAt: T0.toISOString(),
+        endsAt: '2024-01-15T12:45:00.000Z',
+        generatorURL: 'http://airflow:8080/dags/d',
+      },
+      {
+        labels: { alertname: 'b' },
+        annotations: { summary: 's' },
+        startsAt: T0.toISOString(),
+        endsAt: '2024-01-15T12:40:00.000Z',
+        generatorURL: 'http://airflow:8080',
+      },
     ]);
   });
 });
@@ -115,13 +187,26 @@ describe('retry policy', () => {
   });
 
   it('classifies: accepted ok, 429/5xx retried, other 4xx and unexpected 3xx permanent', () => {
-    const r = (status: number, text = '', retryAfterMs: number | null = null) => classify('slack', { kind: 'response', status, text, retryAfterMs }, (s, t) => s === 200 && t === 'ok');
+    const r = (status: number, text = '', retryAfterMs: number | null = null) =>
+      classify('slack', { kind: 'response', status, text, retryAfterMs }, (s, t) => s === 200 && t === 'ok');
     expect(r(200, 'ok')).toEqual({ ok: true });
-    expect(r(429, 'rate_limited', 3000)).toEqual({ ok: false, permanent: false, reason: 'slack: HTTP 429 rate_limited', retryAfterMs: 3000 });
+    expect(r(429, 'rate_limited', 3000)).toEqual({
+      ok: false,
+      permanent: false,
+      reason: 'slack: HTTP 429 rate_limited',
+      retryAfterMs: 3000,
+    });
     expect(r(503)).toMatchObject({ ok: false, permanent: false });
-    expect(r(400, 'invalid_payload')).toEqual({ ok: false, permanent: true, reason: 'slack: HTTP 400 invalid_payload' });
+    expect(r(400, 'invalid_payload')).toEqual({
+      ok: false,
+      permanent: true,
+      reason: 'slack: HTTP 400 invalid_payload',
+    });
     expect(r(301)).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/check the URL/) });
-    expect(classify('x', { kind: 'network', reason: 'connection refused' }, () => true)).toMatchObject({ ok: false, permanent: false });
+    expect(classify('x', { kind: 'network', reason: 'connection refused' }, () => true)).toMatchObject({
+      ok: false,
+      permanent: false,
+    });
   });
 });
 
@@ -130,10 +215,19 @@ describe('secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'airtop-secret-'));
     try {
       writeFileSync(join(dir, 'key'), 'from-file\n');
-      expect(readSecret({ env: 'K', file: join(dir, 'key') }, 'x', { K: 'from-env' })).toEqual({ ok: true, value: 'from-file' });
+      expect(readSecret({ env: 'K', file: join(dir, 'key') }, 'x', { K: 'from-env' })).toEqual({
+        ok: true,
+        value: 'from-file',
+      });
       expect(readSecret({ env: 'K' }, 'x', { K: ' from-env ' })).toEqual({ ok: true, value: 'from-env' });
-      expect(readSecret({ env: 'K' }, 'sinks.slack webhook URL', {})).toEqual({ ok: false, error: expect.stringMatching(/environment variable K is not set/) });
-      expect(readSecret({ file: join(dir, 'missing') }, 'x', {})).toEqual({ ok: false, error: expect.stringMatching(/cannot read .*missing \(ENOENT\)/) });
+      expect(readSecret({ env: 'K' }, 'sinks.slack webhook URL', {})).toEqual({
+        ok: false,
+        error: expect.stringMatching(/environment variable K is not set/),
+      });
+      expect(readSecret({ file: join(dir, 'missing') }, 'x', {})).toEqual({
+        ok: false,
+        error: expect.stringMatching(/cannot read .*missing \(ENOENT\)/),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -146,13 +240,25 @@ describe('whole-run SLA misses', () => {
     const { slackMessage } = await import('../../../source/sinks/slack.js');
     const { emailContent } = await import('../../../source/sinks/email.js');
     const miss = { ...slaMiss(1, 600), scope: 'dag' as const, task_id: null };
-    const candidate = { ...slaCandidate(1), labels: { alertname: 'sla_miss', dag_id: miss.dag_id, task_id: '__dag__', run_id: miss.run_id } };
+    const candidate = {
+      ...slaCandidate(1),
+      labels: { alertname: 'sla_miss', dag_id: miss.dag_id, task_id: '__dag__', run_id: miss.run_id },
+    };
     const [enriched] = withDetails([candidate], sampleReport({ sla: { misses: [miss] } }));
     expect(enriched!.details).toMatchObject({ task_id: null, dag_id: 'capstone_processing_pipeline' });
     const n = {
       id: 'x:firing:e-1',
       kind: 'firing' as const,
-      alert: { fingerprint: 'x', labels: candidate.labels, annotations: { summary: 's' }, severity: 'warning' as const, state: 'firing' as const, since: T0.toISOString(), escalation_level: 1, ack: null },
+      alert: {
+        fingerprint: 'x',
+        labels: candidate.labels,
+        annotations: { summary: 's' },
+        severity: 'warning' as const,
+        state: 'firing' as const,
+        since: T0.toISOString(),
+        escalation_level: 1,
+        ack: null,
+      },
       channels: ['slack'],
       createdAt: T0.toISOString(),
       details: enriched!.details!,
