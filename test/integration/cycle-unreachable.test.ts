@@ -24,7 +24,7 @@ class FlakySource extends FakeSource {
     if (this.down) throw new AirflowError('network', 'connect ECONNREFUSED 127.0.0.1:8080', null);
     const unhealthy = { status: 'unhealthy', latestHeartbeat: null };
     const healthy = { status: 'healthy', latestHeartbeat: null };
-    // Two findings to be muted: the scheduler and the triggerer down.
+    // Two more findings to be muted: the scheduler and the triggerer down.
     return {
       ...(await super.snapshot()),
       health: { metadatabase: healthy, scheduler: unhealthy, triggerer: unhealthy, dagProcessor: healthy },
@@ -59,7 +59,18 @@ describe('Airflow unreachable', () => {
     const cycle = createPollCycle({ source, store, config, alerts: stage, clock: () => NOW });
     await cycle();
     const before = (store.getState().report?.alerts ?? []).filter((a) => a.state !== 'resolved');
-    expect(before.map((a) => a.labels.component).sort()).toEqual(['scheduler', 'triggerer']);
+    // The fixture's own findings, plus the scheduler and the triggerer down.
+    expect(before.map((a) => a.labels.alertname).sort()).toEqual([
+      'component_unhealthy',
+      'component_unhealthy',
+      'high_retry_rate',
+      'pool_utilization_critical',
+      'pool_utilization_warning',
+      'quality_degraded',
+      'sla_miss',
+      'success_rate_critical',
+    ]);
+    expect(before.flatMap((a) => a.labels.component ?? []).sort()).toEqual(['scheduler', 'triggerer']);
     // The scheduler down already mutes the triggerer.
     expect(before.find((a) => a.labels.component === 'triggerer')!.inhibited_by).toBe(
       before.find((a) => a.labels.component === 'scheduler')!.fingerprint,

@@ -56,7 +56,7 @@ describe('metrics endpoint', () => {
     expect(text).toMatch(/^# TYPE airtop_poll_failures_total counter$/m);
     expect(text).toContain('airtop_poll_failures_total 2');
     expect(text).toContain('airtop_outbox_queue_depth{sink="slack"} 3');
-    expect(text).toContain('capstone_health_score{pipeline="document-processor"} 92.5');
+    expect(text).toContain('capstone_health_score{pipeline="document-processor"} 95');
 
     report = null; // before the first poll
     const empty = await (await fetch(`${url}/metrics`)).text();

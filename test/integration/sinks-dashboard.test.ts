@@ -15,14 +15,14 @@ afterEach(async () => {
 
 const run: DagRun = {
   dagId: 'capstone_ingestion_pipeline',
-  runId: 'scheduled__2024-06-01T11:55:00+00:00',
+  runId: 'scheduled__2024-01-15T12:25:00+00:00',
   state: 'success',
   runType: 'scheduled',
   queuedAt: null,
-  startDate: '2024-06-01T11:55:01.000Z',
-  endDate: '2024-06-01T11:57:00.000Z',
-  runAfter: '2024-06-01T11:55:00.000Z',
-  logicalDate: '2024-06-01T11:55:00.000Z',
+  startDate: '2024-01-15T12:25:01.000Z',
+  endDate: '2024-01-15T12:27:00.000Z',
+  runAfter: '2024-01-15T12:25:00.000Z',
+  logicalDate: '2024-01-15T12:25:00.000Z',
 };
 
 describe('dashboard sink', () => {
@@ -35,12 +35,19 @@ describe('dashboard sink', () => {
     expect(dashboard.accepted[0]).toMatchObject({
       pipeline_id: 'capstone-document-processor',
       // The reference's verdict on its own summary; airtop's, which counts the threshold violation, beside it.
-      status: { overall: 'healthy', health_score: 92.5 },
+      status: { overall: 'healthy', health_score: 95 },
       metrics: { quality: { embedding_quality: { avg_similarity: 0.86, min_similarity: 0.61, samples: 10 } } },
       recent_runs: [
         { dag_id: 'capstone_ingestion_pipeline', run_id: run.runId, state: 'success', execution_date: run.logicalDate },
       ],
-      airtop_summary: { overall: 'critical', health_score: 92.5, alerts: [] },
+      airtop_summary: {
+        overall: 'critical',
+        health_score: 95,
+        alerts: [
+          'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+          'pool default_pool: utilization 84.4% above 80.0%',
+        ],
+      },
     });
     expect(dashboard.requests[0]!.headers['content-type']).toBe('application/json');
   });

@@ -33,7 +33,7 @@ describe.skipIf(missing)('pushgateway sink', () => {
 
     const stored = await gatewayMetrics();
     expect(stored).toContain(
-      'capstone_health_score{instance="",job="capstone_pipeline",pipeline="document-processor"} 92.5',
+      'capstone_health_score{instance="",job="capstone_pipeline",pipeline="document-processor"} 95',
     );
     expect(stored).toContain('capstone_cost_usd{instance="",job="capstone_pipeline",type="total"} 1.06');
     expect(stored).toContain('capstone_cost_per_doc_usd{instance="",job="capstone_pipeline"} 0.0265');
@@ -79,7 +79,7 @@ describe.skipIf(missing)('pushgateway sink', () => {
     });
     expect(await sink.deliver(await reportMetricsText(sampleReport()))).toEqual({ ok: true });
     expect(await gatewayMetrics()).toContain(
-      'capstone_health_score{instance="airflow.example:8080/prod",job="capstone/pipeline",pipeline="document-processor"} 92.5',
+      'capstone_health_score{instance="airflow.example:8080/prod",job="capstone/pipeline",pipeline="document-processor"} 95',
     );
   });
 

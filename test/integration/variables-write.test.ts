@@ -100,7 +100,7 @@ describe('airflow variables sink', () => {
       'PATCH /api/v2/variables/sla_miss_history',
     ]);
     expect(JSON.parse(fake.variables.get('capstone_latest_metrics')!.value).summary).toEqual({
-      health_score: 92.5,
+      health_score: 95,
       alerts: [],
     });
     expect(fake.variables.get('capstone_quality_report')!.description).toBe(

@@ -25,7 +25,7 @@ describe('acknowledge', () => {
   it('a opens a dialog for a note; Enter acknowledges the selected alert with it', async () => {
     const { store, ui } = await atAlerts();
     await ui.sendKeys('a');
-    await ui.waitForContent('Acknowledge: capstone_processing_pipeline success rate 60.0% < 90%');
+    await ui.waitForContent('Acknowledge: capstone_processing_pipeline: success rate 50.0% below 90.0%');
     await ui.sendKeys(...'on it, q', KEY.backspace, KEY.backspace, KEY.backspace);
     await ui.waitForContent('note (optional): on it');
     await ui.sendKeys(KEY.enter);
@@ -49,7 +49,7 @@ describe('acknowledge', () => {
     await ui.sendKeys('u');
     await ui.waitForContent('not acknowledged: capstone_processing_pipeline');
     await ui.sendKeys(KEY.down, 'u');
-    await ui.waitForContent('acknowledgement withdrawn: llm_pool');
+    await ui.waitForContent('acknowledgement withdrawn: pool llm_pool');
     expect(ui.commands.unack.mock.calls).toEqual([[ACKED]]);
   });
 });

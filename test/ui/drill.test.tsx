@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDrillController } from '../../source/collect/drill.js';
-import { buildStore, DAGS, processingRuns } from './fixtures.js';
+import { buildStore, DAGS, NOW, processingRuns } from './fixtures.js';
 import { FakeSource, ManualTimers } from './fake-source.js';
 import { KEY, renderTui } from './render.js';
 
@@ -17,7 +17,7 @@ function drillable(size = { columns: 119, rows: 31 }) {
   const store = buildStore(size);
   const source = new FakeSource();
   const timers = new ManualTimers();
-  const controller = createDrillController({ store, source, timers, clock: () => new Date('2025-03-14T12:00:00Z') });
+  const controller = createDrillController({ store, source, timers, clock: () => NOW });
   const ui = renderTui({ store });
   cleanup.push(ui.unmount, controller.stop);
   return { store, source, timers, ui };

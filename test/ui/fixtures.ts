@@ -1,25 +1,21 @@
-// A realistic Report + Snapshot for the reference pipeline, built by hand (no engines): three capstone DAGs in
-// different health, pools near capacity, costs, quality, SLA misses, alerts in every state, sinks.
+// A realistic Snapshot for the reference pipeline, and the Report the engines derive from it: three capstone DAGs
+// in different health, pools near capacity, costs, quality, alerts in every state, sinks. The report comes from
+// deriveReport (test/helpers/report.ts), so the screens are tested on the numbers airtop would show.
+import { aggregateWindow } from '../../source/airflow/aggregate.js';
 import type { DagRun, Snapshot, TaskInstance } from '../../source/airflow/types.js';
-import type { AlertView, PipelineDagMetrics, Report } from '../../source/report/types.js';
+import type { AlertView, Report } from '../../source/report/types.js';
 import { type AirtopStore, createAirtopStore } from '../../source/state/store.js';
 import type { DeadLetter, HistoryPoint, SinkStatus } from '../../source/state/types.js';
+import { deriveFixture, derivedReport } from '../helpers/report.js';
+import { NOW, pool, variable } from '../helpers/snapshot.js';
 
-export const NOW = new Date('2025-03-14T12:00:00Z');
+export { NOW };
 const iso = (msAgo: number) => new Date(NOW.getTime() - msAgo).toISOString();
 const MIN = 60_000;
-
-const metrics = (m: Partial<PipelineDagMetrics>): PipelineDagMetrics => ({
-  runs_last_hour: 0,
-  success_count: 0,
-  failed_count: 0,
-  running_count: 0,
-  success_rate: 0,
-  avg_duration_seconds: 0,
-  p95_duration_seconds: 0,
-  baseline_avg_duration_seconds: null,
-  ...m,
-});
+const DAY = 24 * 60 * MIN;
+/** NOW's hour as the processing Variable keys it, and NOW's day as the cost Variable does. */
+const HOUR_KEY = `${NOW.toISOString().slice(0, 10)}-${NOW.toISOString().slice(11, 13)}`;
+const dayKey = (daysAgo: number) => iso(daysAgo * DAY).slice(0, 10);
 
 export const DAGS = {
   ingestion: 'capstone_ingestion_pipeline',
@@ -31,7 +27,7 @@ export const DAGS = {
 function run(dagId: string, n: number, state: string, startMinAgo: number, minutes: number | null): DagRun {
   return {
     dagId,
-    runId: `scheduled__2025-03-14T${String(11 - Math.floor(n / 12)).padStart(2, '0')}:${String((n * 5) % 60).padStart(2, '0')}:00+00:00`,
+    runId: `scheduled__${iso(startMinAgo * MIN).slice(0, 19)}+00:00`,
     state,
     runType: 'scheduled',
     queuedAt: iso(startMinAgo * MIN + 1000),
@@ -77,7 +73,8 @@ export function processingRuns(): DagRun[] {
     run(DAGS.processing, 1, 'failed', 40, 12),
     run(DAGS.processing, 2, 'success', 60, 15),
     run(DAGS.processing, 3, 'success', 80, 18),
-    run(DAGS.processing, 4, 'failed', 100, 9),
+    // Stuck for 100 minutes: its generate_summary (30 min SLA) is 70 minutes late, escalation level 3.
+    run(DAGS.processing, 4, 'running', 100, null),
   ];
 }
 
@@ -107,28 +104,77 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
     run(DAGS.vector, 1, 'success', 30, 22),
     ...extra.flatMap((id, i) => [run(id, 0, 'success', 10 + (i % 30), 3 + (i % 5)), run(id, 1, 'success', 50, 4)]),
   ];
+  const stuck = processingRuns()[4]!.runId;
+  const taskInstances = [
+    ...processingTaskInstances(processingRuns()[1]!.runId),
+    ti(DAGS.processing, stuck, 'extract_text', 'success', 100, 4),
+    ti(DAGS.processing, stuck, 'generate_summary', 'running', 96, null),
+  ];
+  const since = iso(60 * MIN);
+  const ts = NOW.toISOString();
   return {
-    takenAt: NOW.toISOString(),
+    takenAt: ts,
     source: 'rest',
     airflow: { url: 'http://127.0.0.1:8080', version: '3.0.2', api: 'v2' },
-    health: null,
+    health: {
+      metadatabase: { status: 'healthy', latestHeartbeat: null },
+      scheduler: { status: 'healthy', latestHeartbeat: ts },
+      triggerer: { status: 'healthy', latestHeartbeat: ts },
+      dagProcessor: { status: 'unhealthy', latestHeartbeat: iso(10 * MIN) },
+    },
     dags: ids.map((dagId) => ({
       dagId,
       isPaused: dagId === DAGS.monitoring,
       tags: ['capstone'],
       owners: ['platform-sre'],
     })),
-    window: { since: iso(60 * MIN), dags: {}, tasks: {} },
-    baseline: { since: iso(7 * 24 * 60 * MIN), dags: {}, tasks: {} },
+    // Aggregated by the REST source's own code, as a poll would.
+    window: { since, ...aggregateWindow(runs, taskInstances, since, ids) },
+    baseline: { since: iso(7 * DAY), dags: {}, tasks: {} },
     runs,
-    taskInstances: processingTaskInstances(processingRuns()[1]!.runId),
-    pools: [],
-    variables: {},
+    taskInstances,
+    pools: [
+      pool('default_pool', 128, 8),
+      pool('llm_pool', 10, 9, { queuedSlots: 3 }),
+      pool('embedding_pool', 4, 4, { queuedSlots: 6 }),
+    ],
+    variables: {
+      capstone_processing_metrics: variable({
+        [HOUR_KEY]: { documents_processed: 420, total_processing_time_ms: 840_000, by_type: {}, errors: {} },
+      }),
+      // Today: 4.2M embedding and LLM input tokens, 2.1M output ($0.42 + $12.60 + $31.50); the week before in output tokens.
+      capstone_cost_metrics: variable({
+        ...Object.fromEntries(
+          [38.1, 41.7, 35.2, 52.9, 47.3, 39.8].map((usd, i) => [
+            dayKey(6 - i),
+            { llm_output_tokens: Math.round((usd / 0.015) * 1000), documents_processed: 400 },
+          ]),
+        ),
+        [dayKey(0)]: {
+          embedding_tokens: 4_200_000,
+          llm_input_tokens: 4_200_000,
+          llm_output_tokens: 2_100_000,
+          documents_processed: 420,
+        },
+      }),
+      // Embeddings of two sizes (quality 50); 97 of 100 extractions succeeded.
+      embedding_generation_log: variable(
+        Array.from({ length: 100 }, (_, i) => ({ dimensions: i % 2 ? 1536 : 768, norm: 1 })),
+      ),
+      extraction_log: variable(
+        Array.from({ length: 100 }, (_, i) => ({ status: i < 97 ? 'success' : 'failed', text_length: 1800 })),
+      ),
+    },
     issues: [],
   };
 }
 
 export function buildAlerts(): AlertView[] {
+  // The summaries the engines give buildSnapshot's findings, so an alert never quotes a figure the panes contradict.
+  // (The SLA one is written short, without the DAG id, as the alert pane's narrow columns need.)
+  const { candidates, report } = deriveFixture(buildSnapshot());
+  const late = report.sla.misses[0]!;
+  const said = (alertname: string) => candidates.find((c) => c.labels.alertname === alertname)!.annotations.summary;
   const alert = (
     fingerprint: string,
     name: string,
@@ -153,7 +199,7 @@ export function buildAlerts(): AlertView[] {
       'SuccessRateCritical',
       'critical',
       'firing',
-      'capstone_processing_pipeline success rate 60.0% < 90%',
+      said('success_rate_critical'),
       { dag_id: DAGS.processing },
       35,
     ),
@@ -163,7 +209,7 @@ export function buildAlerts(): AlertView[] {
         'PoolUtilizationWarning',
         'warning',
         'acknowledged',
-        'llm_pool utilization 90.0% > 80%',
+        said('pool_utilization_warning'),
         { pool: 'llm_pool' },
         50,
       ),
@@ -174,7 +220,7 @@ export function buildAlerts(): AlertView[] {
       'SlaMiss',
       'critical',
       'silenced',
-      'generate_summary missed its 30m SLA by 42m',
+      `generate_summary missed its 30m SLA by ${late.lateness_human}`,
       { dag_id: DAGS.processing, task_id: 'generate_summary' },
       45,
     ),
@@ -190,161 +236,9 @@ export function buildAlerts(): AlertView[] {
   ];
 }
 
+/** The report deriveReport makes of buildSnapshot, with the alert lifecycle's view of buildAlerts. */
 export function buildReport(options: FixtureOptions = {}): Report {
-  const extra = Array.from({ length: options.extraDags ?? 0 }, (_, i) => `dag_${String(i).padStart(5, '0')}`);
-  const ts = NOW.toISOString();
-  return {
-    timestamp: ts,
-    airflow: {
-      url: 'http://127.0.0.1:8080',
-      version: '3.0.2',
-      api: 'v2',
-      health: {
-        metadatabase: { status: 'healthy', latestHeartbeat: null },
-        scheduler: { status: 'healthy', latestHeartbeat: ts },
-        triggerer: { status: 'healthy', latestHeartbeat: ts },
-        dagProcessor: { status: 'unhealthy', latestHeartbeat: iso(10 * MIN) },
-      },
-      stale: false,
-      stale_reason: null,
-      last_success: ts,
-    },
-    pipeline: {
-      timestamp: ts,
-      dags: {
-        [DAGS.ingestion]: metrics({
-          runs_last_hour: 4,
-          success_count: 4,
-          success_rate: 1,
-          avg_duration_seconds: 330,
-          p95_duration_seconds: 414,
-        }),
-        [DAGS.processing]: metrics({
-          runs_last_hour: 5,
-          success_count: 2,
-          failed_count: 2,
-          running_count: 1,
-          success_rate: 0.5,
-          avg_duration_seconds: 990,
-          p95_duration_seconds: 1071,
-        }),
-        [DAGS.vector]: metrics({
-          runs_last_hour: 2,
-          success_count: 1,
-          running_count: 1,
-          success_rate: 1,
-          avg_duration_seconds: 1320,
-          p95_duration_seconds: 1320,
-        }),
-        [DAGS.monitoring]: metrics({}),
-        ...Object.fromEntries(
-          extra.map((id, i) => [
-            id,
-            metrics({
-              runs_last_hour: 2,
-              success_count: 2,
-              success_rate: 1,
-              avg_duration_seconds: 200 + (i % 50),
-              p95_duration_seconds: 260 + (i % 70),
-            }),
-          ]),
-        ),
-      },
-    },
-    tasks: { timestamp: ts, task_stats: {} },
-    resources: {
-      timestamp: ts,
-      pools: {
-        default_pool: { total_slots: 128, open_slots: 120, used_slots: 8, queued_slots: 0, utilization: 8 / 128 },
-        llm_pool: { total_slots: 10, open_slots: 1, used_slots: 9, queued_slots: 3, utilization: 0.9 },
-        embedding_pool: { total_slots: 4, open_slots: 0, used_slots: 4, queued_slots: 6, utilization: 1 },
-      },
-    },
-    processing: {
-      timestamp: ts,
-      hour_key: '2025-03-14-12',
-      metrics: { documents_processed: 420, total_processing_time_ms: 840_000, by_type: {}, errors: {} },
-      documents_per_hour: 420,
-      avg_processing_time_ms: 2000,
-      problems: [],
-    },
-    costs: {
-      timestamp: ts,
-      day_key: '2025-03-14',
-      costs: {
-        embedding_cost_usd: 0.42,
-        llm_input_cost_usd: 12.6,
-        llm_output_cost_usd: 31.5,
-        total_cost_usd: 44.52,
-        cost_per_document_usd: 0.106,
-        documents_processed: 420,
-      },
-      tokens: { embedding: 4_200_000, llm_input: 4_200_000, llm_output: 2_100_000 },
-      budget: { daily_budget_usd: 100, used_ratio: 0.4452, exceeded: false },
-      by_day: [38.1, 41.7, 35.2, 52.9, 47.3, 39.8, 44.52].map((total, i) => ({
-        day: `2025-03-${String(8 + i).padStart(2, '0')}`,
-        total_cost_usd: total,
-      })),
-      problems: [],
-    },
-    quality: {
-      timestamp: ts,
-      overall_score: 72.5,
-      status: 'degraded',
-      components: {
-        embedding: { quality_score: 50, samples_analyzed: 100 },
-        extraction: { quality_score: 95, samples_analyzed: 100, success_rate: 0.97 },
-        llm: { status: 'no_data' },
-      },
-      extraction_confidence: null,
-      embedding_similarity: null,
-      issues: ['Embedding quality below threshold'],
-      recommendations: ['Review embedding model configuration', 'Check for input text preprocessing issues'],
-      problems: [],
-    },
-    sla: {
-      misses: [
-        {
-          type: 'sla_miss',
-          scope: 'task',
-          severity: 'critical',
-          escalation_level: 3,
-          channels: ['slack', 'email', 'pagerduty'],
-          dag_id: DAGS.processing,
-          task_id: 'generate_summary',
-          run_id: processingRuns()[1]!.runId,
-          execution_date: iso(40 * MIN),
-          expected_end: iso(10 * MIN),
-          lateness_seconds: 4200,
-          lateness_human: '1h 10m',
-          blocking_tasks: 'generate_summary',
-          ongoing: false,
-          timestamp: ts,
-          message: 'SLA missed',
-        },
-      ],
-    },
-    anomalies: [],
-    thresholds: {
-      timestamp: ts,
-      violations: [
-        { type: 'success_rate_critical', severity: 'critical', value: 0.5, threshold: 0.9, dag_id: DAGS.processing },
-        { type: 'pool_utilization_critical', severity: 'critical', value: 1, threshold: 0.95, pool: 'embedding_pool' },
-      ],
-      warnings: [
-        { type: 'pool_utilization_warning', severity: 'warning', value: 0.9, threshold: 0.8, pool: 'llm_pool' },
-      ],
-      healthy: false,
-    },
-    summary: {
-      health_score: 61.4,
-      alerts: [],
-      overall: 'critical',
-      reference: { health_score: 21.4, alerts: ['Low extraction confidence'], overall: 'critical' },
-    },
-    alerts: buildAlerts(),
-    issues: [],
-  };
+  return derivedReport(buildSnapshot(options), { alerts: buildAlerts() });
 }
 
 export function buildHistory(points = 12): HistoryPoint[] {

@@ -110,16 +110,16 @@ describe('sort, pause, refresh', () => {
 
   it('p freezes the panes (header says PAUSED) while polls keep landing; p again shows the new data', async () => {
     const { store, ui } = show();
-    await ui.waitForContent('health 61.4');
+    await ui.waitForContent('health 99.4');
     await ui.sendKeys('p');
     await ui.waitForContent('PAUSED');
     const report = store.getState().report!;
-    store.setState({ report: { ...report, summary: { ...report.summary, health_score: 99, overall: 'healthy' } } });
+    store.setState({ report: { ...report, summary: { ...report.summary, health_score: 42, overall: 'healthy' } } });
     store.getState().setUi({ message: { text: 'a poll landed', level: 'info' } });
     let frame = await ui.waitForContent('a poll landed');
-    expect(frame).toContain('health 61.4');
+    expect(frame).toContain('health 99.4');
     await ui.sendKeys('p');
-    frame = await ui.waitForContent('health 99.0');
+    frame = await ui.waitForContent('health 42.0');
     expect(frame).not.toContain('PAUSED');
   });
 

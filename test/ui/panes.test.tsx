@@ -28,7 +28,7 @@ describe('main screen', () => {
     const { ui } = show();
     const frame = normalise(await ui.waitForContent('DAG health'));
     expect(lines(frame)[0]).toMatch(
-      /airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL: 2 threshold violations, 1 SLA miss at L2\+ {2}health 61\.4/,
+      /airtop http:\/\/127\.0\.0\.1:8080 {2}Airflow 3\.0\.2 \(v2\).*CRITICAL: 2 threshold violations, 1 SLA miss at L2\+ {2}health 99\.4/,
     );
     expect(lines(frame)[1]).toContain('scheduler ● ok  triggerer ● ok  dag_processor ✖ down');
     expect(lines(frame)[1]).toContain('last poll HH:MM:SS (N ago)  next in 5m');
@@ -51,10 +51,10 @@ describe('main screen', () => {
     const { ui } = show();
     const frame = await ui.waitForContent('DAG health');
     expect(lineWith(frame, DAGS.processing)).toMatch(
-      /✖ capstone_processing_pipeline +5 +50\.0% +1 L3 +17m51s +16m30s █▁/,
+      /✖ capstone_processing_pipeline +3 +50\.0% +1 L3 +15m00s +15m00s █▁/,
     );
     expect(lineWith(frame, DAGS.ingestion)).toMatch(
-      /✔ capstone_ingestion_pipeline +4 +100\.0% +— +6m54s +5m30s [▁-█]{4}/,
+      /✔ capstone_ingestion_pipeline +4 +100\.0% +— +6m51s +5m30s [▁-█]{4}/,
     );
     expect(lineWith(frame, DAGS.vector)).toContain('▶ capstone_vector_store_pipeline');
     expect(lineWith(frame, DAGS.monitoring)).toMatch(/‖ capstone_monitoring +0 +— /);
@@ -66,11 +66,12 @@ describe('main screen', () => {
     const titles = lineWith(frame, 'runs/1h');
     const row = lineWith(frame, DAGS.processing);
     const end = (line: string, text: string) => line.indexOf(text) + text.length;
-    expect(end(row, ' 5 ')).toBe(end(titles, 'runs/1h') + 1);
+    expect(end(row, ' 3 ')).toBe(end(titles, 'runs/1h') + 1);
     expect(end(row, '50.0%')).toBe(end(titles, 'success'));
     expect(end(row, '1 L3')).toBe(end(titles, 'SLA'));
-    expect(end(row, '17m51s')).toBe(end(titles, 'p95'));
-    expect(end(row, '16m30s')).toBe(end(titles, 'avg'));
+    // One successful run in the hour: p95 and avg are the same 15m00s, the first under p95, the last under avg.
+    expect(end(row, '15m00s')).toBe(end(titles, 'p95'));
+    expect(row.lastIndexOf('15m00s') + '15m00s'.length).toBe(end(titles, 'avg'));
     expect(row.indexOf('█▁')).toBe(titles.indexOf('recent runs'));
   });
 
@@ -107,9 +108,9 @@ describe('main screen', () => {
   it('pane 4: quality scores per component with status and issues', async () => {
     const { ui } = show({ focus: 'quality' });
     const frame = await ui.waitForContent('[4] Quality');
-    expect(frame).toContain('overall 72.5 degraded');
+    expect(frame).toContain('overall 74.4 degraded');
     expect(lineWith(frame, 'embedding ')).toMatch(/embedding +50\.0 +100 +critical/);
-    expect(lineWith(frame, 'extraction ')).toMatch(/extraction +95\.0 +100 +healthy/);
+    expect(lineWith(frame, 'extraction ')).toMatch(/extraction +98\.8 +100 +healthy/);
     expect(lineWith(frame, ' LLM ')).toMatch(/LLM +— +— +no data/);
     expect(frame).toContain('! Embedding quality below threshold');
   });
@@ -147,7 +148,7 @@ describe('screen budget', () => {
   it('80x24 shows the focused pane with the others as tabs; 250x70 shows all five', async () => {
     const small = show({ columns: 80, rows: 24 });
     let frame = await small.ui.waitForContent('DAG health');
-    expect(frame).toMatch(/1 DAGs 4 +2 Pools 100% +3 Costs \$44\.52 +4 Quality 72\.5 +5 Alerts 1/);
+    expect(frame).toMatch(/1 DAGs 4 +2 Pools 100% +3 Costs \$44\.52 +4 Quality 74\.4 +5 Alerts 1/);
     expect(frame).not.toContain('[5] Alerts');
     await small.ui.sendKeys('5');
     frame = await small.ui.waitForContent('[5] Alerts');

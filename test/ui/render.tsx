@@ -8,6 +8,7 @@ import { vi } from 'vitest';
 import type { AirtopStore } from '../../source/state/store.js';
 import { App } from '../../source/ui/app.js';
 import type { Commands } from '../../source/ui/commands.js';
+import { NOW } from './fixtures.js';
 
 export const KEY = {
   up: '\x1b[A',
@@ -70,7 +71,7 @@ export function renderTui(options: {
       commands={options.commands ?? commands}
       readonly={options.readonly ?? false}
       noColor={options.noColor ?? true}
-      clock={options.clock ?? (() => new Date('2025-03-14T12:00:30Z'))}
+      clock={options.clock ?? (() => new Date(NOW.getTime() + 30_000))}
       tickMs={options.tickMs ?? 1000}
     />,
     {

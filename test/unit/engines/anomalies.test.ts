@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectAnomalies, robustBaseline } from '../../../source/engines/anomalies.js';
-import { config, NOW, run, snapshot, ti } from './snapshot-builder.js';
+import { config, NOW, run, snapshot, ti } from '../../helpers/snapshot.js';
 
 const cfg = config(); // min_samples 5, mad_factor 3.5, min_ratio 1.5
 const seconds = (s: number) => s / 60; // minutes before NOW, for the builder

@@ -12,7 +12,7 @@ import {
   taskStats,
   ti,
   variable,
-} from './snapshot-builder.js';
+} from '../../helpers/snapshot.js';
 
 const ING = 'capstone_ingestion_pipeline';
 const fresh = { stale: false, reason: null, lastSuccess: NOW.toISOString() };

@@ -10,7 +10,7 @@ import {
 import { processingMetrics } from '../../../source/engines/processing.js';
 import { qualityReport } from '../../../source/engines/quality.js';
 import type { SlaMiss, ThresholdFinding } from '../../../source/report/types.js';
-import { config, NOW, variable } from './snapshot-builder.js';
+import { config, NOW, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 const processing = (errors: Record<string, number>) =>

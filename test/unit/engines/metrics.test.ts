@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pipelineMetrics } from '../../../source/engines/pipeline.js';
 import { poolMetrics } from '../../../source/engines/pools.js';
 import { taskMetrics } from '../../../source/engines/tasks.js';
-import { dagStats, pool, snapshot, taskStats } from './snapshot-builder.js';
+import { dagStats, pool, snapshot, taskStats } from '../../helpers/snapshot.js';
 
 describe('pipelineMetrics (collect_pipeline_metrics)', () => {
   it('gives success rate, durations and the baseline mean per DAG', () => {

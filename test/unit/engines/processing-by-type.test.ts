@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processingMetrics } from '../../../source/engines/processing.js';
-import { config, NOW, variable } from './snapshot-builder.js';
+import { config, NOW, variable } from '../../helpers/snapshot.js';
 
 // avg_processing_time_ms_by_type reads by_type entries in the hour bucket's own field names; another shape
 // (the demo used to write {count, total_time_ms}) is named in problems instead of silently giving {}.

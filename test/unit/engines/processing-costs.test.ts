@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { costAlerts, costMetrics } from '../../../source/engines/costs.js';
 import { processingAlerts, processingMetrics, totalErrors } from '../../../source/engines/processing.js';
-import { config, NOW, rawVariable, variable } from './snapshot-builder.js';
+import { config, NOW, rawVariable, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 

@@ -22,7 +22,7 @@ import {
   taskStats,
   ti,
   variable,
-} from './snapshot-builder.js';
+} from '../../helpers/snapshot.js';
 
 const cfg = config();
 const RUNS = { numRuns: 150 };

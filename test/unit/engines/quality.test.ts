@@ -7,7 +7,7 @@ import {
   qualityStatus,
   recommendationsFor,
 } from '../../../source/engines/quality.js';
-import { config, NOW, rawVariable, variable } from './snapshot-builder.js';
+import { config, NOW, rawVariable, variable } from '../../helpers/snapshot.js';
 
 const cfg = config();
 const quality = (vars: Record<string, VariableRead>) => qualityReport(vars, cfg, NOW);

@@ -5,7 +5,7 @@ import { deriveReport } from '../../../source/engines/index.js';
 import { processingMetrics } from '../../../source/engines/processing.js';
 import { qualityReport } from '../../../source/engines/quality.js';
 import { referenceSummary } from '../../../source/engines/reference-summary.js';
-import { config, NOW, snapshot, variable } from './snapshot-builder.js';
+import { config, NOW, snapshot, variable } from '../../helpers/snapshot.js';
 
 // The expected figures below are what the reference's own Python (capstone_metrics_collector's
 // collect_quality_metrics, _calculate_health_score, _check_metric_alerts and capstone_api_reporter's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escalationLevel, slaMisses } from '../../../source/engines/sla.js';
-import { at, config, NOW, run, ti } from './snapshot-builder.js';
+import { at, config, NOW, run, ti } from '../../helpers/snapshot.js';
 
 // NOW is 12:30 UTC. Reference SLAs: ingestion default 1 h, scan_sources 5 min, download_documents 30 min;
 // vector store default 30 min, generate_embeddings 20 min, upsert_vectors 10 min.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineDagMetrics, PoolMetrics, TaskMetrics } from '../../../source/report/types.js';
 import { checkThresholds, type ThresholdInput } from '../../../source/engines/thresholds.js';
-import { config, NOW } from './snapshot-builder.js';
+import { config, NOW } from '../../helpers/snapshot.js';
 
 const cfg = config();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVariable, recentEntries, truthy } from '../../../source/engines/variables.js';
-import { rawVariable, variable } from './snapshot-builder.js';
+import { rawVariable, variable } from '../../helpers/snapshot.js';
 
 describe('parseVariable', () => {
   it('treats an absent or unread Variable as the reference default, not a problem', () => {

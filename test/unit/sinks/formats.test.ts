@@ -88,7 +88,7 @@ describe('PagerDuty Events API v2', () => {
         component: 'capstone_processing_pipeline',
         group: 'extract_text',
         class: 'sla_miss',
-        timestamp: '2024-06-01T12:00:00.000Z',
+        timestamp: '2024-01-15T12:30:00.000Z',
         custom_details: {
           type: 'sla_miss',
           escalation_level: 3,

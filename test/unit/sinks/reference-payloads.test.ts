@@ -6,21 +6,15 @@ import { thresholdValue } from '../../../source/sinks/notification-fields.js';
 import { dashboardStatus, latestMetrics } from '../../../source/sinks/reference-shapes.js';
 import { slackMessage } from '../../../source/sinks/slack.js';
 import { thresholdNotification } from './notification-fixture.js';
-import { sampleReport, T0 } from './report-fixture.js';
+import { derivedReport } from '../../helpers/report.js';
+import { sampleReport, sampleSnapshot, T0 } from './report-fixture.js';
 
 // What airtop writes under the reference's names carries the reference's keys and values.
 
-/** A report with no confidence samples: airtop's health 85, the reference's 45 with "Low extraction confidence". */
+/** sampleSnapshot without the capstone_quality_metrics Variable: no confidence or similarity samples. */
 function noSamplesReport() {
-  const report = sampleReport();
-  report.quality = { ...report.quality, extraction_confidence: null, embedding_similarity: null };
-  report.summary = {
-    health_score: 85,
-    alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%'],
-    overall: 'critical',
-    reference: { health_score: 45, alerts: ['Low extraction confidence'], overall: 'critical' },
-  };
-  return report;
+  const { capstone_quality_metrics: _dropped, ...variables } = sampleSnapshot().variables;
+  return derivedReport({ ...sampleSnapshot(), variables });
 }
 
 describe('capstone_latest_metrics and the dashboard status', () => {
@@ -49,18 +43,29 @@ describe('capstone_latest_metrics and the dashboard status', () => {
     [
       'samples, one threshold violation',
       sampleReport(),
-      { health_score: 92.5, alerts: [] },
+      { health_score: 95, alerts: [] },
       'healthy',
-      { health_score: 92.5, alerts: [], overall: 'critical' },
+      {
+        health_score: 95,
+        alerts: [
+          'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+          'pool default_pool: utilization 84.4% above 80.0%',
+        ],
+        overall: 'critical',
+      },
     ],
     [
       'no confidence samples',
       noSamplesReport(),
-      { health_score: 45, alerts: ['Low extraction confidence'] },
-      'critical',
+      // The reference reads no samples as a confidence of 0: 100 − 5 (one extraction error) − 40 = 55, warning.
+      { health_score: 55, alerts: ['Low extraction confidence'] },
+      'warning',
       {
-        health_score: 85,
-        alerts: ['capstone_ingestion_pipeline: success rate 85.0% below 90.0%'],
+        health_score: 95,
+        alerts: [
+          'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+          'pool default_pool: utilization 84.4% above 80.0%',
+        ],
         overall: 'critical',
       },
     ],
@@ -84,7 +89,7 @@ describe("Pushgateway lines under the reference's names", () => {
       'samples',
       sampleReport(),
       [
-        'capstone_health_score{pipeline="document-processor"} 92.5',
+        'capstone_health_score{pipeline="document-processor"} 95',
         'capstone_extraction_confidence 0.82',
         'capstone_extraction_confidence_samples 10',
       ],
@@ -93,8 +98,8 @@ describe("Pushgateway lines under the reference's names", () => {
       "no samples: confidence 0 and the reference's health score",
       noSamplesReport(),
       [
-        'capstone_health_score{pipeline="document-processor"} 45',
-        'airtop_health_score{pipeline="document-processor"} 85',
+        'capstone_health_score{pipeline="document-processor"} 55',
+        'airtop_health_score{pipeline="document-processor"} 95',
         'capstone_extraction_confidence 0',
         'capstone_extraction_confidence_samples 0',
       ],

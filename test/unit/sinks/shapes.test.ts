@@ -36,7 +36,7 @@ describe('reference shapes', () => {
     expect(Object.keys(latest.processing)).toEqual(['timestamp', 'hour_key', 'metrics']);
     expect(Object.keys(latest.costs)).toEqual(['timestamp', 'day_key', 'costs', 'tokens']);
     expect(latest.quality.extraction_quality).toEqual({ avg_confidence: 0.82, low_confidence_count: 1, samples: 10 });
-    expect(latest.summary).toEqual({ health_score: 92.5, alerts: [] });
+    expect(latest.summary).toEqual({ health_score: 95, alerts: [] });
   });
 
   it("capstone_quality_report has exactly the tracker's keys", () => {
@@ -73,8 +73,15 @@ describe('reference shapes', () => {
       'airtop_summary',
     ]);
     // The reference's status ignores threshold findings; airtop's verdict is airtop_summary.
-    expect(status.status).toEqual({ overall: 'healthy', health_score: 92.5, alerts: [] });
-    expect(status.airtop_summary).toEqual({ overall: 'critical', health_score: 92.5, alerts: [] });
+    expect(status.status).toEqual({ overall: 'healthy', health_score: 95, alerts: [] });
+    expect(status.airtop_summary).toEqual({
+      overall: 'critical',
+      health_score: 95,
+      alerts: [
+        'capstone_ingestion_pipeline: success rate 85.0% below 90.0%',
+        'pool default_pool: utilization 84.4% above 80.0%',
+      ],
+    });
     expect(Object.keys(status.metrics)).toEqual(['processing', 'costs', 'quality']);
   });
 });
@@ -112,14 +119,14 @@ describe('pushgateway URL', () => {
 describe('metrics registry', () => {
   it('has the reference families with their labels', async () => {
     const text = await reportToRegistry(sampleReport()).metrics();
-    expect(text).toContain('capstone_health_score{pipeline="document-processor"} 92.5');
+    expect(text).toContain('capstone_health_score{pipeline="document-processor"} 95');
     expect(text).toContain('capstone_cost_usd{type="total"} 1.06');
     expect(text).toContain('capstone_cost_usd{type="llm_output"} 0.75');
     expect(text).toContain('capstone_cost_per_doc_usd 0.0265');
     expect(text).toContain('capstone_extraction_confidence 0.82');
     expect(text).toContain('capstone_dag_success_rate{dag_id="capstone_ingestion_pipeline"} 0.85');
     expect(text).toContain('capstone_pool_utilization{pool="default_pool"} 0.84375');
-    expect(text).toContain('capstone_quality_score{component="extraction"} 70');
+    expect(text).toContain('capstone_quality_score{component="extraction"} 88');
     expect(text).not.toContain('capstone_quality_score{component="llm"}');
     expect(text).toMatch(/^# TYPE capstone_alerts gauge$/m);
   });
@@ -141,7 +148,7 @@ describe('alertmanager alerts', () => {
     };
     const records: AlertRecord[] = [
       { ...base, fingerprint: 'f1', labels: { alertname: 'a', dag_id: 'd', empty: '' }, resolvedAt: null },
-      { ...base, fingerprint: 'f2', labels: { alertname: 'b' }, resolvedAt: '2024-06-01T12:10:00.000Z' },
+      { ...base, fingerprint: 'f2', labels: { alertname: 'b' }, resolvedAt: '2024-01-15T12:40:00.000Z' },
       { ...base, fingerprint: 'f3', labels: { alertname: 'c' }, resolvedAt: null },
     ];
     const out = alertmanagerAlerts(records, new Set(['f3']), T0, 900, 'http://airflow:8080/');
@@ -150,14 +157,14 @@ describe('alertmanager alerts', () => {
         labels: { alertname: 'a', dag_id: 'd' },
         annotations: { summary: 's' },
         startsAt: T0.toISOString(),
-        endsAt: '2024-06-01T12:15:00.000Z',
+        endsAt: '2024-01-15T12:45:00.000Z',
         generatorURL: 'http://airflow:8080/dags/d',
       },
       {
         labels: { alertname: 'b' },
         annotations: { summary: 's' },
         startsAt: T0.toISOString(),
-        endsAt: '2024-06-01T12:10:00.000Z',
+        endsAt: '2024-01-15T12:40:00.000Z',
         generatorURL: 'http://airflow:8080',
       },
     ]);

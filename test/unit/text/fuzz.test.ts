@@ -20,6 +20,7 @@ import { reportMetricsText } from '../../../source/sinks/metrics-registry.js';
 import { createAirtopStore } from '../../../source/state/store.js';
 import { isTerminalSafe } from '../../../source/text/sanitize.js';
 import { HOSTILE } from '../../helpers/fake-airflow.js';
+import { NOW } from '../../helpers/snapshot.js';
 import { renderTui } from '../../ui/render.js';
 
 // Generated hostile payloads through every layer outside text crosses: the REST mapper (zod schema + record
@@ -29,7 +30,6 @@ import { renderTui } from '../../ui/render.js';
 // comes out is terminal-safe, every number is finite, and every bad Variable or impossible record is
 // explained in the report's issues or problems.
 
-const NOW = new Date('2025-03-14T12:00:00Z');
 const config = configSchema.parse({ dags: { patterns: ['*'] } });
 
 const nasty = fc.constantFrom(
@@ -268,7 +268,7 @@ const variableRead: fc.Arbitrary<VariableRead> = fc.oneof(
     weight: 2,
     arbitrary: fc
       .dictionary(
-        fc.constantFrom('2025-03-14-11', '2025-03-14-12', '2025-03-14', 'x'),
+        fc.constantFrom('2024-01-15-11', '2024-01-15-12', '2024-01-15', 'x'),
         fc.dictionary(
           fc.constantFrom(
             'total_documents',

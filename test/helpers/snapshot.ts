@@ -1,4 +1,5 @@
-// Terse Snapshots for engine tests. Times are given as minutes before NOW (a number) or as ISO strings.
+// Terse Snapshots for tests, around the one fixture NOW every report fixture shares (test/helpers/report.ts
+// derives their reports). Times are given as minutes before NOW (a number) or as ISO strings.
 import type {
   DagRun,
   DagWindowStats,
@@ -7,8 +8,8 @@ import type {
   TaskInstance,
   TaskWindowStats,
   VariableRead,
-} from '../../../source/airflow/types.js';
-import { configSchema, type Config, type ConfigInput } from '../../../source/config/schema.js';
+} from '../../source/airflow/types.js';
+import { configSchema, type Config, type ConfigInput } from '../../source/config/schema.js';
 
 /** 2024-01-15 12:30 UTC: hour key "2024-01-15-12", day key "2024-01-15". */
 export const NOW = new Date('2024-01-15T12:30:00Z');
