@@ -109,4 +109,14 @@ describe('alert groups in the alerts pane', () => {
     await expect.poll(() => ui.commands.silence.mock.calls.length, { timeout: 5000 }).toBe(3);
     expect(ui.commands.silence.mock.calls.every((c) => c[1] === 900)).toBe(true);
   });
+
+  it('a group row says who acknowledged it: the one name, or how many of its live alerts are acked', async () => {
+    const { store, ui } = await atAlerts();
+    const ack = { by: 'alice', at: at(1), note: 'backfill' };
+    store.getState().setAlerts(alerts().map((a) => (a.group_key === GROUP ? { ...a, ack } : a)));
+    await ui.waitForContent('ack alice');
+    expect(ui.lastFrame()).toMatch(/▸ 3 alerts · dag_id=warehouse_compaction .*ack alice/);
+    store.getState().setAlerts(alerts().map((a) => (a.fingerprint === SOURCE ? { ...a, ack } : a)));
+    await ui.waitForContent('ack 1/3');
+  });
 });

@@ -17,6 +17,16 @@ function ackText(alert: AlertView): string {
   return alert.escalation_level ? `L${alert.escalation_level}` : '';
 }
 
+/** Who acknowledged a group: the one name when one person acked every live member, else how many are acked. */
+function groupAckText(members: AlertView[]): string {
+  const live = members.filter((m) => m.state !== 'resolved');
+  const acked = live.filter((m) => m.ack);
+  if (acked.length === 0) return '';
+  const by = new Set(acked.map((m) => m.ack!.by));
+  const [who] = by;
+  return acked.length === live.length && by.size === 1 ? `ack ${who}` : `ack ${acked.length}/${live.length}`;
+}
+
 const STATE_WIDTH = 12;
 
 /**
@@ -70,7 +80,9 @@ const GroupLine = memo(function GroupLine({
 }) {
   const theme = useTheme();
   const { group, members, newest, expanded } = row;
-  const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1);
+  const ack = groupAckText(members);
+  const ackWidth = ack ? Math.min(ack.length, Math.max(12, Math.floor(width / 3))) : 0;
+  const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
   const state = truncate(group.state, STATE_WIDTH);
   const colour = group.state === 'inhibited' ? theme.alertState.silenced : theme.alertState[group.state];
   const message = truncate(
@@ -87,6 +99,7 @@ const GroupLine = memo(function GroupLine({
       <Text color={colour}>{state}</Text>
       {' '.repeat(STATE_WIDTH + 1 - state.length)}
       <Text bold>{message}</Text>
+      {ack ? `${' '.repeat(messageWidth + 1 - message.length)}${truncate(ack, ackWidth)}` : ''}
     </Text>
   );
 });
