@@ -58,7 +58,9 @@ const records = (stateHome: string): AuditRecord[] => {
     : [];
 };
 
-describe('acting on the real Airflow from the terminal, as op', () => {
+// Airflow 3 only for now: this scenario drives Airflow through /api/v2 and windows on run_after. Airflow 2's
+// /api/v1 write calls are covered by test/integration/actions-v1.test.ts; the viewer's refusal below runs on both.
+describe.skipIf(harness().major === 2)('acting on the real Airflow from the terminal, as op', () => {
   const tmux = new Tmux();
   const admin = AirflowApi.as('admin');
   let stateHome: string;
