@@ -55,12 +55,21 @@ export function matches(pattern: string, path: string): boolean {
 /** Durations are end − start: microseconds in the reference, milliseconds through the REST API. */
 const DURATION_TOLERANCE_S = 0.002;
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export function same(path: string, a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') {
     const tolerance = /duration|_seconds$/.test(path) ? DURATION_TOLERANCE_S : 1e-9 * Math.max(1, Math.abs(a));
     return Math.abs(a - b) <= tolerance;
   }
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(path, x, b[i]));
+  // Objects of figures (e.g. latency_ms {avg, p95}) compare member by member, with the numbers' tolerance:
+  // numpy's percentile and airtop's differ in the last bit (1124.9999999999998 against 1125).
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && same(`${path}.${k}`, a[k], b[k]));
+  }
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
