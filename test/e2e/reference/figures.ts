@@ -55,8 +55,7 @@ export function matches(pattern: string, path: string): boolean {
 /** Durations are end − start: microseconds in the reference, milliseconds through the REST API. */
 const DURATION_TOLERANCE_S = 0.002;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function same(path: string, a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') {
