@@ -3,7 +3,9 @@
 // and API reporter run on the real Airflow, computing from the real metadata DB and Variables and posting to
 // loopback receivers; then `airtop --once --json` reads the same Airflow, and every figure the reference
 // computed is compared with airtop's. A disagreement must be one fixtures/reference/differences.yaml lists
-// (README "Where airtop differs"); the test prints `N of M figures agree with the reference`.
+// (README "Where airtop differs"); the test prints `N of M figures agree with the reference`. Then two more
+// scenarios feed the same count: the ML edge cases (reference/edge.ts) and Airflow 2's own SLA check calling
+// the reference's SLA handler (reference/sla.ts).
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
