@@ -3,7 +3,9 @@
 // and API reporter run on the real Airflow, computing from the real metadata DB and Variables and posting to
 // loopback receivers; then `airtop --once --json` reads the same Airflow, and every figure the reference
 // computed is compared with airtop's. A disagreement must be one fixtures/reference/differences.yaml lists
-// (README "Where airtop differs"); the test prints `N of M figures agree with the reference`.
+// (README "Where airtop differs"); the test prints `N of M figures agree with the reference`. Then two more
+// scenarios feed the same count: the ML edge cases (reference/edge.ts) and Airflow 2's own SLA check calling
+// the reference's SLA handler (reference/sla.ts).
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +27,18 @@ import {
   type Figure,
   type Verdict,
 } from './reference/figures.js';
+import { edgeFigures, withEdgeVariables } from './reference/edge.js';
+import {
+  missedDates,
+  pauseSlaDag,
+  runSlaScenario,
+  SLA_DAG,
+  SLA_CONFIG,
+  SLA_PROBE_CONFIG,
+  slaFigures,
+  slackSlaMisses,
+  type HistoryEntry,
+} from './reference/sla.js';
 
 const execFileAsync = promisify(execFile);
 const DASHBOARD_KEY = 'airtop-e2e-dashboard-key';
@@ -103,6 +117,9 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
   let report: Report;
   let verdict: Verdict;
   let figures: Figure[] = [];
+  let slaHistory: HistoryEntry[] = [];
+  let probed: string[] = [];
+  let probeSeen = '';
 
   beforeAll(async () => {
     [slack, dashboard, pushgateway] = await Promise.all([
@@ -251,10 +268,45 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
         airtop: report.thresholds.violations.length > 0,
       },
     ];
+
+    // The ML edge cases (a genuine 0 score, an empty log, embeddings of another size): the reference's
+    // quality tracker and collector run again over Variables that hold them, and airtop reads the same.
+    figures.push(
+      ...(await withEdgeVariables(api, async () => {
+        for (const dagId of ['capstone_quality_tracker', 'capstone_metrics_collector'])
+          runs[`edge:${dagId}`] = await runReferenceDag(api, dagId);
+        const edge = await onceJson<Report>(['--url', h.url, '--config', writeConfig({})], env);
+        const edgeLatest = (await api.variable('capstone_latest_metrics')) as Record<string, Record<string, unknown>>;
+        return edgeFigures(
+          (await api.variable('capstone_quality_report')) as Record<string, unknown>,
+          edgeLatest.quality ?? {},
+          edge.report,
+        );
+      })),
+    );
+
+    // SLAs, Airflow 2's way: the SLA DAG's catchup runs, Airflow's SLA check, the reference's callback (Slack
+    // and sla_miss_history); then airtop over the same runs, with the reference's SLAs for that DAG.
+    const slackBodies = () =>
+      slack.requests.flatMap((r) => {
+        try {
+          return [JSON.parse(r.body) as unknown];
+        } catch {
+          return [];
+        }
+      });
+    slaHistory = await runSlaScenario(api, slackBodies);
+    const slaOnce = await onceJson<Report>(['--url', h.url, '--config', writeConfig(SLA_CONFIG)], env);
+    figures.push(...slaFigures(slaHistory, slackSlaMisses(slackBodies()), slaOnce.report));
+    const probe = (await onceJson<Report>(['--url', h.url, '--config', writeConfig(SLA_PROBE_CONFIG)], env)).report;
+    probed = missedDates(probe);
+    probeSeen = JSON.stringify({ dags: Object.keys(probe.pipeline.dags), sla: probe.pipeline.dags[SLA_DAG] });
+    await pauseSlaDag(api);
     verdict = judge(figures, loadDifferences());
   }, 1_500_000);
 
   afterAll(async () => {
+    await pauseSlaDag(api);
     await Promise.all([slack?.close(), dashboard?.close(), pushgateway?.close()]);
   });
 
@@ -263,6 +315,14 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
     expect(dashboard.accepted.length).toBeGreaterThan(0);
     expect(pushgateway.bodies.some((b) => b.path === '/metrics/job/capstone_pipeline')).toBe(true);
     expect(report.airflow.api).toBe('v1');
+    // Airflow's SLA check recorded misses and the reference's callback logged them (sla_miss_history).
+    expect(slaHistory.length).toBeGreaterThan(0);
+    // ...for runs airtop sees: with a 0 s SLA it reports a miss on at least one of the same logical dates.
+    const recorded = slaHistory.map((h) => new Date(h.execution_date).toISOString().slice(0, 19));
+    expect(
+      recorded.filter((date) => probed.includes(date)).length,
+      `airtop's probe: ${probed.join(', ')} ${probeSeen}`,
+    ).toBeGreaterThan(0);
   });
 
   it('agrees with airtop on every figure, except the differences fixtures/reference/differences.yaml documents', () => {

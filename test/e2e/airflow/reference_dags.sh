@@ -11,6 +11,8 @@ rm -rf "$out"
 mkdir -p "$out"
 cp "$repo"/fixtures/airflow/dags/*.py "$out/"
 cp "$repo"/fixtures/reference/dags/*.py "$out/"
+# The SLA wiring (Airflow 2 only: Airflow 3 removed sla and sla_miss_callback): see the file's docstring.
+cp "$repo"/fixtures/reference/sla/*.py "$out/"
 if ! (cd "$out" && patch -p1 --quiet --no-backup-if-mismatch <"$repo/fixtures/reference/reference.patch" >&2); then
   echo "reference_dags.sh: fixtures/reference/reference.patch no longer applies to fixtures/reference/dags" >&2
   exit 1
