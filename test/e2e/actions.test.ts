@@ -217,7 +217,8 @@ describe('the viewer', () => {
     // Airflow 3's token names the role; Airflow 2's Basic auth does not, so there the role goes unnamed.
     await tmux.waitFor(/actions off: (viewer role|your Airflow role)/, 'the reason in the footer', 30_000);
     await tmux.keys(['t']);
-    await tmux.waitFor(/trigger: your Airflow role( \(viewer\))? may only read: clear, mark, trigger/, 'the refusal');
+    // The message line gives way to the footer's right side, so match only the refusal's start.
+    await tmux.waitFor(/trigger: your Airflow role( \(viewer\))? may only read: clear, mark, tri/, 'the refusal');
     expect(await tmux.screen()).not.toMatch(/Trigger capstone/);
     await tmux.keys(['?']);
     await tmux.waitFor(
