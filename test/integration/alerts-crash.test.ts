@@ -1,17 +1,7 @@
 import { spawn } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import ts from 'typescript';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { childWorkspace } from '../helpers/child-workspace.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertManager } from '../../source/alerts/manager.js';
 import { parseAlertState } from '../../source/alerts/persisted.js';
@@ -24,7 +14,6 @@ import type { Sink } from '../../source/sinks/types.js';
 // notification the alert store emitted reaches the outbox (or was delivered) — none is lost.
 // The child runs the real alert store and outbox, transpiled from source/ (Node 20 cannot run .ts).
 
-const ROOT = resolve(import.meta.dirname, '../..');
 /** 30 kills in all, in 2 independent state dirs run side by side (a child's start-up is most of the time). */
 const LANES = 2;
 const ROUNDS = 15;
@@ -72,30 +61,8 @@ for (let step = 0; ; step++) {
 }
 `;
 
-function transpileTree(from: string, to: string): void {
-  for (const name of readdirSync(from)) {
-    if (statSync(join(from, name)).isDirectory()) {
-      transpileTree(join(from, name), join(to, name));
-      continue;
-    }
-    if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
-    const source = readFileSync(join(from, name), 'utf8');
-    const output = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      fileName: name,
-    }).outputText;
-    mkdirSync(to, { recursive: true });
-    writeFileSync(join(to, name.replace(/\.ts$/, '.js')), output);
-  }
-}
-
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'airtop-crash-'));
-  // Every non-UI module (.ts; the TUI's .tsx is not needed), so a moved import never breaks the child.
-  transpileTree(join(ROOT, 'source'), join(work, 'source'));
-  symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
-  writeFileSync(join(work, 'package.json'), '{"type":"module"}');
-  writeFileSync(join(work, 'child.mjs'), CHILD);
+  work = childWorkspace('airtop-crash-', CHILD);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

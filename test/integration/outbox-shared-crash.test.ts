@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import ts from 'typescript';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { childWorkspace } from '../helpers/child-workspace.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox, type Outbox } from '../../source/sinks/outbox.js';
 import { parseOutboxState } from '../../source/sinks/outbox-state.js';
@@ -23,7 +14,6 @@ import type { Sink } from '../../source/sinks/types.js';
 // queued reaches a loopback receiver exactly once, sent by one of the live ones, and not before it died.
 // The child runs the real outbox, transpiled from source/ (Node 20 cannot run .ts).
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const ROUNDS = 3;
 
 let work: string;
@@ -52,23 +42,6 @@ for (let i = 0; ; i++) {
 }
 `;
 
-function transpileTree(from: string, to: string): void {
-  for (const name of readdirSync(from)) {
-    if (statSync(join(from, name)).isDirectory()) {
-      transpileTree(join(from, name), join(to, name));
-      continue;
-    }
-    if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
-    const source = readFileSync(join(from, name), 'utf8');
-    const output = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      fileName: name,
-    }).outputText;
-    mkdirSync(to, { recursive: true });
-    writeFileSync(join(to, name.replace(/\.ts$/, '.js')), output);
-  }
-}
-
 /** Posts the payload's id to the loopback receiver. */
 const httpSink: Sink = {
   name: 'slack',
@@ -86,11 +59,7 @@ const httpSink: Sink = {
 };
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'airtop-outbox-crash-'));
-  transpileTree(join(ROOT, 'source'), join(work, 'source'));
-  symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
-  writeFileSync(join(work, 'package.json'), '{"type":"module"}');
-  writeFileSync(join(work, 'child.mjs'), CHILD);
+  work = childWorkspace('airtop-outbox-crash-', CHILD);
   server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk));
