@@ -7,12 +7,16 @@
 // scenarios feed the same count: the ML edge cases (reference/edge.ts) and Airflow 2's own SLA check calling
 // the reference's SLA handler (reference/sla.ts).
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../source/report/types.js';
-import { startDashboardReceiver, startSlackReceiver, type Receiver } from '../helpers/receivers.js';
+import { join } from 'node:path';
+import {
+  startDashboardReceiver,
+  startPagerDutyReceiver,
+  startSlackReceiver,
+  type Receiver,
+} from '../helpers/receivers.js';
 import { AirflowApi, type RunRef } from './support/api.js';
 import { cliEnv, onceJson, writeConfig } from './support/cli.js';
 import { harness } from './support/context.js';
@@ -28,9 +32,22 @@ import {
   type Verdict,
 } from './reference/figures.js';
 import { edgeFigures, withEdgeVariables } from './reference/edge.js';
+import { makeCertificates, pagerDutyFigures, startPagerDutyProxy } from './reference/pagerduty.js';
+import {
+  dashboardFigures,
+  dashboardPost,
+  historyFigures,
+  pushgatewayFigures,
+  runHeadless,
+  slackSlaFigures,
+  slackThresholdFigures,
+  startPushCapture,
+  thresholdMessages,
+} from './reference/sinks.js';
 import {
   missedDates,
   pauseSlaDag,
+  recordOverdueMiss,
   runSlaScenario,
   SLA_DAG,
   SLA_CONFIG,
@@ -42,32 +59,10 @@ import {
 
 const execFileAsync = promisify(execFile);
 const DASHBOARD_KEY = 'airtop-e2e-dashboard-key';
+/** The reference's pagerduty_service_key and airtop's routing key: the same 32 characters on both sides. */
+const PAGERDUTY_KEY = 'airtope2epagerdutykey0123456789a';
 const FIRST = ['capstone_monitoring', 'capstone_metrics_collector', 'capstone_quality_tracker'];
 const REPORTER = 'capstone_api_reporter';
-
-/** A Pushgateway stand-in: records every push (the reference POSTs text to /metrics/job/<job>). */
-async function startCapture(): Promise<{
-  url: string;
-  bodies: { path: string; body: string }[];
-  close(): Promise<void>;
-}> {
-  const bodies: { path: string; body: string }[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      bodies.push({ path: req.url ?? '/', body });
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('');
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    bodies,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
 
 /** A task's return value, as the reference's DAG run stored it (XCom JSON in the metadata DB). */
 async function xcom(dagId: string, runId: string, taskId: string): Promise<Record<string, unknown>> {
@@ -112,7 +107,15 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
   const api = AirflowApi.as('admin');
   let slack: Receiver<Record<string, unknown>>;
   let dashboard: Receiver<Record<string, unknown>>;
-  let pushgateway: Awaited<ReturnType<typeof startCapture>>;
+  let pushgateway: Awaited<ReturnType<typeof startPushCapture>>;
+  // airtop's own sinks' receivers (the same kinds as the reference's, its own instances).
+  let ourSlack: Receiver<Record<string, unknown>>;
+  let ourDashboard: Receiver<Record<string, unknown>>;
+  let ourPushgateway: Awaited<ReturnType<typeof startPushCapture>>;
+  let ourPagerDuty: Awaited<ReturnType<typeof startPagerDutyReceiver>>;
+  // The reference's PagerDuty posts, through the HTTPS proxy its Airflow processes use (reference/pagerduty.ts).
+  let pagerDutyProxy: Awaited<ReturnType<typeof startPagerDutyProxy>>;
+  let overdue = '';
   const runs: Record<string, RunRef & { state: string }> = {};
   let report: Report;
   let verdict: Verdict;
@@ -120,18 +123,30 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
   let slaHistory: HistoryEntry[] = [];
   let probed: string[] = [];
   let probeSeen = '';
+  let headlessLog: string[] = [];
+  let pageLog: string[] = [];
+  let written: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    [slack, dashboard, pushgateway] = await Promise.all([
+    [slack, dashboard, pushgateway, ourSlack, ourDashboard, ourPushgateway] = await Promise.all([
       startSlackReceiver(),
       startDashboardReceiver(DASHBOARD_KEY),
-      startCapture(),
+      startPushCapture(),
+      startSlackReceiver(),
+      startDashboardReceiver(DASHBOARD_KEY),
+      startPushCapture(),
     ]);
+    ourPagerDuty = await startPagerDutyReceiver();
+    const proxyPort = Number(harness().env.AIRTOP_E2E_HTTPS_PROXY_PORT);
+    if (!proxyPort)
+      throw new Error('the harness Airflow has no AIRTOP_E2E_HTTPS_PROXY_PORT: start it with this start.sh');
+    pagerDutyProxy = await startPagerDutyProxy(proxyPort, makeCertificates(join(harness().home, 'https-proxy')));
     const variables: Record<string, string> = {
       slack_webhook_url: slack.url,
       dashboard_api_endpoint: dashboard.url,
       dashboard_api_key: DASHBOARD_KEY,
       prometheus_pushgateway_url: pushgateway.url,
+      pagerduty_service_key: PAGERDUTY_KEY,
     };
     for (const [key, value] of Object.entries(variables)) {
       const updated = await api.request('PATCH', `/api/v1/variables/${key}`, { key, value });
@@ -269,6 +284,49 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
       },
     ];
 
+    // airtop as it runs in production, over the same window: --headless, its own Slack, dashboard and
+    // Pushgateway sinks pointed at receivers of the same kinds; what it sent, field by field, against what the
+    // reference sent. (Before anything below runs the reference again: the receivers hold its first posts.)
+    const referenceSlack = slack.accepted.slice();
+    // Each airtop run its own state dir (alert state, outbox): what one sent does not hold back the next.
+    const freshEnv = () => ({
+      ...cliEnv({ AIRFLOW_USERNAME: h.users.admin.username, AIRFLOW_PASSWORD: h.users.admin.password }),
+      AIRTOP_E2E_SLACK_URL: ourSlack.url,
+      AIRTOP_E2E_DASHBOARD_KEY: DASHBOARD_KEY,
+    });
+    const sinkEnv = freshEnv();
+    const sinkConfig = {
+      alerts: { group_wait: '1s' },
+      sinks: {
+        slack: { webhook_url_env: 'AIRTOP_E2E_SLACK_URL' },
+        dashboard: { url: ourDashboard.url, api_key_env: 'AIRTOP_E2E_DASHBOARD_KEY' },
+        pushgateway: { url: ourPushgateway.url },
+        metrics: { enabled: false },
+      },
+    };
+    const started = Date.now();
+    const expectSlack = thresholdMessages(referenceSlack).length > 0;
+    headlessLog = await runHeadless(['--url', h.url, '--config', writeConfig(sinkConfig)], sinkEnv, () => {
+      if (ourDashboard.accepted.length === 0) return 'no dashboard POST yet';
+      if (ourPushgateway.bodies.length === 0) return 'no Pushgateway push yet';
+      // A Slack message follows group_wait (1 s) after the first poll; allow 30 s before calling it absent.
+      if (expectSlack && thresholdMessages(ourSlack.accepted).length === 0 && Date.now() - started < 30_000)
+        return 'no Slack threshold message yet';
+      return null;
+    });
+    const find = <T extends { path: string }>(list: T[], path: string) => list.find((x) => x.path === path);
+    figures.push(
+      ...slackThresholdFigures(referenceSlack, ourSlack.accepted),
+      ...dashboardFigures(
+        dashboardPost(find(dashboard.requests, '/api/v1/pipeline-status')),
+        dashboardPost(find(ourDashboard.requests, '/api/v1/pipeline-status')),
+      ),
+      ...pushgatewayFigures(
+        pushgateway.bodies.find((b) => b.path.startsWith('/metrics/job/')),
+        ourPushgateway.bodies[0],
+      ),
+    );
+
     // The ML edge cases (a genuine 0 score, an empty log, embeddings of another size): the reference's
     // quality tracker and collector run again over Variables that hold them, and airtop reads the same.
     figures.push(
@@ -295,19 +353,81 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
           return [];
         }
       });
+    overdue = await recordOverdueMiss(h.dbUrl);
     slaHistory = await runSlaScenario(api, slackBodies);
     const slaOnce = await onceJson<Report>(['--url', h.url, '--config', writeConfig(SLA_CONFIG)], env);
     figures.push(...slaFigures(slaHistory, slackSlaMisses(slackBodies()), slaOnce.report));
     const probe = (await onceJson<Report>(['--url', h.url, '--config', writeConfig(SLA_PROBE_CONFIG)], env)).report;
     probed = missedDates(probe);
     probeSeen = JSON.stringify({ dags: Object.keys(probe.pipeline.dags), sla: probe.pipeline.dags[SLA_DAG] });
+
+    // airtop's write-back of sla_miss_history (the airflow_variables sink) beside the reference's: with the
+    // probe's 0 s SLA on scan_sources, so airtop has misses for the same runs; then entry by entry, matched by
+    // (dag, task, logical date). airtop's entries are the ones carrying run_id (the reference's have none).
+    // Before pausing the SLA DAG: airtop leaves paused DAGs out.
+    const historyBefore = ((await api.variable('sla_miss_history')) ?? []) as Record<string, unknown>[];
+    const slackBefore = ourSlack.accepted.length;
+    const ours = () => ourSlack.accepted.slice(slackBefore);
+    const writeConfigFile = writeConfig({
+      ...SLA_PROBE_CONFIG,
+      alerts: { group_wait: '1s' },
+      sinks: {
+        slack: { webhook_url_env: 'AIRTOP_E2E_SLACK_URL' },
+        airflow_variables: { enabled: true },
+        metrics: { enabled: false },
+      },
+    });
+    const airtopEntries = async () =>
+      (((await api.variable('sla_miss_history')) ?? []) as Record<string, unknown>[]).filter(
+        (e) => 'run_id' in e && e.dag_id === SLA_DAG,
+      );
+    headlessLog = await runHeadless(['--url', h.url, '--config', writeConfigFile], freshEnv(), async () => {
+      if ((await airtopEntries()).length === 0) return 'airtop has written no sla_miss_history entry yet';
+      if (ours().length === 0) return 'no Slack SLA message from airtop yet';
+      return null;
+    });
+    const after = ((await api.variable('sla_miss_history')) ?? []) as Record<string, unknown>[];
+    written = after.filter((e) => 'run_id' in e && e.dag_id === SLA_DAG);
+    const referenceEntries = historyBefore.filter((e) => !('run_id' in e) && e.dag_id === SLA_DAG);
+    const kept = new Set(after.map((e) => JSON.stringify(e)));
+    figures.push(
+      {
+        path: 'sla.written.reference_entries_kept',
+        reference: historyBefore.length,
+        airtop: historyBefore.filter((e) => kept.has(JSON.stringify(e))).length,
+      },
+      ...historyFigures(referenceEntries, written),
+      ...slackSlaFigures(slackBodies() as Record<string, unknown>[], ours(), SLA_DAG),
+    );
+
+    // PagerDuty: the reference paged for the overdue miss (level 3, through the proxy). airtop with the probe's
+    // misses at level 3 (after 1 s of lateness) and only its PagerDuty sink, at a loopback Events API v2.
+    const pageConfig = writeConfig({
+      ...SLA_PROBE_CONFIG,
+      sla: { ...SLA_PROBE_CONFIG.sla, level2_after: 1, level3_after: 1 },
+      alerts: { group_wait: '1s' },
+      sinks: {
+        pagerduty: { routing_key_env: 'AIRTOP_E2E_PAGERDUTY_KEY', url: ourPagerDuty.url },
+        metrics: { enabled: false },
+      },
+    });
+    const pageEnv = { ...freshEnv(), AIRTOP_E2E_PAGERDUTY_KEY: PAGERDUTY_KEY };
+    pageLog = await runHeadless(['--url', h.url, '--config', pageConfig], pageEnv, () =>
+      ourPagerDuty.accepted.length === 0 ? 'no PagerDuty event from airtop yet' : null,
+    );
+    figures.push(...pagerDutyFigures(pagerDutyProxy.captured, ourPagerDuty.requests));
     await pauseSlaDag(api);
     verdict = judge(figures, loadDifferences());
   }, 1_500_000);
 
   afterAll(async () => {
     await pauseSlaDag(api);
-    await Promise.all([slack?.close(), dashboard?.close(), pushgateway?.close()]);
+    await api.request('DELETE', `${api.prefix}/variables/pagerduty_service_key`);
+    await Promise.all(
+      [slack, dashboard, pushgateway, ourSlack, ourDashboard, ourPushgateway, ourPagerDuty, pagerDutyProxy].map((r) =>
+        r?.close(),
+      ),
+    );
   });
 
   it('ran the reference: its DAGs succeeded, stored their results, and posted to the receivers', () => {
@@ -315,6 +435,19 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
     expect(dashboard.accepted.length).toBeGreaterThan(0);
     expect(pushgateway.bodies.some((b) => b.path === '/metrics/job/capstone_pipeline')).toBe(true);
     expect(report.airflow.api).toBe('v1');
+    // airtop headless delivered to its own receivers, and wrote its SLA misses into sla_miss_history.
+    const log = headlessLog.slice(-10).join('\n');
+    expect(ourDashboard.accepted.length, log).toBeGreaterThan(0);
+    expect(ourPushgateway.bodies.length, log).toBeGreaterThan(0);
+    expect(written.length, log).toBeGreaterThan(0);
+    // The reference's PagerDuty event for the overdue miss came through the proxy (TLS for events.pagerduty.com
+    // under the throwaway CA), and nothing else tried to leave; airtop's came to its receiver.
+    expect(pagerDutyProxy.refused).toEqual([]);
+    expect(
+      pagerDutyProxy.captured.map((c) => `${c.method} ${c.host}${c.path}`),
+      `overdue miss at ${overdue}`,
+    ).toContain('POST events.pagerduty.com/generic/2010-04-15/create_event.json');
+    expect(ourPagerDuty.accepted.length, pageLog.slice(-10).join('\n')).toBeGreaterThan(0);
     // Airflow's SLA check recorded misses and the reference's callback logged them (sla_miss_history).
     expect(slaHistory.length).toBeGreaterThan(0);
     // ...for runs airtop sees: with a 0 s SLA it reports a miss on at least one of the same logical dates.
@@ -328,7 +461,7 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
   it('agrees with airtop on every figure, except the differences fixtures/reference/differences.yaml documents', () => {
     const show = (f: Figure) =>
       `${f.path}: reference ${JSON.stringify(f.reference)}, airtop ${JSON.stringify(f.airtop)}`;
-    const caught = `slack ${slack.requests.length} (${slack.accepted.length} valid), dashboard ${dashboard.requests.length} (${dashboard.accepted.length} valid), pushgateway ${pushgateway.bodies.length}`;
+    const caught = `slack ${slack.requests.length} (${slack.accepted.length} valid), dashboard ${dashboard.requests.length} (${dashboard.accepted.length} valid), pushgateway ${pushgateway.bodies.length}; airtop's: slack ${ourSlack.accepted.length}, dashboard ${ourDashboard.accepted.length}, pushgateway ${ourPushgateway.bodies.length}, sla_miss_history entries ${written.length}, pagerduty ${ourPagerDuty.requests.length}; the reference's pagerduty (through the proxy) ${pagerDutyProxy.captured.length}`;
     const lines = [
       `${verdict.agree.length} of ${figures.length} figures agree with the reference`,
       `  payloads the receivers caught: ${caught}`,

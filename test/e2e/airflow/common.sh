@@ -104,6 +104,14 @@ export_airflow_env() {
   export AIRFLOW__CORE__DAG_IGNORE_FILE_SYNTAX=glob
   export NO_PROXY=127.0.0.1,localhost
   export no_proxy=127.0.0.1,localhost
+  # The reference's SLA handler posts to the hard-coded https://events.pagerduty.com: every Airflow 2 process
+  # sends HTTPS through a loopback CONNECT proxy that reference.test.ts runs on this port, and trusts only the
+  # throwaway CA that test makes (openssl) into $home/https-proxy. Loopback stays direct (NO_PROXY above).
+  if [[ -n "${AIRTOP_E2E_HTTPS_PROXY_PORT:-}" ]]; then
+    export HTTPS_PROXY="http://127.0.0.1:$AIRTOP_E2E_HTTPS_PROXY_PORT"
+    export https_proxy="$HTTPS_PROXY"
+    export REQUESTS_CA_BUNDLE="$home/https-proxy/ca.pem"
+  fi
 }
 
 pid_of() {

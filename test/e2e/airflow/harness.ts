@@ -138,6 +138,9 @@ function scriptEnv(home: string, extra: Record<string, string> = {}): NodeJS.Pro
   return env;
 }
 
+/** Airflow 2's HTTPS goes through reference.test.ts's PagerDuty capture (common.sh); loopback stays direct. */
+const PROXY_ENV = new Set(['NO_PROXY', 'no_proxy', 'HTTPS_PROXY', 'https_proxy', 'REQUESTS_CA_BUNDLE']);
+
 /** The environment the Airflow processes run with, as airflow.env defines it. */
 function airflowEnv(home: string): Record<string, string> {
   const result = spawnSync('bash', ['-c', `source "${home}/airflow.env" && env -0`], {
@@ -149,7 +152,7 @@ function airflowEnv(home: string): Record<string, string> {
     const eq = entry.indexOf('=');
     if (eq <= 0) continue;
     const key = entry.slice(0, eq);
-    if (key.startsWith('AIRFLOW') || key.startsWith('AIRTOP_E2E_') || key === 'PATH' || key === 'NO_PROXY') {
+    if (key.startsWith('AIRFLOW') || key.startsWith('AIRTOP_E2E_') || PROXY_ENV.has(key) || key === 'PATH') {
       env[key] = entry.slice(eq + 1);
     }
   }

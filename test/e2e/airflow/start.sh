@@ -9,7 +9,9 @@
 #      AIRTOP_E2E_DAGS (fixtures/airflow/dags), AIRTOP_E2E_READY_TIMEOUT (300 s), AIRTOP_E2E_AIRFLOW (3|2).
 # Airflow 2.11: webserver (REST /api/v1, HTTP Basic), scheduler (parses the DAGs too) and triggerer; FAB users
 # admin/op/viewer with the roles Admin/Op/Viewer; the DAG folder is a copy of the pipeline DAGs beside the
-# reference's five DAGs (fixtures/reference, patched by reference.patch so they run on 2.11).
+# reference's five DAGs (fixtures/reference, patched by reference.patch so they run on 2.11); its processes
+# send HTTPS through a loopback proxy port (AIRTOP_E2E_HTTPS_PROXY_PORT, common.sh), nothing listening there
+# until reference.test.ts starts its PagerDuty capture.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_home
@@ -20,7 +22,11 @@ db="${AIRTOP_E2E_DB:-airtop_e2e}"
 [[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || die "AIRTOP_E2E_DB must be a plain lower-case name, got '$db'"
 dags="$(cd "${AIRTOP_E2E_DAGS:-$repo_dir/fixtures/airflow/dags}" && pwd)"
 venv="$("$harness_dir/venv.sh" "$major")"
-port="${AIRTOP_E2E_PORT:-$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port="${AIRTOP_E2E_PORT:-$(free_port)}"
+# Airflow 2: the port of the HTTPS proxy reference.test.ts runs to capture the reference's PagerDuty events.
+proxy_port=""
+if [[ "$major" == 2 ]]; then proxy_port="${AIRTOP_E2E_HTTPS_PROXY_PORT:-$(free_port)}"; fi
 pg_dsn="postgresql://postgres@127.0.0.1:5432/postgres"
 
 mkdir -p "$home/logs" "$home/pids" "$home/airflow/config"
@@ -33,6 +39,7 @@ AIRTOP_E2E_DB=$db
 AIRTOP_E2E_PORT=$port
 AIRTOP_E2E_DAGS=$dags
 AIRTOP_E2E_VENV=$venv
+AIRTOP_E2E_HTTPS_PROXY_PORT=$proxy_port
 ENV
 load_harness_env
 printf 'export AIRTOP_E2E_HOME=%q\nsource %q/common.sh\nload_harness_env\n' "$home" "$harness_dir" >"$home/airflow.env"

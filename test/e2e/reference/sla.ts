@@ -4,6 +4,7 @@
 // misses to be recorded and notified, and compare them, miss by miss, with airtop's `sla.misses`.
 import type { Report, SlaMiss } from '../../../source/report/types.js';
 import type { AirflowApi } from '../support/api.js';
+import { withDb } from '../support/oracle.js';
 import type { Figure } from './figures.js';
 
 export const SLA_DAG = 'sla_capstone_ingestion';
@@ -26,6 +27,27 @@ export const SLA_PROBE_CONFIG = {
   ...SLA_CONFIG,
   sla: { definitions: { [SLA_DAG]: { tasks: { scan_sources: 0 } } } },
 };
+
+/**
+ * The reference's level can only exceed 1 for a miss Airflow recorded over an hour before the callback runs
+ * (its lateness is now - SlaMiss.timestamp, the time of detection). That is what a miss looks like after the
+ * scheduler was down: recorded, its notification still pending. One such row, for scan_sources at the last
+ * 5-minute interval that has ended (catchup runs it), recorded two hours ago: Airflow skips recording that
+ * interval again, and its next SLA check hands the row to the reference's callback, which escalates it to
+ * level 3 (Slack, email, PagerDuty). Returns the logical date.
+ */
+export async function recordOverdueMiss(dbUrl: string, now = new Date()): Promise<string> {
+  const step = 5 * 60_000;
+  const logical = new Date(Math.floor(now.getTime() / step) * step - step);
+  await withDb(dbUrl, (db) =>
+    db.query(
+      `INSERT INTO sla_miss (task_id, dag_id, execution_date, email_sent, timestamp, description, notification_sent)
+       VALUES ('scan_sources', $1, $2, false, $3, 'airtop e2e: a miss recorded two hours ago, not yet notified', false)`,
+      [SLA_DAG, logical.toISOString(), new Date(now.getTime() - 2 * 3600_000).toISOString()],
+    ),
+  );
+  return logical.toISOString();
+}
 
 /** The run's logical dates airtop reported a miss for, in the reference's history format. */
 export function missedDates(report: Report): string[] {
