@@ -103,6 +103,18 @@ async function runReferenceDag(api: AirflowApi, dagId: string): Promise<RunRef &
   return { dagId, runId: run.dag_run_id, state: run.state };
 }
 
+/** "sinks.slack 5/6, ..." — how many figures agree in each part (the path's first two segments). */
+function byPart(figures: Figure[], verdict: Verdict): string {
+  const part = (f: Figure) => f.path.split('.').slice(0, 2).join('.');
+  const agree = new Set(verdict.agree);
+  const counts = new Map<string, [number, number]>();
+  for (const f of figures) {
+    const [a, n] = counts.get(part(f)) ?? [0, 0];
+    counts.set(part(f), [a + (agree.has(f) ? 1 : 0), n + 1]);
+  }
+  return [...counts].map(([p, [a, n]]) => `${p} ${a}/${n}`).join(', ');
+}
+
 describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 2.11, against airtop', () => {
   const api = AirflowApi.as('admin');
   let slack: Receiver<Record<string, unknown>>;
@@ -465,6 +477,7 @@ describe.runIf(inject('airflow').major === 2)('the reference itself, on Airflow 
     const lines = [
       `${verdict.agree.length} of ${figures.length} figures agree with the reference`,
       `  payloads the receivers caught: ${caught}`,
+      `  agreeing, by part: ${byPart(figures, verdict)}`,
       ...verdict.documented.map(
         ({ figure, difference }) => `  documented: ${show(figure)} — ${difference.reason.split('\n')[0]}`,
       ),
