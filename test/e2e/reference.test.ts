@@ -5,12 +5,15 @@
 // computed is compared with airtop's. A disagreement must be one fixtures/reference/differences.yaml lists
 // (README "Where airtop differs"); the test prints `N of M figures agree with the reference`. Then two more
 // scenarios feed the same count: the ML edge cases (reference/edge.ts) and Airflow 2's own SLA check calling
-// the reference's SLA handler (reference/sla.ts).
+// the reference's SLA handler (reference/sla.ts). And what airtop itself sends: `airtop --headless` with its
+// Slack, dashboard, Pushgateway, PagerDuty and airflow_variables sinks at loopback receivers, compared with
+// the reference's payloads field by field (reference/sinks.ts; the reference's PagerDuty events reach a
+// loopback HTTPS proxy, reference/pagerduty.ts).
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../source/report/types.js';
-import { join } from 'node:path';
 import {
   startDashboardReceiver,
   startPagerDutyReceiver,
