@@ -47,7 +47,17 @@ describe('two daemons on one state dir', () => {
       AIRFLOW_USERNAME: airflow.credentials.username,
       AIRFLOW_PASSWORD: airflow.credentials.password,
     };
-    const args = ['--url', airflow.url, '--interval', '2', '--config', join(work, 'config.yaml')];
+    // Port 0: the metrics default (9464) may be taken by anything else on the machine.
+    const args = [
+      '--url',
+      airflow.url,
+      '--interval',
+      '2',
+      '--metrics-listen',
+      '127.0.0.1:0',
+      '--config',
+      join(work, 'config.yaml'),
+    ];
     const first = startDaemon(args, env);
     daemons.push(first);
     await first.waitForLog('holding the lease');
