@@ -53,8 +53,9 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
     };
     drill = { ...EMPTY_DRILL, loading: true };
   } else if (nav && 'home' in nav && ui.stack.length > 1) {
-    const main = ui.stack[0]!;
-    ui = { ...ui, stack: [main], filter: { editing: false, text: main.filter ?? '' } };
+    // The main view's saved filter comes back into the filter line, as a pop would bring it.
+    const { filter, ...main } = ui.stack[0]!;
+    ui = { ...ui, stack: [main], filter: { editing: false, text: filter ?? '' } };
     drill = EMPTY_DRILL;
   }
   if (effect.follow !== undefined) {
