@@ -55,6 +55,9 @@ export function mirrorFleet(store: AirtopStore, members: readonly MirroredMember
   for (const m of members) store.setState((s) => withInstance(s, instanceData(m.name, m.store.getState(), m.url)));
   const stops = members.map((m) =>
     m.store.subscribe((now: AirtopState, before: AirtopState) => {
+      // The one notifier tells every member's store about its sinks; the TUI shows them once.
+      if (now.sinks !== before.sinks || now.deadLetters !== before.deadLetters)
+        store.setState({ sinks: now.sinks, deadLetters: now.deadLetters });
       if (
         now.snapshot === before.snapshot &&
         now.report === before.report &&

@@ -59,7 +59,7 @@ const MIN_NAME = 16;
 /** Selection mark, status glyph and a space before the name. */
 const NAME_LEAD = 3;
 /** The all view's instance column: as wide as the longest name shown, within these bounds. */
-const INSTANCE_MIN = 4;
+const INSTANCE_MIN = 8;
 const INSTANCE_MAX = 16;
 
 /** The selection mark and the status glyph, in the status colour. */

@@ -20,7 +20,7 @@ export function PickerView({ width, height }: { width: number; height: number })
   const at = useAirtop((s) => s.ui.picker ?? 0);
   const picked = useAirtop((s) => s.ui.instance ?? null);
   const inner = width - 2;
-  const nameWidth = Math.min(24, Math.max(8, ...cells.map((c) => c.name.length)));
+  const nameWidth = Math.min(24, Math.max('all instances'.length, ...cells.map((c) => c.name.length)));
   const rows = Math.max(1, height - 4);
   const { start, end } = visibleWindow(cells.length + 1, at, rows);
   const lines = [
