@@ -82,7 +82,8 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
   // On a narrow screen only the worst finding, so the status keeps its place beside the URL.
   const drivers = report ? statusDriver(report) : null;
   const driver = drivers && width < NARROW ? drivers.split(', ')[0]! : drivers;
-  const stale = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
+  const staleRaw = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
+  const stale = staleRaw === null ? null : sanitizeText(staleRaw);
   const overallColour =
     overall === 'critical'
       ? theme.status.critical
@@ -99,8 +100,8 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
               airtop
             </Text>{' '}
             {current ? <Text bold>{`${sanitizeText(current, { max: 40 })} `}</Text> : null}
-            {url ?? 'connecting…'}
-            {version ? `  Airflow ${version}` : ''}
+            {url ? sanitizeText(url, { max: 200 }) : 'connecting…'}
+            {version ? `  Airflow ${sanitizeText(version, { max: 24 })}` : ''}
             {api ? ` (${api})` : ''}
           </Text>
         </Box>
