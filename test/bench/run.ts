@@ -457,6 +457,8 @@ async function main(): Promise<void> {
   } else {
     console.log(`  not measured: ${ui.ok ? 'unexpected result' : ui.reason}`);
   }
+  console.log('\nfleet UI bench (test/bench/fleet-ui-bench.ts)');
+  for (const line of await (await import('./fleet-ui-bench.js')).fleetUiBenchLines()) console.log(`  ${line}`);
   log('bench: alert storm');
   const storm = await stormLines(500);
   console.log(
