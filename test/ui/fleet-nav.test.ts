@@ -12,7 +12,8 @@ import { selectAlertPaneRows } from '../../source/ui/model/alert-rows.js';
 import { selectDagRows } from '../../source/ui/model/dag-rows.js';
 import { isAllView, selectFleetCells } from '../../source/ui/model/fleet.js';
 import { selectAlertRows } from '../../source/ui/model/lists.js';
-import type { MirroredMember } from '../../source/ui/fleet-sync.js';
+import { actionsOff } from '../../source/ui/action-keys.js';
+import { type MirroredMember, withAvailability } from '../../source/ui/fleet-sync.js';
 import { buildFleetStore } from './fleet-fixtures.js';
 import { buildStore, DAGS, NOW } from './fixtures.js';
 
@@ -37,11 +38,12 @@ function press(key: string, input = key): Effect | null {
 }
 const ui = () => store.getState().ui;
 const rows = () => selectDagRows(store.getState());
-/** Moves the DAG selection down to the first row of `instance` (by key presses). */
+/** Moves the DAG selection to the first row of `instance` (by key presses). */
 function downTo(instance: string, dagId?: string) {
   const target = rows().findIndex((r) => r.instance === instance && (dagId === undefined || r.dagId === dagId));
   expect(target).toBeGreaterThanOrEqual(0);
   while ((ui().selection['dags'] ?? 0) < target) press('down');
+  while ((ui().selection['dags'] ?? 0) > target) press('up');
   return rows()[target]!;
 }
 
@@ -278,5 +280,23 @@ describe('fleet: drilling in the row’s instance', () => {
     expect(store.getState().frozen?.report).toBe(frozenStaging);
     press('p');
     expect(store.getState().report).toBe(store.getState().fleet![1]!.report);
+  });
+});
+
+describe('fleet: what this user may do follows the instance', () => {
+  it("the action keys and footer read the current instance's availability, set by its own runner", () => {
+    store.setState((s) => withAvailability(s, 'prod', { allowed: true, reason: null, role: 'op' }));
+    store.setState((s) =>
+      withAvailability(s, 'staging', { allowed: false, reason: 'your Airflow role (viewer) cannot', role: 'viewer' }),
+    );
+    store.setState((s) => withAvailability(s, 'dev', { allowed: true, reason: null, role: 'op' }));
+    downTo('staging');
+    expect(actionsOff(store.getState())).toBe('your Airflow role (viewer) cannot');
+    press('t');
+    expect(ui().dialog).toBeNull();
+    expect(ui().message?.text).toContain('viewer');
+    downTo('prod');
+    expect(ui().current).toBe('prod');
+    expect(actionsOff(store.getState())).toBeNull();
   });
 });
