@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import { createDrillController } from '../collect/drill.js';
 import { startFleetLive } from '../fleet/live.js';
-import { mirrorFleet } from '../ui/fleet-sync.js';
-import { createAirtopStore } from '../state/store.js';
+import { mirrorFleet, withAvailability } from '../ui/fleet-sync.js';
+import { createAirtopStore, topView } from '../state/store.js';
 import type { ActionCommands, Commands } from '../ui/commands.js';
 import { runTui } from '../ui/run.js';
 import { createActionRunner, type ActionRunner } from './action-runner.js';
@@ -94,20 +94,24 @@ async function runFleetInteractive(context: ModeContext): Promise<number> {
   };
   const runners = new Map<string, ActionRunner>();
   for (const m of live.members) {
-    runners.set(
-      m.name,
-      await createActionRunner({
-        store,
-        instance: m.name,
-        config: m.config,
-        source: m.source,
-        stateDir: context.stateDir,
-        osUser: who,
-        clock: context.clock,
-        refresh: () => m.poller.refreshNow(),
-        ack: async (fingerprint, note) => refreshAlerts(await notifier.ack(fingerprint, who, note)),
-      }),
-    );
+    // One instance that cannot act (no REST URL to act with, a source that would not open) keeps its keys off;
+    // the others act.
+    const runner = await createActionRunner({
+      store,
+      instance: m.name,
+      config: m.config,
+      source: m.source,
+      stateDir: context.stateDir,
+      osUser: who,
+      clock: context.clock,
+      refresh: () => m.poller.refreshNow(),
+      ack: async (fingerprint, note) => refreshAlerts(await notifier.ack(fingerprint, who, note)),
+    }).catch((error: unknown) => {
+      const reason = `actions on ${m.name} are off: ${error instanceof Error ? error.message : String(error)}`;
+      store.setState((s) => withAvailability(s, m.name, { allowed: false, role: null, reason }));
+      return null;
+    });
+    if (runner) runners.set(m.name, runner);
   }
   const runnerOf = (instance: string | undefined): ActionRunner | undefined => {
     const runner = instance === undefined ? undefined : runners.get(instance);
@@ -121,9 +125,11 @@ async function runFleetInteractive(context: ModeContext): Promise<number> {
   };
   const commands: Commands = {
     actions,
-    // `r` polls the instance the panes show, or every instance in the all view.
+    // `r` polls the instance the panes (or the open view) show, or every instance in the all view.
     refresh: () => {
-      const picked = store.getState().ui.instance;
+      const state = store.getState();
+      const top = topView(state);
+      const picked = state.ui.instance ?? (top.kind !== 'main' ? top.instance : undefined);
       const member = picked ? live.member(picked) : undefined;
       void (member ? member.poller.refreshNow() : live.refreshAll());
     },
