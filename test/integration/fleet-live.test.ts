@@ -201,6 +201,31 @@ describe('startFleetLive', () => {
     }
   });
 
+  it('an instance unreachable since start is one airflow_unreachable alert of its own', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-never-'));
+    const never = new FlakySource();
+    never.down = true;
+    live = await startFleetLive(
+      {
+        config,
+        stateDir: dir,
+        instances: [instance('prod', new FakeSource()), instance('staging', never)],
+        fleet: true,
+        clock: () => NOW,
+      },
+      { log: () => undefined, start: false, notifier: { timers: false } },
+    );
+    await live.refreshAll();
+    const alerts = open(live.notifier.alerts.alerts());
+    const down = alerts.filter((a) => a.labels.alertname === 'airflow_unreachable');
+    expect(down.map((a) => a.labels.instance)).toEqual(['staging']);
+    expect(down[0]!.annotations.description).toMatch(/ECONNREFUSED/);
+    const prodAlerts = alerts.filter((a) => a.labels.instance === 'prod');
+    expect(prodAlerts.length).toBeGreaterThan(0);
+    for (const a of prodAlerts) expect(a.inhibited_by).not.toBe(down[0]!.fingerprint);
+    expect(live.member('staging')!.store.getState().report).toBeNull();
+  });
+
   it('spreads the instances after their first poll: a few seconds apart, within half an interval', () => {
     expect([0, 1, 19].map((i) => phaseOf(i, 20, 300))).toEqual([0, 5000, 95_000]);
     expect([0, 1, 2].map((i) => phaseOf(i, 3, 10))).toEqual([0, 1667, 3333]);
