@@ -92,6 +92,23 @@ describe('fleet: the mirror', () => {
   });
 });
 
+describe('fleet: sinks', () => {
+  it("the one notifier's sink status, told to every member's store, shows once in the TUI's", () => {
+    const status = {
+      name: 'slack',
+      lastSuccessAt: null,
+      lastError: '500 from the webhook',
+      lastErrorAt: NOW.toISOString(),
+      queueDepth: 3,
+      deadLetters: 0,
+    };
+    for (const m of members) m.store.getState().setSinkStatus(status);
+    expect(store.getState().sinks['slack']).toEqual(status);
+    members[0]!.store.getState().setDeadLetters([]);
+    expect(store.getState().deadLetters).toEqual([]);
+  });
+});
+
 describe('fleet: the all view', () => {
   it('lists every instance’s DAGs with their instance, the same DAG id once per instance', () => {
     const all = rows();
