@@ -9,6 +9,11 @@ import type { DrillData, View } from '../state/types.js';
 export interface DrillControllerOptions {
   store: AirtopStore;
   source: AirflowSource;
+  /**
+   * A fleet: the source of the instance a view belongs to (View.instance). A view of an instance this does not
+   * know shows an error rather than another instance's data.
+   */
+  sourceFor?: (instance: string) => AirflowSource | undefined;
   clock?: () => Date;
   /** How often a followed log is polled. */
   followEveryMs?: number;
@@ -36,17 +41,17 @@ export interface DrillController {
 
 type DrillView = Exclude<View, { kind: 'main' }>;
 
-/** Identity of what a view fetches (not its saved filter). */
+/** Identity of what a view fetches (not its saved filter): in a fleet, of which instance too. */
 function viewKey(view: View): string {
   switch (view.kind) {
     case 'main':
       return 'main';
     case 'dag':
-      return `dag\0${view.dagId}`;
+      return `dag\0${view.instance ?? ''}\0${view.dagId}`;
     case 'run':
-      return `run\0${view.dagId}\0${view.runId}`;
+      return `run\0${view.instance ?? ''}\0${view.dagId}\0${view.runId}`;
     case 'log':
-      return `log\0${view.dagId}\0${view.runId}\0${view.taskId}\0${view.mapIndex}\0${view.tryNumber}`;
+      return `log\0${view.instance ?? ''}\0${view.dagId}\0${view.runId}\0${view.taskId}\0${view.mapIndex}\0${view.tryNumber}`;
   }
 }
 
@@ -55,7 +60,13 @@ function describe(err: unknown): string {
 }
 
 export function createDrillController(options: DrillControllerOptions): DrillController {
-  const { store, source } = options;
+  const { store } = options;
+  const sourceOf = (view: DrillView): AirflowSource => {
+    if (view.instance === undefined || !options.sourceFor) return options.source;
+    const found = options.sourceFor(view.instance);
+    if (!found) throw new Error(`no instance named ${JSON.stringify(view.instance)} in this fleet`);
+    return found;
+  };
   const clock = options.clock ?? (() => new Date());
   const followEveryMs = options.followEveryMs ?? 2000;
   const runsLimit = options.runsLimit ?? 100;
@@ -92,6 +103,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
   async function load(view: DrillView, gen: number): Promise<void> {
     busy = true;
     try {
+      const source = sourceOf(view);
       if (view.kind === 'dag') {
         const runs = await source.dagRuns(view.dagId, runsLimit);
         write(gen, { loading: false, error: null, runs });
@@ -116,7 +128,7 @@ export function createDrillController(options: DrillControllerOptions): DrillCon
     const token = log?.continuationToken ?? null;
     busy = true;
     try {
-      const page = await source.taskLog(view, view.tryNumber, token);
+      const page = await sourceOf(view).taskLog(view, view.tryNumber, token);
       // With a token Airflow sends what came after it; without one, the whole log again.
       write(gen, logPatch(page, token ? (store.getState().drill.log?.lines ?? []) : null));
     } catch (err) {

@@ -6,8 +6,10 @@ import { createActionClient, type ActionClient } from '../airflow/rest/actions.j
 import { createRestSource, type RestSource } from '../airflow/rest/index.js';
 import type { AirflowSource } from '../airflow/types.js';
 import type { Config } from '../config/schema.js';
+import type { AirtopData } from '../state/types.js';
 import type { AirtopStore } from '../state/store.js';
 import type { ActionCommands } from '../ui/commands.js';
+import { withAvailability } from '../ui/fleet-sync.js';
 
 // Carries out the TUI's actions: Airflow's dry run into the open dialog, then the one real request, the audit
 // record, the ack and a refresh of what is on screen. Also learns, without changing anything, whether this
@@ -23,6 +25,11 @@ export interface ActionRunnerOptions {
   /** Poll now (the poller owns the schedule; the drill view reloads after every poll). */
   refresh: () => Promise<void>;
   ack: (fingerprint: string, note: string) => Promise<void>;
+  /**
+   * A fleet: the instance this runner acts on (config and source are that instance's). Its availability goes to
+   * the instance's entry in the store, and it probes with that instance's DAGs.
+   */
+  instance?: string;
 }
 
 export interface ActionRunner {
@@ -45,12 +52,20 @@ function describe(error: unknown): string {
 }
 
 export async function createActionRunner(opts: ActionRunnerOptions): Promise<ActionRunner> {
-  const { store, config } = opts;
+  const { store, config, instance } = opts;
   const set = (availability: ActionAvailability) =>
-    store.setState((s) => ({ actions: { availability, recent: s.actions?.recent ?? [] } }));
+    store.setState((s) =>
+      instance === undefined
+        ? { actions: { availability, recent: s.actions?.recent ?? [] } }
+        : withAvailability(s, instance, availability),
+    );
+  // This runner's instance's data: the fleet entry, or the store's own for a single instance.
+  const own = (s: AirtopData) => (instance === undefined ? s : (s.fleet?.find((i) => i.name === instance) ?? null));
   set({ allowed: null, reason: null, role: null });
   void readRecentAudit(opts.stateDir, 20).then((recent) =>
-    store.setState((s) => ({ actions: { availability: s.actions!.availability, recent } })),
+    store.setState((s) => ({
+      actions: { availability: s.actions?.availability ?? { allowed: null, reason: null, role: null }, recent },
+    })),
   );
 
   // --source sql reads the DB but acts only through the REST URL; without one there is nothing to act with.
@@ -83,7 +98,7 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
   const linked = new Map<string, string>();
   const link = (req: ActionRequest) => {
     const { dagId, taskId } = actionLabels(req);
-    for (const a of store.getState().report?.alerts ?? []) {
+    for (const a of own(store.getState())?.report?.alerts ?? []) {
       const task = a.labels['task_id'] ?? a.labels['task'];
       if (
         a.state !== 'resolved' &&
@@ -94,8 +109,9 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     }
   };
   const unsubscribeResolved = store.subscribe((s, before) => {
-    if (linked.size === 0 || s.report?.alerts === before.report?.alerts) return;
-    for (const a of s.report?.alerts ?? []) {
+    const now = own(s)?.report?.alerts;
+    if (linked.size === 0 || now === own(before)?.report?.alerts) return;
+    for (const a of now ?? []) {
       const action = linked.get(a.fingerprint);
       if (action === undefined || a.state !== 'resolved') continue;
       linked.delete(a.fingerprint);
@@ -109,9 +125,10 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
   // The role is learnt once the first poll named a DAG to probe with (a dry-run clear of a run that does not exist).
   let probed = false;
   const unsubscribe = store.subscribe((s) => {
-    if (probed || !client || !s.snapshot || s.snapshot.dags.length === 0) return;
+    const snapshot = own(s)?.snapshot;
+    if (probed || !client || !snapshot || snapshot.dags.length === 0) return;
     probed = true;
-    void client.probe(s.snapshot.dags[0]!.dagId).then((found) => {
+    void client.probe(snapshot.dags[0]!.dagId).then((found) => {
       if (found.allowed !== null || found.reason !== null) set(found);
       else probed = false; // Airflow did not answer: try again after the next poll
     });
@@ -150,7 +167,10 @@ export async function createActionRunner(opts: ActionRunnerOptions): Promise<Act
     try {
       await appendAudit(opts.stateDir, entry);
       store.setState((s) => ({
-        actions: { availability: s.actions!.availability, recent: [...(s.actions?.recent ?? []), entry].slice(-20) },
+        actions: {
+          availability: s.actions?.availability ?? { allowed: null, reason: null, role: null },
+          recent: [...(s.actions?.recent ?? []), entry].slice(-20),
+        },
       }));
       return null;
     } catch (error) {

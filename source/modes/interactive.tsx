@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
 import { createDrillController } from '../collect/drill.js';
-import { createAirtopStore } from '../state/store.js';
-import type { Commands } from '../ui/commands.js';
+import { startFleetLive } from '../fleet/live.js';
+import { mirrorFleet, withAvailability } from '../ui/fleet-sync.js';
+import { createAirtopStore, topView } from '../state/store.js';
+import type { ActionCommands, Commands } from '../ui/commands.js';
 import { runTui } from '../ui/run.js';
-import { createActionRunner } from './action-runner.js';
+import { createActionRunner, type ActionRunner } from './action-runner.js';
 import { startLive } from './live.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
@@ -11,6 +13,7 @@ import type { ModeContext } from './context.js';
 
 /** The TUI: the poller fills the store, the drill controller fetches what the open view needs, Ink draws. */
 export async function runInteractive(context: ModeContext): Promise<number> {
+  if (context.fleet) return runFleetInteractive(context);
   const store = createAirtopStore({});
   store.getState().setSize(process.stdout.columns ?? 120, process.stdout.rows ?? 40);
   const live = await startLive(context, store, {
@@ -52,6 +55,96 @@ export async function runInteractive(context: ModeContext): Promise<number> {
   } finally {
     drill.stop();
     await actions.close();
+    await live.stop();
+  }
+  return 0;
+}
+
+/**
+ * The TUI over a fleet (README "Fleet in the TUI"): each instance polls into its own store, mirrored into the
+ * TUI's; the drill controller fetches from the instance a view belongs to; actions go to the instance of their
+ * object with that instance's config and role; ack and silence go by fingerprint through the one notifier.
+ */
+async function runFleetInteractive(context: ModeContext): Promise<number> {
+  const store = createAirtopStore({});
+  store.getState().setSize(process.stdout.columns ?? 120, process.stdout.rows ?? 40);
+  const live = await startFleetLive(context, {
+    log: (level, msg) => {
+      if (level !== 'info')
+        store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
+    },
+  });
+  const stopMirror = mirrorFleet(
+    store,
+    live.members.map((m) => ({ name: m.name, store: m.store, url: m.config.airflow.url ?? m.source.url })),
+  );
+  const drill = createDrillController({
+    store,
+    source: context.source,
+    sourceFor: (name) => live.member(name)?.source,
+  });
+  const who = userInfo().username;
+  const { notifier } = live;
+  // The notifier holds every instance's alerts; each member's report keeps its own.
+  const refreshAlerts = (result: { ok: true } | { ok: false; error: string }) => {
+    const all = notifier.alerts.alerts();
+    for (const m of live.members)
+      m.store.getState().setAlerts(all.filter((a) => (a.labels['instance'] ?? m.name) === m.name));
+    if (!result.ok) store.getState().setUi({ message: { text: result.error, level: 'error' } });
+  };
+  const runners = new Map<string, ActionRunner>();
+  for (const m of live.members) {
+    // One instance that cannot act (no REST URL to act with, a source that would not open) keeps its keys off;
+    // the others act.
+    const runner = await createActionRunner({
+      store,
+      instance: m.name,
+      config: m.config,
+      source: m.source,
+      stateDir: context.stateDir,
+      osUser: who,
+      clock: context.clock,
+      refresh: () => m.poller.refreshNow(),
+      ack: async (fingerprint, note) => refreshAlerts(await notifier.ack(fingerprint, who, note)),
+    }).catch((error: unknown) => {
+      const reason = `actions on ${m.name} are off: ${error instanceof Error ? error.message : String(error)}`;
+      store.setState((s) => withAvailability(s, m.name, { allowed: false, role: null, reason }));
+      return null;
+    });
+    if (runner) runners.set(m.name, runner);
+  }
+  const runnerOf = (instance: string | undefined): ActionRunner | undefined => {
+    const runner = instance === undefined ? undefined : runners.get(instance);
+    if (!runner)
+      store.getState().setUi({ message: { text: `no instance ${instance ?? '(none)'} to act on`, level: 'error' } });
+    return runner;
+  };
+  const actions: ActionCommands = {
+    preview: (request, seq, instance) => runnerOf(instance)?.commands.preview(request, seq),
+    apply: (call) => runnerOf(call.instance)?.commands.apply(call),
+  };
+  const commands: Commands = {
+    actions,
+    // `r` polls the instance the panes (or the open view) show, or every instance in the all view.
+    refresh: () => {
+      const state = store.getState();
+      const top = topView(state);
+      const picked = state.ui.instance ?? (top.kind !== 'main' ? top.instance : undefined);
+      const member = picked ? live.member(picked) : undefined;
+      void (member ? member.poller.refreshNow() : live.refreshAll());
+    },
+    quit: () => undefined,
+    ack: (fingerprint, note) => void notifier.ack(fingerprint, who, note).then(refreshAlerts),
+    unack: (fingerprint) => void notifier.unack(fingerprint).then(refreshAlerts),
+    silence: (fingerprint, seconds, comment) =>
+      void notifier.silence(fingerprint, seconds, comment, who).then(refreshAlerts),
+  };
+  try {
+    await runTui({ store, commands, readonly: context.config.readonly });
+  } finally {
+    drill.stop();
+    stopMirror();
+    for (const runner of runners.values()) await runner.close();
     await live.stop();
   }
   return 0;

@@ -116,7 +116,35 @@ export function createAirtopStore(initial: Partial<AirtopData> = {}) {
 
 /** What a paused screen keeps showing: the live fields at the moment of pausing (references, not copies). */
 export function frozenCopy(s: AirtopData): FrozenData {
-  return { snapshot: s.snapshot, report: s.report, history: s.history, sinks: s.sinks, deadLetters: s.deadLetters };
+  const frozen: FrozenData = {
+    snapshot: s.snapshot,
+    report: s.report,
+    history: s.history,
+    sinks: s.sinks,
+    deadLetters: s.deadLetters,
+  };
+  if (s.fleet) frozen.fleet = s.fleet;
+  return frozen;
+}
+
+/**
+ * The top-level fields that make `name` the current instance of a fleet: its live data, its action
+ * availability, and while paused its frozen data. Empty for an unknown name. Pure.
+ */
+export function instancePatch(s: AirtopData, name: string): Partial<AirtopData> {
+  const live = s.fleet?.find((i) => i.name === name);
+  if (!live) return {};
+  const patch: Partial<AirtopData> = {
+    snapshot: live.snapshot,
+    report: live.report,
+    poll: live.poll,
+    history: live.history,
+  };
+  if (live.availability) patch.actions = { availability: live.availability, recent: s.actions?.recent ?? [] };
+  const frozen = s.ui.paused ? s.frozen?.fleet?.find((i) => i.name === name) : undefined;
+  if (frozen && s.frozen)
+    patch.frozen = { ...s.frozen, snapshot: frozen.snapshot, report: frozen.report, history: frozen.history };
+  return patch;
 }
 
 export function topView(state: AirtopData): View {

@@ -23,11 +23,15 @@ export interface PollStatus {
   failuresTotal: number;
 }
 
-/** `filter` keeps the filter text a view had when a deeper view was pushed, so popping restores it. */
+/**
+ * `filter` keeps the filter text a view had when a deeper view was pushed, so popping restores it. In a fleet a
+ * drill-down view carries the instance its DAG belongs to (absent for a single instance): the drill controller
+ * fetches from that instance and the breadcrumb names it.
+ */
 export type View =
   | { kind: 'main'; filter?: string }
-  | { kind: 'dag'; dagId: string; filter?: string }
-  | { kind: 'run'; dagId: string; runId: string; filter?: string }
+  | { kind: 'dag'; dagId: string; filter?: string; instance?: string }
+  | { kind: 'run'; dagId: string; runId: string; filter?: string; instance?: string }
   | {
       kind: 'log';
       dagId: string;
@@ -37,6 +41,7 @@ export type View =
       tryNumber: number;
       maxTry?: number;
       filter?: string;
+      instance?: string;
     };
 
 /** Data behind the top of the drill-down stack, fetched by the drill controller (never by a component). */
@@ -53,7 +58,8 @@ export interface DrillData {
 export type Dialog =
   | { kind: 'ack'; fingerprint: string; note: string; fingerprints?: string[] }
   | { kind: 'silence'; fingerprint: string; durationIndex: number; comment: string; fingerprints?: string[] }
-  | ActionDialog;
+  // In a fleet the action goes to the instance its object belongs to, fixed when the dialog opens.
+  | (ActionDialog & { instance?: string });
 
 export interface UiState {
   focus: PaneId;
@@ -70,6 +76,28 @@ export interface UiState {
   expandedGroups?: string[];
   size: { columns: number; rows: number };
   message: { text: string; level: 'info' | 'error' } | null;
+  /** Fleet: the instance the panes show; null or absent = every instance (the "all" view). */
+  instance?: string | null;
+  /**
+   * Fleet: the instance whose data is in the top-level snapshot/report/poll/history (the one the pools, costs
+   * and quality panes, the header and the action keys speak of): the picked instance, the drill-down view's, or
+   * in the all view the selected row's. reduce() and the fleet mirror keep it; nothing else writes it.
+   */
+  current?: string | null;
+  /** Fleet: the instance picker is open with this row selected (0 = all, then the instances in order). */
+  picker?: number | null;
+}
+
+/** One instance of a fleet as the TUI holds it: its own store's data, mirrored on every change (ui/fleet-sync.ts). */
+export interface InstanceData {
+  name: string;
+  url: string | null;
+  snapshot: Snapshot | null;
+  report: Report | null;
+  poll: PollStatus;
+  history: HistoryPoint[];
+  /** Whether this user may act on this instance (its own config and Airflow role). */
+  availability?: ActionAvailability;
 }
 
 /** What the panes show while paused: the live data as it was when `p` was pressed. */
@@ -79,6 +107,7 @@ export interface FrozenData {
   history: HistoryPoint[];
   sinks: Record<string, SinkStatus>;
   deadLetters: DeadLetter[];
+  fleet?: InstanceData[] | null;
 }
 
 export interface AirtopData {
@@ -95,4 +124,6 @@ export interface AirtopData {
   actions?: { availability: ActionAvailability; recent: AuditRecord[] };
   /** Set while paused (ui/actions.ts's reduce); null or absent otherwise. */
   frozen?: FrozenData | null;
+  /** Several Airflow instances (README "Fleet in the TUI"), in the config's order; absent for one instance. */
+  fleet?: InstanceData[] | null;
 }

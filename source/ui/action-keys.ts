@@ -6,6 +6,8 @@ import { topView } from '../state/store.js';
 import type { AirtopData, View } from '../state/types.js';
 import { selectDagRows } from './model/dag-rows.js';
 import { rowTargets, selectAlertPaneRows } from './model/alert-rows.js';
+import { currentInstance } from './model/current.js';
+import { alertInstance } from './model/fleet.js';
 import { alertText, selectRunRows, selectTaskRows } from './model/lists.js';
 import type { Effect } from './effect.js';
 
@@ -100,7 +102,9 @@ export function openAction(state: AirtopData, key: ActionKey): Effect {
   const request = requestFor(state, key);
   if (typeof request === 'string') return info(request);
   const alert = firingAlertFor(state, request);
-  const dialog: ActionDialog = {
+  // A fleet: the object's instance (the row's or the view's), fixed now so a poll cannot move the action elsewhere.
+  const instance = currentInstance(state);
+  const dialog: ActionDialog & { instance?: string } = {
     kind: 'action',
     request,
     field: 0,
@@ -114,8 +118,12 @@ export function openAction(state: AirtopData, key: ActionKey): Effect {
     ack: alert
       ? { ...alert, on: request.verb !== 'trigger' && request.verb !== 'pause', note: doneText(request) }
       : null,
+    ...(instance ? { instance } : {}),
   };
-  return { ui: { dialog }, command: { name: 'actionPreview', request, seq: 1 } };
+  return {
+    ui: { dialog },
+    command: { name: 'actionPreview', request, seq: 1, ...(instance ? { instance } : {}) },
+  };
 }
 
 function editText(d: ActionDialog, f: (t: string) => string): Effect | null {
@@ -126,16 +134,23 @@ function editText(d: ActionDialog, f: (t: string) => string): Effect | null {
   return null;
 }
 
-function toggle(d: ActionDialog): Effect | null {
+type FleetDialog = ActionDialog & { instance?: string };
+const instanceOf = (d: FleetDialog) => (d.instance ? { instance: d.instance } : {});
+
+function toggle(d: FleetDialog): Effect | null {
   const field = focusedField(d);
   if (!field || field.kind === 'text') return null;
   const { dialog, requestChanged } = toggleField(d, field.id);
+  const next: FleetDialog = { ...dialog, ...instanceOf(d) };
   return requestChanged
-    ? { ui: { dialog }, command: { name: 'actionPreview', request: dialog.request, seq: dialog.seq } }
-    : { ui: { dialog } };
+    ? {
+        ui: { dialog: next },
+        command: { name: 'actionPreview', request: dialog.request, seq: dialog.seq, ...instanceOf(d) },
+      }
+    : { ui: { dialog: next } };
 }
 
-function confirm(d: ActionDialog): Effect {
+function confirm(d: FleetDialog): Effect {
   if (d.phase === 'sending') return {};
   if (d.preview.status === 'loading') return info("waiting for Airflow's dry run; Enter again once it is listed");
   if (d.preview.status === 'error') return error(`not sent: ${d.preview.reason}`);
@@ -159,12 +174,13 @@ function confirm(d: ActionDialog): Effect {
       seq: d.seq,
       dryRun: d.preview.status === 'ready' ? d.preview.items : null,
       ack,
+      ...instanceOf(d),
     },
   };
 }
 
 /** A key in the action dialog. `command` is the keymap's command for it in dialog mode. */
-export function actionDialogKey(d: ActionDialog, command: string, input: string): Effect | null {
+export function actionDialogKey(d: FleetDialog, command: string, input: string): Effect | null {
   switch (command) {
     case 'cancel':
       return d.phase === 'sending'
@@ -207,7 +223,10 @@ export function jumpToAlert(state: AirtopData): Effect {
   const label = alert.labels['task_id'] ?? alert.labels['task'];
   const taskId = label === '__dag__' ? undefined : label;
   const runId = alert.labels['run_id'];
-  const tis = (state.snapshot?.taskInstances ?? []).filter(
+  // A fleet: the views open in the alert's instance, and its task instances are that instance's.
+  const instance = alertInstance(state, alert);
+  const snapshot = instance ? (state.fleet?.find((i) => i.name === instance)?.snapshot ?? null) : state.snapshot;
+  const tis = (snapshot?.taskInstances ?? []).filter(
     (t) =>
       t.dagId === dagId &&
       (taskId === undefined || t.taskId === taskId) &&
@@ -218,18 +237,21 @@ export function jumpToAlert(state: AirtopData): Effect {
   const newest = tis.sort((a, b) => failed(b) - failed(a) || (b.startDate ?? '').localeCompare(a.startDate ?? ''));
   // A DAG-wide alert leads to a task only when one failed; a task's alert to its newest try either way.
   const ti = newest.find((t) => taskId !== undefined || t.state === 'failed');
-  const views: View[] = [{ kind: 'dag', dagId }];
+  const at = <V extends View>(view: V): V => (instance ? { ...view, instance } : view);
+  const views: View[] = [at({ kind: 'dag', dagId })];
   if (ti) {
-    views.push({ kind: 'run', dagId, runId: ti.runId });
-    views.push({
-      kind: 'log',
-      dagId,
-      runId: ti.runId,
-      taskId: ti.taskId,
-      mapIndex: ti.mapIndex,
-      tryNumber: ti.tryNumber,
-      maxTry: ti.tryNumber,
-    });
-  } else if (runId) views.push({ kind: 'run', dagId, runId });
+    views.push(at({ kind: 'run', dagId, runId: ti.runId }));
+    views.push(
+      at({
+        kind: 'log',
+        dagId,
+        runId: ti.runId,
+        taskId: ti.taskId,
+        mapIndex: ti.mapIndex,
+        tryNumber: ti.tryNumber,
+        maxTry: ti.tryNumber,
+      }),
+    );
+  } else if (runId) views.push(at({ kind: 'run', dagId, runId }));
   return { nav: { pushAll: views } };
 }

@@ -2,6 +2,7 @@ import { type AirtopStore, EMPTY_DRILL, frozenCopy } from '../state/store.js';
 import type { AirtopData, View } from '../state/types.js';
 import type { Commands } from './commands.js';
 import type { Effect } from './dispatch.js';
+import { currentPatch } from './model/current.js';
 
 /** The list each view's ↑/↓ selection lives under. */
 function listOf(view: View): string {
@@ -51,6 +52,11 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
       selection: { ...ui.selection, [listOf(nav.replace)]: 0 },
     };
     drill = { ...EMPTY_DRILL, loading: true };
+  } else if (nav && 'home' in nav && ui.stack.length > 1) {
+    // The main view's saved filter comes back into the filter line, as a pop would bring it.
+    const { filter, ...main } = ui.stack[0]!;
+    ui = { ...ui, stack: [main], filter: { editing: false, text: filter ?? '' } };
+    drill = EMPTY_DRILL;
   }
   if (effect.follow !== undefined) {
     drill = {
@@ -68,6 +74,8 @@ export function reduce(state: AirtopData, effect: Effect): Partial<AirtopData> {
     ui.paused = effect.paused;
     patch.frozen = effect.paused ? frozenCopy(state) : null;
   }
+  // A fleet: the view, the picked instance or the selected row may now belong to another instance.
+  if (state.fleet) Object.assign(patch, currentPatch({ ...state, ...patch }));
   return patch;
 }
 
@@ -102,7 +110,7 @@ export function apply(store: AirtopStore, commands: Commands, effect: Effect, ex
             message: { text: 'actions are not available here', level: 'error' },
           },
         });
-      return commands.actions.preview(call.request, call.seq);
+      return commands.actions.preview(call.request, call.seq, call.instance);
     case 'actionApply':
       if (!commands.actions) return;
       return commands.actions.apply(call);

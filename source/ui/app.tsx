@@ -6,9 +6,11 @@ import { apply } from './actions.js';
 import type { Commands } from './commands.js';
 import { dispatch } from './dispatch.js';
 import { keyPresses } from './key-names.js';
+import { FleetStrip } from './fleet-strip.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { screenLayout } from './layout.js';
+import { stripRows } from './model/fleet.js';
 import { MainPanes } from './panes/main.js';
 import { StoreContext, useAirtop } from './store-context.js';
 import { colourDisabled, createTheme, ThemeContext } from './theme.js';
@@ -18,6 +20,7 @@ import { ActionDialogView } from './views/action-dialog.js';
 import { Dialog } from './views/dialog.js';
 import { HelpView } from './views/help.js';
 import { LogView } from './views/log.js';
+import { PickerView } from './views/picker.js';
 import { RunView } from './views/run.js';
 
 export interface AppProps {
@@ -55,8 +58,11 @@ function Body({ width, height, readonly }: { width: number; height: number; read
   const size = useAirtop((s) => s.ui.size);
   const dialogOpen = useAirtop((s) => s.ui.dialog !== null && s.ui.dialog.kind !== 'action');
   const actionOpen = useAirtop((s) => s.ui.dialog?.kind === 'action');
-  const layout = useMemo(() => screenLayout(size, focus, dialogOpen), [size, focus, dialogOpen]);
+  const picker = useAirtop((s) => s.ui.picker !== null && s.ui.picker !== undefined);
+  const strip = useAirtop(stripRows);
+  const layout = useMemo(() => screenLayout(size, focus, dialogOpen, strip), [size, focus, dialogOpen, strip]);
   if (help) return <HelpView width={width} height={height} readonly={readonly} />;
+  if (picker) return <PickerView width={width} height={height} />;
   if (actionOpen) return <ActionDialogView width={width} height={height} />;
   switch (top.kind) {
     case 'main':
@@ -74,7 +80,8 @@ function Screen({ readonly, clock, tickMs }: { readonly: boolean; clock: Clock; 
   const size = useAirtop((s) => s.ui.size);
   const dialogOpen = useAirtop((s) => s.ui.dialog !== null && s.ui.dialog.kind !== 'action');
   const focus = useAirtop((s) => s.ui.focus);
-  const layout = useMemo(() => screenLayout(size, focus, dialogOpen), [size, focus, dialogOpen]);
+  const strip = useAirtop(stripRows);
+  const layout = useMemo(() => screenLayout(size, focus, dialogOpen, strip), [size, focus, dialogOpen, strip]);
   // Never as tall as the terminal: Ink 6 would clear and redraw the whole screen on every frame.
   const height = Math.max(1, size.rows - 1);
   if (layout.kind === 'too-small') {
@@ -87,6 +94,7 @@ function Screen({ readonly, clock, tickMs }: { readonly: boolean; clock: Clock; 
   return (
     <Box flexDirection="column" width={size.columns} height={height}>
       <Header width={size.columns} clock={clock} tickMs={tickMs} />
+      {strip > 0 ? <FleetStrip width={size.columns} /> : null}
       <Box height={layout.bodyHeight} width={size.columns} flexShrink={0}>
         <Body width={size.columns} height={layout.bodyHeight} readonly={readonly} />
       </Box>

@@ -2,14 +2,15 @@ import type { ActionRequest, PreviewItem } from '../actions/types.js';
 
 /** Acting on Airflow: both write their outcome into the store (dialog preview, result message, audit list). */
 export interface ActionCommands {
-  /** Airflow's dry run for the dialog whose seq this is. */
-  preview(request: ActionRequest, seq: number): void;
-  /** Send it once, audit it, refresh that DAG. */
+  /** Airflow's dry run for the dialog whose seq this is; in a fleet, from the instance named. */
+  preview(request: ActionRequest, seq: number, instance?: string): void;
+  /** Send it once (in a fleet, to the instance named), audit it, refresh that DAG. */
   apply(call: {
     request: ActionRequest;
     seq: number;
     dryRun: PreviewItem[] | null;
     ack: { fingerprint: string; note: string } | null;
+    instance?: string;
   }): void;
 }
 

@@ -1,5 +1,5 @@
 import { topView } from '../state/store.js';
-import type { AirtopData, PaneId, UiState } from '../state/types.js';
+import type { AirtopData, PaneId, UiState, View } from '../state/types.js';
 import type { CommandCall, Effect } from './effect.js';
 import { PANES } from '../state/types.js';
 import { findBinding, helpLines, type Mode, SILENCE_CHOICES } from './keymap.js';
@@ -7,6 +7,8 @@ import { alertSections, bodyHeight, paneBox, paneContentHeight, screenLayout, ta
 import { selectDagRows } from './model/dag-rows.js';
 import { type AlertPaneRow, rowTargets, rowText, selectAlertPaneRows } from './model/alert-rows.js';
 import { parseFilter } from './model/filter.js';
+import { alertRowInstance } from './model/current.js';
+import { anyAlerts, fleetSize, stripRows } from './model/fleet.js';
 import { actionDialogKey, jumpToAlert, openAction } from './action-keys.js';
 import {
   alertText,
@@ -29,6 +31,7 @@ export interface DispatchContext {
 
 export function currentMode(state: AirtopData): Mode {
   if (state.ui.dialog) return 'dialog';
+  if (state.ui.picker !== null && state.ui.picker !== undefined) return 'picker';
   if (state.ui.help) return 'help';
   if (state.ui.filter.editing) return 'filter';
   const top = topView(state);
@@ -41,14 +44,15 @@ export function currentMode(state: AirtopData): Mode {
 export function activeList(state: AirtopData): { id: string; length: number; page: number } {
   const top = topView(state);
   const { size, focus } = state.ui;
-  const full = { height: bodyHeight(size, false) };
+  const strip = stripRows(state);
+  const full = { height: bodyHeight(size, false, strip) };
   if (top.kind === 'dag') return { id: 'dag', length: selectRunRows(state).length, page: tableRows(full) };
   if (top.kind === 'run') return { id: 'run', length: selectTaskRows(state).length, page: tableRows(full) };
   if (top.kind === 'log') {
     const page = Math.max(1, full.height - 3);
     return { id: 'log', length: Math.max(0, selectLogLines(state).length - page) + 1, page };
   }
-  const box = paneBox(screenLayout(size, focus, false), focus) ?? { height: 0, width: 0 };
+  const box = paneBox(screenLayout(size, focus, false, strip), focus) ?? { height: 0, width: 0 };
   const page = tableRows(box);
   switch (focus) {
     case 'dags':
@@ -93,7 +97,8 @@ function move(state: AirtopData, command: string, readonly: boolean): Effect | n
   const list = activeList(state);
   const mode = currentMode(state);
   if (mode === 'help') {
-    const last = Math.max(0, helpLines(readonly).length - Math.max(1, bodyHeight(state.ui.size, false) - 3));
+    const lines = helpLines(readonly, null, fleetSize(state) > 1).length;
+    const last = Math.max(0, lines - Math.max(1, bodyHeight(state.ui.size, false, stripRows(state)) - 3));
     const at = Math.min(state.ui.selection['help'] ?? 0, last);
     return { select: ['help', clamp(at + (command === 'up' ? -1 : 1), last + 1)] };
   }
@@ -125,26 +130,35 @@ function toggleGroup(state: AirtopData, key: string): Effect {
   return { ui: { expandedGroups: open.includes(key) ? open.filter((k) => k !== key) : [...open, key] } };
 }
 
+/** A drill-down view of `instance` (a fleet's); a single instance's views carry none. */
+export function inInstance<V extends View>(view: V, instance: string | null | undefined): V {
+  return instance ? { ...view, instance } : view;
+}
+
 function drillIn(state: AirtopData): Effect | null {
   const top = topView(state);
   if (top.kind === 'main') {
     if (state.ui.focus === 'dags') {
       const rows = selectDagRows(state);
       const row = rows[selected(state, 'dags', rows.length)];
-      return row ? { nav: { push: { kind: 'dag', dagId: row.dagId } } } : null;
+      if (!row) return null;
+      return { nav: { push: inInstance({ kind: 'dag', dagId: row.dagId }, row.instance ?? state.ui.current) } };
     }
     if (state.ui.focus === 'alerts') {
       const row = selectedRow(state);
       if (row?.kind === 'group') return toggleGroup(state, row.group.key);
       const dagId = row?.alert.labels['dag_id'];
-      return dagId ? { nav: { push: { kind: 'dag', dagId } } } : info('this alert names no DAG to open');
+      if (!row || !dagId) return info('this alert names no DAG to open');
+      return { nav: { push: inInstance({ kind: 'dag', dagId }, alertRowInstance(state, row)) } };
     }
     return null;
   }
   if (top.kind === 'dag') {
     const rows = selectRunRows(state);
     const run = rows[selected(state, 'dag', rows.length)];
-    return run ? { nav: { push: { kind: 'run', dagId: run.dagId, runId: run.runId } } } : null;
+    return run
+      ? { nav: { push: inInstance({ kind: 'run', dagId: run.dagId, runId: run.runId }, top.instance) } }
+      : null;
   }
   if (top.kind === 'run') {
     const rows = selectTaskRows(state);
@@ -153,15 +167,18 @@ function drillIn(state: AirtopData): Effect | null {
     if (ti.tryNumber < 1) return info(`${ti.taskId} has not started yet: no log to show`);
     return {
       nav: {
-        push: {
-          kind: 'log',
-          dagId: ti.dagId,
-          runId: ti.runId,
-          taskId: ti.taskId,
-          mapIndex: ti.mapIndex,
-          tryNumber: ti.tryNumber,
-          maxTry: ti.tryNumber,
-        },
+        push: inInstance(
+          {
+            kind: 'log',
+            dagId: ti.dagId,
+            runId: ti.runId,
+            taskId: ti.taskId,
+            mapIndex: ti.mapIndex,
+            tryNumber: ti.tryNumber,
+            maxTry: ti.tryNumber,
+          },
+          top.instance,
+        ),
       },
       // A running task's log is worth following; a finished one is read from the top.
       follow: ti.state === 'running',
@@ -198,7 +215,7 @@ function dialogKey(
   input: string,
 ): Effect | null {
   const summary = () => {
-    const alert = state.report?.alerts.find((a) => a.fingerprint === dialog.fingerprint);
+    const alert = anyAlerts(state).find((a) => a.fingerprint === dialog.fingerprint);
     const text = alert ? alertText(alert) : dialog.fingerprint;
     return dialog.fingerprints && dialog.fingerprints.length > 1
       ? `${dialog.fingerprints.length} alerts (${text}, …)`
@@ -255,16 +272,60 @@ function isText(input: string): boolean {
   return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
 }
 
+/** The picker's rows: "all", then each instance in the config's order. */
+function pickerKey(state: AirtopData, command: string): Effect | null {
+  const names = (state.fleet ?? []).map((i) => i.name);
+  const at = Math.max(0, Math.min(state.ui.picker ?? 0, names.length));
+  switch (command) {
+    case 'up':
+    case 'down':
+    case 'top':
+    case 'bottom': {
+      const to = { up: at - 1, down: at + 1, top: 0, bottom: names.length }[command];
+      return { ui: { picker: Math.max(0, Math.min(to, names.length)) } };
+    }
+    case 'pick': {
+      const instance = at === 0 ? null : names[at - 1]!;
+      // Another instance's rows: the lists start at their first row, on the main screen.
+      return {
+        ui: {
+          picker: null,
+          instance,
+          selection: { ...state.ui.selection, dags: 0, alerts: 0, pools: 0 },
+          expandedGroups: [],
+          message: { text: `showing ${instance ?? 'all instances'}`, level: 'info' },
+        },
+        nav: { home: true },
+      };
+    }
+    case 'closePicker':
+      return { ui: { picker: null } };
+    case 'quit':
+      return { command: { name: 'quit' } };
+    default:
+      return null;
+  }
+}
+
+/** The picker opens on what the panes show now: "all" (row 0) or the picked instance. */
+function openPicker(state: AirtopData): Effect {
+  const names = (state.fleet ?? []).map((i) => i.name);
+  const at = state.ui.instance ? names.indexOf(state.ui.instance) + 1 : 0;
+  return { ui: { picker: Math.max(0, at), help: false } };
+}
+
 export function dispatch(state: AirtopData, key: string, input: string, ctx: DispatchContext): Effect | null {
   const mode = currentMode(state);
-  let binding = findBinding(mode, key, ctx.readonly);
+  const fleet = fleetSize(state) > 1;
+  let binding = findBinding(mode, key, ctx.readonly, fleet);
   if (!binding && (mode === 'filter' || mode === 'dialog') && isText(input))
-    binding = findBinding(mode, 'text', ctx.readonly);
+    binding = findBinding(mode, 'text', ctx.readonly, fleet);
   if (!binding) {
-    const refused = findBinding(mode, key, false);
+    const refused = findBinding(mode, key, false, fleet);
     return refused?.dangerous ? error(`read-only mode: ${refused.description} is disabled`) : null;
   }
   const command = binding.command;
+  if (mode === 'picker') return pickerKey(state, command);
   if (mode === 'dialog') {
     if (command === 'quit') return { command: { name: 'quit' } };
     const dialog = state.ui.dialog!;
@@ -350,6 +411,8 @@ export function dispatch(state: AirtopData, key: string, input: string, ctx: Dis
     }
     case 'help':
       return { ui: { help: !state.ui.help }, select: ['help', 0] };
+    case 'instances':
+      return openPicker(state);
     case 'quit':
       return { command: { name: 'quit' } };
     default:

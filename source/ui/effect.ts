@@ -11,20 +11,23 @@ export type CommandCall =
   | { name: 'ack'; fingerprint: string; note: string; fingerprints?: string[] }
   | { name: 'unack'; fingerprint: string; fingerprints?: string[] }
   | { name: 'silence'; fingerprint: string; durationSeconds: number; comment: string; fingerprints?: string[] }
-  | { name: 'actionPreview'; request: ActionRequest; seq: number }
+  // `instance`: in a fleet, the instance the action's object belongs to (the dialog's).
+  | { name: 'actionPreview'; request: ActionRequest; seq: number; instance?: string }
   | {
       name: 'actionApply';
       request: ActionRequest;
       seq: number;
       dryRun: PreviewItem[] | null;
       ack: { fingerprint: string; note: string } | null;
+      instance?: string;
     };
 
 export interface Effect {
   ui?: Partial<UiState>;
   /** [list, index]: a row selection or a scroll offset. */
   select?: [string, number];
-  nav?: { push: View } | { pop: true } | { replace: View } | { pushAll: View[] };
+  /** `home`: back to the main screen in one step (the instance picker's choice). */
+  nav?: { push: View } | { pop: true } | { replace: View } | { pushAll: View[] } | { home: true };
   paused?: boolean;
   follow?: boolean;
   command?: CommandCall;

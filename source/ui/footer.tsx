@@ -18,6 +18,7 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   const dialogKind = useAirtop((s) => s.ui.dialog?.kind ?? null);
   const off = useAirtop(actionsOff);
   const role = useAirtop((s) => s.actions?.availability.role ?? null);
+  const fleet = useAirtop((s) => (s.fleet?.length ?? 0) > 1);
   const chips = [
     filter.text && !filter.editing ? `filter: ${fit(filter.text, 24).trimEnd()}` : '',
     faultsOnly ? 'faults only' : '',
@@ -45,7 +46,7 @@ export function Footer({ width, readonly }: { width: number; readonly: boolean }
   } else {
     left = (
       <Text wrap="truncate">
-        {footerHintsMarked(mode, readonly, off)
+        {footerHintsMarked(mode, readonly, off, fleet)
           .filter(
             (h) =>
               !(dialogKind !== 'silence' && h.text === 'duration') && !(dialogKind !== 'action' && h.text === 'option'),

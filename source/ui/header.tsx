@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ComponentHealth, Health } from '../airflow/types.js';
-import type { PollStatus, View } from '../state/types.js';
+import { topView } from '../state/store.js';
+import type { AirtopData, PollStatus, View } from '../state/types.js';
+import { sanitizeText } from '../text/sanitize.js';
 import { formatAge, formatClock, formatCountdown, formatScore } from './format.js';
 import { shownReport } from './model/shown.js';
 import { statusDriver } from './model/status-driver.js';
@@ -24,8 +26,19 @@ function crumb(view: View): string {
   }
 }
 
-export function breadcrumbs(stack: readonly View[]): string {
-  return stack.map(crumb).join(' › ');
+/** `scope`: in a fleet, the instance the view belongs to (or "all instances"), named first. */
+export function breadcrumbs(stack: readonly View[], scope: string | null = null): string {
+  const path = stack.map(crumb).join(' › ');
+  return scope === null ? path : `${scope} › ${path}`;
+}
+
+/** What the breadcrumb names first in a fleet: the top view's instance, the picked one, or all; null for one instance. */
+export function scopeOf(s: AirtopData): string | null {
+  if (!s.fleet || s.fleet.length === 0) return null;
+  const top = topView(s);
+  if (top.kind !== 'main' && top.instance) return top.instance;
+  if (s.ui.instance) return s.ui.instance;
+  return s.fleet.length > 1 ? 'all instances' : (s.ui.current ?? s.fleet[0]!.name);
 }
 
 const COMPONENTS: [keyof Health, string, string][] = [
@@ -58,6 +71,9 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
   const report = useAirtop(shownReport);
   const paused = useAirtop((s) => s.ui.paused);
   const stack = useAirtop((s) => s.ui.stack);
+  const scope = useAirtop(scopeOf);
+  // A fleet: the instance the header's figures are of (the picked one, the view's, or the selected row's).
+  const current = useAirtop((s) => (s.fleet && s.fleet.length > 1 ? (s.ui.current ?? null) : null));
   const url = useAirtop((s) => s.report?.airflow.url ?? s.snapshot?.airflow.url ?? null);
   const version = useAirtop((s) => s.report?.airflow.version ?? s.snapshot?.airflow.version ?? null);
   const api = useAirtop((s) => s.report?.airflow.api ?? s.snapshot?.airflow.api ?? null);
@@ -66,7 +82,8 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
   // On a narrow screen only the worst finding, so the status keeps its place beside the URL.
   const drivers = report ? statusDriver(report) : null;
   const driver = drivers && width < NARROW ? drivers.split(', ')[0]! : drivers;
-  const stale = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
+  const staleRaw = poll.error ?? (report?.airflow.stale ? (report.airflow.stale_reason ?? 'data is stale') : null);
+  const stale = staleRaw === null ? null : sanitizeText(staleRaw);
   const overallColour =
     overall === 'critical'
       ? theme.status.critical
@@ -82,8 +99,9 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
             <Text bold color={theme.accent}>
               airtop
             </Text>{' '}
-            {url ?? 'connecting…'}
-            {version ? `  Airflow ${version}` : ''}
+            {current ? <Text bold>{`${sanitizeText(current, { max: 40 })} `}</Text> : null}
+            {url ? sanitizeText(url, { max: 200 }) : 'connecting…'}
+            {version ? `  Airflow ${sanitizeText(version, { max: 24 })}` : ''}
             {api ? ` (${api})` : ''}
           </Text>
         </Box>
@@ -120,7 +138,7 @@ export function Header({ width, clock, tickMs = 1000 }: { width: number; clock: 
         {`│ ${width < NARROW ? 'poll' : 'last poll'} ${formatClock(poll.lastSuccessAt)} (${formatAge(poll.lastSuccessAt, now)})  ${nextText}`}
       </Text>
       <Text wrap="truncate">
-        <Text dimColor>{breadcrumbs(stack)}</Text>
+        <Text dimColor>{breadcrumbs(stack, scope === null ? null : sanitizeText(scope, { max: 40 }))}</Text>
         {stale ? (
           <Text
             color={theme.error}

@@ -1,7 +1,7 @@
 // Keys are data: the dispatcher routes by this table, and the help overlay and footer are drawn from it.
 // `dangerous` actions change alert state or Airflow; --readonly hides them here and the dispatcher refuses them.
 
-export type Mode = 'normal' | 'drill' | 'log' | 'filter' | 'dialog' | 'help';
+export type Mode = 'normal' | 'drill' | 'log' | 'filter' | 'dialog' | 'help' | 'picker';
 
 export type CommandName =
   | 'focusDags'
@@ -45,7 +45,10 @@ export type CommandName =
   | 'trigger'
   | 'pauseDag'
   | 'jump'
-  | 'dialogNext';
+  | 'dialogNext'
+  | 'instances'
+  | 'pick'
+  | 'closePicker';
 
 export interface Binding {
   /** Key names as keyName() produces them: 'up', 'enter', 'escape', 'shift-tab', 'ctrl-c', or the character. 'text' = any printable text. */
@@ -58,6 +61,8 @@ export interface Binding {
   dangerous?: boolean;
   /** Changes Airflow itself: needs the op role and a REST URL; greyed with the reason when those are missing. */
   airflowAction?: boolean;
+  /** In FLEET_KEYMAP: only with several Airflow instances; a single-instance airtop neither lists nor takes it. */
+  fleet?: boolean;
 }
 
 const BROWSE: Mode[] = ['normal', 'drill'];
@@ -211,7 +216,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['ctrl-c'],
     command: 'quit',
     description: 'quit airtop, from anywhere',
-    modes: ['normal', 'drill', 'log', 'filter', 'dialog', 'help'],
+    modes: ['normal', 'drill', 'log', 'filter', 'dialog', 'help', 'picker'],
   },
   { keys: ['text'], command: 'type', description: 'type the filter text (it applies as you type)', modes: ['filter'] },
   {
@@ -262,13 +267,56 @@ export const SILENCE_CHOICES: readonly { label: string; seconds: number }[] = [
   { label: '24h', seconds: 24 * 3600 },
 ];
 
-/** The bindings a user can use: --readonly drops the dangerous ones. */
-export function activeBindings(readonly: boolean): readonly Binding[] {
-  return readonly ? KEYMAP.filter((b) => !b.dangerous) : KEYMAP;
+/** With several instances (a fleet) only: the instance picker. */
+export const FLEET_KEYMAP: readonly Binding[] = [
+  {
+    keys: ['i'],
+    command: 'instances',
+    description: 'pick the Airflow instance the panes show, or all of them',
+    short: 'instance',
+    modes: ['normal', 'drill'],
+    fleet: true,
+  },
+  { keys: ['up', 'k'], command: 'up', description: 'the previous instance', modes: ['picker'], fleet: true },
+  {
+    keys: ['down', 'j'],
+    command: 'down',
+    description: 'the next instance',
+    short: 'move',
+    modes: ['picker'],
+    fleet: true,
+  },
+  { keys: ['g', 'home'], command: 'top', description: 'all instances (the first row)', modes: ['picker'], fleet: true },
+  { keys: ['G', 'end'], command: 'bottom', description: 'the last instance', modes: ['picker'], fleet: true },
+  {
+    keys: ['enter'],
+    command: 'pick',
+    description: 'show the selected instance (or all) in the panes',
+    short: 'pick',
+    modes: ['picker'],
+    fleet: true,
+  },
+  {
+    keys: ['escape', 'i'],
+    command: 'closePicker',
+    description: 'close the picker, keeping what the panes show',
+    short: 'close',
+    modes: ['picker'],
+    fleet: true,
+  },
+];
+
+// First, so the footer names `i` before its hints are cut on a narrow screen.
+const WITH_FLEET: readonly Binding[] = [...FLEET_KEYMAP, ...KEYMAP];
+
+/** The bindings a user can use: --readonly drops the dangerous ones; the fleet's only with several instances. */
+export function activeBindings(readonly: boolean, fleet = false): readonly Binding[] {
+  const keys = fleet ? WITH_FLEET : KEYMAP;
+  return readonly ? keys.filter((b) => !b.dangerous) : keys;
 }
 
-export function findBinding(mode: Mode, key: string, readonly: boolean): Binding | undefined {
-  return activeBindings(readonly).find((b) => b.modes.includes(mode) && b.keys.includes(key));
+export function findBinding(mode: Mode, key: string, readonly: boolean, fleet = false): Binding | undefined {
+  return activeBindings(readonly, fleet).find((b) => b.modes.includes(mode) && b.keys.includes(key));
 }
 
 const KEY_LABELS: Record<string, string> = {
@@ -300,23 +348,24 @@ export const MODE_TITLES: Record<Mode, string> = {
   filter: 'Editing the filter',
   dialog: 'Ack, silence and action dialogs',
   help: 'This help',
+  picker: 'Instance picker (i)',
 };
 
 /** Help sections: each binding listed once, under the first mode it works in. */
-export function helpSections(readonly: boolean): { mode: Mode; title: string; bindings: Binding[] }[] {
-  const order: Mode[] = ['normal', 'drill', 'log', 'filter', 'dialog', 'help'];
+export function helpSections(readonly: boolean, fleet = false): { mode: Mode; title: string; bindings: Binding[] }[] {
+  const order: Mode[] = ['normal', 'drill', 'log', 'filter', 'dialog', 'picker', 'help'];
   return order
     .map((mode) => ({
       mode,
       title: MODE_TITLES[mode],
-      bindings: activeBindings(readonly).filter((b) => b.modes[0] === mode),
+      bindings: activeBindings(readonly, fleet).filter((b) => b.modes[0] === mode),
     }))
     .filter((s) => s.bindings.length > 0);
 }
 
 /** Footer hints for a mode, in keymap order. */
-export function footerHints(mode: Mode, readonly: boolean): { key: string; text: string }[] {
-  return activeBindings(readonly)
+export function footerHints(mode: Mode, readonly: boolean, fleet = false): { key: string; text: string }[] {
+  return activeBindings(readonly, fleet)
     .filter((b) => b.short && b.modes.includes(mode))
     .map((b) => ({ key: keyLabel(b), text: b.short! }));
 }
@@ -329,7 +378,7 @@ export interface HelpLine {
 }
 
 /** The help overlay's lines: every binding the user may use, grouped by where it works. `actionsOff` greys the Airflow actions with why. */
-export function helpLines(readonly: boolean, actionsOff: string | null = null): HelpLine[] {
+export function helpLines(readonly: boolean, actionsOff: string | null = null, fleet = false): HelpLine[] {
   const lines: HelpLine[] = [];
   // The reason once, first, where it is not cut off; each greyed key is marked (off).
   if (actionsOff !== null && !readonly) {
@@ -338,7 +387,7 @@ export function helpLines(readonly: boolean, actionsOff: string | null = null): 
       .join(' ');
     lines.push({ heading: false, off: true, text: `Actions on Airflow (${keys}) are off: ${actionsOff}` });
   }
-  for (const section of helpSections(readonly)) {
+  for (const section of helpSections(readonly, fleet)) {
     lines.push({ heading: true, text: section.title });
     for (const b of section.bindings) {
       const off = actionsOff !== null && b.airflowAction === true;
@@ -357,8 +406,9 @@ export function footerHintsMarked(
   mode: Mode,
   readonly: boolean,
   actionsOff: string | null,
+  fleet = false,
 ): { key: string; text: string; off: boolean }[] {
-  return activeBindings(readonly)
+  return activeBindings(readonly, fleet)
     .filter((b) => b.short && b.modes.includes(mode))
     .map((b) => ({ key: keyLabel(b), text: b.short!, off: actionsOff !== null && b.airflowAction === true }));
 }

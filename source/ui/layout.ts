@@ -33,9 +33,9 @@ export function tooSmall(size: Size): boolean {
   return size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
 }
 
-/** Rows between header and footer (and above an open dialog). */
-export function bodyHeight(size: Size, dialogOpen: boolean): number {
-  return Math.max(0, size.rows - 1 - HEADER_HEIGHT - FOOTER_HEIGHT - (dialogOpen ? DIALOG_HEIGHT : 0));
+/** Rows between header and footer (and above an open dialog); `strip`: rows the fleet strip takes. */
+export function bodyHeight(size: Size, dialogOpen: boolean, strip = 0): number {
+  return Math.max(0, size.rows - 1 - HEADER_HEIGHT - strip - FOOTER_HEIGHT - (dialogOpen ? DIALOG_HEIGHT : 0));
 }
 
 const WEIGHTS: Record<PaneId, number> = { dags: 3, alerts: 2, pools: 1, costs: 1.2, quality: 1 };
@@ -53,14 +53,14 @@ function split(ids: PaneId[], total: number, focus: PaneId, width: number): Pane
   return ids.map((id, i) => ({ id, width, height: heights[i]! }));
 }
 
-export function screenLayout(size: Size, focus: PaneId, dialogOpen: boolean): Layout {
+export function screenLayout(size: Size, focus: PaneId, dialogOpen: boolean, strip = 0): Layout {
   if (tooSmall(size)) {
     return {
       kind: 'too-small',
       message: `terminal too small: ${MIN_COLUMNS}x${MIN_ROWS} needed, have ${size.columns}x${size.rows}`,
     };
   }
-  const height = bodyHeight(size, dialogOpen);
+  const height = bodyHeight(size, dialogOpen, strip);
   if (size.columns < GRID_MIN_COLUMNS || size.rows < GRID_MIN_ROWS) {
     // One line for the tab bar naming the other panes.
     return {

@@ -1,15 +1,18 @@
 import type { DagRun, Snapshot } from '../../airflow/types.js';
 import type { Report } from '../../report/types.js';
-import type { AirtopData, HistoryPoint, UiState } from '../../state/types.js';
+import type { AirtopData, HistoryPoint, InstanceData, UiState } from '../../state/types.js';
 import { sparkline } from '../glyphs.js';
+import { isAllView } from './fleet.js';
 import { parseFilter } from './filter.js';
 import { memoLast } from './memo.js';
-import { shownHistory, shownReport, shownSnapshot } from './shown.js';
+import { shownFleet, shownHistory, shownReport, shownSnapshot } from './shown.js';
 
 export type DagStatus = 'critical' | 'warning' | 'running' | 'healthy' | 'idle' | 'paused';
 
 export interface DagRow {
   dagId: string;
+  /** Fleet, all view: the instance the DAG belongs to. */
+  instance?: string;
   status: DagStatus;
   paused: boolean;
   runs: number;
@@ -67,62 +70,98 @@ function countBy<T>(items: readonly T[], key: (item: T) => string | null | undef
   return out;
 }
 
+/** Every DAG the snapshot selected or the report measured. */
+function buildDagRows(report: Report | null, snapshot: Snapshot | null, history: readonly HistoryPoint[]): DagRow[] {
+  const metrics = report?.pipeline.dags ?? {};
+  const dags = new Map((snapshot?.dags ?? []).map((d) => [d.dagId, d]));
+  const ids = new Set([...dags.keys(), ...Object.keys(metrics)]);
+  const critical = countBy(report?.thresholds.violations ?? [], (f) => f.dag_id);
+  const warnings = countBy(report?.thresholds.warnings ?? [], (f) => f.dag_id);
+  const anomalies = countBy(report?.anomalies ?? [], (a) => a.dag_id);
+  const misses = new Map<string, { count: number; level: 0 | 1 | 2 | 3 }>();
+  for (const miss of report?.sla.misses ?? []) {
+    const m = misses.get(miss.dag_id) ?? { count: 0, level: 0 };
+    misses.set(miss.dag_id, { count: m.count + 1, level: Math.max(m.level, miss.escalation_level) as 0 | 1 | 2 | 3 });
+  }
+  const durations = durationsByDag(snapshot);
+  const rows: DagRow[] = [];
+  for (const dagId of ids) {
+    const m = metrics[dagId];
+    const dag = dags.get(dagId);
+    const sla = misses.get(dagId) ?? { count: 0, level: 0 as const };
+    const finished = m ? m.success_count + m.failed_count : 0;
+    const paused = dag?.isPaused ?? false;
+    let status: DagStatus;
+    if ((critical.get(dagId) ?? 0) > 0 || sla.level >= 3) status = 'critical';
+    else if (
+      (warnings.get(dagId) ?? 0) > 0 ||
+      sla.count > 0 ||
+      (anomalies.get(dagId) ?? 0) > 0 ||
+      (m?.failed_count ?? 0) > 0
+    )
+      status = 'warning';
+    else if ((m?.running_count ?? 0) > 0) status = 'running';
+    else if (paused) status = 'paused';
+    else if ((m?.runs_last_hour ?? 0) === 0) status = 'idle';
+    else status = 'healthy';
+    const runDurations = durations.get(dagId) ?? [];
+    rows.push({
+      dagId,
+      status,
+      paused,
+      runs: m?.runs_last_hour ?? 0,
+      failed: m?.failed_count ?? 0,
+      running: m?.running_count ?? 0,
+      successRate: m && finished > 0 ? m.success_rate : null,
+      avgSeconds: m && m.success_count > 0 ? m.avg_duration_seconds : null,
+      p95Seconds: m && m.success_count > 0 ? m.p95_duration_seconds : null,
+      spark: sparkline(runDurations.length >= 2 ? runDurations : historyDurations(history, dagId), SPARK_WIDTH),
+      slaMisses: sla.count,
+      slaLevel: sla.level,
+    });
+  }
+  return rows;
+}
+
 /** Every DAG the snapshot selected or the report measured, once per poll. */
-export const allDagRows = memoLast(
-  (report: Report | null, snapshot: Snapshot | null, history: readonly HistoryPoint[]): DagRow[] => {
-    const metrics = report?.pipeline.dags ?? {};
-    const dags = new Map((snapshot?.dags ?? []).map((d) => [d.dagId, d]));
-    const ids = new Set([...dags.keys(), ...Object.keys(metrics)]);
-    const critical = countBy(report?.thresholds.violations ?? [], (f) => f.dag_id);
-    const warnings = countBy(report?.thresholds.warnings ?? [], (f) => f.dag_id);
-    const anomalies = countBy(report?.anomalies ?? [], (a) => a.dag_id);
-    const misses = new Map<string, { count: number; level: 0 | 1 | 2 | 3 }>();
-    for (const miss of report?.sla.misses ?? []) {
-      const m = misses.get(miss.dag_id) ?? { count: 0, level: 0 };
-      misses.set(miss.dag_id, { count: m.count + 1, level: Math.max(m.level, miss.escalation_level) as 0 | 1 | 2 | 3 });
-    }
-    const durations = durationsByDag(snapshot);
-    const rows: DagRow[] = [];
-    for (const dagId of ids) {
-      const m = metrics[dagId];
-      const dag = dags.get(dagId);
-      const sla = misses.get(dagId) ?? { count: 0, level: 0 as const };
-      const finished = m ? m.success_count + m.failed_count : 0;
-      const paused = dag?.isPaused ?? false;
-      let status: DagStatus;
-      if ((critical.get(dagId) ?? 0) > 0 || sla.level >= 3) status = 'critical';
-      else if (
-        (warnings.get(dagId) ?? 0) > 0 ||
-        sla.count > 0 ||
-        (anomalies.get(dagId) ?? 0) > 0 ||
-        (m?.failed_count ?? 0) > 0
-      )
-        status = 'warning';
-      else if ((m?.running_count ?? 0) > 0) status = 'running';
-      else if (paused) status = 'paused';
-      else if ((m?.runs_last_hour ?? 0) === 0) status = 'idle';
-      else status = 'healthy';
-      const runDurations = durations.get(dagId) ?? [];
-      rows.push({
-        dagId,
-        status,
-        paused,
-        runs: m?.runs_last_hour ?? 0,
-        failed: m?.failed_count ?? 0,
-        running: m?.running_count ?? 0,
-        successRate: m && finished > 0 ? m.success_rate : null,
-        avgSeconds: m && m.success_count > 0 ? m.avg_duration_seconds : null,
-        p95Seconds: m && m.success_count > 0 ? m.p95_duration_seconds : null,
-        spark: sparkline(runDurations.length >= 2 ? runDurations : historyDurations(history, dagId), SPARK_WIDTH),
-        slaMisses: sla.count,
-        slaLevel: sla.level,
-      });
-    }
-    return rows;
-  },
+export const allDagRows = memoLast(buildDagRows);
+
+// The all view: each instance's rows, built once per poll of that instance, then put together.
+const instanceRows = new WeakMap<InstanceData, DagRow[]>();
+function rowsOfInstance(instance: InstanceData): DagRow[] {
+  let rows = instanceRows.get(instance);
+  if (!rows) {
+    rows = buildDagRows(instance.report, instance.snapshot, instance.history).map((r) => ({
+      ...r,
+      instance: instance.name,
+    }));
+    instanceRows.set(instance, rows);
+  }
+  return rows;
+}
+const fleetDagRows = memoLast((fleet: InstanceData[] | null | undefined): DagRow[] =>
+  (fleet ?? []).flatMap(rowsOfInstance),
 );
 
-const byName = (a: DagRow, b: DagRow) => (a.dagId < b.dagId ? -1 : a.dagId > b.dagId ? 1 : 0);
+/** Every DAG row the DAG pane could list (before filter and faults-only): the shown instance's, or the fleet's. */
+export function unfilteredDagRows(s: AirtopData): DagRow[] {
+  return isAllView(s) ? fleetDagRows(shownFleet(s)) : allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s));
+}
+
+/** A row's identity: the DAG id, and in the all view its instance too (two instances may share a DAG id). */
+export const dagRowKey = (row: DagRow): string =>
+  row.instance === undefined ? row.dagId : `${row.instance}\0${row.dagId}`;
+
+const byName = (a: DagRow, b: DagRow) =>
+  a.dagId < b.dagId
+    ? -1
+    : a.dagId > b.dagId
+      ? 1
+      : (a.instance ?? '') < (b.instance ?? '')
+        ? -1
+        : (a.instance ?? '') > (b.instance ?? '')
+          ? 1
+          : 0;
 
 const COMPARATORS: Record<UiState['sort'], (a: DagRow, b: DagRow) => number> = {
   name: byName,
@@ -142,14 +181,14 @@ const sortedDagRows = memoLast((rows: DagRow[], sort: UiState['sort']): DagRow[]
 const visibleDagRows = memoLast((sorted: DagRow[], filterText: string, faultsOnly: boolean): DagRow[] => {
   const filter = parseFilter(filterText);
   if (filter.empty && !faultsOnly) return sorted;
-  return sorted.filter((r) => (!faultsOnly || isFaultyDag(r)) && filter.test(r.dagId));
+  return sorted.filter(
+    (r) =>
+      (!faultsOnly || isFaultyDag(r)) &&
+      (r.instance === undefined ? filter.test(r.dagId) : filter.testAny([r.dagId, r.instance])),
+  );
 });
 
 /** The DAG list as the pane shows it; a stable reference between polls and key presses. */
 export function selectDagRows(s: AirtopData): DagRow[] {
-  return visibleDagRows(
-    sortedDagRows(allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)), s.ui.sort),
-    s.ui.filter.text,
-    s.ui.faultsOnly,
-  );
+  return visibleDagRows(sortedDagRows(unfilteredDagRows(s), s.ui.sort), s.ui.filter.text, s.ui.faultsOnly);
 }

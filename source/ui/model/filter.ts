@@ -12,11 +12,13 @@ export interface TextFilter {
   /** True when nothing is filtered (empty text). */
   empty: boolean;
   test(text: string): boolean;
+  /** Whether any of the texts matches (a leading ! then keeps what none of them matches). */
+  testAny(texts: readonly string[]): boolean;
   /** Why a regex could not be used (it then falls back to a plain substring). */
   error: string | null;
 }
 
-const ALL: TextFilter = { empty: true, test: () => true, error: null };
+const ALL: TextFilter = { empty: true, test: () => true, testAny: () => true, error: null };
 
 export function parseFilter(raw: string): TextFilter {
   let text = raw;
@@ -25,7 +27,7 @@ export function parseFilter(raw: string): TextFilter {
     invert = true;
     text = text.slice(1);
   }
-  if (text === '') return invert ? { empty: false, test: () => false, error: null } : ALL;
+  if (text === '') return invert ? { empty: false, test: () => false, testAny: () => false, error: null } : ALL;
   let pattern: string | null = null;
   if (text.startsWith('re:')) pattern = text.slice(3);
   else if (text.length >= 2 && text.startsWith('/') && text.endsWith('/')) pattern = text.slice(1, -1);
@@ -45,5 +47,11 @@ export function parseFilter(raw: string): TextFilter {
     const needle = text.toLowerCase();
     matches = (s) => s.toLowerCase().includes(needle);
   }
-  return { empty: false, test: invert ? (s) => !matches(s) : matches, error };
+  const any = (texts: readonly string[]) => texts.some(matches);
+  return {
+    empty: false,
+    test: invert ? (s) => !matches(s) : matches,
+    testAny: invert ? (texts) => !any(texts) : any,
+    error,
+  };
 }

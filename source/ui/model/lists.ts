@@ -4,7 +4,8 @@ import type { AirtopData, DeadLetter, SinkStatus } from '../../state/types.js';
 import { printable } from '../format.js';
 import { parseFilter } from './filter.js';
 import { memoLast } from './memo.js';
-import { shownAlerts, shownDeadLetters, shownReport, shownSinks } from './shown.js';
+import { paneAlerts } from './fleet.js';
+import { shownDeadLetters, shownReport, shownSinks } from './shown.js';
 
 // Every list a pane or view shows, derived once per (data, filter, faults-only) and stable in between.
 
@@ -49,7 +50,7 @@ const alerts = memoLast((list: AlertView[], filterText: string, faultsOnly: bool
     );
 });
 
-export const selectAlertRows = (s: AirtopData) => alerts(shownAlerts(s), s.ui.filter.text, s.ui.faultsOnly);
+export const selectAlertRows = (s: AirtopData) => alerts(paneAlerts(s), s.ui.filter.text, s.ui.faultsOnly);
 
 const sinks = memoLast((record: Record<string, SinkStatus>): SinkStatus[] =>
   Object.values(record).sort((a, b) => a.name.localeCompare(b.name)),

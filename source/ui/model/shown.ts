@@ -13,3 +13,4 @@ export const shownHistory = (s: AirtopData) => (s.ui.paused && s.frozen ? s.froz
 export const shownAlerts = (s: AirtopData) => shownReport(s)?.alerts ?? NO_ALERTS;
 export const shownSinks = (s: AirtopData) => (s.ui.paused && s.frozen ? s.frozen.sinks : s.sinks);
 export const shownDeadLetters = (s: AirtopData) => (s.ui.paused && s.frozen ? s.frozen.deadLetters : s.deadLetters);
+export const shownFleet = (s: AirtopData) => (s.ui.paused && s.frozen ? (s.frozen.fleet ?? s.fleet) : s.fleet);

@@ -5,6 +5,7 @@ import type { DeadLetter, SinkStatus } from '../../state/types.js';
 import { fit, formatClock, truncate } from '../format.js';
 import { alertSections, type PaneBox, paneContentHeight, visibleWindow } from '../layout.js';
 import { type AlertPaneRow, groupLabelText, inhibitedText, selectAlertPaneRows } from '../model/alert-rows.js';
+import { selectAlertRowInstances } from '../model/current.js';
 import { alertText, selectAlertRows, selectDeadLetters, selectSinks } from '../model/lists.js';
 import { useAirtop } from '../store-context.js';
 import { useTheme } from '../theme.js';
@@ -28,6 +29,8 @@ function groupAckText(members: AlertView[]): string {
 }
 
 const STATE_WIDTH = 12;
+/** The all view's instance column. */
+const INSTANCE_WIDTH = 12;
 
 /**
  * One line: severity (the selection mark before it), since, state, message and the acknowledgement.
@@ -39,18 +42,22 @@ const AlertLine = memo(function AlertLine({
   selected,
   member = false,
   inhibited = null,
+  instance = null,
 }: {
   alert: AlertView;
   width: number;
   selected: boolean;
   member?: boolean;
   inhibited?: string | null;
+  /** The all view: the alert's instance, in a column after the time. */
+  instance?: string | null;
 }) {
   const theme = useTheme();
   const ack = inhibited ?? ackText(alert);
+  const lead = instance === null ? 0 : INSTANCE_WIDTH + 1;
   // The acknowledgement (who, and their note) gets up to a third of the line; the message the rest.
   const ackWidth = ack ? Math.min(ack.length, Math.max(12, Math.floor(width / 3))) : 0;
-  const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
+  const messageWidth = Math.max(8, width - 5 - 9 - lead - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
   const state = truncate(inhibited ? 'inhibited' : alert.state, STATE_WIDTH);
   const message = truncate(`${member ? '  ' : ''}${alertText(alert)}`, messageWidth);
   return (
@@ -60,6 +67,7 @@ const AlertLine = memo(function AlertLine({
         inverse={selected}
       >{`${selected ? '›' : ' '}${SEVERITY_LABEL[alert.severity]}`}</Text>
       {` ${fit(formatClock(alert.since), 8)} `}
+      {instance === null ? '' : `${fit(instance, INSTANCE_WIDTH)} `}
       <Text color={theme.alertState[alert.state]}>{state}</Text>
       {' '.repeat(STATE_WIDTH + 1 - state.length)}
       <Text bold={selected}>{message}</Text>
@@ -73,16 +81,19 @@ const GroupLine = memo(function GroupLine({
   row,
   width,
   selected,
+  instance = null,
 }: {
   row: Extract<AlertPaneRow, { kind: 'group' }>;
   width: number;
   selected: boolean;
+  instance?: string | null;
 }) {
   const theme = useTheme();
   const { group, members, newest, expanded } = row;
   const ack = groupAckText(members);
+  const lead = instance === null ? 0 : INSTANCE_WIDTH + 1;
   const ackWidth = ack ? Math.min(ack.length, Math.max(12, Math.floor(width / 3))) : 0;
-  const messageWidth = Math.max(8, width - 5 - 9 - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
+  const messageWidth = Math.max(8, width - 5 - 9 - lead - (STATE_WIDTH + 1) - 1 - (ackWidth ? ackWidth + 1 : 0));
   const state = truncate(group.state, STATE_WIDTH);
   const colour = group.state === 'inhibited' ? theme.alertState.silenced : theme.alertState[group.state];
   const message = truncate(
@@ -96,6 +107,7 @@ const GroupLine = memo(function GroupLine({
         inverse={selected}
       >{`${selected ? '›' : ' '}${SEVERITY_LABEL[group.severity]}`}</Text>
       {` ${fit(formatClock(newest.since), 8)} `}
+      {instance === null ? '' : `${fit(instance, INSTANCE_WIDTH)} `}
       <Text color={colour}>{state}</Text>
       {' '.repeat(STATE_WIDTH + 1 - state.length)}
       <Text bold>{message}</Text>
@@ -139,6 +151,8 @@ export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: Pane
   const sinks = useAirtop(selectSinks);
   const dead = useAirtop(selectDeadLetters);
   const selection = useAirtop((s) => s.ui.selection['alerts'] ?? 0);
+  const instances = useAirtop(selectAlertRowInstances);
+  const all = instances !== null;
   const sections = alertSections(paneContentHeight(box), sinks.length, dead.length);
   const selected = Math.max(0, Math.min(selection, rows.length - 1));
   const { start, end } = visibleWindow(rows.length, selected, sections.alerts);
@@ -152,7 +166,9 @@ export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: Pane
       title={`[5] Alerts  ${firing} firing · ${alerts.length} shown · ${rows.filter((r) => r.kind === 'group' || !r.member).length} groups`}
     >
       <Text wrap="truncate" dimColor>
-        {' sev  since    state        message'}
+        {all
+          ? ` sev  since    ${fit('instance', INSTANCE_WIDTH)} state        message`
+          : ' sev  since    state        message'}
       </Text>
       {alerts.length === 0 ? <Empty text="no alerts" /> : null}
       {rows
@@ -164,6 +180,7 @@ export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: Pane
               row={row}
               width={width}
               selected={focused && start + i === selected}
+              instance={instances ? (instances[start + i] ?? null) : null}
             />
           ) : (
             <AlertLine
@@ -173,6 +190,7 @@ export const AlertsPane = memo(function AlertsPane({ box, focused }: { box: Pane
               selected={focused && start + i === selected}
               member={row.member}
               inhibited={inhibitedText(row.alert, alerts)}
+              instance={instances ? (instances[start + i] ?? null) : null}
             />
           ),
         )}

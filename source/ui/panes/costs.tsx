@@ -6,6 +6,7 @@ import { ratioBar } from '../glyphs.js';
 import { type PaneBox, paneContentHeight, paneContentWidth } from '../layout.js';
 import { memoLast } from '../model/memo.js';
 import { shownHistory, shownReport } from '../model/shown.js';
+import { instanceTag } from '../model/fleet.js';
 import { useAirtop } from '../store-context.js';
 import { useTheme } from '../theme.js';
 import { Chart } from './chart.js';
@@ -18,6 +19,7 @@ const money = (v: number) => `$${v >= 100 ? v.toFixed(0) : v.toFixed(2)}`;
 
 /** Today's spend against the budget, cost per document, and the spend per poll and per day. */
 export const CostsPane = memo(function CostsPane({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const tag = useAirtop(instanceTag);
   const theme = useTheme();
   const report = useAirtop(shownReport);
   const polls = useAirtop((s) => perPoll(shownHistory(s)));
@@ -37,7 +39,7 @@ export const CostsPane = memo(function CostsPane({ box, focused }: { box: PaneBo
     <Frame
       width={box.width}
       height={box.height}
-      title={`[3] Costs  ${costs ? `${formatUsd(costs.costs.total_cost_usd)} today` : ''}`}
+      title={`[3] Costs${tag}  ${costs ? `${formatUsd(costs.costs.total_cost_usd)} today` : ''}`}
       focused={focused}
     >
       {!costs ? (

@@ -2,8 +2,17 @@ import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import { DASH, formatDuration, formatPct, truncate } from '../format.js';
 import { type PaneBox, tableRows, visibleWindow } from '../layout.js';
-import { allDagRows, type DagRow, type DagStatus, isFaultyDag, selectDagRows, SPARK_WIDTH } from '../model/dag-rows.js';
-import { shownHistory, shownReport, shownSnapshot } from '../model/shown.js';
+import {
+  type DagRow,
+  dagRowKey,
+  type DagStatus,
+  isFaultyDag,
+  selectDagRows,
+  SPARK_WIDTH,
+  unfilteredDagRows,
+} from '../model/dag-rows.js';
+import { isAllView } from '../model/fleet.js';
+import { sanitizeText } from '../../text/sanitize.js';
 import { useAirtop } from '../store-context.js';
 import { type Theme, useTheme } from '../theme.js';
 import { blockLines, type Column, ColumnBlock, columnText, fitColumns, titleLine } from './columns.js';
@@ -49,7 +58,9 @@ const NAME_CLAIM = 40;
 const MIN_NAME = 16;
 /** Selection mark, status glyph and a space before the name. */
 const NAME_LEAD = 3;
-const dagKey = (row: DagRow) => row.dagId;
+/** The all view's instance column: as wide as the longest name shown, within these bounds. */
+const INSTANCE_MIN = 8;
+const INSTANCE_MAX = 16;
 
 /** The selection mark and the status glyph, in the status colour. */
 const GlyphLine = memo(function GlyphLine({ status, selected }: { status: DagStatus; selected: boolean }) {
@@ -63,9 +74,15 @@ const GlyphLine = memo(function GlyphLine({ status, selected }: { status: DagSta
 
 export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox; focused: boolean }) {
   const rows = useAirtop(selectDagRows);
-  const total = useAirtop((s) => allDagRows(shownReport(s), shownSnapshot(s), shownHistory(s)).length);
+  const total = useAirtop((s) => unfilteredDagRows(s).length);
+  const all = useAirtop(isAllView);
   const selection = useAirtop((s) => s.ui.selection['dags'] ?? 0);
-  const inner = box.width - 2;
+  // The all view: an instance column between the glyph and the name, taken from the name's room.
+  const instanceWidth = useMemo(
+    () => (all ? Math.min(INSTANCE_MAX, Math.max(INSTANCE_MIN, ...rows.map((r) => (r.instance ?? '').length))) : 0),
+    [all, rows],
+  );
+  const inner = box.width - 2 - (instanceWidth ? instanceWidth + 1 : 0);
   const longest = useMemo(() => rows.reduce((most, row) => Math.max(most, row.dagId.length), 0), [rows]);
   const minName = Math.max(MIN_NAME, Math.min(longest, NAME_CLAIM));
   const { columns, flex: room } = useMemo(() => fitColumns(COLUMNS, inner - NAME_LEAD, minName), [inner, minName]);
@@ -90,11 +107,20 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
       text
     );
   };
-  const title = `[1] DAG health  ${rows.length}${rows.length !== total ? ` of ${total}` : ''} DAGs${faulty ? ` · ${faulty} need attention` : ''}`;
+  const instanceText = useMemo(
+    () => (instanceWidth ? shown.map((r) => truncate(sanitizeText(r.instance ?? ''), instanceWidth)).join('\n') : ''),
+    [instanceWidth, shown],
+  );
+  const title = `[1] DAG health  ${rows.length}${rows.length !== total ? ` of ${total}` : ''} DAGs${all ? ' · all instances' : ''}${faulty ? ` · ${faulty} need attention` : ''}`;
   return (
     <Frame width={box.width} height={box.height} title={title} focused={focused}>
       <Text wrap="truncate" dimColor>
-        {titleLine(' '.repeat(NAME_LEAD), 'DAG', nameWidth, columns)}
+        {titleLine(
+          ' '.repeat(NAME_LEAD) + (instanceWidth ? `${'instance'.slice(0, instanceWidth).padEnd(instanceWidth)} ` : ''),
+          'DAG',
+          nameWidth,
+          columns,
+        )}
       </Text>
       {rows.length === 0 ? (
         <Empty text={total ? 'no DAG matches the filter' : 'no DAGs yet: waiting for the first poll'} />
@@ -102,12 +128,19 @@ export const DagsPane = memo(function DagsPane({ box, focused }: { box: PaneBox;
         // A block per column, so ↓ re-renders two lines of the glyph and name blocks and nothing else.
         <Box flexShrink={0} columnGap={1}>
           <Text>
-            {blockLines(shown, dagKey, (row, i) => (
+            {blockLines(shown, dagRowKey, (row, i) => (
               <GlyphLine status={row.status} selected={mark(i)} />
             ))}
           </Text>
+          {instanceWidth ? (
+            <Box width={instanceWidth} flexShrink={0}>
+              <Text wrap="truncate" dimColor>
+                {instanceText}
+              </Text>
+            </Box>
+          ) : null}
           <Box width={nameWidth} flexShrink={0}>
-            <Text wrap="truncate">{blockLines(shown, dagKey, name)}</Text>
+            <Text wrap="truncate">{blockLines(shown, dagRowKey, name)}</Text>
           </Box>
           {blocks.map(({ column, text }) => (
             <ColumnBlock key={column.title} column={column} text={text} />

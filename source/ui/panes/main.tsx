@@ -4,7 +4,9 @@ import type { PaneId } from '../../state/types.js';
 import { PANES } from '../../state/types.js';
 import { formatScore, formatUsd } from '../format.js';
 import type { Layout, PaneBox } from '../layout.js';
-import { shownAlerts, shownReport } from '../model/shown.js';
+import { isAllView, paneAlerts } from '../model/fleet.js';
+import { unfilteredDagRows } from '../model/dag-rows.js';
+import { shownReport } from '../model/shown.js';
 import { useAirtop } from '../store-context.js';
 import { AlertsPane } from './alerts.js';
 import { CostsPane } from './costs.js';
@@ -28,10 +30,12 @@ function Pane({ box, focused }: { box: PaneBox; focused: boolean }) {
 /** On a small terminal, the panes not shown become a tab bar with one figure each. */
 function TabBar({ focus }: { focus: PaneId }) {
   const report = useAirtop(shownReport);
-  const firing = useAirtop((s) => shownAlerts(s).filter((a) => a.state === 'firing').length);
+  const firing = useAirtop((s) => paneAlerts(s).filter((a) => a.state === 'firing').length);
+  const all = useAirtop(isAllView);
+  const dags = useAirtop((s) => unfilteredDagRows(s).length);
   const maxUtil = Math.max(0, ...Object.values(report?.resources.pools ?? {}).map((p) => p.utilization));
   const labels: Record<PaneId, string> = {
-    dags: `DAGs ${Object.keys(report?.pipeline.dags ?? {}).length}`,
+    dags: `DAGs ${all ? dags : Object.keys(report?.pipeline.dags ?? {}).length}`,
     pools: `Pools ${Math.round(maxUtil * 100)}%`,
     costs: `Costs ${formatUsd(report?.costs.costs.total_cost_usd)}`,
     quality: `Quality ${formatScore(report?.quality.overall_score)}`,

@@ -4,6 +4,7 @@ import { fit, formatPct } from '../format.js';
 import { slotBar } from '../glyphs.js';
 import { type PaneBox, tableRows, visibleWindow } from '../layout.js';
 import { type Level, type PoolRow, selectPoolRows } from '../model/lists.js';
+import { instanceTag } from '../model/fleet.js';
 import { useAirtop } from '../store-context.js';
 import { type Theme, useTheme } from '../theme.js';
 import { Empty, Frame } from './frame.js';
@@ -54,6 +55,7 @@ const PoolLine = memo(function PoolLine({
 
 /** Slots per pool: █ used, ▒ queued, ░ open; the colour follows the utilization thresholds' findings. */
 export const PoolsPane = memo(function PoolsPane({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const tag = useAirtop(instanceTag);
   const pools = useAirtop(selectPoolRows);
   const selection = useAirtop((s) => s.ui.selection['pools'] ?? 0);
   const height = tableRows(box);
@@ -64,7 +66,7 @@ export const PoolsPane = memo(function PoolsPane({ box, focused }: { box: PaneBo
     <Frame
       width={box.width}
       height={box.height}
-      title={`[2] Pools  ${pools.length}${busy ? ` · ${busy} near capacity` : ''}`}
+      title={`[2] Pools${tag}  ${pools.length}${busy ? ` · ${busy} near capacity` : ''}`}
       focused={focused}
     >
       <Text wrap="truncate" dimColor>

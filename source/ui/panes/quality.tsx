@@ -4,6 +4,7 @@ import type { QualityComponent, QualityReport } from '../../report/types.js';
 import { fit, formatScore } from '../format.js';
 import { type PaneBox, paneContentHeight } from '../layout.js';
 import { shownReport } from '../model/shown.js';
+import { instanceTag } from '../model/fleet.js';
 import { useAirtop } from '../store-context.js';
 import { type Theme, useTheme } from '../theme.js';
 import { Empty, Frame } from './frame.js';
@@ -33,12 +34,13 @@ const COMPONENTS: ['embedding' | 'extraction' | 'llm', string][] = [
 ];
 
 export const QualityPane = memo(function QualityPane({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const tag = useAirtop(instanceTag);
   const theme = useTheme();
   const quality = useAirtop((s) => shownReport(s)?.quality ?? null);
   const budget = paneContentHeight(box);
   if (!quality) {
     return (
-      <Frame width={box.width} height={box.height} title="[4] Quality" focused={focused}>
+      <Frame width={box.width} height={box.height} title={`[4] Quality${tag}`} focused={focused}>
         <Empty text="no quality data yet" />
       </Frame>
     );
@@ -53,7 +55,7 @@ export const QualityPane = memo(function QualityPane({ box, focused }: { box: Pa
       focused={focused}
       title={
         <Text>
-          {'[4] Quality  overall '}
+          {`[4] Quality${tag}  overall `}
           <Text
             color={statusColour(theme, quality.status)}
           >{`${formatScore(quality.overall_score)} ${quality.status}`}</Text>

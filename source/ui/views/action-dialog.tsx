@@ -17,7 +17,9 @@ export function ActionDialogView({ width, height }: { width: number; height: num
   const { request, preview } = dialog;
   const fields = actionFields(dialog);
   const focused = fields.length === 0 ? -1 : dialog.field % fields.length;
-  const title = `${verbText(request).replace(/^./, (c) => c.toUpperCase())} ${printable(targetText(request))}?`;
+  // A fleet: the instance it goes to, fixed when the dialog opened.
+  const where = dialog.instance ? ` on ${printable(dialog.instance)}` : '';
+  const title = `${verbText(request).replace(/^./, (c) => c.toUpperCase())} ${printable(targetText(request))}${where}?`;
   let heading: string;
   let items: string[] = [];
   if (preview.status === 'loading') heading = 'asking Airflow for a dry run…';

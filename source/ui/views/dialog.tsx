@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { DIALOG_HEIGHT } from '../layout.js';
 import { SILENCE_CHOICES } from '../keymap.js';
+import { anyAlerts } from '../model/fleet.js';
 import { alertText } from '../model/lists.js';
 import { useAirtop } from '../store-context.js';
 import { useTheme } from '../theme.js';
@@ -11,7 +12,7 @@ export function Dialog({ width }: { width: number }) {
   const dialog = useAirtop((s) => s.ui.dialog);
   const alert = useAirtop((s) => {
     const d = s.ui.dialog;
-    return d && d.kind !== 'action' ? (s.report?.alerts.find((a) => a.fingerprint === d.fingerprint) ?? null) : null;
+    return d && d.kind !== 'action' ? (anyAlerts(s).find((a) => a.fingerprint === d.fingerprint) ?? null) : null;
   });
   // The action dialog takes the body's place (views/action-dialog.tsx).
   if (!dialog || dialog.kind === 'action') return null;

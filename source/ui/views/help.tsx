@@ -7,7 +7,8 @@ import { useAirtop } from '../store-context.js';
 
 export function HelpView({ width, height, readonly }: { width: number; height: number; readonly: boolean }) {
   const off = useAirtop(actionsOff);
-  const lines = useMemo(() => helpLines(readonly, off), [readonly, off]);
+  const fleet = useAirtop((s) => (s.fleet?.length ?? 0) > 1);
+  const lines = useMemo(() => helpLines(readonly, off, fleet), [readonly, off, fleet]);
   const scroll = useAirtop((s) => s.ui.selection['help'] ?? 0);
   const page = Math.max(1, height - 3);
   const offset = Math.max(0, Math.min(scroll, lines.length - page));
