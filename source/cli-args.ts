@@ -4,7 +4,21 @@ import { sanitizeText } from './text/sanitize.js';
 // value silently, and combinations that cannot both hold would be quietly overridden. Each of those is a
 // mistake a person should hear about (exit 3, the monitoring-plugin "unknown"), naming the flag.
 
-const VALUE_FLAGS = new Set(['url', 'config', 'metrics-listen', 'interval', 'source', 'db', 'deadline', 'attach']);
+const VALUE_FLAGS = new Set([
+  'url',
+  'config',
+  'metrics-listen',
+  'interval',
+  'source',
+  'db',
+  'deadline',
+  'attach',
+  'context',
+  'demo-instances',
+]);
+
+/** --demo-instances N: how many simulated Airflows at most (each is a server and a poller). */
+export const DEMO_INSTANCES_MAX = 50;
 const BOOLEAN_FLAGS = new Set(['demo', 'once', 'json', 'headless', 'readonly', 'help', 'version']);
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -62,6 +76,10 @@ function example(flag: string): string {
       return '--metrics-listen 127.0.0.1:9464';
     case 'db':
       return '--db postgresql://airflow@localhost/airflow';
+    case 'context':
+      return '--context prod (an instance name from the config)';
+    case 'demo-instances':
+      return '--demo --demo-instances 3';
     default:
       return `--${flag} FILE`;
   }
@@ -74,7 +92,19 @@ export function checkConflicts(flags: {
   once: boolean;
   headless: boolean;
   attach?: string | undefined;
+  context?: string | undefined;
+  demoInstances?: string | number | undefined;
 }): string | null {
+  if (flags.demoInstances !== undefined) {
+    if (!flags.demo)
+      return '--demo-instances goes with --demo: it sets how many simulated Airflows the demo starts (e.g. --demo --demo-instances 3)';
+    const n = Number(flags.demoInstances);
+    if (!/^\d+$/.test(String(flags.demoInstances).trim()) || n < 1 || n > DEMO_INSTANCES_MAX)
+      return `--demo-instances must be a whole number from 1 to ${DEMO_INSTANCES_MAX} (got "${String(flags.demoInstances)}")`;
+  }
+  if (flags.context !== undefined && flags.url !== undefined) {
+    return '--context and --url exclude each other: --context picks an instance of the config, --url names one Airflow; choose one';
+  }
   if (flags.demo && flags.url !== undefined) {
     return '--demo and --url exclude each other: --demo watches the embedded simulated Airflow; drop --url, or drop --demo to watch that URL';
   }

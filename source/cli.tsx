@@ -30,6 +30,9 @@ const cli = meow(
     --readonly            Hide and refuse actions that change state (ack, silence)
     --attach URL          Show a headless daemon's state (its hub) instead of polling Airflow;
                           acks and silences go to it (token in AIRTOP_HUB_TOKEN)
+    --context NAME        With instances: in the config, watch only that instance (its plain report)
+    --demo-instances N    With --demo: N simulated Airflows as a fleet (1-50): one healthy, one failing,
+                          one that drops off the network now and then, the others the usual demo
 
   Environment
     AIRFLOW_URL, AIRFLOW_USERNAME, AIRFLOW_PASSWORD, AIRFLOW_TOKEN, AIRTOP_CONFIG,
@@ -40,6 +43,7 @@ const cli = meow(
     $ airtop --demo
     $ AIRFLOW_USERNAME=viewer AIRFLOW_PASSWORD=... airtop --url http://localhost:8080
     $ airtop --url http://localhost:8080 --once --json | jq .summary
+    $ airtop --demo --demo-instances 3 --once --json | jq .summary.instances
 `,
   {
     importMeta: import.meta,
@@ -58,6 +62,9 @@ const cli = meow(
       db: { type: 'string' },
       readonly: { type: 'boolean', default: false },
       attach: { type: 'string' },
+      context: { type: 'string' },
+      // A string, so "3x" is refused with a message (cli-args.ts) rather than read as NaN.
+      demoInstances: { type: 'string' },
     },
   },
 );

@@ -127,6 +127,11 @@ export function step(
   now: Date,
   policy: LifecyclePolicy,
   nextId: NextId,
+  /**
+   * The alerts this poll could have seen (fleet mode: its instance's). Others are kept as they are: one
+   * instance's poll never resolves another's alerts. Default: every alert.
+   */
+  inScope: (labels: Readonly<Record<string, string>>) => boolean = () => true,
 ): StepResult {
   const at = now.toISOString();
   const records: Record<string, AlertRecord> = {};
@@ -163,6 +168,10 @@ export function step(
   const horizon = now.getTime() - policy.resolvedRetentionSeconds * 1000;
   for (const [fp, old] of Object.entries(previous)) {
     if (current.has(fp)) continue;
+    if (!inScope(old.labels)) {
+      records[fp] = old;
+      continue;
+    }
     if (old.resolvedAt) {
       if (Date.parse(old.resolvedAt) >= horizon) records[fp] = old;
       continue;

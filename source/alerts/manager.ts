@@ -52,7 +52,15 @@ export interface AlertManagerOptions {
 export interface AlertManager {
   /** Reads the state dir; a corrupt file is moved aside and reported through onProblem, never thrown. */
   load(): Promise<void>;
-  update(candidates: CandidateInput[], now: Date): { alerts: AlertView[]; notifications: Notification[] };
+  /**
+   * `scope`: labels every alert this poll could have seen carries (fleet mode: `{instance: NAME}`); alerts
+   * without them are neither refreshed nor resolved by it.
+   */
+  update(
+    candidates: CandidateInput[],
+    now: Date,
+    scope?: Readonly<Record<string, string>>,
+  ): { alerts: AlertView[]; notifications: Notification[] };
   /** Sends what groups have due (group_wait, group_interval, repeat_interval) without a poll. */
   flushDue(now: Date): { alerts: AlertView[]; notifications: Notification[] };
   /** When a group next has something due, for the shell's timer; null when nothing waits. */
@@ -196,8 +204,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       if (read.status === 'corrupt') problem(read.message);
     },
 
-    update: locked((candidates: CandidateInput[], now: Date) => {
-      const result = step(state.alerts, state.silences, candidates, now, policy, nextId);
+    update: locked((candidates: CandidateInput[], now: Date, scope?: Readonly<Record<string, string>>) => {
+      const inScope = scope
+        ? (labels: Readonly<Record<string, string>>) => Object.entries(scope).every(([k, v]) => labels[k] === v)
+        : undefined;
+      const result = step(state.alerts, state.silences, candidates, now, policy, nextId, inScope);
       state.alerts = result.records;
       state.silences = pruneSilences(state.silences, now);
       const notifications = [...result.notifications, ...runDispatch(now)];

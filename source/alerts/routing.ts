@@ -74,16 +74,17 @@ export function defaultInhibitRules(): InhibitRuleConfig[] {
       target_matchers: ['alertname="pool_utilization_warning"'],
       equal: ['pool'],
     },
-    // With Airflow unreachable or its scheduler down, every other finding is a consequence.
+    // With Airflow unreachable or its scheduler down, every other finding is a consequence: of that Airflow
+    // only (in a fleet, alerts carry `instance`; without the label both sides have none, which is equal).
     {
       source_matchers: ['alertname="airflow_unreachable"'],
       target_matchers: ['alertname!="airflow_unreachable"'],
-      equal: [],
+      equal: ['instance'],
     },
     {
       source_matchers: ['alertname="component_unhealthy"', 'component="scheduler"'],
       target_matchers: ['alertname!="airflow_unreachable"'],
-      equal: [],
+      equal: ['instance'],
     },
   ];
 }

@@ -17,6 +17,14 @@ export interface PollCycleOptions {
   alerts: AlertStage;
   clock: () => Date;
   onReport?: (report: Report, snapshot: Snapshot) => void | Promise<void>;
+  /** Fleet mode: every candidate carries `instance: NAME` (its fingerprint differs per instance). */
+  instance?: string;
+}
+
+/** The candidates with the `instance` label, in fleet mode; as they are otherwise. */
+export function labelInstance(candidates: AlertCandidate[], instance: string | undefined): AlertCandidate[] {
+  if (instance === undefined) return candidates;
+  return candidates.map((c) => ({ ...c, labels: { ...c.labels, instance } }));
 }
 
 /**
@@ -25,7 +33,7 @@ export interface PollCycleOptions {
  * so the poller can back off.
  */
 export function createPollCycle(options: PollCycleOptions): () => Promise<void> {
-  const { source, store, config, alerts, clock } = options;
+  const { source, store, config, alerts, clock, instance } = options;
   /** The last good poll's findings: while Airflow is unreachable they still stand, with that on top. */
   let lastCandidates: AlertCandidate[] = [];
   return async () => {
@@ -50,7 +58,11 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
         report.alerts = state.report?.alerts ?? [];
         // Airflow unreachable is an alert of its own; its default inhibit rule mutes every other one.
         try {
-          report.alerts = await alerts.afterPoll(report, [...lastCandidates, unreachableCandidate(message)], clock());
+          report.alerts = await alerts.afterPoll(
+            report,
+            [...lastCandidates, ...labelInstance([unreachableCandidate(message)], instance)],
+            clock(),
+          );
           state.setAlerts(report.alerts);
         } catch {
           // The poll's own error is the one to report.
@@ -66,8 +78,8 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
       now,
       stale: { stale: false, reason: null, lastSuccess: now.toISOString() },
     });
-    lastCandidates = candidates;
-    report.alerts = await alerts.afterPoll(report, candidates, now, snapshot);
+    lastCandidates = labelInstance(candidates, instance);
+    report.alerts = await alerts.afterPoll(report, lastCandidates, now, snapshot);
     store.getState().pollSucceeded({ snapshot, report, point, at: now });
     await options.onReport?.(report, snapshot);
   };

@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { type Config, configSchema } from './schema.js';
+import { type Config, configSchema, type InstanceInput } from './schema.js';
+import { duplicateNames, flatInstanceName, resolveInstance } from './instances.js';
 import { registerSecret } from '../text/redact.js';
 
 /** A configuration problem: the CLI prints the message and exits 3. */
@@ -20,12 +21,32 @@ export interface ConfigFlags {
   source?: string;
   db?: string;
   readonly?: boolean;
+  /** --context NAME: watch only that instance. */
+  context?: string;
+  /**
+   * Instances given by the caller instead of the file's `instances:` (--demo --demo-instances N); null: ignore
+   * the file's `instances:` and watch one Airflow (plain --demo).
+   */
+  instances?: Record<string, unknown>[] | null;
+}
+
+/** One resolved instance (fleet/types.ts InstanceSpec): its whole config and, if it cannot poll, why. */
+export interface LoadedInstance {
+  name: string;
+  config: Config;
+  /** Why this instance cannot poll (a credential missing): it is UNKNOWN with this reason, the others run. */
+  problem?: string;
 }
 
 export interface LoadedConfig {
+  /** The first (or --context) instance's config, for single-instance code. */
   config: Config;
   /** The YAML file that was read, if any. */
   file: string | null;
+  /** Every instance watched (≥ 1); a flat config is one, named after its host. */
+  instances: LoadedInstance[];
+  /** The config has `instances:` (or the demo runs several): alerts carry the `instance` label. */
+  fleet: boolean;
 }
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
@@ -45,9 +66,13 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (explicit && !existsSync(file))
     throw new ConfigError(`config file ${file} does not exist: check --config / AIRTOP_CONFIG`);
   const fromFile = existsSync(file) ? readYaml(file) : {};
-  const merged = applyOverrides(fromFile, flags, env);
+  const shown = existsSync(file) ? file : null;
+  const { instances: fileInstances, ...top } = fromFile;
+  const wanted = flags.instances === null ? undefined : (flags.instances ?? fileInstances);
+  if (wanted !== undefined) return loadFleet(top, wanted, flags, env, shown);
+  const merged = applyOverrides(top, flags, env);
   const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, existsSync(file) ? file : null));
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, shown));
   const config = parsed.data;
   if (config.airflow.password_file && !config.airflow.password) {
     config.airflow.password = readSecretFile(config.airflow.password_file, 'airflow.password_file');
@@ -56,7 +81,67 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   registerSecret(config.airflow.password);
   registerSecret(config.airflow.token);
   if (config.db.url) registerSecret(config.db.url);
-  return { config, file: existsSync(file) ? file : null };
+  const name = flatInstanceName(config);
+  if (flags.context !== undefined && flags.context !== name)
+    throw new ConfigError(
+      `--context ${flags.context}: no such instance; this config watches one Airflow, "${name}" (add instances: to watch several)`,
+    );
+  return { config, file: shown, instances: [{ name, config }], fleet: false };
+}
+
+/** `instances:` → one Config per instance; top-level keys are their defaults (config/instances.ts). */
+function loadFleet(
+  top: Record<string, unknown>,
+  instances: unknown,
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  file: string | null,
+): LoadedConfig {
+  if (flags.url !== undefined)
+    throw new ConfigError(
+      '--url cannot be used with instances: in the config: each instance has its own airflow.url; use --context NAME to watch one of them',
+    );
+  // Flags apply to every instance; AIRFLOW_* apply only to a flat config.
+  const topMerged = applyOverrides(top, { ...flags, url: undefined, db: undefined }, {});
+  const parsed = configSchema.safeParse({ ...topMerged, instances });
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, file));
+  const entries: InstanceInput[] = parsed.data.instances ?? [];
+  const duplicates = duplicateNames(entries.map((i) => i.name));
+  if (duplicates.length > 0) {
+    const where = file ? `config file ${file}` : 'configuration';
+    const lines = duplicates.map(
+      (d) => `  ${d.path}: "${d.name}" is already the name of instances[${d.first}]; instance names must be unique`,
+    );
+    throw new ConfigError(`invalid ${where}:\n${lines.join('\n')}`);
+  }
+  let chosen = entries;
+  if (flags.context !== undefined) {
+    chosen = entries.filter((i) => i.name === flags.context);
+    if (chosen.length === 0)
+      throw new ConfigError(
+        `--context ${flags.context}: no such instance; the config names ${entries.map((i) => i.name).join(', ')}`,
+      );
+  }
+  if (flags.db !== undefined && chosen.length > 1)
+    throw new ConfigError('--db names one database: with several instances, pick one with --context NAME');
+  const resolved = chosen.map((entry) => {
+    const index = entries.indexOf(entry);
+    const one = resolveInstance(topMerged, entry, env, {
+      ...(flags.interval !== undefined ? { interval: flags.interval } : {}),
+      ...(flags.source !== undefined ? { source: flags.source } : {}),
+      ...(flags.deadline !== undefined ? { deadline: flags.deadline } : {}),
+      ...(flags.readonly ? { readonly: true } : {}),
+    });
+    if (flags.db !== undefined) one.raw.db = { ...(one.raw.db as Record<string, unknown>), url: flags.db };
+    const checked = configSchema.safeParse(one.raw);
+    if (!checked.success) throw new ConfigError(formatIssues(checked.error, file, `instances[${index}].`));
+    const config: Config = { ...checked.data, instances: undefined };
+    registerSecret(config.airflow.password);
+    registerSecret(config.airflow.token);
+    if (config.db.url) registerSecret(config.db.url);
+    return { name: one.name, config, ...(one.problem ? { problem: one.problem } : {}) };
+  });
+  return { config: resolved[0]!.config, file, instances: resolved, fleet: true };
 }
 
 function readYaml(file: string): Record<string, unknown> {
@@ -113,12 +198,12 @@ export function readSecretFile(path: string, key: string): string {
   }
 }
 
-function formatIssues(error: z.ZodError, file: string | null): string {
+function formatIssues(error: z.ZodError, file: string | null, prefix = ''): string {
   const where = file ? `config file ${file}` : 'configuration (flags and environment)';
   const lines = error.issues.slice(0, 10).map((issue) => {
-    const path = issue.path.map(String).join('.') || '(top level)';
+    const path = keyPath(issue.path, prefix);
     if (issue.code === 'unrecognized_keys') {
-      const allowed = allowedKeys(issue.path);
+      const allowed = prefix ? null : allowedKeys(issue.path);
       const keys = issue.keys.map((k) => (path === '(top level)' ? k : `${path}.${k}`)).join(', ');
       return `  unknown key ${keys}${allowed ? `; allowed here: ${allowed.join(', ')}` : ''}`;
     }
@@ -127,11 +212,24 @@ function formatIssues(error: z.ZodError, file: string | null): string {
   return `invalid ${where}:\n${lines.join('\n')}`;
 }
 
+/** `a.b.0.c`, but `instances[1].name` under instances (as the fleet's messages name them). */
+function keyPath(path: readonly PropertyKey[], prefix: string): string {
+  const fleet = prefix !== '' || path[0] === 'instances';
+  const text = path
+    .map((key, i) => (fleet && typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+  return `${prefix}${text}`.replace(/\.$/, '') || '(top level)';
+}
+
 /** The keys the schema accepts at a path, to tell a person what they could have meant. */
 function allowedKeys(path: PropertyKey[]): string[] | null {
   let node: z.ZodType = configSchema;
   for (const key of [...path, null]) {
     node = unwrap(node);
+    if (node instanceof z.ZodArray && typeof key === 'number') {
+      node = node.element as z.ZodType;
+      continue;
+    }
     if (!(node instanceof z.ZodObject)) return null;
     if (key === null) return Object.keys(node.shape);
     const next = (node.shape as Record<string, z.ZodType>)[String(key)];

@@ -39,6 +39,55 @@ export const REFERENCE_SLAS = {
 
 const channel = z.enum(['slack', 'email', 'pagerduty']);
 
+/** An instance's name: its `instance` label, its --context name, its row in the JSON report. */
+export const INSTANCE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
+
+/** Override sections are checked key by key once merged over the top level (fleet/resolve.ts). */
+const overrides = z.record(z.string(), z.unknown());
+
+/**
+ * One entry of `instances:` (README "Fleet"). Credentials may be named by environment variable (`*_env`)
+ * or file; the rest of the top level is every instance's default and thresholds/sla/costs/window are
+ * deep-merged over it.
+ */
+export const instanceSchema = z.strictObject({
+  name: z.string().regex(INSTANCE_NAME, 'must be 1-40 characters of A-Z a-z 0-9 _ . -'),
+  airflow: z.strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8080' }),
+    username: z.string().optional(),
+    username_env: z.string().min(1).optional(),
+    password: z.string().optional(),
+    password_env: z.string().min(1).optional(),
+    password_file: z.string().optional(),
+    token: z.string().optional(),
+    token_env: z.string().min(1).optional(),
+    timeout: z.union([z.string(), z.number()]).optional(),
+    max_in_flight: z.number().optional(),
+    retries: z.number().optional(),
+  }),
+  source: z.enum(['rest', 'sql']).optional(),
+  db: z
+    .strictObject({
+      url: z.string().optional(),
+      url_env: z.string().min(1).optional(),
+      statement_timeout: z.union([z.string(), z.number()]).optional(),
+    })
+    .optional(),
+  dags: z
+    .strictObject({
+      ids: z.array(z.string().min(1)).optional(),
+      patterns: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  interval: z.union([z.string(), z.number()]).optional(),
+  window: overrides.optional(),
+  thresholds: overrides.optional(),
+  sla: overrides.optional(),
+  costs: overrides.optional(),
+});
+
+export type InstanceInput = z.output<typeof instanceSchema>;
+
 export const configSchema = z
   .strictObject({
     airflow: z
@@ -168,6 +217,11 @@ export const configSchema = z
       })
       .prefault({}),
     sinks: sinksSchema.prefault({}),
+    /** Several Airflows watched at once (README "Fleet"); resolved into one Config each by fleet/resolve.ts. */
+    instances: z
+      .array(instanceSchema)
+      .min(1, 'needs at least one instance (or drop instances: for one Airflow)')
+      .optional(),
     /** The team hub (README "Hub"). Tokens are never here: AIRTOP_HUB_TOKEN / AIRTOP_HUB_READONLY_TOKEN (or *_FILE). */
     hub: z
       .strictObject({

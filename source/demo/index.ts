@@ -20,3 +20,13 @@ export {
   type DemoPoolState,
 } from './world.js';
 export { demoVariables } from './variables.js';
+export {
+  startDemoFleet,
+  demoInstanceName,
+  offlineAt,
+  FLAKY_OUTAGES,
+  MIN_DEMO_INSTANCES,
+  MAX_DEMO_INSTANCES,
+  type DemoInstance,
+  type Outages,
+} from './fleet.js';

@@ -14,6 +14,8 @@ export interface StartDemoOptions {
   /** Simulated seconds per real second (default 1). */
   speed?: number;
   faults?: DemoFault[];
+  /** While this says true the server is "off the network": every connection is reset unanswered. */
+  offline?: () => boolean;
 }
 
 export interface DemoRequestRecord {
@@ -161,6 +163,10 @@ export async function startDemoServer(options: StartDemoOptions = {}): Promise<D
   }
 
   const server = createServer((req, res) => {
+    if (options.offline?.()) {
+      req.socket.destroy();
+      return;
+    }
     stats.requests += 1;
     stats.inFlight += 1;
     stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);

@@ -11,6 +11,8 @@ import type { AirtopStore } from '../state/store.js';
 export interface InstanceSpec {
   name: string;
   config: Config;
+  /** Why this instance cannot poll (a credential missing, its source failed to open): it is UNKNOWN with this. */
+  problem?: string;
 }
 
 /** One instance ready to poll: its spec and its open source. */
@@ -24,9 +26,24 @@ export interface FleetMember extends InstanceContext {
   poller: Poller;
 }
 
+/** What startFleetLive needs of the mode's context (modes/context.ts ModeContext has it all). */
+export interface FleetContext {
+  /** The fleet-wide settings (alerts, sinks, hub): the first instance's config carries them. */
+  config: Config;
+  stateDir: string;
+  instances: InstanceContext[];
+  /** Alerts carry the `instance` label. */
+  fleet: boolean;
+  clock: () => Date;
+}
+
 /** What the TUI and the daemon share in fleet mode: every member, one notifier (alert state, one outbox). */
 export interface FleetLive {
   members: FleetMember[];
   notifier: Notifier;
+  /** The member of that name, if any. */
+  member(name: string): FleetMember | undefined;
+  /** Poll every member now (each on its own; never rejects). */
+  refreshAll(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -9,3 +9,11 @@ export {
   type MetricsServer,
   type MetricsServerOptions,
 } from './metrics-server.js';
+export {
+  fleetHealthText,
+  fleetMetricsText,
+  mergeExpositions,
+  withInstance,
+  type FleetHealthMember,
+  type FleetMetricsMember,
+} from './fleet-metrics.js';

@@ -36,6 +36,11 @@ export interface MetricsServerOptions {
   handle?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Serve HTTPS with this PEM certificate chain and key. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Fleet mode: /metrics and /healthz of every instance (headless/fleet-metrics.ts) instead of one report's. */
+  fleet?: {
+    metrics: () => Promise<string>;
+    health: () => { degraded: boolean; text: string };
+  };
 }
 
 export interface MetricsServer {
@@ -51,8 +56,21 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port };
 }
 
-function daemonRegistry(report: Report | null, status: DaemonStatus | null): Registry {
+/** Which families: the poll's (per instance in a fleet), the outbox's and sinks' (the fleet's), or both. */
+type Families = { poll: boolean; sinks: boolean };
+
+function daemonRegistry(
+  report: Report | null,
+  status: DaemonStatus | null,
+  families: Families = { poll: true, sinks: true },
+): Registry {
   const registry = new Registry();
+  if (families.poll) pollFamilies(registry, report, status);
+  if (families.sinks) sinkFamilies(registry, status);
+  return registry;
+}
+
+function pollFamilies(registry: Registry, report: Report | null, status: DaemonStatus | null): void {
   const up = status ? status.up : report !== null && !report.airflow.stale;
   new Gauge({ name: 'airtop_up', help: '1 when the last poll reached Airflow', registers: [registry] }).set(up ? 1 : 0);
   const lastPoll = status?.lastPollAt ?? (report ? new Date(report.timestamp) : null);
@@ -66,6 +84,9 @@ function daemonRegistry(report: Report | null, status: DaemonStatus | null): Reg
   new Counter({ name: 'airtop_poll_failures_total', help: 'Polls that failed since start', registers: [registry] }).inc(
     status?.pollFailures ?? 0,
   );
+}
+
+function sinkFamilies(registry: Registry, status: DaemonStatus | null): void {
   const depth = new Gauge({
     name: 'airtop_outbox_queue_depth',
     help: 'Notifications and states waiting per sink',
@@ -99,7 +120,6 @@ function daemonRegistry(report: Report | null, status: DaemonStatus | null): Reg
       if (sink.lastSuccessAt) lastOk.set({ sink: sink.name }, Date.parse(sink.lastSuccessAt) / 1000);
     }
   }
-  return registry;
 }
 
 /** DaemonStatus from the store, which counts failed polls as they fail (poll.failuresTotal). */
@@ -116,11 +136,12 @@ export function statusFromStore(data: Pick<AirtopData, 'poll' | 'sinks'>): Daemo
 
 export async function metricsText(
   options: Pick<MetricsServerOptions, 'getReport' | 'getStatus' | 'getExtra'>,
+  families?: Families,
 ): Promise<string> {
   const report = options.getReport();
   const status = options.getStatus?.() ?? null;
-  const registries = [daemonRegistry(report, status)];
-  if (report) registries.push(reportToRegistry(report));
+  const registries = [daemonRegistry(report, status, families)];
+  if (report && families?.poll !== false) registries.push(reportToRegistry(report));
   let text = await Registry.merge(registries).metrics();
   const extra = options.getExtra?.() ?? '';
   if (extra) text = `${text.endsWith('\n') ? text : `${text}\n`}${extra}`;
@@ -143,7 +164,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     if (path === '/metrics') {
       try {
-        const body = await metricsText(render);
+        const body = options.fleet ? await options.fleet.metrics() : await metricsText(render);
         res.writeHead(200, { 'content-type': PROMETHEUS_TEXT }).end(req.method === 'HEAD' ? undefined : body);
       } catch (error) {
         res
@@ -154,7 +175,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     if (path === '/healthz') {
       // 200 either way: the process is alive and a restart would not fix Slack; "degraded" says what fails.
-      const health = healthText(render.getStatus?.().sinks ?? []);
+      const health = options.fleet ? options.fleet.health() : healthText(render.getStatus?.().sinks ?? []);
       res
         .writeHead(200, { 'content-type': 'text/plain', 'x-airtop-health': health.degraded ? 'degraded' : 'ok' })
         .end(health.text);

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { connectSource } from '../airflow/connect.js';
-import { startDemoServer } from '../demo/index.js';
-import { defaultConfigPath, defaultStateDir, loadConfig } from '../config/load.js';
+import { MAX_DEMO_INSTANCES, MIN_DEMO_INSTANCES, startDemoFleet, startDemoServer } from '../demo/index.js';
+import { openInstanceSource } from '../fleet/source.js';
+import type { InstanceContext } from '../fleet/types.js';
+import { ConfigError, defaultConfigPath, defaultStateDir, loadConfig } from '../config/load.js';
 import { EXIT_UNKNOWN, type MainFlags, type ModeContext } from './context.js';
 import { runHeadless } from './headless.js';
 import { runInteractive } from './interactive.js';
@@ -14,7 +16,22 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
   const cleanups: (() => Promise<void>)[] = [];
   try {
     let demoEnv = env;
-    if (flags.demo) {
+    /** --demo --demo-instances N: the simulated Airflows, as the config's instances (null: plain --demo). */
+    let demoInstances: Record<string, unknown>[] | null | undefined;
+    const demoCount = flags.demoInstances === undefined ? undefined : demoInstanceCount(flags.demoInstances);
+    if (flags.demo && demoCount !== undefined) {
+      const fleet = await startDemoFleet(demoCount);
+      cleanups.push(() => Promise.all(fleet.map((d) => d.server.close())).then(() => undefined));
+      demoInstances = fleet.map((d) => ({
+        name: d.name,
+        airflow: {
+          url: d.server.url,
+          username: d.server.credentials.username,
+          password: d.server.credentials.password,
+        },
+      }));
+    } else if (flags.demo) {
+      demoInstances = null;
       const demo = await startDemoServer();
       cleanups.push(() => demo.close());
       demoEnv = {
@@ -25,7 +42,7 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       };
       delete demoEnv.AIRFLOW_TOKEN;
     }
-    const { config, file: configFile } = loadConfig(
+    const loaded = loadConfig(
       {
         ...(flags.config !== undefined ? { config: flags.config } : {}),
         ...(flags.url !== undefined && !flags.demo ? { url: flags.url } : {}),
@@ -33,26 +50,45 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
         ...(flags.deadline !== undefined ? { deadline: flags.deadline } : {}),
         ...(flags.source !== undefined ? { source: flags.source } : {}),
         ...(flags.db !== undefined ? { db: flags.db } : {}),
+        ...(flags.context !== undefined ? { context: flags.context } : {}),
+        ...(demoInstances !== undefined ? { instances: demoInstances } : {}),
         readonly: flags.readonly,
       },
       demoEnv,
     );
     if (flags.demo) {
       // The demo polls often and watches every simulated DAG unless the config chose otherwise.
-      if (flags.interval === undefined) config.interval = 10;
-      if (config.dags.patterns.length === 0) config.dags.patterns = ['*'];
+      for (const { config: each } of loaded.instances) {
+        if (flags.interval === undefined) each.interval = 10;
+        if (each.dags.patterns.length === 0) each.dags.patterns = ['*'];
+      }
     }
+    const { config } = loaded;
     const attachTo = flags.attach ?? (flags.headless || flags.once || flags.demo ? undefined : config.hub.url);
     if (attachTo) {
       const { runAttach } = await import('./attach.js');
       const stateDir = config.alerts.state_dir ?? defaultStateDir(env);
       return await runAttach({ url: attachTo, config, env, stateDir });
     }
-    const source = await connectSource(config, configFile ?? defaultConfigPath(env));
-    cleanups.push(() => source.close());
+    const configPath = loaded.file ?? defaultConfigPath(env);
+    let instances: InstanceContext[];
+    if (!loaded.fleet) {
+      // One Airflow: a source that cannot open is a start-up error (exit 3), as it always was.
+      const source = await connectSource(config, configPath);
+      cleanups.push(() => source.close());
+      instances = [{ ...loaded.instances[0]!, source }];
+    } else {
+      // A fleet: an instance that cannot open is UNKNOWN with its reason; the others run.
+      instances = await Promise.all(
+        loaded.instances.map(async (spec) => ({ ...spec, source: await openInstanceSource(spec, configPath) })),
+      );
+      for (const instance of instances) cleanups.push(() => instance.source.close());
+    }
     const context: ModeContext = {
       config,
-      source,
+      source: instances[0]!.source,
+      instances,
+      fleet: loaded.fleet,
       // The demo keeps its own acks and alerts, apart from a real Airflow's.
       stateDir: config.alerts.state_dir ?? join(defaultStateDir(env), ...(flags.demo ? ['demo'] : [])),
       flags,
@@ -70,6 +106,16 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
+}
+
+/** --demo-instances N: a whole number within the bounds (cli-args.ts checks it first; this is for callers that skip it). */
+function demoInstanceCount(value: number | string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_DEMO_INSTANCES || n > MAX_DEMO_INSTANCES)
+    throw new ConfigError(
+      `--demo-instances must be a whole number from ${MIN_DEMO_INSTANCES} to ${MAX_DEMO_INSTANCES} (got "${String(value)}")`,
+    );
+  return n;
 }
 
 export function describe(error: unknown): string {

@@ -7,7 +7,11 @@ import type { AlertStage } from '../collect/cycle.js';
 import type { ModeContext } from './context.js';
 
 /** `--once`: alert states (acks, silences) as the daemon left them, without writing the state dir or notifying. */
-export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertStage> {
+export async function openReadOnlyAlerts(
+  context: Pick<ModeContext, 'stateDir' | 'config' | 'clock'>,
+  /** Fleet mode: this poll is this instance's; it sees and resolves only alerts labelled with it. */
+  instance?: string,
+): Promise<AlertStage> {
   const manager = createAlertManager({
     stateDir: context.stateDir,
     repeatIntervalSeconds: context.config.alerts.repeat_interval,
@@ -20,7 +24,9 @@ export async function openReadOnlyAlerts(context: ModeContext): Promise<AlertSta
   await manager.load();
   return {
     afterPoll: async (report, candidates, now) => {
-      const { alerts } = manager.update(candidates, now);
+      const scope = instance === undefined ? undefined : { instance };
+      const { alerts: all } = manager.update(candidates, now, scope);
+      const alerts = instance === undefined ? all : all.filter((a) => a.labels.instance === instance);
       report.alert_groups = groupViews(alerts);
       return alerts;
     },

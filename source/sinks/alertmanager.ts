@@ -22,7 +22,11 @@ function cleanLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).filter(([name, value]) => LABEL_NAME.test(name) && value !== ''));
 }
 
-function generatorUrl(airflowUrl: string | null, labels: Record<string, string>): string | undefined {
+function generatorUrl(
+  airflow: string | null | ((labels: Record<string, string>) => string | null),
+  labels: Record<string, string>,
+): string | undefined {
+  const airflowUrl = typeof airflow === 'function' ? airflow(labels) : airflow;
   if (!airflowUrl) return undefined;
   const base = airflowUrl.replace(/\/+$/, '');
   return labels.dag_id ? `${base}/dags/${encodeURIComponent(labels.dag_id)}` : base;
@@ -37,7 +41,8 @@ export function alertmanagerAlerts(
   silenced: ReadonlySet<string>,
   now: Date,
   resolveTimeoutSeconds: number,
-  airflowUrl: string | null,
+  /** The Airflow each alert links to; in a fleet, per alert (its instance's). */
+  airflowUrl: string | null | ((labels: Record<string, string>) => string | null),
 ): AmAlert[] {
   const endsActive = new Date(now.getTime() + resolveTimeoutSeconds * 1000).toISOString();
   const out: AmAlert[] = [];

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { createAirflowVariablesSink, type VariableWriter } from './airflow-variables.js';
+import { createAirflowVariablesSink, type VariableWriter, type VariablesPayload } from './airflow-variables.js';
 import { createAlertmanagerSink } from './alertmanager.js';
 import { createDashboardSink } from './dashboard.js';
 import { createEmailSink } from './email.js';
@@ -7,6 +7,7 @@ import { createPagerDutySink } from './pagerduty.js';
 import { createPushgatewaySink } from './pushgateway.js';
 import { readSecret } from './secrets.js';
 import { createSlackSink } from './slack.js';
+import { fanoutSink } from './fanout.js';
 import type { Sink } from './types.js';
 
 // Config → sinks. A sink whose secret is missing is left out with a message saying what to set; the
@@ -20,10 +21,17 @@ export interface BuiltSinks {
   problems: string[];
 }
 
+/** Fleet mode: each instance's name and how to write its own Airflow's Variables. */
+export interface FleetSinkTarget {
+  name: string;
+  variableWriter: VariableWriter | null;
+}
+
 export function buildSinks(
   config: Config,
-  deps: { variableWriter: VariableWriter | null; env?: NodeJS.ProcessEnv },
+  deps: { variableWriter: VariableWriter | null; env?: NodeJS.ProcessEnv; instances?: readonly FleetSinkTarget[] },
 ): BuiltSinks {
+  const fleet = deps.instances;
   const env = deps.env ?? process.env;
   const s = config.sinks;
   const sinks: Sink[] = [];
@@ -90,10 +98,23 @@ export function buildSinks(
     else problems.push(`${key.error}; PagerDuty notifications are off`);
   }
 
-  if (s.pushgateway?.enabled)
-    sinks.push(
-      createPushgatewaySink({ url: s.pushgateway.url, job: s.pushgateway.job, grouping: s.pushgateway.grouping }),
-    );
+  if (s.pushgateway?.enabled) {
+    const { url, job, grouping } = s.pushgateway;
+    // In a fleet each instance is its own group (grouping key `instance`), so one push never replaces another's.
+    if (fleet)
+      sinks.push(
+        fanoutSink(
+          'pushgateway',
+          new Map(
+            fleet.map((i) => [
+              i.name,
+              createPushgatewaySink({ url, job, grouping: { ...grouping, instance: i.name } }),
+            ]),
+          ),
+        ),
+      );
+    else sinks.push(createPushgatewaySink({ url, job, grouping }));
+  }
 
   if (s.dashboard?.enabled) {
     let apiKey: string | null = null;
@@ -106,12 +127,25 @@ export function buildSinks(
       if (read.ok) apiKey = read.value;
       else problems.push(`${read.error}; the dashboard status is sent without Authorization`);
     }
-    sinks.push(createDashboardSink({ url: s.dashboard.url, apiKey }));
+    const dashboard = createDashboardSink({ url: s.dashboard.url, apiKey });
+    // In a fleet one status per instance, each naming its instance.
+    sinks.push(fleet ? fanoutSink('dashboard', new Map(fleet.map((i) => [i.name, dashboard]))) : dashboard);
   }
 
   if (s.alertmanager?.enabled) sinks.push(createAlertmanagerSink({ url: s.alertmanager.url }));
 
-  if (s.airflow_variables?.enabled) {
+  if (s.airflow_variables?.enabled && fleet && !config.readonly) {
+    const appendLists = { [config.variables.sla_history]: config.sla.history_size };
+    const targets = new Map<string, Sink<VariablesPayload>>();
+    for (const i of fleet) {
+      if (i.variableWriter) targets.set(i.name, createAirflowVariablesSink(i.variableWriter, { appendLists }));
+      else
+        problems.push(
+          `sinks.airflow_variables: instance ${i.name} has no REST source (Variables are written through the API); not written there`,
+        );
+    }
+    if (targets.size > 0) sinks.push(fanoutSink('airflow_variables', targets));
+  } else if (s.airflow_variables?.enabled) {
     if (config.readonly)
       problems.push('sinks.airflow_variables is on but airtop runs --readonly; Variables are not written');
     else if (!deps.variableWriter)

@@ -10,7 +10,7 @@ import type { AlertCandidate, AlertView, Report } from '../report/types.js';
 import type { DeadLetter, SinkStatus } from './status.js';
 import type { VariableWriter } from './airflow-variables.js';
 import { alertmanagerAlerts } from './alertmanager.js';
-import { ALERT_CHANNELS, buildSinks } from './build.js';
+import { ALERT_CHANNELS, buildSinks, type FleetSinkTarget } from './build.js';
 import { reportMetricsText } from './metrics-registry.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { ackBatcher, perSinkNotifications } from './group-items.js';
@@ -39,6 +39,16 @@ export interface NotifierOptions {
   closeTimeoutMs?: number;
   /** false: no timer for groups falling due between polls; the caller calls flushDue (tests with a fake clock). */
   timers?: boolean;
+  /**
+   * Fleet mode (README "Fleet"): the instances whose polls feed this one notifier through forInstance(). The
+   * 'latest' sinks then hold one state per instance, each delivered to that instance's target.
+   */
+  instances?: readonly (FleetSinkTarget & { url: string })[];
+}
+
+/** What a poll cycle hands its findings to (collect/cycle.ts AlertStage). */
+export interface InstanceAlertStage {
+  afterPoll(report: Report, candidates: AlertCandidate[], now: Date, snapshot?: Snapshot | null): Promise<AlertView[]>;
 }
 
 export interface Notifier {
@@ -56,6 +66,11 @@ export interface Notifier {
     comment: string,
     by: string,
   ): Promise<Result<{ silence: Silence }>>;
+  /**
+   * Fleet mode: the stage of one instance's poll cycle. Its candidates carry `instance: name`; its poll
+   * resolves only that instance's alerts, and it returns (and its report shows) only them.
+   */
+  forInstance(name: string): InstanceAlertStage;
   /** Hands over what groups have due now (the timer calls it; tests with a fake clock call it themselves). */
   flushDue(now: Date): void;
   close(): Promise<void>;
@@ -72,7 +87,13 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     error: (msg: string, fields?: Record<string, unknown>) => emit('error', msg, fields),
   };
   const clock = options.clock ?? (() => new Date());
-  const built = buildSinks(config, { variableWriter: options.variableWriter, env: options.env });
+  const fleet = options.instances;
+  const built = buildSinks(config, {
+    variableWriter: options.variableWriter,
+    env: options.env,
+    ...(fleet ? { instances: fleet } : {}),
+  });
+  const urls = new Map((fleet ?? []).map((i) => [i.name, i.url]));
   for (const message of built.problems) log.warn(message, { scope: 'sinks' });
   const overrides = new Map((options.sinks ?? []).map((s) => [s.name, s]));
   const sinks = [...built.sinks.filter((s) => !overrides.has(s.name)), ...overrides.values()];
@@ -130,6 +151,7 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
         alertname: n.alert.labels.alertname,
         channels: n.channels.filter((c) => names.has(c)),
         id: n.id,
+        ...(n.alert.labels.instance !== undefined ? { instance: n.alert.labels.instance } : {}),
       });
   }
 
@@ -155,26 +177,37 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
     schedule();
   }
 
+  /** Fleet mode: sink → instance → its newest state; the outbox holds the whole map as the sink's latest. */
+  const perInstance = new Map<string, Record<string, unknown>>();
+  function setLatest(sink: string, payload: unknown, instance: string | undefined): void {
+    if (instance === undefined) return outbox.setLatest(sink, payload);
+    const map = { ...(perInstance.get(sink) ?? {}), [instance]: payload };
+    perInstance.set(sink, map);
+    outbox.setLatest(sink, map);
+  }
+
   async function publishLatest(
     report: Report,
     views: AlertView[],
     now: Date,
     snapshot: Snapshot | null | undefined,
+    instance?: string,
   ): Promise<void> {
     const withAlerts: Report = { ...report, alerts: views };
-    if (names.has('pushgateway')) outbox.setLatest('pushgateway', await reportMetricsText(withAlerts));
-    if (names.has('dashboard'))
-      outbox.setLatest(
-        'dashboard',
-        dashboardStatus(
-          withAlerts,
-          snapshot?.runs ?? [],
-          config.sinks.dashboard?.pipeline_id ?? 'capstone-document-processor',
-          now,
-        ),
+    if (names.has('pushgateway')) setLatest('pushgateway', await reportMetricsText(withAlerts), instance);
+    if (names.has('dashboard')) {
+      const status = dashboardStatus(
+        withAlerts,
+        snapshot?.runs ?? [],
+        config.sinks.dashboard?.pipeline_id ?? 'capstone-document-processor',
+        now,
       );
+      setLatest('dashboard', instance === undefined ? status : { ...status, instance }, instance);
+    }
     if (names.has('alertmanager')) {
-      const silenced = new Set(views.filter((v) => v.state === 'silenced').map((v) => v.fingerprint));
+      // One payload for the whole fleet: every alert carries its instance label and links to its own Airflow.
+      const all = instance === undefined ? views : alerts.alerts();
+      const silenced = new Set(all.filter((v) => v.state === 'silenced').map((v) => v.fingerprint));
       outbox.setLatest(
         'alertmanager',
         alertmanagerAlerts(
@@ -182,7 +215,7 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
           silenced,
           now,
           config.sinks.alertmanager?.resolve_timeout ?? 900,
-          report.airflow.url || null,
+          instance === undefined ? report.airflow.url || null : (labels) => urls.get(labels.instance ?? '') ?? null,
         ),
       );
     }
@@ -192,10 +225,17 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
         [v.latest_metrics]: latestMetrics(withAlerts),
         [v.quality_report]: qualityReport(withAlerts),
       };
-      // Never overwrite an existing history with an empty one.
-      const history = alerts.slaHistory();
+      // Never overwrite an existing history with an empty one; in a fleet each Airflow gets its own misses.
+      const history = alerts
+        .slaHistory()
+        .filter((h) => instance === undefined || h.instance === instance)
+        .map((h) => {
+          if (instance === undefined) return h;
+          const { instance: _instance, ...rest } = h;
+          return rest;
+        });
       if (history.length > 0) values[v.sla_history] = history;
-      outbox.setLatest('airflow_variables', { values });
+      setLatest('airflow_variables', { values }, instance);
     }
   }
 
@@ -239,6 +279,24 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
       if (result.ok)
         log.info('alert silenced', { fingerprint, until: result.silence.endsAt, by: result.silence.createdBy });
       return result;
+    },
+
+    forInstance(instance) {
+      return {
+        async afterPoll(report, candidates, now, snapshot) {
+          // The SLA history entries name their instance, so each Airflow's sla_miss_history gets its own.
+          const inputs = withDetails(candidates, report).map((c) =>
+            c.details ? { ...c, details: { ...c.details, instance } } : c,
+          );
+          const { alerts: all, notifications } = alerts.update(inputs, now, { instance });
+          handOff(notifications);
+          schedule();
+          const views = all.filter((v) => v.labels.instance === instance);
+          report.alert_groups = groupViews(views);
+          await publishLatest(report, views, now, snapshot, instance);
+          return views;
+        },
+      };
     },
 
     flushDue,

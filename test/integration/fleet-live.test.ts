@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AirflowError } from '../../source/airflow/errors.js';
+import type { Snapshot } from '../../source/airflow/types.js';
+import type { PollerClock } from '../../source/collect/poller.js';
+import { configSchema } from '../../source/config/schema.js';
+import { hubMirror } from '../../source/fleet/hub-mirror.js';
+import { startFleetLive } from '../../source/fleet/live.js';
+import type { FleetLive, InstanceContext } from '../../source/fleet/types.js';
+import type { AlertView } from '../../source/report/types.js';
+import { FakeSource } from '../ui/fake-source.js';
+import { NOW } from '../ui/fixtures.js';
+
+// Several instances, one notifier: each instance's poll sees, resolves and inhibits only its own alerts,
+// and a hanging instance does not hold back another's polls.
+
+let dir = '';
+let live: FleetLive | null = null;
+afterEach(async () => {
+  await live?.stop();
+  live = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+class FlakySource extends FakeSource {
+  down = false;
+  override async snapshot() {
+    if (this.down) throw new AirflowError('network', 'connect ECONNREFUSED 127.0.0.1:8080', null);
+    return super.snapshot();
+  }
+}
+
+/** A snapshot that never comes until the test lets it fail. */
+class HangingSource extends FakeSource {
+  calls = 0;
+  release: ((error: Error) => void) | null = null;
+  override snapshot(): Promise<Snapshot> {
+    this.calls += 1;
+    return new Promise((_, reject) => {
+      this.release = reject;
+    });
+  }
+}
+
+/** Poller timers the test fires by advancing time. */
+class ManualClock implements PollerClock {
+  t = NOW.getTime();
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private next = 1;
+  now = () => new Date(this.t);
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = this.next++;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  };
+  clearTimeout = (handle: unknown): void => {
+    this.timers.delete(handle as number);
+  };
+  advance(ms: number): void {
+    this.t += ms;
+    for (const [id, timer] of [...this.timers]) {
+      if (timer.at <= this.t) {
+        this.timers.delete(id);
+        timer.fn();
+      }
+    }
+  }
+}
+
+const config = configSchema.parse({ dags: { patterns: ['*'] }, interval: 60 });
+
+function instance(name: string, source: FakeSource): InstanceContext {
+  return { name, config, source };
+}
+
+const open = (alerts: AlertView[]) => alerts.filter((a) => a.state !== 'resolved');
+
+describe('startFleetLive', () => {
+  it("an instance's poll resolves and inhibits only its own alerts", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-live-'));
+    const prod = new FlakySource();
+    const staging = new FlakySource();
+    live = await startFleetLive(
+      {
+        config,
+        stateDir: dir,
+        instances: [instance('prod', prod), instance('staging', staging)],
+        fleet: true,
+        clock: () => NOW,
+      },
+      { log: () => undefined, start: false, notifier: { timers: false } },
+    );
+    const [p, s] = live.members;
+    await p!.poller.refreshNow();
+    await s!.poller.refreshNow();
+    const all = open(live.notifier.alerts.alerts());
+    const prodAlerts = all.filter((a) => a.labels.instance === 'prod');
+    const stagingAlerts = all.filter((a) => a.labels.instance === 'staging');
+    expect(prodAlerts.length).toBeGreaterThan(0);
+    expect(stagingAlerts.length).toBe(prodAlerts.length);
+    expect(prodAlerts.length + stagingAlerts.length).toBe(all.length);
+    // The same finding on two instances is two alerts.
+    const fps = new Set(all.map((a) => a.fingerprint));
+    expect(fps.size).toBe(all.length);
+    // Each member's report lists its own alerts only.
+    expect(p!.store.getState().report!.alerts.every((a) => a.labels.instance === 'prod')).toBe(true);
+
+    // staging polls again with a clean Airflow: its alerts resolve, prod's (which it never saw) stay.
+    vi.spyOn(staging, 'snapshot').mockImplementation(async () => {
+      const snap = await FakeSource.prototype.snapshot.call(staging);
+      return { ...snap, window: { ...snap.window, dags: {}, tasks: {} }, pools: [], health: null } as Snapshot;
+    });
+    await s!.poller.refreshNow();
+    const after = live.notifier.alerts.alerts();
+    for (const a of prodAlerts) expect(after.find((x) => x.fingerprint === a.fingerprint)!.state).toBe('firing');
+    expect(
+      open(after).filter((a) => a.labels.instance === 'staging').length,
+      'staging resolved some of its own',
+    ).toBeLessThan(stagingAlerts.length);
+
+    // prod unreachable: one alert that mutes prod's others, not staging's.
+    prod.down = true;
+    await p!.poller.refreshNow();
+    const down = live.notifier.alerts.alerts();
+    const unreachable = down.filter((a) => a.labels.alertname === 'airflow_unreachable');
+    expect(unreachable.map((a) => a.labels.instance)).toEqual(['prod']);
+    const fp = unreachable[0]!.fingerprint;
+    for (const a of open(down)) {
+      if (a.fingerprint === fp) continue;
+      if (a.labels.instance === 'prod') expect(a.inhibited_by, a.labels.alertname).toBe(fp);
+      else expect(a.inhibited_by, a.labels.alertname).not.toBe(fp);
+    }
+    expect(p!.store.getState().poll.error).toMatch(/ECONNREFUSED/);
+    expect(s!.store.getState().poll.error).toBeNull();
+  });
+
+  it('a hanging instance does not delay the polls of another', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-hang-'));
+    const clock = new ManualClock();
+    const hanging = new HangingSource();
+    const fast = new FakeSource();
+    const reports: string[] = [];
+    live = await startFleetLive(
+      {
+        config,
+        stateDir: dir,
+        instances: [instance('stuck', hanging), instance('fast', fast)],
+        fleet: true,
+        clock: () => NOW,
+      },
+      {
+        log: () => undefined,
+        pollerClock: clock,
+        notifier: { timers: false },
+        onReport: (member) => reports.push(member.name),
+      },
+    );
+    const [stuck, quick] = live.members;
+    await vi.waitFor(() => expect(reports).toEqual(['fast']));
+    for (let polls = 2; polls <= 4; polls++) {
+      clock.advance(60_000);
+      await vi.waitFor(() => expect(reports.length).toBe(polls));
+    }
+    expect(reports).toEqual(['fast', 'fast', 'fast', 'fast']);
+    expect(hanging.calls).toBe(1);
+    expect(stuck!.poller.inFlight).toBe(true);
+    expect(quick!.store.getState().poll.lastSuccessAt).not.toBeNull();
+    expect(stuck!.store.getState().poll.lastSuccessAt).toBeNull();
+    hanging.release?.(new Error('gave up'));
+    await vi.waitFor(() => expect(stuck!.store.getState().poll.error).toBe('gave up'));
+  });
+
+  it("the hub's store lists every instance's alerts, and any of them can be acknowledged", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-hub-'));
+    live = await startFleetLive(
+      {
+        config,
+        stateDir: dir,
+        instances: [instance('prod', new FakeSource()), instance('staging', new FakeSource())],
+        fleet: true,
+        clock: () => NOW,
+      },
+      { log: () => undefined, start: false, notifier: { timers: false } },
+    );
+    const mirror = hubMirror(live);
+    try {
+      await live.refreshAll();
+      const listed = mirror.store.getState().report!.alerts;
+      expect(new Set(listed.map((a) => a.labels.instance))).toEqual(new Set(['prod', 'staging']));
+      const target = listed.find((a) => a.labels.instance === 'staging' && a.state === 'firing')!;
+      const result = await live.notifier.ack(target.fingerprint, 'oncall', 'looking');
+      expect(result.ok).toBe(true);
+      expect(live.notifier.alerts.alerts().find((a) => a.fingerprint === target.fingerprint)!.state).toBe(
+        'acknowledged',
+      );
+    } finally {
+      mirror.stop();
+    }
+  });
+
+  it('a flat config (fleet: false) keeps alerts without the instance label', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-flat-'));
+    live = await startFleetLive(
+      { config, stateDir: dir, instances: [instance('localhost', new FakeSource())], fleet: false, clock: () => NOW },
+      { log: () => undefined, start: false, notifier: { timers: false } },
+    );
+    await live.refreshAll();
+    const alerts = live.notifier.alerts.alerts();
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts.every((a) => a.labels.instance === undefined)).toBe(true);
+  });
+});
