@@ -115,15 +115,16 @@ describe.skipIf(unsupported !== null)(
       writeFileSync(
         configPath,
         stringify({
+          // The secondary first: the worst instance (the primary) is then neither the first nor the only one.
           instances: [
-            {
-              name: PRIMARY,
-              airflow: { url: h.url, username: h.users.admin.username, password_file: passwordFile },
-            },
             {
               name: SECONDARY,
               airflow: { url: second.url, username_env: 'FLEET_SECOND_USER', password_env: 'FLEET_SECOND_PASSWORD' },
               thresholds: SECONDARY_THRESHOLDS,
+            },
+            {
+              name: PRIMARY,
+              airflow: { url: h.url, username: h.users.admin.username, password_file: passwordFile },
             },
           ],
         }),
@@ -280,7 +281,15 @@ describe.skipIf(unsupported !== null)(
     describe('--headless --interval 2 with /metrics', () => {
       let cli: RunningCli;
       let metricsUrl: string;
+      let healthzUrl: string;
       let down = false;
+      /** /healthz's line naming each instance. */
+      const health = async (): Promise<Record<string, string>> => {
+        const text = await (await fetch(healthzUrl)).text();
+        return Object.fromEntries(
+          NAMES.map((n) => [n, text.split('\n').find((l) => new RegExp(`\\b${n}\\b`).test(l)) ?? '']),
+        );
+      };
 
       const lines = () => cli.jsonLines();
       const polls = (name: Name, from: number) =>
@@ -305,6 +314,7 @@ describe.skipIf(unsupported !== null)(
         );
         const url = String(listening.url).replace(/\/$/, '');
         metricsUrl = url.endsWith('/metrics') ? url : `${url}/metrics`;
+        healthzUrl = metricsUrl.replace(/\/metrics$/, '/healthz');
       }, 120_000);
 
       afterAll(async () => {
@@ -354,6 +364,14 @@ describe.skipIf(unsupported !== null)(
         const failuresTotal = await perInstance(metricsUrl, 'airtop_poll_failures_total');
         expect(failuresTotal.secondary).toBeGreaterThanOrEqual(1);
         expect(failuresTotal.primary).toBe(0);
+        const during = await health();
+        expect(during.secondary).toMatch(/down/);
+        expect(during.primary).toMatch(/\bup\b/);
+        process.stderr.write(
+          `fleet.test.ts: secondary down: ${polls(PRIMARY, fromFailure).length} primary polls since its failure, ` +
+            `airtop_up ${JSON.stringify(await perInstance(metricsUrl, 'airtop_up'))}, ` +
+            `failures ${JSON.stringify(failuresTotal)}, its log line ${JSON.stringify(failure)}\n`,
+        );
 
         const beforeStart = lines().length;
         await second.startApiServer();
@@ -370,6 +388,11 @@ describe.skipIf(unsupported !== null)(
           { timeoutMs: 30_000, what: 'airtop_up 1 for both instances again' },
         );
         expect(failures(PRIMARY, 0)).toEqual([]);
+        const after = await health();
+        expect(after.secondary).toMatch(/\bup\b/);
+        process.stderr.write(
+          `fleet.test.ts: secondary back: ${polls(SECONDARY, beforeStart).length} secondary polls since the restart; /healthz ${JSON.stringify(after)}\n`,
+        );
 
         expect(await cli.stop()).toBe(0);
       }, 500_000);
