@@ -8,6 +8,11 @@ import type { AirtopStore } from '../state/store.js';
 /** What the alert lifecycle does with a poll's findings; the notifier implements it, `--once` uses a read-only one. */
 export interface AlertStage {
   afterPoll(report: Report, candidates: AlertCandidate[], now: Date, snapshot?: Snapshot | null): Promise<AlertView[]>;
+  /**
+   * Optional (fleet mode): the alerts of a failed poll when there is no report yet (an instance never reached
+   * since start), so that it is still one airflow_unreachable alert.
+   */
+  afterFailure?(candidates: AlertCandidate[], now: Date): Promise<AlertView[]>;
 }
 
 export interface PollCycleOptions {
@@ -64,6 +69,12 @@ export function createPollCycle(options: PollCycleOptions): () => Promise<void> 
             clock(),
           );
           state.setAlerts(report.alerts);
+        } catch {
+          // The poll's own error is the one to report.
+        }
+      } else if (instance !== undefined && alerts.afterFailure) {
+        try {
+          await alerts.afterFailure(labelInstance([unreachableCandidate(message)], instance), clock());
         } catch {
           // The poll's own error is the one to report.
         }

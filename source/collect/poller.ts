@@ -21,6 +21,11 @@ export interface PollerOptions {
   /** First wait after a failure (default 2 s, or the interval when shorter). */
   minBackoffSeconds?: number;
   random?: () => number;
+  /**
+   * Added once, to the wait after the first poll: in a fleet the instances all poll at start, then drift
+   * apart by this much each so that their polls do not all fall due at the same instant (fleet/live.ts).
+   */
+  phaseMs?: number;
 }
 
 export interface Poller {
@@ -60,6 +65,7 @@ export function createPoller(options: PollerOptions): Poller {
   let timer: unknown = null;
   let inFlight: Promise<void> | null = null;
   let failures = 0;
+  let phaseMs = Math.max(0, options.phaseMs ?? 0);
 
   function cancelTimer(): void {
     if (timer !== null) clock.clearTimeout(timer);
@@ -88,7 +94,8 @@ export function createPoller(options: PollerOptions): Poller {
         await options.poll();
         failures = 0;
         // The interval counts from the start of a poll, so a slow Airflow does not stretch the cadence.
-        const nextAt = scheduleIn(Math.max(0, startedAt + intervalMs - clock.now().getTime()));
+        const nextAt = scheduleIn(Math.max(0, startedAt + intervalMs + phaseMs - clock.now().getTime()));
+        phaseMs = 0;
         if (running) safely(() => options.onScheduled?.(nextAt));
       } catch (error) {
         failures += 1;

@@ -29,6 +29,13 @@ export interface FleetHooks {
   start?: boolean;
 }
 
+/** Fleet polls start together, then spread: instance i a few seconds after i-1, over at most half an interval. */
+export function phaseOf(index: number, count: number, intervalSeconds: number): number {
+  if (count <= 1) return 0;
+  const spreadMs = Math.min(intervalSeconds * 500, count * 5000);
+  return Math.round((index * spreadMs) / count);
+}
+
 export async function startFleetLive(context: FleetContext, hooks: FleetHooks): Promise<FleetLive> {
   const instances = context.instances;
   if (instances.length === 0) throw new Error('a fleet needs at least one instance');
@@ -68,6 +75,7 @@ export async function startFleetLive(context: FleetContext, hooks: FleetHooks): 
     });
     member.poller = createPoller({
       intervalSeconds: instance.config.interval,
+      phaseMs: phaseOf(index, instances.length, instance.config.interval),
       poll: cycle,
       onScheduled: (at) => store.getState().setNextPoll(at),
       onError: (error, at) => {

@@ -7,7 +7,7 @@ import type { Report } from '../report/types.js';
 import { createNotifier, type Notifier } from '../sinks/notifier.js';
 import type { AirtopStore } from '../state/store.js';
 import type { ModeContext } from './context.js';
-import { variableWriterFor } from './variable-writer.js';
+import { variableWriterFor } from '../fleet/variable-writer.js';
 
 export interface Live {
   notifier: Notifier;
@@ -26,10 +26,24 @@ export async function startLive(
     onPollError?: (error: unknown, retryAt: Date) => void;
   },
 ): Promise<Live> {
+  // With instances: in the config (the TUI's fleet wiring aside), this watches the first (or --context) one,
+  // its alerts labelled and scoped as the fleet daemon's are, so both can share a state dir.
+  const instance = context.fleet ? context.instances[0]?.name : undefined;
   const notifier = await createNotifier({
     config: context.config,
     stateDir: context.stateDir,
-    variableWriter: variableWriterFor(context.source),
+    variableWriter: instance === undefined ? variableWriterFor(context.source) : null,
+    ...(instance !== undefined
+      ? {
+          instances: [
+            {
+              name: instance,
+              url: context.source.url,
+              variableWriter: context.config.readonly ? null : variableWriterFor(context.source),
+            },
+          ],
+        }
+      : {}),
     clock: context.clock,
     onStatus: (status) => store.getState().setSinkStatus(status),
     onDeadLetters: (letters) => store.getState().setDeadLetters(letters),
@@ -39,8 +53,9 @@ export async function startLive(
     source: context.source,
     store,
     config: context.config,
-    alerts: notifier,
+    alerts: instance === undefined ? notifier : notifier.forInstance(instance),
     clock: context.clock,
+    ...(instance !== undefined ? { instance } : {}),
     ...(hooks.onReport ? { onReport: hooks.onReport } : {}),
   });
   const poller = createPoller({

@@ -49,6 +49,8 @@ export interface NotifierOptions {
 /** What a poll cycle hands its findings to (collect/cycle.ts AlertStage). */
 export interface InstanceAlertStage {
   afterPoll(report: Report, candidates: AlertCandidate[], now: Date, snapshot?: Snapshot | null): Promise<AlertView[]>;
+  /** A failed poll of an instance never reached yet: its airflow_unreachable alert, nothing published. */
+  afterFailure(candidates: AlertCandidate[], now: Date): Promise<AlertView[]>;
 }
 
 export interface Notifier {
@@ -295,6 +297,12 @@ export async function createNotifier(options: NotifierOptions): Promise<Notifier
           report.alert_groups = groupViews(views);
           await publishLatest(report, views, now, snapshot, instance);
           return views;
+        },
+        async afterFailure(candidates, now) {
+          const { alerts: all, notifications } = alerts.update(candidates, now, { instance });
+          handOff(notifications);
+          schedule();
+          return all.filter((v) => v.labels.instance === instance);
         },
       };
     },

@@ -14,6 +14,7 @@ import { airflowVenv, startApiServer, type ApiServer } from './api-server.js';
 import { runReference, runWorker, type Outcome, type ReferenceFigures } from './children.js';
 import type { SizeName } from './generate.js';
 import { printHubBench, runHubBench } from './hub-bench.js';
+import { printFleetBench, runFleetBench } from './fleet-bench.js';
 import { startCountingProxy, viaProxy } from './proxy.js';
 import { dropDatabase, ensureTemplate } from './schema.js';
 import { ensureSizeDb, type SizeDb } from './sizes.js';
@@ -368,6 +369,8 @@ function targets(all: SizeResults[], soak: Outcome<WorkerResult> | null): Target
 async function main(): Promise<void> {
   // BENCH_ONLY=hub: just the hub under 50 attached TUIs (no databases needed).
   if (process.env.BENCH_ONLY === 'hub') return printHubBench(await runHubBench(log));
+  // BENCH_ONLY=fleet: just the fleet line (20 simulated instances × 200 DAGs; no databases needed).
+  if (process.env.BENCH_ONLY === 'fleet') return printFleetBench(await runFleetBench(log));
   const sizes = sizesFromEnv();
   const regenerate = process.env.BENCH_REGENERATE === '1';
   await ensureTemplate(log);
@@ -471,6 +474,7 @@ async function main(): Promise<void> {
     }),
   );
   printHubBench(await runHubBench(log));
+  printFleetBench(await runFleetBench(log));
   console.log(`\nbench took ${formatMs(Date.now() - benchStarted)}`);
   if (process.env.BENCH_DROP === '1') {
     for (const r of results) await dropDatabase(r.db.name);

@@ -7,7 +7,7 @@ import type { Snapshot } from '../../source/airflow/types.js';
 import type { PollerClock } from '../../source/collect/poller.js';
 import { configSchema } from '../../source/config/schema.js';
 import { hubMirror } from '../../source/fleet/hub-mirror.js';
-import { startFleetLive } from '../../source/fleet/live.js';
+import { phaseOf, startFleetLive } from '../../source/fleet/live.js';
 import type { FleetLive, InstanceContext } from '../../source/fleet/types.js';
 import type { AlertView } from '../../source/report/types.js';
 import { FakeSource } from '../ui/fake-source.js';
@@ -160,7 +160,8 @@ describe('startFleetLive', () => {
     const [stuck, quick] = live.members;
     await vi.waitFor(() => expect(reports).toEqual(['fast']));
     for (let polls = 2; polls <= 4; polls++) {
-      clock.advance(60_000);
+      // The second poll falls due an interval plus its phase (a few seconds) after the first.
+      clock.advance(polls === 2 ? 70_000 : 60_000);
       await vi.waitFor(() => expect(reports.length).toBe(polls));
     }
     expect(reports).toEqual(['fast', 'fast', 'fast', 'fast']);
@@ -198,6 +199,37 @@ describe('startFleetLive', () => {
     } finally {
       mirror.stop();
     }
+  });
+
+  it('an instance unreachable since start is one airflow_unreachable alert of its own', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-never-'));
+    const never = new FlakySource();
+    never.down = true;
+    live = await startFleetLive(
+      {
+        config,
+        stateDir: dir,
+        instances: [instance('prod', new FakeSource()), instance('staging', never)],
+        fleet: true,
+        clock: () => NOW,
+      },
+      { log: () => undefined, start: false, notifier: { timers: false } },
+    );
+    await live.refreshAll();
+    const alerts = open(live.notifier.alerts.alerts());
+    const down = alerts.filter((a) => a.labels.alertname === 'airflow_unreachable');
+    expect(down.map((a) => a.labels.instance)).toEqual(['staging']);
+    expect(down[0]!.annotations.description).toMatch(/ECONNREFUSED/);
+    const prodAlerts = alerts.filter((a) => a.labels.instance === 'prod');
+    expect(prodAlerts.length).toBeGreaterThan(0);
+    for (const a of prodAlerts) expect(a.inhibited_by).not.toBe(down[0]!.fingerprint);
+    expect(live.member('staging')!.store.getState().report).toBeNull();
+  });
+
+  it('spreads the instances after their first poll: a few seconds apart, within half an interval', () => {
+    expect([0, 1, 19].map((i) => phaseOf(i, 20, 300))).toEqual([0, 5000, 95_000]);
+    expect([0, 1, 2].map((i) => phaseOf(i, 3, 10))).toEqual([0, 1667, 3333]);
+    expect(phaseOf(0, 1, 300)).toBe(0);
   });
 
   it('a flat config (fleet: false) keeps alerts without the instance label', async () => {
