@@ -18,9 +18,9 @@ let server: Server;
 let url: string;
 let source: RestSource;
 const seen: Seen[] = [];
-const ref = (taskId: string) => ({
+const ref = (taskId: string, runId = 'r2') => ({
   dag_id: 'etl',
-  dag_run_id: 'r2',
+  dag_run_id: runId,
   execution_date: '2025-06-01T11:30:00+00:00',
   task_id: taskId,
 });
@@ -43,10 +43,22 @@ beforeAll(async () => {
       if (req.headers.authorization !== `Basic ${Buffer.from('op:op-pw').toString('base64')}`)
         return reply(403, { title: 'Forbidden', status: 403, detail: 'You do not have permission' });
       if (u.pathname === '/api/v1/dags/etl/clearTaskInstances')
-        return reply(200, { task_instances: [ref('extract'), ref('load')] });
+        return reply(200, {
+          task_instances: [ref('extract', String(body?.dag_run_id)), ref('load', String(body?.dag_run_id))],
+        });
       if (u.pathname === '/api/v1/dags/etl/updateTaskInstancesState')
         return reply(200, { task_instances: [ref('extract')] });
       if (u.pathname === '/api/v1/dags/etl/dagRuns/r2') return reply(200, { dag_run_id: 'r2', state: 'success' });
+      // The run's task instances, from which the dry run's references get their states.
+      if (u.pathname === '/api/v1/dags/etl/dagRuns/r2/taskInstances')
+        return reply(200, {
+          task_instances: [
+            { dag_id: 'etl', dag_run_id: 'r2', task_id: 'extract', map_index: -1, state: 'failed' },
+            { dag_id: 'etl', dag_run_id: 'r2', task_id: 'load', map_index: -1, state: 'upstream_failed' },
+            { dag_id: 'etl', dag_run_id: 'r2', task_id: 'report', map_index: -1, state: null },
+          ],
+          total_entries: 3,
+        });
       if (u.pathname === '/api/v1/dags/etl/dagRuns')
         return reply(200, { dag_run_id: 'manual__2025-06-01T12:00:00+00:00', state: 'queued', conf: body?.conf });
       if (u.pathname === '/api/v1/dags/etl') return reply(200, { dag_id: 'etl', is_paused: body?.is_paused });
@@ -63,11 +75,12 @@ afterAll(async () => {
 });
 
 const client = () => createActionClient(source, { role: async () => null });
-const last = () => seen.at(-1)!;
+/** The last write (a preview also reads the run's task instances, for their states). */
+const last = () => seen.filter((s) => s.method !== 'GET').at(-1)!;
 const task = { dagId: 'etl', runId: 'r2', taskId: 'extract', mapIndex: -1 };
 
 describe('actions on Airflow 2 (/api/v1)', () => {
-  it('clear: the dry run says dry_run true, the apply says dry_run false; v1 references carry no state', async () => {
+  it('clear: the dry run says dry_run true, the apply says dry_run false; the states v1 references lack come from the run', async () => {
     const preview = await client().preview({
       verb: 'clearTask',
       task,
@@ -84,9 +97,12 @@ describe('actions on Airflow 2 (/api/v1)', () => {
       status: 'ready',
       total: 2,
       items: [
-        { dagId: 'etl', runId: 'r2', taskId: 'extract', mapIndex: -1, state: null },
-        { dagId: 'etl', runId: 'r2', taskId: 'load', mapIndex: -1, state: null },
+        { dagId: 'etl', runId: 'r2', taskId: 'extract', mapIndex: -1, state: 'failed' },
+        { dagId: 'etl', runId: 'r2', taskId: 'load', mapIndex: -1, state: 'upstream_failed' },
       ],
+    });
+    expect(seen.filter((s) => s.method === 'GET' && s.path.endsWith('/taskInstances')).at(-1)).toMatchObject({
+      path: '/api/v1/dags/etl/dagRuns/r2/taskInstances',
     });
     const done = await client().apply({
       verb: 'clearTask',
@@ -97,6 +113,18 @@ describe('actions on Airflow 2 (/api/v1)', () => {
     });
     expect(last().body).toMatchObject({ dry_run: false });
     expect(done).toMatchObject({ ok: true, message: 'Airflow cleared 2 task instances' });
+  });
+
+  it('a run whose task instances cannot be read leaves the references without state', async () => {
+    const preview = await client().preview({ verb: 'clearRun', dagId: 'etl', runId: 'r9', onlyFailed: false });
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', path: '/api/v1/dags/etl/dagRuns/r9/taskInstances' });
+    expect(preview).toMatchObject({
+      status: 'ready',
+      items: [
+        { taskId: 'extract', runId: 'r9', state: null },
+        { taskId: 'load', runId: 'r9', state: null },
+      ],
+    });
   });
 
   it('mark: updateTaskInstancesState with dry_run both ways', async () => {

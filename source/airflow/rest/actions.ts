@@ -26,6 +26,8 @@ export interface ActionClient {
 /** Statuses that are Airflow's answer (refusals), not transport failures. */
 const ANSWERS = [400, 403, 404, 409, 422] as const;
 const PROBE_RUN = 'airtop-permission-probe';
+/** A v1 dry run names one run (clear and mark never reach other runs here); read at most this many for states. */
+const MAX_STATE_RUNS = 5;
 
 const enc = encodeURIComponent;
 
@@ -218,6 +220,42 @@ export function createActionClient(
     });
   }
 
+  /**
+   * v1's dry runs answer TaskInstanceReferences, which carry no state (the dialog would call a failed task
+   * "no status"): the state comes from the listed runs' task instances. A run that cannot be read leaves its
+   * items as they were.
+   */
+  async function withStates(found: PreviewItem[]): Promise<PreviewItem[]> {
+    const key = (dagId: string, runId: string, taskId: string, mapIndex: number) =>
+      JSON.stringify([dagId, runId, taskId, mapIndex]);
+    const runs = new Map(found.filter((i) => i.state === null).map((i) => [JSON.stringify([i.dagId, i.runId]), i]));
+    const states = new Map<string, string | null>();
+    for (const run of [...runs.values()].slice(0, MAX_STATE_RUNS)) {
+      try {
+        const result = await transport.request({
+          method: 'GET',
+          path: `/api/v1/dags/${enc(run.dagId)}/dagRuns/${enc(run.runId)}/taskInstances`,
+          query: { limit: 100 },
+          expect: ANSWERS,
+        });
+        const list = result.status === 200 ? (result.body as { task_instances?: unknown }).task_instances : null;
+        if (!Array.isArray(list)) continue;
+        for (const raw of list) {
+          const ti = (raw ?? {}) as Record<string, unknown>;
+          if (typeof ti.task_id !== 'string') continue;
+          const mapIndex = typeof ti.map_index === 'number' ? ti.map_index : -1;
+          states.set(key(run.dagId, run.runId, ti.task_id, mapIndex), typeof ti.state === 'string' ? ti.state : null);
+        }
+      } catch {
+        // No answer: the items keep no state rather than fail the preview.
+      }
+    }
+    return found.map((i) => {
+      const k = key(i.dagId, i.runId, i.taskId, i.mapIndex);
+      return i.state === null && states.has(k) ? { ...i, state: states.get(k) ?? null } : i;
+    });
+  }
+
   return {
     async preview(req) {
       const { api } = await transport.detect();
@@ -227,7 +265,8 @@ export function createActionClient(
         const result = await send(call);
         if (result.status >= 300)
           return { status: 'error', reason: refusalText(req, result.status, result.body, await who.role()) };
-        const found = items(result.body, refOf(req));
+        const listed = items(result.body, refOf(req));
+        const found = api === 'v1' ? await withStates(listed) : listed;
         return { status: 'ready', items: found, total: found.length };
       } catch (error) {
         return { status: 'error', reason: clean(error instanceof Error ? error.message : String(error)) };

@@ -40,6 +40,11 @@ export class AirflowApi {
     return this.major === 2 ? '/api/v1' : '/api/v2';
   }
 
+  /** The run's time the API windows and sorts on: Airflow 3's run_after, Airflow 2's execution_date. */
+  get runTimeField(): 'run_after' | 'execution_date' {
+    return this.major === 2 ? 'execution_date' : 'run_after';
+  }
+
   private async authorization(): Promise<string> {
     if (this.major === 2)
       return `Basic ${Buffer.from(`${this.user.username}:${this.user.password}`).toString('base64')}`;
