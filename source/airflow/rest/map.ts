@@ -3,6 +3,7 @@ import { AirflowError } from '../errors.js';
 import type { ComponentHealth, ComponentStatus, Dag, DagRun, Health, Pool, TaskInstance } from '../types.js';
 import type { DagJson, HealthJson, PoolJson, RunJson, TaskInstanceJson } from './schemas.js';
 import { sanitizeText } from '../../text/sanitize.js';
+import { finiteOr } from '../../numbers.js';
 
 // Every string below comes from Airflow and may end up on a terminal, in a log line, a sink or a state
 // file: each is sanitised here, once, where it enters (text/sanitize.ts).
@@ -71,7 +72,8 @@ export function toTaskInstance(json: TaskInstanceJson): TaskInstance {
 export function toPool(json: PoolJson): Pool {
   const running = json.running_slots ?? json.used_slots ?? 0;
   const queued = json.queued_slots ?? 0;
-  const occupied = json.occupied_slots ?? running + queued;
+  // Sums of absurd counts (±1e308) overflow to ±Infinity: such a figure is 0, never Infinity on screen.
+  const occupied = json.occupied_slots ?? finiteOr(running + queued);
   return {
     name: s(json.name),
     slots: json.slots,
@@ -80,7 +82,7 @@ export function toPool(json: PoolJson): Pool {
     queuedSlots: queued,
     scheduledSlots: json.scheduled_slots ?? 0,
     deferredSlots: json.deferred_slots ?? 0,
-    openSlots: json.open_slots ?? (json.slots < 0 ? 0 : json.slots - occupied),
+    openSlots: json.open_slots ?? (json.slots < 0 ? 0 : finiteOr(json.slots - occupied)),
   };
 }
 

@@ -142,6 +142,14 @@ describe('Airflow 2 (/api/v1) shapes', () => {
       toPool(parseBody(poolSchema, { name: 'p', slots: 10, used_slots: 3, queued_slots: 2, open_slots: 5 }, 't')),
     ).toMatchObject({ runningSlots: 3, occupiedSlots: 5, openSlots: 5 });
   });
+
+  it('absurd slot counts whose sum overflows give 0, never Infinity (found by the fuzz suite)', () => {
+    const pool = toPool(
+      parseBody(poolSchema, { name: 'p', slots: 10, running_slots: -1e308, queued_slots: -1e308 }, 't'),
+    );
+    expect(pool.occupiedSlots).toBe(0);
+    expect(pool.openSlots).toBe(10);
+  });
 });
 
 describe('parseBody', () => {
