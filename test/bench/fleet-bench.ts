@@ -67,11 +67,23 @@ function noise(...parts: number[]): number {
   return (h % 10_000) / 10_000;
 }
 
+/** The instances share one clock, so their timestamps repeat: format each once (the bench's cost, not airtop's). */
+const isoCache = new Map<number, string>();
+function isoCached(ms: number): string {
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    if (isoCache.size > 100_000) isoCache.clear();
+    text = new Date(ms).toISOString();
+    isoCache.set(ms, text);
+  }
+  return text;
+}
+
 /** One simulated Airflow: every snapshot is built afresh, as a real source allocates one per poll. */
 function syntheticSource(index: number, dags: number): AirflowSource {
   const ids = Array.from({ length: dags }, (_, i) => `dag_${String(i).padStart(3, '0')}`);
   let poll = 0;
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const iso = isoCached;
   return {
     url: `http://sim-${index + 1}.invalid:8080`,
     async snapshot(now: Date): Promise<Snapshot> {
@@ -299,6 +311,16 @@ export async function measureFleet(options: {
     metricsBytes = text.length;
     maxRss = Math.max(maxRss, process.memoryUsage().rss);
   };
+  let nextReport = clock.t + 3600_000;
+  const startedSim = clock.t;
+  const progress = () => {
+    if (clock.t < nextReport) return;
+    nextReport += 3600_000;
+    const all = [...lags.values()].flat();
+    process.stderr.write(
+      `fleet bench: ${((clock.t - startedSim) / 3600_000).toFixed(0)} h simulated, ${all.length} polls, lag p50 ${percentile(all, 0.5).toFixed(0)} ms p95 ${percentile(all, 0.95).toFixed(0)} ms, RSS ${mb(process.memoryUsage().rss)} MiB, ${((Date.now() - started) / 1000).toFixed(0)} s real\n`,
+    );
+  };
   try {
     // Start: every instance polls at once (as the daemon does), then they drift apart (fleet/live.ts phaseOf).
     const tick = performance.now();
@@ -308,6 +330,7 @@ export async function measureFleet(options: {
     const end = clock.t + options.hours * 3600_000;
     for (;;) {
       await scrape();
+      progress();
       const at = clock.nextAt();
       if (at === null || at > end) {
         // Polls still running schedule their next one when they end.
