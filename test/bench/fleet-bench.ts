@@ -409,7 +409,7 @@ export function fleetTargets(r: FleetBenchResult): Target[] {
   const rssMb = (r.rssEndMb * 1048576) / 1e6;
   return [
     {
-      name: `fleet: RSS < ${RSS_TARGET_MB} MB after a simulated day (${r.instances} instances × ${r.dags} DAGs, one process)`,
+      name: `fleet: RSS < ${RSS_TARGET_MB} MB after a simulated day (${r.instances} instances × ${r.dags} DAGs, one process${r.simulatedHours < 24 ? `; this run: ${r.simulatedHours} h only` : ''})`,
       pass: rssMb < RSS_TARGET_MB,
       detail: `${rssMb.toFixed(0)} MB (${r.rssEndMb} MiB; peak ${r.maxRssMb} MiB, live heap ${r.heapUsedMb} MiB) = ${(rssMb / RSS_TARGET_MB).toFixed(2)} of the target`,
     },
