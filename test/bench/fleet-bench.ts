@@ -82,12 +82,10 @@ function isoCached(ms: number): string {
 /** One simulated Airflow: every snapshot is built afresh, as a real source allocates one per poll. */
 function syntheticSource(index: number, dags: number): AirflowSource {
   const ids = Array.from({ length: dags }, (_, i) => `dag_${String(i).padStart(3, '0')}`);
-  let poll = 0;
   const iso = isoCached;
   return {
     url: `http://sim-${index + 1}.invalid:8080`,
     async snapshot(now: Date): Promise<Snapshot> {
-      poll += 1;
       // A real source waits on the network: let the other instances run meanwhile.
       await new Promise((resolve) => setImmediate(resolve));
       const t = now.getTime();
@@ -103,10 +101,13 @@ function syntheticSource(index: number, dags: number): AirflowSource {
         let success = 0;
         let failed = 0;
         const durations: number[] = [];
+        // Runs every 15 minutes, as a scheduler makes them: a run keeps its id (and its outcome) from poll to poll.
+        const latest = Math.floor(t / 900_000) * 900_000;
         for (let r = 0; r < 4; r++) {
-          const start = t - (r * 15 + 5) * 60_000;
-          const fails = noise(index, d, poll + r) < failRate;
-          const seconds = 60 + Math.round(noise(d, r, poll) * 120);
+          const start = latest - r * 900_000;
+          const slot = start / 900_000;
+          const fails = noise(index, d, slot) < failRate;
+          const seconds = 60 + Math.round(noise(d, slot) * 120);
           const runId = `scheduled__${iso(start)}`;
           runs.push({
             dagId,
