@@ -36,7 +36,10 @@ export function phaseOf(index: number, count: number, intervalSeconds: number): 
   return Math.round((index * spreadMs) / count);
 }
 
-export async function startFleetLive(context: FleetContext, hooks: FleetHooks): Promise<FleetLive> {
+/** What startFleetLive returns: a FleetLive with its optional helpers present. */
+export type StartedFleet = FleetLive & Required<Pick<FleetLive, 'member' | 'refreshAll'>>;
+
+export async function startFleetLive(context: FleetContext, hooks: FleetHooks): Promise<StartedFleet> {
   const instances = context.instances;
   if (instances.length === 0) throw new Error('a fleet needs at least one instance');
   const stores = instances.map((i) => hooks.createStore?.(i) ?? createAirtopStore());

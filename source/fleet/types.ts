@@ -41,9 +41,9 @@ export interface FleetContext {
 export interface FleetLive {
   members: FleetMember[];
   notifier: Notifier;
-  /** The member of that name, if any. */
-  member(name: string): FleetMember | undefined;
+  /** The member of that name, if any (optional: the contract's FleetLive is members, notifier, stop). */
+  member?(name: string): FleetMember | undefined;
   /** Poll every member now (each on its own; never rejects). */
-  refreshAll(): Promise<void>;
+  refreshAll?(): Promise<void>;
   stop(): Promise<void>;
 }

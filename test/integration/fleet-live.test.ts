@@ -7,8 +7,8 @@ import type { Snapshot } from '../../source/airflow/types.js';
 import type { PollerClock } from '../../source/collect/poller.js';
 import { configSchema } from '../../source/config/schema.js';
 import { hubMirror } from '../../source/fleet/hub-mirror.js';
-import { phaseOf, startFleetLive } from '../../source/fleet/live.js';
-import type { FleetLive, InstanceContext } from '../../source/fleet/types.js';
+import { phaseOf, startFleetLive, type StartedFleet } from '../../source/fleet/live.js';
+import type { InstanceContext } from '../../source/fleet/types.js';
 import type { AlertView } from '../../source/report/types.js';
 import { FakeSource } from '../ui/fake-source.js';
 import { NOW } from '../ui/fixtures.js';
@@ -17,7 +17,7 @@ import { NOW } from '../ui/fixtures.js';
 // and a hanging instance does not hold back another's polls.
 
 let dir = '';
-let live: FleetLive | null = null;
+let live: StartedFleet | null = null;
 afterEach(async () => {
   await live?.stop();
   live = null;
