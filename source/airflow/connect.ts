@@ -45,12 +45,14 @@ export function restOptions(config: Config, url: string): RestSourceOptions {
 }
 
 /** The source the configuration asks for. REST needs a URL; SQL needs a DB URL and uses REST, when given, for Variables and logs. */
-export async function connectSource(config: Config, configPath?: string): Promise<AirflowSource> {
+/** `urlSetting` names where the URL is set when Airflow cannot be reached (a fleet instance's airflow.url). */
+export async function connectSource(config: Config, configPath?: string, urlSetting?: string): Promise<AirflowSource> {
   const url = config.airflow.url;
+  const rest = (at: string) => createRestSource({ ...restOptions(config, at), ...(urlSetting ? { urlSetting } : {}) });
   if (config.source === 'sql') {
     if (!config.db.url)
       throw new ConfigError('--source sql needs --db postgres://user@host:5432/airflow (or db.url in the config file)');
-    const rest = url ? await createRestSource(restOptions(config, url)) : null;
+    const variablesRest = url ? await rest(url) : null;
     return createSqlSource({
       dbUrl: config.db.url,
       statementTimeoutSeconds: config.db.statement_timeout,
@@ -60,10 +62,10 @@ export async function connectSource(config: Config, configPath?: string): Promis
         baselineSeconds: config.window.baseline,
         baselineSamples: config.window.baseline_samples,
       },
-      variables: { source: rest, names: variableNames(config) },
+      variables: { source: variablesRest, names: variableNames(config) },
       ...(url ? { url } : {}),
     });
   }
   if (!url) throw new ConfigError(noAirflowMessage(configPath));
-  return createRestSource(restOptions(config, url));
+  return rest(url);
 }

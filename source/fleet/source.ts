@@ -70,9 +70,10 @@ export function reopeningSource(url: string, open: () => Promise<AirflowSource>)
 export async function openInstanceSource(spec: InstanceSpec, configPath?: string): Promise<AirflowSource> {
   const url = spec.config.airflow.url ?? spec.config.db.url ?? spec.name;
   if (spec.problem) return unavailableSource(url, `${spec.name}: ${spec.problem}`);
+  const urlSetting = `the airflow.url of instance "${spec.name}"`;
   try {
-    return await connectSource(spec.config, configPath);
+    return await connectSource(spec.config, configPath, urlSetting);
   } catch {
-    return reopeningSource(url, () => connectSource(spec.config, configPath));
+    return reopeningSource(url, () => connectSource(spec.config, configPath, urlSetting));
   }
 }

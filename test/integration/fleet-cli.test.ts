@@ -109,6 +109,22 @@ describe('airtop --once in fleet mode', () => {
     expect(run.stderr).toContain('silent:');
   }, 60_000);
 
+  it('an instance refused at its port is named by its own setting, not by --url/AIRFLOW_URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const yaml =
+      `airflow: { timeout: 4, retries: 0 }\ndags: { patterns: ['*'] }\ninstances:\n` +
+      `  - name: healthy\n    airflow: { url: ${demos[0]!.server.url}, username: admin, password: admin }\n` +
+      `  - name: refused\n    airflow: { url: http://127.0.0.1:${port}, username: admin, password: admin }\n`;
+    const run = await airtop(['--once', '--json', '--deadline', '40s', '--config', configFile(yaml)]);
+    const json = JSON.parse(run.stdout) as FleetJson;
+    expect(json.instances.refused!.error).toContain('check the airflow.url of instance "refused"');
+    expect(json.instances.refused!.error).not.toContain('AIRFLOW_URL');
+    expect(json.summary.instances.healthy).toMatchObject({ exit_code: 0 });
+  }, 60_000);
+
   it('critical beats unknown: with a failing instance too, exit 2 and worst names it', async () => {
     const run = await airtop([
       '--once',

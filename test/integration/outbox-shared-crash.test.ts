@@ -71,7 +71,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
+}, 60_000); // transpiling source/ for the child can take over 10 s on a loaded machine
 afterAll(async () => {
   await new Promise((r) => server.close(r));
   rmSync(work, { recursive: true, force: true });

@@ -48,6 +48,8 @@ export interface Authorizer {
 
 export interface HttpOptions {
   baseUrl: string;
+  /** Where the user sets this URL, named when Airflow cannot be reached (default --url/AIRFLOW_URL). */
+  urlSetting?: string;
   timeoutMs: number;
   retries: number;
   maxInFlight: number;
@@ -269,7 +271,7 @@ export function createHttp(options: HttpOptions): Http {
         const why = outcome.code === 'UNKNOWN' ? outcome.detail : outcome.code;
         throw fail(
           'unreachable',
-          `cannot reach Airflow at ${baseUrl}: check --url/AIRFLOW_URL (${why} on ${req.method} ${req.path})`,
+          `cannot reach Airflow at ${baseUrl}: check ${options.urlSetting ?? '--url/AIRFLOW_URL'} (${why} on ${req.method} ${req.path})`,
         );
       }
 

@@ -17,6 +17,8 @@ export type { RestAuth } from './auth.js';
 
 export interface RestSourceOptions {
   url: string;
+  /** Where the user sets the URL (a fleet instance: its airflow.url); default --url/AIRFLOW_URL. */
+  urlSetting?: string;
   auth: RestAuth;
   timeoutSeconds: number;
   maxInFlight: number;
@@ -82,7 +84,7 @@ function validUrl(url: string): string {
 }
 
 /** Airflow 3 answers /api/v2/version; Airflow 2 only /api/v1/version. Neither needs credentials. */
-async function detectApi(http: Http): Promise<{ api: Api; version: string | null }> {
+async function detectApi(http: Http, urlSetting = '--url/AIRFLOW_URL'): Promise<{ api: Api; version: string | null }> {
   const v2 = await http.request({ method: 'GET', path: '/api/v2/version', auth: false, expect: [404] });
   if (v2.status !== 404)
     return { api: 'v2', version: sanitizeText(parseBody(versionSchema, v2.body, v2.url).version, { max: 100 }) };
@@ -91,7 +93,7 @@ async function detectApi(http: Http): Promise<{ api: Api; version: string | null
     return { api: 'v1', version: sanitizeText(parseBody(versionSchema, v1.body, v1.url).version, { max: 100 }) };
   throw new AirflowError(
     'config',
-    `neither ${http.baseUrl}/api/v2/version nor /api/v1/version exists: is --url/AIRFLOW_URL Airflow's base URL (without /api/...)?`,
+    `neither ${http.baseUrl}/api/v2/version nor /api/v1/version exists: is ${urlSetting} Airflow's base URL (without /api/...)?`,
     404,
   );
 }
@@ -113,13 +115,14 @@ export async function createRestSource(opts: RestSourceOptions): Promise<RestSou
     sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, safeDelayMs(ms)))),
     clock,
     secrets: authSecrets(opts.auth),
+    ...(opts.urlSetting ? { urlSetting: opts.urlSetting } : {}),
   });
   let connection: Promise<Connection> | null = null;
   let api: Api | null = null;
   let authorizer: ReturnType<typeof createAuthorizer> | null = null;
 
   function connect(): Promise<Connection> {
-    connection ??= detectApi(http).then(
+    connection ??= detectApi(http, opts.urlSetting).then(
       (found) => {
         authorizer = createAuthorizer(opts.auth, found.api, http);
         http.useAuthorizer(authorizer);
