@@ -73,13 +73,19 @@ describe('two daemons on one state dir', () => {
     // The standby has not polled: it logged no poll and sent nothing.
     expect(second.lines.some((l) => l.msg === 'poll')).toBe(false);
 
+    // What Slack accepted 2 s before the kill has been recorded as sent by then. A message in flight at the kill
+    // may go out again (webhooks are at-least-once: Slack answered, the -9 came before the record).
+    const settled = texts();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     await first.kill9();
     await second.waitForLog('holding the lease', 10_000);
     await second.waitForLog('poll', 20_000);
     await new Promise((resolve) => setTimeout(resolve, 4000));
-    // Whatever the second sent was new (nothing already paged was paged again).
+    // Nothing already paged was paged again.
     const all = texts();
-    expect(all.filter((t, i) => all.indexOf(t) !== i)).toEqual([]);
+    const repeated = settled.filter((text) => all.filter((t) => t === text).length > 1);
+    expect(repeated).toEqual([]);
+    expect(settled.length).toBeGreaterThan(0);
     expect(pagedByFirst).toBeGreaterThan(0);
   }, 60_000);
 });
