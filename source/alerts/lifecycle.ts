@@ -13,6 +13,8 @@ export interface LifecyclePolicy {
   defaultChannels: string[];
   /** How long a resolved alert stays listed for the log. */
   resolvedRetentionSeconds: number;
+  /** At most this many resolved alerts are kept (the newest); default RESOLVED_CAPACITY. */
+  resolvedCapacity?: number;
   /** false: keep the records only and let the dispatcher (routing, grouping) decide what to send. */
   notify?: boolean;
 }
@@ -23,6 +25,12 @@ export interface StepResult {
   records: Record<string, AlertRecord>;
   notifications: Notification[];
 }
+
+/**
+ * Resolved alerts kept at most, over the whole state: a fleet whose runs fail all day makes a new alert per
+ * failed run, and every poll rewrites alerts.json, so a day of them would make each write megabytes.
+ */
+export const RESOLVED_CAPACITY = 2000;
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -183,5 +191,14 @@ export function step(
       notifications.push(makeNotification(resolved, 'resolved', old.notifiedChannels, silences, now, nextId));
     }
   }
+  dropOldestResolved(records, policy.resolvedCapacity ?? RESOLVED_CAPACITY);
   return { records, notifications };
+}
+
+function dropOldestResolved(records: Record<string, AlertRecord>, capacity: number): void {
+  const resolved = Object.values(records).filter((r) => r.resolvedAt !== null);
+  if (resolved.length <= capacity) return;
+  // ISO timestamps of one clock sort as strings.
+  resolved.sort((a, b) => (a.resolvedAt! < b.resolvedAt! ? -1 : a.resolvedAt! > b.resolvedAt! ? 1 : 0));
+  for (const r of resolved.slice(0, resolved.length - capacity)) delete records[r.fingerprint];
 }

@@ -102,7 +102,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   function persist(): void {
     if (options.readOnly) return;
     try {
-      writeJsonAtomic(path, state, { backup: true });
+      // The file being replaced is one this manager wrote or parsed (refresh): it is kept as the backup unread.
+      const trusted = seen !== null && fileIdentity(path) === seen;
+      writeJsonAtomic(path, state, { backup: true, trusted });
       seen = fileIdentity(path);
     } catch (error) {
       problem(

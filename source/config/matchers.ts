@@ -42,6 +42,9 @@ function unquote(raw: string): Parsed<string> {
   return { ok: false, error: `value ${raw} is not a valid quoted string` };
 }
 
+/** How many label values each regex matcher remembers its answer for (then it starts afresh). */
+const REGEX_MEMO_SIZE = 4096;
+
 /** Compiles a matcher; a regex that RE2 does not accept is an error naming the problem. */
 export function compileMatcher(m: Matcher): Parsed<CompiledMatcher> {
   if (!LABEL_NAME.test(m.name))
@@ -59,7 +62,17 @@ export function compileMatcher(m: Matcher): Parsed<CompiledMatcher> {
         error: `regex ${JSON.stringify(m.value)} does not compile (RE2 syntax): ${(error as Error).message}`,
       };
     }
-    test = (value) => re.matches(value) === m.isEqual;
+    // Alerts repeat a few label values (alertname, instance, severity) every poll: RE2 runs once per value.
+    const seen = new Map<string, boolean>();
+    test = (value) => {
+      let hit = seen.get(value);
+      if (hit === undefined) {
+        if (seen.size >= REGEX_MEMO_SIZE) seen.clear();
+        hit = re.matches(value);
+        seen.set(value, hit);
+      }
+      return hit === m.isEqual;
+    };
   } else {
     test = (value) => (value === m.value) === m.isEqual;
   }

@@ -63,17 +63,25 @@ export function reopeningSource(url: string, open: () => Promise<AirflowSource>)
   return source;
 }
 
+/** The instance's source, opened at its first read (and, while opening fails, again at each read). */
+export function lazyInstanceSource(spec: InstanceSpec, configPath?: string): AirflowSource {
+  const url = instanceUrl(spec);
+  if (spec.problem) return unavailableSource(url, `${spec.name}: ${spec.problem}`);
+  return reopeningSource(url, () => connectSource(spec.config, configPath, urlSetting(spec)));
+}
+
+const instanceUrl = (spec: InstanceSpec) => spec.config.airflow.url ?? spec.config.db.url ?? spec.name;
+const urlSetting = (spec: InstanceSpec) => `the airflow.url of instance "${spec.name}"`;
+
 /**
  * The source of one fleet instance: unavailable with its problem, or opened now; if opening fails (a
  * database down at start) it tries again at each poll, and polls fail with the reason meanwhile.
  */
 export async function openInstanceSource(spec: InstanceSpec, configPath?: string): Promise<AirflowSource> {
-  const url = spec.config.airflow.url ?? spec.config.db.url ?? spec.name;
-  if (spec.problem) return unavailableSource(url, `${spec.name}: ${spec.problem}`);
-  const urlSetting = `the airflow.url of instance "${spec.name}"`;
+  if (spec.problem) return lazyInstanceSource(spec, configPath);
   try {
-    return await connectSource(spec.config, configPath, urlSetting);
+    return await connectSource(spec.config, configPath, urlSetting(spec));
   } catch {
-    return reopeningSource(url, () => connectSource(spec.config, configPath, urlSetting));
+    return lazyInstanceSource(spec, configPath);
   }
 }

@@ -1,7 +1,9 @@
+import type { AlertView } from '../report/types.js';
 import { HISTORY_CAPACITY, type AirtopStore } from '../state/store.js';
 import { appendBounded } from '../state/ring.js';
-import type { PollStatus } from '../state/types.js';
+import type { InstanceData, PollStatus } from '../state/types.js';
 import type { Commands } from '../ui/commands.js';
+import { withInstance } from '../ui/fleet-sync.js';
 import {
   answerReason,
   hubRequest,
@@ -10,7 +12,7 @@ import {
   type HubStream,
   type StreamOptions,
 } from './client.js';
-import type { HubState, HubUpdate } from './feed.js';
+import type { HubInstance, HubInstanceUpdate, HubState, HubUpdate } from './feed.js';
 import { createActionQueue, type ActionQueue, type NewAction, type QueuedAction, type SendOutcome } from './queue.js';
 
 // An attached TUI: the hub's state lands in the same store the panes read, so panes, keys and drill-down
@@ -53,22 +55,82 @@ export function startAttachSession(options: AttachOptions): AttachSession {
   let stream: HubStream | null = null;
   const say = (text: string, level: 'info' | 'error') => store.getState().setUi({ message: { text, level } });
 
+  /** The hub's own poll statuses (its first instance's, and in a fleet each instance's), as it sent them. */
+  const hubPolls = new Map<string, PollStatus>();
+  /** A poll status marked stale while the hub is unreachable, with why; as it is otherwise. */
+  const lost = (poll: PollStatus): PollStatus => {
+    if (!lostReason) return poll;
+    const since = lostAt ? ` since ${lostAt.toISOString().slice(11, 19)}Z` : '';
+    return {
+      ...poll,
+      state: 'error',
+      error: `hub ${endpoint.url} unreachable${since}: ${lostReason}; showing its last state`,
+    };
+  };
+
+  /** Fleet: the hub's alert list (every instance's, each labelled) in each instance's report. */
+  let hubAlerts: AlertView[] | null = null;
+  /** Fleet: puts these instances' data in the store in one change (the hub's poll status, marked while it is lost). */
+  const putInstances = (entries: readonly InstanceData[]) => {
+    if (entries.length === 0) return;
+    store.setState((st) => {
+      let next = st;
+      for (const entry of entries) {
+        const poll = lost(hubPolls.get(entry.name) ?? entry.poll);
+        const report = hubAlerts && entry.report ? { ...entry.report, alerts: hubAlerts } : entry.report;
+        next = { ...next, ...withInstance(next, { ...entry, poll, report }) };
+      }
+      return next;
+    });
+  };
+
   /** The hub's own poll status, or, while the hub is unreachable, that status marked stale with why. */
   const showPoll = () => {
-    const base = hubPoll ?? store.getState().poll;
-    if (!lostReason) return store.setState({ poll: base });
-    const since = lostAt ? ` since ${lostAt.toISOString().slice(11, 19)}Z` : '';
-    store.setState({
-      poll: {
-        ...base,
-        state: 'error',
-        error: `hub ${endpoint.url} unreachable${since}: ${lostReason}; showing its last state`,
-      },
-    });
+    const fleet = store.getState().fleet;
+    // Fleet: every instance's cell goes STALE with the hub; the header's poll is the current instance's.
+    if (fleet) return putInstances(fleet);
+    store.setState({ poll: lost(hubPoll ?? store.getState().poll) });
+  };
+
+  const onFleet = (fleet: HubInstance[]) => {
+    const known = new Map((store.getState().fleet ?? []).map((e) => [e.name, e]));
+    for (const entry of fleet) hubPolls.set(entry.name, entry.poll);
+    // A hub that just restarted has not polled yet: keep each instance's data until its first poll.
+    putInstances(
+      fleet.map((entry) => {
+        const had = known.get(entry.name);
+        return entry.report === null && had?.report
+          ? { ...entry, snapshot: had.snapshot, report: had.report, history: had.history }
+          : entry;
+      }),
+    );
+  };
+  const onInstanceUpdates = (updates: HubInstanceUpdate[]) => {
+    const known = new Map((store.getState().fleet ?? []).map((e) => [e.name, e]));
+    const changed: InstanceData[] = [];
+    for (const u of updates) {
+      const was = known.get(u.name);
+      if (!was) continue;
+      if (u.poll) hubPolls.set(u.name, u.poll);
+      changed.push({
+        ...was,
+        ...(u.url !== undefined ? { url: u.url } : {}),
+        ...(u.snapshot !== undefined ? { snapshot: u.snapshot } : {}),
+        ...(u.report !== undefined ? { report: u.report } : {}),
+        ...(u.point ? { history: appendBounded(was.history, u.point, HISTORY_CAPACITY) } : {}),
+      });
+    }
+    putInstances(changed);
   };
 
   const onState = (state: HubState) => {
     hubPoll = state.poll;
+    if (state.fleet && state.fleet.length > 0) {
+      store.setState({ sinks: state.sinks, deadLetters: state.deadLetters });
+      hubAlerts = state.alerts;
+      onFleet(state.fleet);
+      return;
+    }
     // A hub that just restarted has not polled yet: keep showing the data we had until its first poll.
     const keep = state.report === null && store.getState().report !== null;
     store.setState({
@@ -89,6 +151,21 @@ export function startAttachSession(options: AttachOptions): AttachSession {
     if (update.point) patch.history = appendBounded(s.history, update.point, HISTORY_CAPACITY);
     if (update.sinks) patch.sinks = update.sinks;
     if (update.deadLetters) patch.deadLetters = update.deadLetters;
+    if (s.fleet) {
+      // Fleet: the instances' own data is in `instances`; the top level is the current instance's.
+      store.setState({
+        ...(update.sinks ? { sinks: update.sinks } : {}),
+        ...(update.deadLetters ? { deadLetters: update.deadLetters } : {}),
+      });
+      if (update.poll) hubPoll = update.poll;
+      if (update.instances) onInstanceUpdates(update.instances);
+      // New alert states (an ack, another instance's poll) go into every instance's report.
+      if (update.alerts) {
+        hubAlerts = update.alerts;
+        putInstances(store.getState().fleet ?? []);
+      }
+      return;
+    }
     store.setState(patch);
     if (update.alerts) store.getState().setAlerts(update.alerts);
     if (update.poll) {
@@ -159,7 +236,8 @@ export function startAttachSession(options: AttachOptions): AttachSession {
     void queue.flush();
   };
   const nameOf = (fingerprint: string) =>
-    (store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fingerprint)?.labels.alertname ?? fingerprint;
+    (hubAlerts ?? store.getState().report?.alerts ?? []).find((a) => a.fingerprint === fingerprint)?.labels.alertname ??
+    fingerprint;
   const commands: Commands = {
     // The hub polls Airflow for everyone; refresh fetches its state again instead of adding a poll.
     refresh: () => stream?.reconnect(),

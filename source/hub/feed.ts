@@ -2,13 +2,29 @@ import type { Silence } from '../alerts/types.js';
 import type { AlertView, Report } from '../report/types.js';
 import type { Snapshot } from '../airflow/types.js';
 import type { AirtopState, AirtopStore } from '../state/store.js';
-import type { DeadLetter, HistoryPoint, PollStatus, SinkStatus } from '../state/types.js';
+import type { DeadLetter, HistoryPoint, InstanceData, PollStatus, SinkStatus } from '../state/types.js';
 
 // What the hub serves: the daemon's store, as a full state (for a client that just connected) and as
 // updates carrying only the fields that changed (by reference: the store replaces what it changes).
 // Bursts of store changes (a poll sets several fields) are coalesced into one update.
 
 export const HUB_API_VERSION = 1;
+
+/**
+ * Fleet mode: one instance's own data (the top-level fields are the first instance's). Each console works
+ * out for itself what its user may do, so `availability` is not served.
+ */
+export type HubInstance = Omit<InstanceData, 'availability'>;
+
+/** What changed in one instance; fields absent did not. `point` is its newest history point (append it). */
+export interface HubInstanceUpdate {
+  name: string;
+  url?: string | null;
+  snapshot?: Snapshot | null;
+  report?: Report | null;
+  point?: HistoryPoint;
+  poll?: PollStatus;
+}
 
 export interface HubState {
   api: typeof HUB_API_VERSION;
@@ -22,6 +38,8 @@ export interface HubState {
   poll: PollStatus;
   sinks: Record<string, SinkStatus>;
   deadLetters: DeadLetter[];
+  /** Fleet mode: every instance, in the config's order (absent for one Airflow). */
+  fleet?: HubInstance[];
 }
 
 /** Fields absent did not change. `point` is the newest history point (append it). */
@@ -35,6 +53,8 @@ export interface HubUpdate {
   poll?: PollStatus;
   sinks?: Record<string, SinkStatus>;
   deadLetters?: DeadLetter[];
+  /** Fleet mode: the instances that changed. */
+  instances?: HubInstanceUpdate[];
 }
 
 export interface HubFeed {
@@ -47,7 +67,31 @@ export interface HubFeed {
 
 type Watched = Pick<AirtopState, 'snapshot' | 'report' | 'history' | 'poll' | 'sinks' | 'deadLetters'> & {
   alerts: AlertView[];
+  fleet: InstanceData[] | null;
 };
+
+const served = ({ availability: _availability, ...data }: InstanceData): HubInstance => data;
+
+/** The instances whose entry was replaced since `before`, with the fields that changed (by reference). */
+export function instanceUpdates(before: readonly InstanceData[], now: readonly InstanceData[]): HubInstanceUpdate[] {
+  const old = new Map(before.map((i) => [i.name, i]));
+  const out: HubInstanceUpdate[] = [];
+  for (const entry of now) {
+    const was = old.get(entry.name);
+    if (was === entry) continue;
+    const update: HubInstanceUpdate = { name: entry.name };
+    if (was?.url !== entry.url) update.url = entry.url;
+    if (was?.snapshot !== entry.snapshot) update.snapshot = entry.snapshot;
+    if (was?.report !== entry.report) update.report = entry.report;
+    if (was?.poll !== entry.poll) update.poll = entry.poll;
+    if (was?.history !== entry.history) {
+      const point = entry.history[entry.history.length - 1];
+      if (point) update.point = point;
+    }
+    if (Object.keys(update).length > 1) out.push(update);
+  }
+  return out;
+}
 
 export function createHubFeed(options: {
   store: AirtopStore;
@@ -68,6 +112,7 @@ export function createHubFeed(options: {
     poll: s.poll,
     sinks: s.sinks,
     deadLetters: s.deadLetters,
+    fleet: s.fleet ?? null,
   });
   let sent = pick(store.getState());
   let seq = 1;
@@ -91,6 +136,10 @@ export function createHubFeed(options: {
     if (now.poll !== sent.poll) update.poll = now.poll;
     if (now.sinks !== sent.sinks) update.sinks = now.sinks;
     if (now.deadLetters !== sent.deadLetters) update.deadLetters = now.deadLetters;
+    if (now.fleet !== sent.fleet && now.fleet) {
+      const changed = instanceUpdates(sent.fleet ?? [], now.fleet);
+      if (changed.length > 0) update.instances = changed;
+    }
     sent = now;
     if (Object.keys(update).length === 1) return;
     seq = update.seq;
@@ -114,6 +163,7 @@ export function createHubFeed(options: {
       poll: s.poll,
       sinks: s.sinks,
       deadLetters: s.deadLetters,
+      ...(s.fleet ? { fleet: s.fleet.map(served) } : {}),
     };
   };
 

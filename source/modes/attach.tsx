@@ -4,6 +4,8 @@ import { connectSource } from '../airflow/connect.js';
 import type { AirflowSource } from '../airflow/types.js';
 import { createDrillController, type DrillController } from '../collect/drill.js';
 import type { Config } from '../config/schema.js';
+import { lazyInstanceSource } from '../fleet/source.js';
+import type { InstanceSpec } from '../fleet/types.js';
 import { clientToken } from '../hub/auth.js';
 import { startAttachSession } from '../hub/attach.js';
 import { createAirtopStore } from '../state/store.js';
@@ -33,6 +35,9 @@ export async function runAttach(options: {
   config: Config;
   env: NodeJS.ProcessEnv;
   stateDir: string;
+  /** This machine's `instances:` (a fleet config): the drill-down into an instance reads that instance. */
+  instances?: InstanceSpec[];
+  configPath?: string;
 }): Promise<number> {
   let parsed: URL | null = null;
   try {
@@ -69,12 +74,28 @@ export async function runAttach(options: {
   let drill: DrillController | null = null;
   let source: AirflowSource | null = null;
   let stopped = false;
+  // A hub watching a fleet: each view names its instance, read through this machine's instance of that name.
+  const fleetSources = new Map<string, AirflowSource>();
+  const sourceFor = (name: string): AirflowSource => {
+    let found = fleetSources.get(name);
+    if (!found) {
+      const spec = options.instances?.find((i) => i.name === name);
+      found = spec
+        ? lazyInstanceSource(spec, options.configPath)
+        : unavailableSource(
+            `drill-down into instance "${name}" needs an instance of that name under instances: in this machine's config (its airflow.url and read-only credentials)`,
+          );
+      fleetSources.set(name, found);
+    }
+    return found;
+  };
   const startDrill = (from: AirflowSource) => {
     if (stopped) return;
     source = from;
-    drill = createDrillController({ store, source: from });
+    drill = createDrillController({ store, source: from, sourceFor });
   };
-  if (options.config.airflow.url || options.config.source === 'sql') {
+  if (options.instances) startDrill(unavailableSource(NO_DRILL));
+  else if (options.config.airflow.url || options.config.source === 'sql') {
     connectSource(options.config).then(startDrill, (error: unknown) =>
       startDrill(unavailableSource(`drill-down cannot reach Airflow: ${(error as Error).message}`)),
     );
@@ -86,6 +107,7 @@ export async function runAttach(options: {
     session.stop();
     (drill as DrillController | null)?.stop();
     await (source as AirflowSource | null)?.close().catch(() => undefined);
+    for (const each of fleetSources.values()) await each.close().catch(() => undefined);
   }
   return 0;
 }

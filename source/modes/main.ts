@@ -64,13 +64,19 @@ export async function runMain(flags: MainFlags, env: NodeJS.ProcessEnv = process
       }
     }
     const { config } = loaded;
+    const configPath = loaded.file ?? defaultConfigPath(env);
     const attachTo = flags.attach ?? (flags.headless || flags.once || flags.demo ? undefined : config.hub.url);
     if (attachTo) {
       const { runAttach } = await import('./attach.js');
       const stateDir = config.alerts.state_dir ?? defaultStateDir(env);
-      return await runAttach({ url: attachTo, config, env, stateDir });
+      return await runAttach({
+        url: attachTo,
+        config,
+        env,
+        stateDir,
+        ...(loaded.fleet ? { instances: loaded.instances, configPath } : {}),
+      });
     }
-    const configPath = loaded.file ?? defaultConfigPath(env);
     let instances: InstanceContext[];
     if (!loaded.fleet) {
       // One Airflow: a source that cannot open is a start-up error (exit 3), as it always was.

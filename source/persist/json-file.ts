@@ -2,6 +2,7 @@ import {
   closeSync,
   copyFileSync,
   fsyncSync,
+  linkSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -23,13 +24,18 @@ export const backupPath = (path: string): string => `${path}.bak`;
 
 /**
  * Writes `value` as JSON to `path` atomically. Throws only when the disk refuses (full, read-only, no
- * permission). With `backup`, the file being replaced is first copied (atomically too) to `<path>.bak`,
+ * permission). With `backup`, the file being replaced is first kept (atomically too) as `<path>.bak`,
  * which `readJsonState` falls back to when the file itself is damaged: acks and silences survive.
+ * `trusted`: the caller wrote or parsed the file being replaced, so it need not be read again to be kept.
  */
-export function writeJsonAtomic(path: string, value: unknown, options: { backup?: boolean } = {}): void {
+export function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  options: { backup?: boolean; trusted?: boolean } = {},
+): void {
   const dir = dirname(path);
   ensureDir(dir);
-  if (options.backup) keepBackup(path);
+  if (options.backup) keepBackup(path, options.trusted === true);
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
@@ -42,12 +48,26 @@ export function writeJsonAtomic(path: string, value: unknown, options: { backup?
   fsyncDirectory(dir);
 }
 
-function keepBackup(path: string): void {
+/**
+ * The file about to be replaced becomes the backup. Every write renames a new file over `path`, so the old
+ * one is never changed again: a hard link keeps it without copying a byte (a copy where links are refused).
+ */
+function keepBackup(path: string, trusted: boolean): void {
   const tmp = `${backupPath(path)}.${process.pid}${TMP_SUFFIX}`;
   try {
     // Only a file that still parses is worth keeping as the fallback.
-    JSON.parse(readFileSync(path, 'utf8'));
-    copyFileSync(path, tmp);
+    if (!trusted) JSON.parse(readFileSync(path, 'utf8'));
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // No leftover from an interrupted write.
+    }
+    try {
+      linkSync(path, tmp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+      copyFileSync(path, tmp);
+    }
     renameSync(tmp, backupPath(path));
   } catch {
     // No file yet, or a damaged one: keep the backup there is.

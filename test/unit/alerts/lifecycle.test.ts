@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertManager, type AlertManager, type AlertManagerOptions } from '../../../source/alerts/manager.js';
-import type { CandidateInput } from '../../../source/alerts/types.js';
+import { step } from '../../../source/alerts/lifecycle.js';
+import type { AlertRecord, CandidateInput } from '../../../source/alerts/types.js';
 import { poolCandidate, slaCandidate, successRateCandidate, T0 } from '../sinks/report-fixture.js';
 
 const MIN = 60_000;
@@ -43,6 +44,31 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('alert lifecycle', () => {
+  it('keeps at most resolvedCapacity resolved alerts, the newest; firing ones are never dropped', () => {
+    const run = (id: number): CandidateInput => ({
+      ...successRateCandidate,
+      labels: { ...successRateCandidate.labels, run_id: `run_${id}` },
+    });
+    const policy = {
+      repeatIntervalSeconds: 3600,
+      defaultChannels: [],
+      resolvedRetentionSeconds: 86_400,
+      resolvedCapacity: 3,
+    };
+    let records: Record<string, AlertRecord> = {};
+    const nextId = (fp: string) => fp;
+    // Run i fails at minute i and is fixed at minute i + 1: one new alert per run, each resolved a minute later.
+    for (let i = 0; i < 6; i++) records = step(records, [], [run(i), run(100)], at(i), policy, nextId).records;
+    const resolved = Object.values(records).filter((r) => r.resolvedAt !== null);
+    expect(resolved.map((r) => r.labels.run_id).sort()).toEqual(['run_2', 'run_3', 'run_4']);
+    expect(
+      Object.values(records)
+        .filter((r) => r.resolvedAt === null)
+        .map((r) => r.labels.run_id)
+        .sort(),
+    ).toEqual(['run_100', 'run_5']);
+  });
+
   it('notifies on first firing and then only once per repeat interval, not every poll', async () => {
     const m = manager();
     await m.load();
