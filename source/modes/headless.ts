@@ -11,10 +11,11 @@ import { startFleetLive } from '../fleet/live.js';
 import type { FleetMember } from '../fleet/types.js';
 import { loadHubTokens } from '../hub/auth.js';
 import { startDaemonHub, hubTls } from '../hub/daemon.js';
+import type { HubNotifier } from '../hub/routes.js';
 import { acquireLease } from '../hub/lease.js';
 import type { Hub } from '../hub/server.js';
 import type { Report } from '../report/types.js';
-import { createAirtopStore } from '../state/store.js';
+import { createAirtopStore, type AirtopStore } from '../state/store.js';
 import { startLive } from './live.js';
 import { sinkHealthLogger } from '../headless/sink-health.js';
 import type { ModeContext } from './context.js';
@@ -90,6 +91,39 @@ function pollFields(report: Report): Record<string, unknown> {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The hub (README "Hub") over what this daemon serves, on the /metrics listener when there is one. */
+function daemonHub(
+  context: ModeContext,
+  log: Logger,
+  store: AirtopStore,
+  notifier: HubNotifier,
+  listening: boolean,
+): Hub | null {
+  return startDaemonHub({
+    config: context.config,
+    env: process.env,
+    store,
+    notifier,
+    stateDir: context.stateDir,
+    listening,
+    log,
+  });
+}
+
+/** The `poll` log line; in a fleet it names its instance first. */
+function logPoll(log: Logger, report: Report, instance?: string): void {
+  log('info', 'poll', { ...(instance !== undefined ? { instance } : {}), ...pollFields(report) });
+}
+
+/** The line of a failed poll: the data stays (stale) and the next try is at `at`. */
+function logPollFailure(log: Logger, error: unknown, at: Date, instance?: string): void {
+  log('error', 'poll failed; keeping the last good data (stale)', {
+    ...(instance !== undefined ? { instance } : {}),
+    error: errorText(error),
+    retry_at: at.toISOString(),
+  });
+}
+
 async function startSingleDaemon(context: ModeContext, log: Logger): Promise<Daemon> {
   const store = createAirtopStore();
   const listen = metricsListen(context);
@@ -117,22 +151,10 @@ async function startSingleDaemon(context: ModeContext, log: Logger): Promise<Dae
   const live = await startLive(context, store, {
     role: 'headless',
     log: (level, msg, fields) => log(level, msg, fields),
-    onReport: (report) => log('info', 'poll', pollFields(report)),
-    onPollError: (error, at) =>
-      log('error', 'poll failed; keeping the last good data (stale)', {
-        error: errorText(error),
-        retry_at: at.toISOString(),
-      }),
+    onReport: (report) => logPoll(log, report),
+    onPollError: (error, at) => logPollFailure(log, error, at),
   });
-  hub = startDaemonHub({
-    config: context.config,
-    env: process.env,
-    store,
-    notifier: live.notifier,
-    stateDir: context.stateDir,
-    listening: metrics !== null,
-    log,
-  });
+  hub = daemonHub(context, log, store, live.notifier, metrics !== null);
   return {
     async stop() {
       unsubscribe();
@@ -196,13 +218,8 @@ async function startFleetDaemon(context: ModeContext, log: Logger): Promise<Daem
   const live = await startFleetLive(context, {
     role: 'headless',
     log: (level, msg, fields) => log(level, msg, fields),
-    onReport: (member, report) => log('info', 'poll', { instance: member.name, ...pollFields(report) }),
-    onPollError: (member, error, at) =>
-      log('error', 'poll failed; keeping the last good data (stale)', {
-        instance: member.name,
-        error: errorText(error),
-        retry_at: at.toISOString(),
-      }),
+    onReport: (member, report) => logPoll(log, report, member.name),
+    onPollError: (member, error, at) => logPollFailure(log, error, at, member.name),
   });
   members = live.members;
   // The sinks are the fleet's: every member's store has the same statuses; the first one's are logged.
@@ -211,15 +228,7 @@ async function startFleetDaemon(context: ModeContext, log: Logger): Promise<Daem
     if (state.sinks !== previous.sinks) logSinkHealth(Object.values(state.sinks));
   });
   const mirror = hubMirror(live);
-  hub = startDaemonHub({
-    config: context.config,
-    env: process.env,
-    store: mirror.store,
-    notifier: live.notifier,
-    stateDir: context.stateDir,
-    listening: metrics !== null,
-    log,
-  });
+  hub = daemonHub(context, log, mirror.store, live.notifier, metrics !== null);
   return {
     async stop() {
       unsubscribe();

@@ -2,7 +2,9 @@ import { userInfo } from 'node:os';
 import { createDrillController } from '../collect/drill.js';
 import { startFleetLive } from '../fleet/live.js';
 import { mirrorFleet, withAvailability } from '../ui/fleet-sync.js';
-import { createAirtopStore, topView } from '../state/store.js';
+import { createAirtopStore, topView, type AirtopStore } from '../state/store.js';
+import type { LogFn } from '../log.js';
+import type { Notifier } from '../sinks/notifier.js';
 import type { ActionCommands, Commands } from '../ui/commands.js';
 import { runTui } from '../ui/run.js';
 import { createActionRunner, type ActionRunner } from './action-runner.js';
@@ -11,18 +13,34 @@ import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
 import type { ModeContext } from './context.js';
 
+/** Sink and state-file problems show in the message line; routine notification events stay quiet. */
+function messageLineLog(store: AirtopStore): LogFn {
+  return (level, msg) => {
+    if (level !== 'info')
+      store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
+  };
+}
+
+/** Ack, un-ack and silence through the one notifier as `who`; the alert list is refreshed after each. */
+function alertCommands(
+  notifier: Notifier,
+  who: string,
+  refreshAlerts: (result: { ok: true } | { ok: false; error: string }) => void,
+): Pick<Commands, 'ack' | 'unack' | 'silence'> {
+  return {
+    ack: (fingerprint, note) => void notifier.ack(fingerprint, who, note).then(refreshAlerts),
+    unack: (fingerprint) => void notifier.unack(fingerprint).then(refreshAlerts),
+    silence: (fingerprint, seconds, comment) =>
+      void notifier.silence(fingerprint, seconds, comment, who).then(refreshAlerts),
+  };
+}
+
 /** The TUI: the poller fills the store, the drill controller fetches what the open view needs, Ink draws. */
 export async function runInteractive(context: ModeContext): Promise<number> {
   if (context.fleet) return runFleetInteractive(context);
   const store = createAirtopStore({});
   store.getState().setSize(process.stdout.columns ?? 120, process.stdout.rows ?? 40);
-  const live = await startLive(context, store, {
-    // Sink and state-file problems show in the message line; routine notification events stay quiet.
-    log: (level, msg) => {
-      if (level !== 'info')
-        store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
-    },
-  });
+  const live = await startLive(context, store, { log: messageLineLog(store) });
   const { notifier, poller } = live;
   const drill = createDrillController({ store, source: context.source });
   const who = userInfo().username;
@@ -45,10 +63,7 @@ export async function runInteractive(context: ModeContext): Promise<number> {
     actions: actions.commands,
     refresh: () => void poller.refreshNow(),
     quit: () => undefined,
-    ack: (fingerprint, note) => void notifier.ack(fingerprint, who, note).then(refreshAlerts),
-    unack: (fingerprint) => void notifier.unack(fingerprint).then(refreshAlerts),
-    silence: (fingerprint, seconds, comment) =>
-      void notifier.silence(fingerprint, seconds, comment, who).then(refreshAlerts),
+    ...alertCommands(notifier, who, refreshAlerts),
   };
   try {
     await runTui({ store, commands, readonly: context.config.readonly });
@@ -68,12 +83,7 @@ export async function runInteractive(context: ModeContext): Promise<number> {
 async function runFleetInteractive(context: ModeContext): Promise<number> {
   const store = createAirtopStore({});
   store.getState().setSize(process.stdout.columns ?? 120, process.stdout.rows ?? 40);
-  const live = await startFleetLive(context, {
-    log: (level, msg) => {
-      if (level !== 'info')
-        store.getState().setUi({ message: { text: redactSecrets(sanitizeText(msg)), level: 'error' } });
-    },
-  });
+  const live = await startFleetLive(context, { log: messageLineLog(store) });
   const stopMirror = mirrorFleet(
     store,
     live.members.map((m) => ({ name: m.name, store: m.store, url: m.config.airflow.url ?? m.source.url })),
@@ -134,10 +144,7 @@ async function runFleetInteractive(context: ModeContext): Promise<number> {
       void (member ? member.poller.refreshNow() : live.refreshAll());
     },
     quit: () => undefined,
-    ack: (fingerprint, note) => void notifier.ack(fingerprint, who, note).then(refreshAlerts),
-    unack: (fingerprint) => void notifier.unack(fingerprint).then(refreshAlerts),
-    silence: (fingerprint, seconds, comment) =>
-      void notifier.silence(fingerprint, seconds, comment, who).then(refreshAlerts),
+    ...alertCommands(notifier, who, refreshAlerts),
   };
   try {
     await runTui({ store, commands, readonly: context.config.readonly });

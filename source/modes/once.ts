@@ -4,7 +4,7 @@ import { safeDelayMs } from '../safe-delay.js';
 import { exitCodeFor } from '../engines/index.js';
 import type { InstanceContext } from '../fleet/types.js';
 import type { Report } from '../report/types.js';
-import { createAirtopStore } from '../state/store.js';
+import { createAirtopStore, type AirtopStore } from '../state/store.js';
 import { redactSecrets } from '../text/redact.js';
 import { sanitizeText } from '../text/sanitize.js';
 import { EXIT_UNKNOWN, type ModeContext } from './context.js';
@@ -24,44 +24,18 @@ export class DeadlineError extends Error {
 export async function runOnce(context: ModeContext): Promise<number> {
   if (context.fleet && context.flags.context === undefined) return runOnceFleet(context);
   const instance = context.instances[0];
-  const store = createAirtopStore();
-  const deadlineSeconds = context.config.once_deadline;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DeadlineError(
-            `--once gave up after ${deadlineSeconds} s (its deadline): Airflow at ${context.source.url} did not answer in time; check it, or raise --deadline / once_deadline`,
-          ),
-        ),
-      safeDelayMs(deadlineSeconds * 1000),
-    );
-  });
+  const deadline = startDeadline(
+    context.config.once_deadline,
+    `--once gave up after ${context.config.once_deadline} s (its deadline): Airflow at ${context.source.url} did not answer in time; check it, or raise --deadline / once_deadline`,
+  );
   // --context in a fleet: that instance's plain report, its alerts labelled as the daemon labels them.
   const label = context.fleet && instance ? instance.name : undefined;
-  if (context.fleet && instance?.problem) {
-    clearTimeout(timer);
-    throw new Error(`${instance.name}: ${instance.problem}`);
-  }
+  let store: AirtopStore;
   try {
-    await Promise.race([
-      (async () => {
-        const alerts = await openReadOnlyAlerts(context, label);
-        const cycle = createPollCycle({
-          source: context.source,
-          store,
-          config: context.config,
-          alerts,
-          clock: context.clock,
-          ...(label !== undefined ? { instance: label } : {}),
-        });
-        await cycle();
-      })(),
-      expired,
-    ]);
+    if (context.fleet && instance?.problem) throw new Error(`${instance.name}: ${instance.problem}`);
+    store = await pollOnce(context, { source: context.source, config: context.config }, label, deadline.expired);
   } finally {
-    clearTimeout(timer);
+    deadline.cancel();
   }
   const report = store.getState().report;
   if (!report) return EXIT_UNKNOWN;
@@ -70,6 +44,44 @@ export async function runOnce(context: ModeContext): Promise<number> {
     readRecentAudit(context.stateDir, 20).then((actions) => JSON.stringify({ ...report, actions }, null, 2));
   process.stdout.write(context.flags.json ? `${await json()}\n` : `${summaryLine(report)}\n`);
   return exitCodeFor(report);
+}
+
+/** A promise that fails with DeadlineError(message) once `seconds` have passed, and what cancels it. */
+function startDeadline(seconds: number, message: string): { expired: Promise<never>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(message)), safeDelayMs(seconds * 1000));
+  });
+  return { expired, cancel: () => clearTimeout(timer) };
+}
+
+/**
+ * One poll of an instance into a fresh store, given up when `expired` fails. Acks and silences are read
+ * from the state dir, never written; `label` is the `instance` label its alerts carry in a fleet.
+ */
+async function pollOnce(
+  context: ModeContext,
+  instance: Pick<InstanceContext, 'source' | 'config'>,
+  label: string | undefined,
+  expired: Promise<never>,
+): Promise<AirtopStore> {
+  const store = createAirtopStore();
+  await Promise.race([
+    (async () => {
+      const alerts = await openReadOnlyAlerts({ ...context, config: instance.config }, label);
+      const cycle = createPollCycle({
+        source: instance.source,
+        store,
+        config: instance.config,
+        alerts,
+        clock: context.clock,
+        ...(label !== undefined ? { instance: label } : {}),
+      });
+      await cycle();
+    })(),
+    expired,
+  ]);
+  return store;
 }
 
 export function summaryLine(report: Report): string {
@@ -166,23 +178,9 @@ async function pollInstance(
 ): Promise<InstanceOutcome> {
   const url = instance.source.url;
   if (instance.problem) return { name: instance.name, url, ok: false, error: safe(instance.problem) };
-  const store = createAirtopStore();
+  let store: AirtopStore;
   try {
-    await Promise.race([
-      (async () => {
-        const alerts = await openReadOnlyAlerts({ ...context, config: instance.config }, instance.name);
-        const cycle = createPollCycle({
-          source: instance.source,
-          store,
-          config: instance.config,
-          alerts,
-          clock: context.clock,
-          instance: instance.name,
-        });
-        await cycle();
-      })(),
-      expired,
-    ]);
+    store = await pollOnce(context, instance, instance.name, expired);
   } catch (error) {
     return { name: instance.name, url, ok: false, error: safe(error instanceof Error ? error.message : String(error)) };
   }
@@ -192,26 +190,18 @@ async function pollInstance(
 }
 
 async function runOnceFleet(context: ModeContext): Promise<number> {
-  const deadlineSeconds = context.config.once_deadline;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DeadlineError(
-            `did not answer within --once's deadline (${deadlineSeconds} s); check it, or raise --deadline / once_deadline`,
-          ),
-        ),
-      safeDelayMs(deadlineSeconds * 1000),
-    );
-  });
+  const deadline = startDeadline(
+    context.config.once_deadline,
+    `did not answer within --once's deadline (${context.config.once_deadline} s); check it, or raise --deadline / once_deadline`,
+  );
+  const { expired } = deadline;
   // Every instance fails on its own when the deadline passes; nobody waits for this one.
   expired.catch(() => undefined);
   let outcomes: InstanceOutcome[];
   try {
     outcomes = await Promise.all(context.instances.map((instance) => pollInstance(context, instance, expired)));
   } finally {
-    clearTimeout(timer);
+    deadline.cancel();
   }
   for (const o of outcomes) if (!o.ok) process.stderr.write(`airtop: ${o.name}: ${o.error}\n`);
   if (context.flags.json) {
