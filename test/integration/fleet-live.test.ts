@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AirflowError } from '../../source/airflow/errors.js';
 import type { Snapshot } from '../../source/airflow/types.js';
-import type { PollerClock } from '../../source/collect/poller.js';
 import { configSchema } from '../../source/config/schema.js';
 import { hubMirror } from '../../source/fleet/hub-mirror.js';
 import { phaseOf, startFleetLive, type StartedFleet } from '../../source/fleet/live.js';
 import type { InstanceContext } from '../../source/fleet/types.js';
 import type { AlertView } from '../../source/report/types.js';
+import { ManualPollerClock } from '../helpers/manual-clock.js';
 import { FakeSource } from '../ui/fake-source.js';
 import { NOW } from '../ui/fixtures.js';
 
@@ -41,31 +41,6 @@ class HangingSource extends FakeSource {
     return new Promise((_, reject) => {
       this.release = reject;
     });
-  }
-}
-
-/** Poller timers the test fires by advancing time. */
-class ManualClock implements PollerClock {
-  t = NOW.getTime();
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  now = () => new Date(this.t);
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = this.next++;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (handle: unknown): void => {
-    this.timers.delete(handle as number);
-  };
-  advance(ms: number): void {
-    this.t += ms;
-    for (const [id, timer] of [...this.timers]) {
-      if (timer.at <= this.t) {
-        this.timers.delete(id);
-        timer.fn();
-      }
-    }
   }
 }
 
@@ -138,7 +113,8 @@ describe('startFleetLive', () => {
 
   it('a hanging instance does not delay the polls of another', async () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-hang-'));
-    const clock = new ManualClock();
+    // Poller timers the test fires by advancing time.
+    const clock = new ManualPollerClock(NOW.getTime());
     const hanging = new HangingSource();
     const fast = new FakeSource();
     const reports: string[] = [];
