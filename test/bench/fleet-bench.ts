@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AirflowSource, DagRun, Snapshot, TaskInstance, TaskWindowStats } from '../../source/airflow/types.js';
-import type { PollerClock } from '../../source/collect/poller.js';
 import { configSchema } from '../../source/config/schema.js';
 import { fleetMetricsText } from '../../source/headless/fleet-metrics.js';
 import { startFleetLive } from '../../source/fleet/live.js';
 import type { InstanceContext } from '../../source/fleet/types.js';
 import { useLeanHeap } from '../../source/modes/heap.js';
+import { ManualPollerClock } from '../helpers/manual-clock.js';
 import { formatMs, targetLine, type Target } from './table.js';
 
 // The fleet line of `npm run bench`: 20 simulated Airflows × 200 DAGs in one process, wired as
@@ -206,37 +206,6 @@ function syntheticSource(index: number, dags: number): AirflowSource {
   };
 }
 
-/** Poller timers fired by the bench as simulated time passes. */
-class SimulatedClock implements PollerClock {
-  t = Date.parse('2026-01-01T00:00:00Z');
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  now = () => new Date(this.t);
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = this.next++;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (handle: unknown): void => {
-    this.timers.delete(handle as number);
-  };
-  nextAt(): number | null {
-    let min: number | null = null;
-    for (const timer of this.timers.values()) if (min === null || timer.at < min) min = timer.at;
-    return min;
-  }
-  /** Jumps to `at` and fires what is due. */
-  fireAt(at: number): void {
-    this.t = at;
-    for (const [id, timer] of [...this.timers]) {
-      if (timer.at <= at) {
-        this.timers.delete(id);
-        timer.fn();
-      }
-    }
-  }
-}
-
 /** Runs in the child process (so its RSS is the fleet's alone). */
 export async function measureFleet(options: {
   instances: number;
@@ -249,7 +218,8 @@ export async function measureFleet(options: {
   const rssStart = process.memoryUsage().rss;
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-bench-'));
-  const clock = new SimulatedClock();
+  // Poller timers fired by the bench as simulated time passes.
+  const clock = new ManualPollerClock(Date.parse('2026-01-01T00:00:00Z'));
   const config = configSchema.parse({ interval: INTERVAL_S, dags: { patterns: ['*'] } });
   const instances: InstanceContext[] = Array.from({ length: options.instances }, (_, i) => ({
     name: `sim-${i + 1}`,

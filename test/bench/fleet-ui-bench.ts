@@ -6,78 +6,40 @@
 // costs and quality panes redraw too), typing a filter, Enter/Esc into a DAG of the row's instance, the instance
 // picker, and ↓ in the alert pane. Target: p95 < 30 ms. Printed as the figure and its ratio to the target.
 //
-// React and Ink are imported inside runFleetUiBench, after NODE_ENV is set, so the figures are those of what ships
-// (source/cli.tsx sets NODE_ENV before React loads) whichever process runs this.
-import { EventEmitter } from 'node:events';
+// React and Ink are imported when a session opens (test/helpers/ui-bench.ts), after runFleetUiBench sets
+// NODE_ENV, so the figures are those of what ships (source/cli.tsx sets NODE_ENV before React loads) whichever
+// process runs this.
 import { availableParallelism, loadavg } from 'node:os';
-import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { AirflowSource } from '../../source/airflow/types.js';
-import type { AirtopStore } from '../../source/state/store.js';
 import { selectAlertPaneRows } from '../../source/ui/model/alert-rows.js';
+import {
+  cpuPercentiles,
+  DOWN,
+  ESC,
+  fmtMs,
+  keysP95,
+  latencyLine,
+  missedKeys,
+  openApp,
+  pollsMidInterval,
+  press,
+  tableKeyLatencies,
+  type BenchSession,
+} from '../helpers/ui-bench.js';
 import { FakeSource } from '../ui/fake-source.js';
 import { buildFleetStore, type InstanceFixture } from '../ui/fleet-fixtures.js';
 import { buildStore } from '../ui/fixtures.js';
 import { formatRatio, ratio } from './table.js';
 
-const DOWN = '\x1b[B';
-const ENTER = '\r';
-const ESC = '\x1b';
 export const FLEET_TARGET_P95_MS = 30;
 const INSTANCES = 20;
 /** 4 fixture DAGs + 196 generated = 200 per instance. */
 const EXTRA_DAGS = 196;
 
-class Terminal extends EventEmitter {
-  isTTY = true;
-  frames = 0;
-  lastFrameAt = 0;
-  constructor(
-    readonly columns: number,
-    readonly rows: number,
-  ) {
-    super();
-  }
-  write(chunk: string): boolean {
-    if (chunk.length > 0) {
-      this.frames++;
-      this.lastFrameAt = performance.now();
-    }
-    return true;
-  }
-}
-
-const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) return false;
-    await macrotask();
-  }
-  return true;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-interface Session {
-  store: AirtopStore;
-  terminal: Terminal;
-  stdin: PassThrough;
-  stop(): void;
-}
-
 /** `fleet`: 20 × 200 DAGs in the all view; `single`: one instance with the same 4,000 DAGs, for the ratio. */
-async function open(kind: 'fleet' | 'single', columns: number, rows: number): Promise<Session> {
-  const [{ createElement }, { render }, { App }, { createDrillController }] = await Promise.all([
-    import('react'),
-    import('ink'),
-    import('../../source/ui/app.js'),
-    import('../../source/collect/drill.js'),
-  ]);
+async function open(kind: 'fleet' | 'single', columns: number, rows: number): Promise<BenchSession> {
+  const { createDrillController } = await import('../../source/collect/drill.js');
   const fixtures: InstanceFixture[] = Array.from({ length: INSTANCES }, (_, i) => ({
     name: `airflow-${String(i + 1).padStart(2, '0')}`,
     version: i % 2 ? '2.11.0' : '3.0.2',
@@ -88,98 +50,26 @@ async function open(kind: 'fleet' | 'single', columns: number, rows: number): Pr
     kind === 'fleet'
       ? buildFleetStore(fixtures, { columns, rows })
       : { store: buildStore({ extraDags: INSTANCES * (EXTRA_DAGS + 4) - 4, columns, rows }), stop: () => undefined };
-  const now = Date.now();
-  // Polls as a live session has them: a few minutes apart, relative to the real clock.
-  store.setState((s) => ({
-    poll: {
-      ...s.poll,
-      lastSuccessAt: new Date(now - 150_000).toISOString(),
-      nextPollAt: new Date(now + 150_000).toISOString(),
-    },
-  }));
+  pollsMidInterval(store, Date.now());
   const sources = new Map<string, AirflowSource>(fixtures.map((f) => [f.name, new FakeSource()]));
   const drill = createDrillController({
     store,
     source: new FakeSource(),
     sourceFor: (name) => sources.get(name),
   });
-  const terminal = new Terminal(columns, rows);
-  const stdin = Object.assign(new PassThrough(), {
-    isTTY: true,
-    setRawMode: () => undefined,
-    ref: () => undefined,
-    unref: () => undefined,
+  return openApp(store, columns, rows, () => {
+    drill.stop();
+    stopMirror();
   });
-  const noop = () => undefined;
-  const instance = render(
-    createElement(App, {
-      store,
-      commands: { refresh: noop, quit: noop, ack: noop, unack: noop, silence: noop },
-      readonly: false,
-    }),
-    {
-      stdout: terminal as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      debug: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    },
-  );
-  return {
-    store,
-    terminal,
-    stdin,
-    stop() {
-      instance.unmount();
-      drill.stop();
-      stopMirror();
-    },
-  };
 }
 
-/** CPU ms this process spent per measured key: wall time suffers when other processes share the cores. */
-const cpuPerKey: number[] = [];
-
-async function press(session: Session, key: string): Promise<number> {
-  const before = session.terminal.frames;
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  session.stdin.write(key);
-  const drawn = await until(() => session.terminal.frames > before, 2000);
-  const used = process.cpuUsage(cpu);
-  cpuPerKey.push((used.user + used.system) / 1000);
-  return drawn ? session.terminal.lastFrameAt - t0 : Number.NaN;
-}
-
-async function settle(session: Session): Promise<void> {
-  await until(() => !session.store.getState().drill.loading, 2000);
-  let frames = -1;
-  while (frames !== session.terminal.frames) {
-    frames = session.terminal.frames;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function keyLatencies(session: Session, fleet: boolean): Promise<Record<string, number[]>> {
-  const samples: Record<string, number[]> = { down: [], filter: [], drill: [], picker: [], alerts: [] };
+async function keyLatencies(session: BenchSession, fleet: boolean): Promise<Record<string, number[]>> {
   const instancesCrossed = new Set<string>();
-  await settle(session);
-  for (let i = 0; i < 200; i++) {
-    samples['down']!.push(await press(session, DOWN));
-    instancesCrossed.add(session.store.getState().ui.current ?? '');
-  }
-  await settle(session);
-  for (let round = 0; round < 5; round++) {
-    for (const key of ['/', ...'dag_01']) samples['filter']!.push(await press(session, key));
-    samples['filter']!.push(await press(session, ESC));
-    await settle(session);
-  }
-  for (let round = 0; round < 20; round++) {
-    samples['drill']!.push(await press(session, ENTER));
-    await settle(session);
-    samples['drill']!.push(await press(session, ESC));
-    await settle(session);
-  }
+  const samples: Record<string, number[]> = {
+    ...(await tableKeyLatencies(session, () => instancesCrossed.add(session.store.getState().ui.current ?? ''))),
+    picker: [],
+    alerts: [],
+  };
   // A single instance has no picker (i is not a key there).
   for (let round = 0; fleet && round < 10; round++) {
     samples['picker']!.push(await press(session, 'i'));
@@ -221,33 +111,20 @@ export async function runFleetUiBench(options: { sizes?: [number, number][] } = 
   let worstSingleCpu = 0;
   for (const [columns, rows] of sizes) {
     for (const kind of ['fleet', 'single'] as const) {
-      cpuPerKey.length = 0;
       const session = await open(kind, columns, rows);
       try {
         const samples = await keyLatencies(session, kind === 'fleet');
         const all = Object.values(samples).flat();
-        const missed = all.filter((ms) => Number.isNaN(ms)).length;
+        const missed = missedKeys(all);
         const label = `${columns}x${rows} ${kind === 'fleet' ? 'all view' : 'single  '}`;
         const entries =
           kind === 'fleet' ? [...Object.entries(samples), ['all keys', all] as const] : [['all keys', all] as const];
-        for (const [name, values] of entries) {
-          const sorted = values.filter((ms) => !Number.isNaN(ms)).sort((a, b) => a - b);
-          lines.push(
-            `  ${label} ${name.padEnd(8)} n=${String(sorted.length).padStart(3)}  p50 ${percentile(sorted, 50).toFixed(1)} ms  p95 ${percentile(sorted, 95).toFixed(1)} ms  max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms`,
-          );
-        }
-        const cpu = cpuPerKey.splice(0).sort((a, b) => a - b);
-        const cpu95 = percentile(cpu, 95);
-        lines.push(
-          `  ${label} CPU per key       p50 ${percentile(cpu, 50).toFixed(1)} ms  p95 ${cpu95.toFixed(1)} ms  (this process alone)`,
-        );
+        for (const [name, values] of entries) lines.push(latencyLine(label, name, values));
+        const cpu = cpuPercentiles(session);
+        const cpu95 = cpu.p95;
+        lines.push(`  ${label} CPU per key       p50 ${fmtMs(cpu.p50)}  p95 ${fmtMs(cpu95)}  (this process alone)`);
         if (missed) lines.push(`  ${label} ${missed} key(s) drew no frame within 2 s`);
-        const p95 = missed
-          ? Number.POSITIVE_INFINITY
-          : percentile(
-              all.filter((ms) => !Number.isNaN(ms)).sort((a, b) => a - b),
-              95,
-            );
+        const p95 = keysP95(all);
         if (kind === 'fleet') {
           worst = Math.max(worst, p95);
           worstCpu = Math.max(worstCpu, cpu95);

@@ -1,38 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { configFile, runAirtop } from '../helpers/cli.js';
 
-// The built binary, as a user runs it (npm test builds dist/ first).
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function airtop(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const home = mkdtempSync(join(tmpdir(), 'airtop-cli-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// The built binary, as a user runs it (npm test builds dist/ first): exit codes, messages, the JSON report.
 
 describe('airtop command line', () => {
   it('with no Airflow configured exits 3 and says how to point it at one or try the demo', async () => {
-    const run = await airtop(['--once']);
+    const run = await runAirtop(['--once']);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('no Airflow to watch');
     expect(run.stderr).toContain('--url');
@@ -40,17 +13,15 @@ describe('airtop command line', () => {
   });
 
   it('exits 3 naming the file and key for a bad config key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airtop-cfg-'));
-    const file = join(dir, 'config.yaml');
-    writeFileSync(file, 'airflow:\n  url: http://127.0.0.1:1\nthreshold:\n  success_rate_critical: 0.5\n');
-    const run = await airtop(['--once', '--config', file]);
+    const file = configFile('airflow:\n  url: http://127.0.0.1:1\nthreshold:\n  success_rate_critical: 0.5\n');
+    const run = await runAirtop(['--once', '--config', file]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(file);
     expect(run.stderr).toContain('unknown key threshold; allowed here:');
   });
 
   it('exits 3 with a JSON "unknown" report when Airflow cannot be reached, and never prints the password', async () => {
-    const run = await airtop(['--once', '--json', '--url', 'http://127.0.0.1:1'], {
+    const run = await runAirtop(['--once', '--json', '--url', 'http://127.0.0.1:1'], {
       AIRFLOW_USERNAME: 'u',
       AIRFLOW_PASSWORD: 'hunter2-secret',
     });
@@ -62,7 +33,7 @@ describe('airtop command line', () => {
   });
 
   it('--demo --once --json reports the demo scenario and exits by its status', async () => {
-    const run = await airtop(['--demo', '--once', '--json']);
+    const run = await runAirtop(['--demo', '--once', '--json']);
     const report = JSON.parse(run.stdout) as {
       airflow: { version: string; api: string; stale: boolean };
       pipeline: { dags: Record<string, { runs_last_hour: number; failed_count: number; success_rate: number }> };

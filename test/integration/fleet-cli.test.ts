@@ -1,43 +1,17 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoFleet, type DemoInstance } from '../../source/demo/index.js';
-import { CLI } from '../helpers/daemon.js';
+import { configFile, runAirtop, type CliRun } from '../helpers/cli.js';
 
 // The built binary in fleet mode (npm test builds dist/ first): --once over several Airflows, one of them
 // a loopback server that accepts connections and never answers.
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** The built binary, in a home of its own. */
+const airtop = (args: string[]) => runAirtop(args, {}, 'airtop-fleet-cli-');
 
-function airtop(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const home = mkdtempSync(join(tmpdir(), 'airtop-fleet-cli-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'airtop-fleet-cfg-')), 'config.yaml');
-  writeFileSync(file, yaml);
-  return file;
-}
+/** A config file in a dir of its own. */
+const config = (yaml: string) => configFile(yaml, 'airtop-fleet-cfg-');
 
 interface FleetJson {
   timestamp: string;
@@ -75,7 +49,10 @@ afterAll(async () => {
   await Promise.all(demos.map((d) => d.server.close()));
 });
 
-function fleetYaml(names: ('healthy' | 'failing' | 'silent')[]): string {
+/** The instances a fleet config can name: the demo fleet's first two and the silent server. */
+type Member = 'healthy' | 'failing' | 'silent';
+
+function fleetYaml(names: Member[]): string {
   const entries = names.map((name) => {
     if (name === 'silent')
       return `  - name: silent\n    airflow: { url: ${silentUrl}, username: admin, password: admin }\n`;
@@ -86,16 +63,14 @@ function fleetYaml(names: ('healthy' | 'failing' | 'silent')[]): string {
   return `airflow: { timeout: 4, retries: 0 }\ndags: { patterns: ['*'] }\ninstances:\n${entries.join('')}`;
 }
 
+/** `airtop --once` with `flags` over a fleet config of these instances. */
+function onceOver(names: Member[], ...flags: string[]): Promise<CliRun> {
+  return airtop(['--once', ...flags, '--config', config(fleetYaml(names))]);
+}
+
 describe('airtop --once in fleet mode', () => {
   it('one unreachable instance among healthy ones: its reason, the others reported, exit 3 (the worst)', async () => {
-    const run = await airtop([
-      '--once',
-      '--json',
-      '--deadline',
-      '40s',
-      '--config',
-      configFile(fleetYaml(['healthy', 'silent'])),
-    ]);
+    const run = await onceOver(['healthy', 'silent'], '--json', '--deadline', '40s');
     const json = JSON.parse(run.stdout) as FleetJson;
     expect(Object.keys(json.instances)).toEqual(['healthy', 'silent']);
     expect(json.summary.instances.healthy).toMatchObject({ overall: 'healthy', exit_code: 0, stale: false, firing: 0 });
@@ -118,7 +93,7 @@ describe('airtop --once in fleet mode', () => {
       `airflow: { timeout: 4, retries: 0 }\ndags: { patterns: ['*'] }\ninstances:\n` +
       `  - name: healthy\n    airflow: { url: ${demos[0]!.server.url}, username: admin, password: admin }\n` +
       `  - name: refused\n    airflow: { url: http://127.0.0.1:${port}, username: admin, password: admin }\n`;
-    const run = await airtop(['--once', '--json', '--deadline', '40s', '--config', configFile(yaml)]);
+    const run = await airtop(['--once', '--json', '--deadline', '40s', '--config', config(yaml)]);
     const json = JSON.parse(run.stdout) as FleetJson;
     expect(json.instances.refused!.error).toContain('check the airflow.url of instance "refused"');
     expect(json.instances.refused!.error).not.toContain('AIRFLOW_URL');
@@ -126,14 +101,7 @@ describe('airtop --once in fleet mode', () => {
   }, 60_000);
 
   it('critical beats unknown: with a failing instance too, exit 2 and worst names it', async () => {
-    const run = await airtop([
-      '--once',
-      '--json',
-      '--deadline',
-      '40s',
-      '--config',
-      configFile(fleetYaml(['healthy', 'silent', 'failing'])),
-    ]);
+    const run = await onceOver(['healthy', 'silent', 'failing'], '--json', '--deadline', '40s');
     const json = JSON.parse(run.stdout) as FleetJson;
     expect(json.summary.instances.failing).toMatchObject({ overall: 'critical', exit_code: 2 });
     expect(json.summary).toMatchObject({ overall: 'critical', exit_code: 2, worst: 'failing' });
@@ -141,13 +109,7 @@ describe('airtop --once in fleet mode', () => {
   }, 60_000);
 
   it('plain --once prints one line per instance, prefixed with its name', async () => {
-    const run = await airtop([
-      '--once',
-      '--deadline',
-      '40s',
-      '--config',
-      configFile(fleetYaml(['healthy', 'failing'])),
-    ]);
+    const run = await onceOver(['healthy', 'failing'], '--deadline', '40s');
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^healthy: airtop: HEALTHY health \d+\/100/);
@@ -156,14 +118,7 @@ describe('airtop --once in fleet mode', () => {
   }, 60_000);
 
   it('--context NAME prints that instance alone, as a single-instance report', async () => {
-    const run = await airtop([
-      '--once',
-      '--json',
-      '--context',
-      'healthy',
-      '--config',
-      configFile(fleetYaml(['healthy', 'silent'])),
-    ]);
+    const run = await onceOver(['healthy', 'silent'], '--json', '--context', 'healthy');
     const report = JSON.parse(run.stdout) as { summary: { overall: string }; instances?: unknown };
     expect(report.instances).toBeUndefined();
     expect(report.summary.overall).toBe('healthy');
@@ -200,13 +155,13 @@ describe('fleet input that is refused (exit 3)', () => {
   });
 
   it('duplicate names, --url with instances, an unknown --context', async () => {
-    const dup = configFile(
+    const dup = config(
       'instances:\n  - name: a\n    airflow: { url: http://127.0.0.1:1, token: t }\n  - name: a\n    airflow: { url: http://127.0.0.1:2, token: t }\n',
     );
     const dupRun = await airtop(['--once', '--config', dup]);
     expect(dupRun.code).toBe(3);
     expect(dupRun.stderr).toContain('instances[1].name: "a" is already the name of instances[0]');
-    const one = configFile('instances:\n  - name: a\n    airflow: { url: http://127.0.0.1:1, token: t }\n');
+    const one = config('instances:\n  - name: a\n    airflow: { url: http://127.0.0.1:1, token: t }\n');
     const urlRun = await airtop(['--once', '--config', one, '--url', 'http://127.0.0.1:3']);
     expect(urlRun.code).toBe(3);
     expect(urlRun.stderr).toMatch(/use --context NAME/);

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AirflowError } from '../../source/airflow/errors.js';
 import type { Snapshot } from '../../source/airflow/types.js';
-import type { PollerClock } from '../../source/collect/poller.js';
 import { configSchema } from '../../source/config/schema.js';
 import { hubMirror } from '../../source/fleet/hub-mirror.js';
-import { phaseOf, startFleetLive, type StartedFleet } from '../../source/fleet/live.js';
+import { phaseOf, startFleetLive, type FleetHooks, type StartedFleet } from '../../source/fleet/live.js';
 import type { InstanceContext } from '../../source/fleet/types.js';
 import type { AlertView } from '../../source/report/types.js';
+import { ManualPollerClock } from '../helpers/manual-clock.js';
 import { FakeSource } from '../ui/fake-source.js';
 import { NOW } from '../ui/fixtures.js';
 
@@ -44,31 +44,6 @@ class HangingSource extends FakeSource {
   }
 }
 
-/** Poller timers the test fires by advancing time. */
-class ManualClock implements PollerClock {
-  t = NOW.getTime();
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  now = () => new Date(this.t);
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = this.next++;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (handle: unknown): void => {
-    this.timers.delete(handle as number);
-  };
-  advance(ms: number): void {
-    this.t += ms;
-    for (const [id, timer] of [...this.timers]) {
-      if (timer.at <= this.t) {
-        this.timers.delete(id);
-        timer.fn();
-      }
-    }
-  }
-}
-
 const config = configSchema.parse({ dags: { patterns: ['*'] }, interval: 60 });
 
 function instance(name: string, source: FakeSource): InstanceContext {
@@ -77,21 +52,20 @@ function instance(name: string, source: FakeSource): InstanceContext {
 
 const open = (alerts: AlertView[]) => alerts.filter((a) => a.state !== 'resolved');
 
+/** Hooks for a fleet the test polls itself (refreshNow, refreshAll): no timers, no log. */
+const driven: FleetHooks = { log: () => undefined, start: false, notifier: { timers: false } };
+
+/** startFleetLive over `instances` in this test's dir at NOW; `fleet: false` is a flat config's fleet of one. */
+function startFleet(instances: InstanceContext[], hooks: FleetHooks = driven, fleet = true): Promise<StartedFleet> {
+  return startFleetLive({ config, stateDir: dir, instances, fleet, clock: () => NOW }, hooks);
+}
+
 describe('startFleetLive', () => {
   it("an instance's poll resolves and inhibits only its own alerts", async () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-live-'));
     const prod = new FlakySource();
     const staging = new FlakySource();
-    live = await startFleetLive(
-      {
-        config,
-        stateDir: dir,
-        instances: [instance('prod', prod), instance('staging', staging)],
-        fleet: true,
-        clock: () => NOW,
-      },
-      { log: () => undefined, start: false, notifier: { timers: false } },
-    );
+    live = await startFleet([instance('prod', prod), instance('staging', staging)]);
     const [p, s] = live.members;
     await p!.poller.refreshNow();
     await s!.poller.refreshNow();
@@ -138,25 +112,17 @@ describe('startFleetLive', () => {
 
   it('a hanging instance does not delay the polls of another', async () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-hang-'));
-    const clock = new ManualClock();
+    // Poller timers the test fires by advancing time.
+    const clock = new ManualPollerClock(NOW.getTime());
     const hanging = new HangingSource();
     const fast = new FakeSource();
     const reports: string[] = [];
-    live = await startFleetLive(
-      {
-        config,
-        stateDir: dir,
-        instances: [instance('stuck', hanging), instance('fast', fast)],
-        fleet: true,
-        clock: () => NOW,
-      },
-      {
-        log: () => undefined,
-        pollerClock: clock,
-        notifier: { timers: false },
-        onReport: (member) => reports.push(member.name),
-      },
-    );
+    live = await startFleet([instance('stuck', hanging), instance('fast', fast)], {
+      log: () => undefined,
+      pollerClock: clock,
+      notifier: { timers: false },
+      onReport: (member) => reports.push(member.name),
+    });
     const [stuck, quick] = live.members;
     await vi.waitFor(() => expect(reports).toEqual(['fast']));
     for (let polls = 2; polls <= 4; polls++) {
@@ -175,16 +141,7 @@ describe('startFleetLive', () => {
 
   it("the hub's store lists every instance's alerts, and any of them can be acknowledged", async () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-hub-'));
-    live = await startFleetLive(
-      {
-        config,
-        stateDir: dir,
-        instances: [instance('prod', new FakeSource()), instance('staging', new FakeSource())],
-        fleet: true,
-        clock: () => NOW,
-      },
-      { log: () => undefined, start: false, notifier: { timers: false } },
-    );
+    live = await startFleet([instance('prod', new FakeSource()), instance('staging', new FakeSource())]);
     const mirror = hubMirror(live);
     try {
       await live.refreshAll();
@@ -205,16 +162,7 @@ describe('startFleetLive', () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-never-'));
     const never = new FlakySource();
     never.down = true;
-    live = await startFleetLive(
-      {
-        config,
-        stateDir: dir,
-        instances: [instance('prod', new FakeSource()), instance('staging', never)],
-        fleet: true,
-        clock: () => NOW,
-      },
-      { log: () => undefined, start: false, notifier: { timers: false } },
-    );
+    live = await startFleet([instance('prod', new FakeSource()), instance('staging', never)]);
     await live.refreshAll();
     const alerts = open(live.notifier.alerts.alerts());
     const down = alerts.filter((a) => a.labels.alertname === 'airflow_unreachable');
@@ -234,10 +182,7 @@ describe('startFleetLive', () => {
 
   it('a flat config (fleet: false) keeps alerts without the instance label', async () => {
     dir = mkdtempSync(join(tmpdir(), 'airtop-fleet-flat-'));
-    live = await startFleetLive(
-      { config, stateDir: dir, instances: [instance('localhost', new FakeSource())], fleet: false, clock: () => NOW },
-      { log: () => undefined, start: false, notifier: { timers: false } },
-    );
+    live = await startFleet([instance('localhost', new FakeSource())], driven, false);
     await live.refreshAll();
     const alerts = live.notifier.alerts.alerts();
     expect(alerts.length).toBeGreaterThan(0);

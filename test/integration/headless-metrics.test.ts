@@ -1,26 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonLogger, startMetricsServer, statusFromStore, type MetricsServer } from '../../source/headless/index.js';
 import type { Report } from '../../source/report/types.js';
-import type { HistoryPoint } from '../../source/report/history.js';
 import { createAirtopStore } from '../../source/state/store.js';
 import { missingBinaries } from '../helpers/binaries.js';
+import { pollSample, queueForSlack } from '../helpers/metrics-store.js';
 import { promtoolCheckMetrics } from '../helpers/servers.js';
-import { buildSnapshot } from '../ui/fixtures.js';
 import { sampleReport } from '../unit/sinks/report-fixture.js';
 
 // The headless daemon's /metrics and /healthz on loopback, scraped like Prometheus would and linted with
 // promtool; and its JSON-lines log.
 
 const noPromtool = missingBinaries(['promtool']);
-
-const samplePoint = (at: Date): HistoryPoint => ({
-  at: at.toISOString(),
-  healthScore: 92.5,
-  totalCostUsd: 1.06,
-  costPerDocumentUsd: 0.0265,
-  qualityScore: 80,
-  dagDurations: {},
-});
 
 let server: MetricsServer | null = null;
 afterEach(async () => {
@@ -84,22 +74,15 @@ describe('metrics endpoint', () => {
     store.getState().pollFailed({ error: 'connection refused', at });
     store.getState().pollFailed({ error: 'connection refused', at });
     expect(await scrape()).toContain('airtop_poll_failures_total 2');
-    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: sampleReport(), point: samplePoint(at), at });
-    store.getState().setSinkStatus({
-      name: 'slack',
-      lastSuccessAt: null,
-      lastError: null,
-      lastErrorAt: null,
-      queueDepth: 4,
-      deadLetters: 0,
-    });
+    pollSample(store, at);
+    queueForSlack(store, 4);
     const ok = await scrape();
     expect(ok).toContain('airtop_up 1');
     expect(ok).toContain('airtop_poll_failures_total 2');
     expect(ok).toContain('airtop_outbox_queue_depth{sink="slack"} 4');
     // A failure and a recovery between two scrapes still counts: the store counts where the failure happens.
     store.getState().pollFailed({ error: 'x', at });
-    store.getState().pollSucceeded({ snapshot: buildSnapshot(), report: sampleReport(), point: samplePoint(at), at });
+    pollSample(store, at);
     expect(await scrape()).toContain('airtop_poll_failures_total 3');
     expect(statusFromStore(store.getState())).toMatchObject({ up: true, pollFailures: 3 });
   });

@@ -1,25 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/daemon.js';
+import { configFile, runAirtop } from '../helpers/cli.js';
 
 // The hub's start-up errors, from the built binary: each exits 3 and says what to do.
 
-function airtop(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'airtop-hub-cli-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
+/** The built binary, in a home of its own. */
+const airtop = (args: string[], env: Record<string, string> = {}) => runAirtop(args, env, 'airtop-hub-cli-');
 
 describe('hub on the command line', () => {
   it('--attach without a token says which variable to set', async () => {
@@ -43,9 +28,7 @@ describe('hub on the command line', () => {
   });
 
   it('a token in the YAML is refused: tokens come from the environment or a file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airtop-hub-cfg-'));
-    const file = join(dir, 'config.yaml');
-    writeFileSync(file, 'hub:\n  token: hunter2-hunter2-hunter2\n');
+    const file = configFile('hub:\n  token: hunter2-hunter2-hunter2\n', 'airtop-hub-cfg-');
     const run = await airtop(['--once', '--demo', '--config', file]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('unknown key hub.token');

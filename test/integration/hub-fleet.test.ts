@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAttachSession, type AttachSession } from '../../source/hub/attach.js';
-import { createAirtopStore, type AirtopStore } from '../../source/state/store.js';
+import type { AttachSession } from '../../source/hub/attach.js';
+import type { AirtopStore } from '../../source/state/store.js';
 import type { InstanceData } from '../../source/state/types.js';
 import { selectDagRows } from '../../source/ui/model/dag-rows.js';
+import { attachConsole, type AttachedConsole } from '../helpers/attach.js';
 import { freePort, startDaemon, until, type Daemon } from '../helpers/daemon.js';
 import { renderTui } from '../ui/render.js';
 
@@ -40,19 +41,11 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function attach(name: string): { store: AirtopStore; session: AttachSession } {
-  const store = createAirtopStore({});
-  store.getState().setSize(160, 40);
-  const session = startAttachSession({
-    endpoint: { url, token: WRITE },
-    store,
-    stateDir: join(work, name),
-    user: name,
-    stream: { minRetryMs: 100, maxRetryMs: 300 },
-    retryEveryMs: 200,
-  });
-  sessions.push(session);
-  return { store, session };
+/** A write console named `name`, stopped after all tests. */
+function attach(name: string): AttachedConsole {
+  const attached = attachConsole({ url, token: WRITE, work, name, size: { columns: 160, rows: 40 } });
+  sessions.push(attached.session);
+  return attached;
 }
 
 /** The DAGs an instance's rows come from: its snapshot's and its report's. */

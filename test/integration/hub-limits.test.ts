@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { createHub, type Hub, type HubOptions } from '../../source/hub/server.js
 import { createNotifier, type Notifier } from '../../source/sinks/notifier.js';
 import { createAirtopStore } from '../../source/state/store.js';
 import { until } from '../helpers/daemon.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
 
 // The hub protects the monitor: request rates, change-stream count and body sizes are bounded; it serves
 // TLS when given a certificate; /metrics stays open to Prometheus while /api/v1 needs a token; the recent
@@ -114,26 +114,12 @@ describe('hub limits', () => {
   it('serves HTTPS with a certificate and key; the client trusts it through a CA file', async () => {
     const certDir = mkdtempSync(join(tmpdir(), 'airtop-tls-'));
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          join(certDir, 'key.pem'),
-          '-out',
-          join(certDir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
+      selfSignedCertificate(
+        certDir,
+        { cert: 'cert.pem', key: 'key.pem' },
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
       );
       const cert = readFileSync(join(certDir, 'cert.pem'));
       const url = await serve({}, { cert, key: readFileSync(join(certDir, 'key.pem')) });

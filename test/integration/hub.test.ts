@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAttachSession, type AttachSession } from '../../source/hub/attach.js';
+import type { AttachSession } from '../../source/hub/attach.js';
 import { hubRequest, openHubStream, type HubStream } from '../../source/hub/client.js';
-import { createAirtopStore, type AirtopStore } from '../../source/state/store.js';
+import type { AirtopStore } from '../../source/state/store.js';
+import { attachConsole, type AttachedConsole } from '../helpers/attach.js';
 import { freePort, startDaemon, until, type Daemon } from '../helpers/daemon.js';
 import { startPagerDutyReceiver } from '../helpers/receivers.js';
 import { KEY, renderTui } from '../ui/render.js';
@@ -47,19 +48,11 @@ async function launch(): Promise<Daemon> {
   return d;
 }
 
-function attach(name: string): { store: AirtopStore; session: AttachSession } {
-  const store = createAirtopStore({});
-  store.getState().setSize(119, 31);
-  const session = startAttachSession({
-    endpoint: { url, token: WRITE },
-    store,
-    stateDir: join(work, name),
-    user: name,
-    stream: { minRetryMs: 100, maxRetryMs: 300 },
-    retryEveryMs: 200,
-  });
-  sessions.push(session);
-  return { store, session };
+/** A write console named `name`, stopped after all tests. */
+function attach(name: string): AttachedConsole {
+  const attached = attachConsole({ url, token: WRITE, work, name, size: { columns: 119, rows: 31 } });
+  sessions.push(attached.session);
+  return attached;
 }
 
 const alertState = (store: AirtopStore, fp: string) =>

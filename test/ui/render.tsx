@@ -1,13 +1,13 @@
 // The one render helper for UI tests: Ink into fake streams (debug: every commit is a whole frame), a fixed
 // size, an injected store and clock, waiting for content instead of sleeping.
 import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink';
 import { vi } from 'vitest';
 import type { AirtopStore } from '../../source/state/store.js';
 import { App } from '../../source/ui/app.js';
 import type { Commands } from '../../source/ui/commands.js';
+import { fakeStdin, fakeTtyRenderOptions } from '../helpers/fake-tty.js';
 import { NOW } from './fixtures.js';
 
 export const KEY = {
@@ -52,12 +52,7 @@ export function renderTui(options: {
 }) {
   const { columns, rows } = options.store.getState().ui.size;
   const stdout = new FakeStdout(columns, rows);
-  const stdin = Object.assign(new PassThrough(), {
-    isTTY: true,
-    setRawMode: () => undefined,
-    ref: () => undefined,
-    unref: () => undefined,
-  });
+  const stdin = fakeStdin();
   const commands = {
     refresh: vi.fn(),
     quit: vi.fn(),
@@ -74,13 +69,7 @@ export function renderTui(options: {
       clock={options.clock ?? (() => new Date(NOW.getTime() + 30_000))}
       tickMs={options.tickMs ?? 1000}
     />,
-    {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      debug: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    },
+    fakeTtyRenderOptions(stdout, stdin),
   );
   const rawFrame = () => stdout.frames[stdout.frames.length - 1] ?? '';
   const lastFrame = () => stripVTControlCharacters(rawFrame());

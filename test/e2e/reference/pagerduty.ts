@@ -5,12 +5,12 @@
 // CA and a certificate for events.pagerduty.com, made with the openssl CLI into that directory, and a
 // loopback CONNECT proxy on that port that terminates TLS for events.pagerduty.com:443 (and refuses any other
 // host), records each request and answers as the Events API v1 does. Nothing leaves the machine.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { openssl, selfSignedCertificate } from '../../helpers/tls.js';
 import type { Figure } from './figures.js';
 
 export const PAGERDUTY_HOST = 'events.pagerduty.com';
@@ -26,23 +26,9 @@ export interface Captured {
 /** ca.pem, cert.pem (events.pagerduty.com, signed by the CA), key.pem in `dir`, by the openssl CLI. */
 export function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
   mkdirSync(dir, { recursive: true });
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  selfSignedCertificate(dir, { cert: 'ca.pem', key: 'ca.key' }, '/CN=airtop e2e throwaway CA');
   openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=airtop e2e throwaway CA',
-  );
-  openssl(
+    dir,
     'req',
     '-newkey',
     'rsa:2048',
@@ -59,6 +45,7 @@ export function makeCertificates(dir: string): { ca: string; cert: string; key: 
     `subjectAltName=DNS:${PAGERDUTY_HOST}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
   );
   openssl(
+    dir,
     'x509',
     '-req',
     '-in',

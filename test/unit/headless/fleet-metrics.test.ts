@@ -6,17 +6,7 @@ import {
   withInstance,
 } from '../../../source/headless/fleet-metrics.js';
 import { createAirtopStore } from '../../../source/state/store.js';
-import { buildSnapshot } from '../../ui/fixtures.js';
-import { sampleReport } from '../sinks/report-fixture.js';
-
-const point = (at: Date) => ({
-  at: at.toISOString(),
-  healthScore: 90,
-  totalCostUsd: 1,
-  costPerDocumentUsd: 0.1,
-  qualityScore: 80,
-  dagDurations: {},
-});
+import { pollSample, queueForSlack } from '../../helpers/metrics-store.js';
 
 /** Every sample line (not HELP/TYPE) of a text exposition. */
 const samples = (text: string) => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
@@ -60,15 +50,8 @@ describe('fleet /metrics', () => {
   it('labels every poll and report series with its instance; staging down is airtop_up 0', async () => {
     const at = new Date('2024-06-01T12:00:00Z');
     const prod = createAirtopStore();
-    prod.getState().pollSucceeded({ snapshot: buildSnapshot(), report: sampleReport(), point: point(at), at });
-    prod.getState().setSinkStatus({
-      name: 'slack',
-      lastSuccessAt: null,
-      lastError: null,
-      lastErrorAt: null,
-      queueDepth: 4,
-      deadLetters: 0,
-    });
+    pollSample(prod, at);
+    queueForSlack(prod, 4);
     const staging = createAirtopStore();
     staging.getState().pollFailed({ error: 'connect ECONNREFUSED', at });
     const text = await fleetMetricsText(
