@@ -4,9 +4,11 @@
 // under its own, looser success-rate thresholds, and a retry):
 // (1) `--once --json` reports `instances.primary` and `instances.secondary`, each equal to SQL on its own
 //     metadata DB, and exits with the worst instance's code (each instance's code as `--context NAME` gives it);
-// (2) `--headless --interval 2` with /metrics: the secondary's api-server stops → only that instance goes stale
-//     (`airtop_up{instance="secondary"} 0`, its error line names it) while the primary keeps polling;
-//     the api-server starts again → the secondary recovers.
+// (2) `--headless --interval 2` with /metrics and a hub: a console attached to it holds each instance's own
+//     data (its Airflow's URL and version, its DAGs, its status in the strip); the secondary's api-server
+//     stops → only that instance goes stale (`airtop_up{instance="secondary"} 0`, its error line names it,
+//     the console's secondary cell alone is STALE) while the primary keeps polling; the api-server starts
+//     again → the secondary recovers.
 // The fleet config and output are FLEET-CONTRACT (README "Fleet"); an airtop that does not know `instances:`
 // skips this file, saying so.
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,9 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../source/report/types.js';
+import type { InstanceData } from '../../source/state/types.js';
+import { selectFleetCells } from '../../source/ui/model/fleet.js';
+import { attachConsole, type AttachedConsole } from '../helpers/attach.js';
 import { startAirflow, type AirflowHarness } from './airflow/harness.js';
 import { AirflowApi, type RunConf, type RunRef } from './support/api.js';
 import { cliEnv, onceJson, RunningCli } from './support/cli.js';
@@ -278,8 +283,13 @@ describe.skipIf(unsupported !== null)(
       }, 300_000);
     });
 
-    describe('--headless --interval 2 with /metrics', () => {
+    describe('--headless --interval 2 with /metrics and a hub', () => {
+      const HUB_TOKEN = 'fleet-e2e-hub-token-0123456789abcdef';
       let cli: RunningCli;
+      /** An on-call console attached to the daemon's hub, as `airtop --attach` runs one. */
+      let attached: AttachedConsole | null = null;
+      const entry = (name: Name): InstanceData | undefined =>
+        attached?.store.getState().fleet?.find((i) => i.name === name);
       let metricsUrl: string;
       let healthzUrl: string;
       let down = false;
@@ -304,7 +314,7 @@ describe.skipIf(unsupported !== null)(
       beforeAll(async () => {
         cli = new RunningCli(
           ['--config', configPath, '--headless', '--interval', '2', '--metrics-listen', '127.0.0.1:0'],
-          env,
+          { ...env, AIRTOP_HUB_TOKEN: HUB_TOKEN },
         );
         const listening = await waitFor(
           async () =>
@@ -315,9 +325,17 @@ describe.skipIf(unsupported !== null)(
         const url = String(listening.url).replace(/\/$/, '');
         metricsUrl = url.endsWith('/metrics') ? url : `${url}/metrics`;
         healthzUrl = metricsUrl.replace(/\/metrics$/, '/healthz');
+        attached = attachConsole({
+          url: new URL(metricsUrl).origin,
+          token: HUB_TOKEN,
+          work: scratchDir('fleet-console'),
+          name: 'oncall',
+          size: { columns: 160, rows: 40 },
+        });
       }, 120_000);
 
       afterAll(async () => {
+        attached?.session.stop();
         if (down) await second.startApiServer();
         await cli?.stop();
       }, 400_000);
@@ -334,6 +352,31 @@ describe.skipIf(unsupported !== null)(
           },
           { timeoutMs: 30_000, what: 'airtop_up 1 for both instances' },
         );
+
+        // The attached console holds each instance's own data, as the daemon polled it from that Airflow.
+        const held = await waitFor(
+          async () => {
+            const both = NAMES.map(entry);
+            return both.every((e) => e?.report && e.snapshot) ? (both as InstanceData[]) : notYet('not both yet');
+          },
+          { timeoutMs: 30_000, what: "each instance's data in the attached console" },
+        );
+        expect(attached!.store.getState().fleet!.map((i) => i.name)).toEqual([SECONDARY, PRIMARY]);
+        for (const own of held) {
+          const name = own.name as Name;
+          expect(own.report!.airflow, `console ${name}`).toMatchObject({
+            url: urls[name],
+            version: majors[name] === 2 ? '2.11.2' : '3.3.2',
+            api: majors[name] === 2 ? 'v1' : 'v2',
+          });
+          expect(sortedKeys(own.report!.pipeline.dags)).toEqual([...CAPSTONE_DAGS].sort());
+          expect(own.snapshot!.airflow.url).toBe(urls[name]);
+        }
+        // The strip as the console draws it: the primary critical (half its runs fail), the secondary not.
+        const cells = Object.fromEntries(selectFleetCells(attached!.store.getState()).map((c) => [c.name, c]));
+        expect(cells[PRIMARY]!.overall).toBe('critical');
+        expect(cells[SECONDARY]!.overall).not.toBe('critical');
+        expect(cells[PRIMARY]!.firing.critical).toBeGreaterThan(0);
 
         const beforeStop = lines().length;
         down = true;
@@ -367,6 +410,18 @@ describe.skipIf(unsupported !== null)(
         const during = await health();
         expect(during.secondary).toMatch(/down/);
         expect(during.primary).toMatch(/\bup\b/);
+        // The console: the secondary's cell alone goes STALE, with the daemon's reason; its last data stays.
+        const staleCells = await waitFor(
+          async () => {
+            const cells = selectFleetCells(attached!.store.getState());
+            const secondaryCell = cells.find((c) => c.name === SECONDARY);
+            return secondaryCell?.stale ? cells : notYet(`cells ${JSON.stringify(cells)}`);
+          },
+          { timeoutMs: 30_000, what: "the console's secondary cell STALE" },
+        );
+        expect(staleCells.find((c) => c.name === SECONDARY)!.stale).toContain(second.url.replace('http://', ''));
+        expect(staleCells.find((c) => c.name === PRIMARY)!.stale).toBeNull();
+        expect(sortedKeys(entry(SECONDARY)!.report!.pipeline.dags)).toEqual([...CAPSTONE_DAGS].sort());
         process.stderr.write(
           `fleet.test.ts: secondary down: ${polls(PRIMARY, fromFailure).length} primary polls since its failure, ` +
             `airtop_up ${JSON.stringify(await perInstance(metricsUrl, 'airtop_up'))}, ` +
@@ -388,6 +443,11 @@ describe.skipIf(unsupported !== null)(
           { timeoutMs: 30_000, what: 'airtop_up 1 for both instances again' },
         );
         expect(failures(PRIMARY, 0)).toEqual([]);
+        await waitFor(
+          async () =>
+            selectFleetCells(attached!.store.getState()).every((c) => c.stale === null) ? true : notYet('still stale'),
+          { timeoutMs: 30_000, what: 'no STALE cell in the console' },
+        );
         const after = await health();
         expect(after.secondary).toMatch(/\bup\b/);
         process.stderr.write(
