@@ -170,6 +170,12 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     state.alerts = result.records;
     state.groups = result.groups;
     routingOf = result.routing;
+    // Each routed alert remembers its group: once resolved (and after a restart) it is still shown in it.
+    for (const [fp, r] of routingOf) {
+      const record = state.alerts[fp];
+      if (record && record.group?.key !== r.groupKey)
+        state.alerts[fp] = { ...record, group: { key: r.groupKey, labels: { ...r.groupLabels } } };
+    }
     for (const [fp, r] of routingOf) lastRouting.set(fp, r);
     for (const fp of lastRouting.keys()) if (!state.alerts[fp]) lastRouting.delete(fp);
     nextDue = result.nextDueAt;
@@ -186,6 +192,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     if (shown) {
       view.group_key = shown.groupKey;
       view.group_labels = { ...shown.groupLabels };
+    } else if (record.group) {
+      view.group_key = record.group.key;
+      view.group_labels = { ...record.group.labels };
     }
     return view;
   }

@@ -45,6 +45,7 @@ const record = z.object({
   lastNotifiedAt: z.string().nullable(),
   ack: ack.nullable(),
   details: details.optional(),
+  group: z.object({ key: z.string(), labels }).optional(),
 });
 
 const silence = z.object({

@@ -80,6 +80,8 @@ export interface AlertRecord {
   lastNotifiedAt: string | null;
   ack: Ack | null;
   details?: Record<string, unknown>;
+  /** The group it was last routed to, so a resolved alert is still shown in it (after a restart too). */
+  group?: { key: string; labels: Record<string, string> };
 }
 
 export type { Matcher };

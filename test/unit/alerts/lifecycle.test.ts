@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertManager, type AlertManager, type AlertManagerOptions } from '../../../source/alerts/manager.js';
 import { step } from '../../../source/alerts/lifecycle.js';
+import { routingFromConfig } from '../../../source/alerts/routing-config.js';
+import { configSchema } from '../../../source/config/schema.js';
 import type { AlertRecord, CandidateInput } from '../../../source/alerts/types.js';
 import { poolCandidate, slaCandidate, successRateCandidate, T0 } from '../sinks/report-fixture.js';
 
@@ -44,6 +46,27 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('alert lifecycle', () => {
+  it('a resolved alert stays in the group it was shown in, after a restart too', async () => {
+    const routing = routingFromConfig(configSchema.parse({}), new Set());
+    const first = manager({ routing });
+    await first.load();
+    const firing = first.update([successRateCandidate, poolCandidate], at(0)).alerts;
+    const group = firing.find((a) => a.labels.alertname === 'success_rate_critical')!.group_key;
+    expect(group).toBeTruthy();
+    const resolved = first.update([poolCandidate], at(5)).alerts;
+    expect(resolved.find((a) => a.labels.alertname === 'success_rate_critical')).toMatchObject({
+      state: 'resolved',
+      group_key: group,
+    });
+    // A new process on the same state dir: no routing of its own remembered yet, the record says the group.
+    const second = manager({ routing });
+    await second.load();
+    expect(second.alerts().find((a) => a.labels.alertname === 'success_rate_critical')).toMatchObject({
+      state: 'resolved',
+      group_key: group,
+    });
+  });
+
   it('keeps at most resolvedCapacity resolved alerts, the newest; firing ones are never dropped', () => {
     const run = (id: number): CandidateInput => ({
       ...successRateCandidate,
