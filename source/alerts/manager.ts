@@ -188,13 +188,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     const r = routingOf.get(record.fingerprint) ?? (record.resolvedAt ? null : lastRouting.get(record.fingerprint));
     view.receivers = r ? [...r.receivers] : [];
     view.inhibited_by = record.resolvedAt ? null : (r?.inhibitedBy ?? null);
-    const shown = r ?? lastRouting.get(record.fingerprint);
-    if (shown) {
-      view.group_key = shown.groupKey;
-      view.group_labels = { ...shown.groupLabels };
-    } else if (record.group) {
-      view.group_key = record.group.key;
-      view.group_labels = { ...record.group.labels };
+    // Routed now, it is shown in its group; resolved, in the group it was last routed to (the record keeps it).
+    const group = r ? { key: r.groupKey, labels: r.groupLabels } : record.group;
+    if (group) {
+      view.group_key = group.key;
+      view.group_labels = { ...group.labels };
     }
     return view;
   }

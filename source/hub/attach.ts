@@ -146,17 +146,11 @@ export function startAttachSession(options: AttachOptions): AttachSession {
   const onUpdate = (update: HubUpdate) => {
     const s = store.getState();
     const patch: Partial<typeof s> = {};
-    if (update.snapshot !== undefined) patch.snapshot = update.snapshot;
-    if (update.report !== undefined) patch.report = update.report;
-    if (update.point) patch.history = appendBounded(s.history, update.point, HISTORY_CAPACITY);
     if (update.sinks) patch.sinks = update.sinks;
     if (update.deadLetters) patch.deadLetters = update.deadLetters;
     if (s.fleet) {
       // Fleet: the instances' own data is in `instances`; the top level is the current instance's.
-      store.setState({
-        ...(update.sinks ? { sinks: update.sinks } : {}),
-        ...(update.deadLetters ? { deadLetters: update.deadLetters } : {}),
-      });
+      store.setState(patch);
       if (update.poll) hubPoll = update.poll;
       if (update.instances) onInstanceUpdates(update.instances);
       // New alert states (an ack, another instance's poll) go into every instance's report.
@@ -166,6 +160,9 @@ export function startAttachSession(options: AttachOptions): AttachSession {
       }
       return;
     }
+    if (update.snapshot !== undefined) patch.snapshot = update.snapshot;
+    if (update.report !== undefined) patch.report = update.report;
+    if (update.point) patch.history = appendBounded(s.history, update.point, HISTORY_CAPACITY);
     store.setState(patch);
     if (update.alerts) store.getState().setAlerts(update.alerts);
     if (update.poll) {
